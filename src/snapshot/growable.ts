@@ -1,0 +1,23 @@
+/** An append-only Uint32Array for sections whose length the header does not give. */
+export class GrowableUint32Array {
+  private data: Uint32Array;
+  length = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.data = new Uint32Array(Math.max(16, initialCapacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The filled part, copied to an exact-size array so the spare capacity can be freed. */
+  toArray(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+}

@@ -1,0 +1,308 @@
+import { NeverCancelled, throwIfCancelled } from '../common/cancellation';
+import { NoProgress } from '../common/progress';
+import { computeDominators, computeRetainedSizes, NONE } from './dominators';
+import type { HeapSnapshot } from './heapSnapshot';
+import { parseSnapshot } from './parser';
+import { computeShortestPaths } from './shortestPaths';
+import type { AnalyzeOptions, ClassAggregate, Dominator, NodeInfo, ParseOptions, RetainerPath, RetainerStep, SnapshotTotals } from './types';
+
+const MAX_PATH_STEPS = 64;
+const MAX_NAME_LENGTH = 200;
+
+/**
+ * A snapshot with its graph analysis: dominator tree, retained sizes, distance from the roots
+ * and the shortest-path tree used for retainer paths. All per-node data is in typed arrays.
+ */
+export class HeapGraph {
+  private classes: { ofNode: Uint32Array; names: string[] } | undefined;
+
+  constructor(
+    readonly snapshot: HeapSnapshot,
+    /** Immediate dominator by node ordinal; NONE for nodes no strong path reaches. */
+    readonly idom: Uint32Array,
+    /** Reached nodes in DFS preorder: dominators before the nodes they dominate. */
+    readonly order: Uint32Array,
+    readonly retainedSizes: Float64Array,
+    /** Hops from the root along strong edges; NONE when unreachable. */
+    readonly distances: Uint32Array,
+    /** The edge through which the shortest path reaches each node; NONE for the root and unreachable nodes. */
+    readonly parentEdges: Uint32Array,
+  ) {}
+
+  get nodeCount(): number {
+    return this.snapshot.nodeCount;
+  }
+
+  retainedSize(node: number): number {
+    return this.retainedSizes[node];
+  }
+
+  isReachable(node: number): boolean {
+    return this.distances[node] !== NONE;
+  }
+
+  nodeInfo(node: number): NodeInfo {
+    const s = this.snapshot;
+    let name = s.nodeName(node);
+    if (name.length > MAX_NAME_LENGTH) name = name.slice(0, MAX_NAME_LENGTH) + '…';
+    const distance = this.distances[node];
+    return {
+      id: s.nodeId(node),
+      type: s.nodeType(node),
+      name,
+      className: this.className(node),
+      selfSize: s.selfSize(node),
+      retainedSize: this.retainedSizes[node],
+      distance: distance === NONE ? -1 : distance,
+    };
+  }
+
+  /** Class name, shared with the aggregates (so a class is one string, not one per node). */
+  className(node: number): string {
+    const classes = this.classIndex();
+    return classes.names[classes.ofNode[node]];
+  }
+
+  /** Class ordinal of every node and the class names, built once on first use. */
+  classIndex(): { ofNode: Uint32Array; names: string[] } {
+    if (this.classes) return this.classes;
+    const s = this.snapshot;
+    const n = s.nodeCount;
+    const types = s.nodes.types;
+    const names = s.nodes.names;
+    const objectType = s.nodeTypeIds.object;
+    const nativeType = s.nodeTypeIds.native;
+    const byName = new Int32Array(s.strings.length).fill(-1);
+    const byType = new Int32Array(s.nodeTypeNames.length + 1).fill(-1);
+    const classNames: string[] = [];
+    const byClassName = new Map<string, number>();
+    const intern = (className: string) => {
+      let c = byClassName.get(className);
+      if (c === undefined) {
+        c = classNames.length;
+        classNames.push(className);
+        byClassName.set(className, c);
+      }
+      return c;
+    };
+    const ofNode = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = types[i];
+      if (t === objectType || t === nativeType) {
+        const name = names[i];
+        let c = byName[name];
+        if (c < 0) c = byName[name] = intern(s.strings[name]);
+        ofNode[i] = c;
+      } else {
+        let c = byType[t];
+        if (c < 0) c = byType[t] = intern(s.className(i));
+        ofNode[i] = c;
+      }
+    }
+    this.classes = { ofNode, names: classNames };
+    return this.classes;
+  }
+
+  /** Readable text of an edge: `name`, `[3]`, `(weak) name`, as it would appear in code. */
+  edgeText(edge: number): string {
+    const s = this.snapshot;
+    const type = s.edges.types[edge];
+    const ids = s.edgeTypeIds;
+    const name = s.edgeName(edge);
+    if (type === ids.element) return `[${name}]`;
+    if (type === ids.hidden) return `(hidden ${name})`;
+    if (type === ids.weak) return `(weak) ${name}`;
+    if (type === ids.internal) return `(internal) ${name}`;
+    return name.length > MAX_NAME_LENGTH ? name.slice(0, MAX_NAME_LENGTH) + '…' : name;
+  }
+
+  /** Ordinal of the node an edge leaves from (edges are stored grouped by source). */
+  edgeSource(edge: number): number {
+    const firstEdges = this.snapshot.nodes.firstEdges;
+    let lo = 0;
+    let hi = this.snapshot.nodeCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (firstEdges[mid] <= edge) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Shortest strong path from the root to `node`, preferring named properties; empty if unreachable. */
+  retainerPath(node: number): RetainerPath {
+    const steps: RetainerStep[] = [];
+    let current = node;
+    while (current !== this.snapshot.rootIndex && steps.length < MAX_PATH_STEPS) {
+      const edge = this.parentEdges[current];
+      if (edge === NONE) return [];
+      steps.push({ edge: this.edgeText(edge), edgeType: this.snapshot.edgeType(edge), node: this.nodeInfo(current) });
+      current = this.edgeSource(edge);
+    }
+    return steps.reverse();
+  }
+
+  totals(): SnapshotTotals {
+    const s = this.snapshot;
+    let totalSize = 0;
+    let unreachableCount = 0;
+    let unreachableSize = 0;
+    for (let i = 0; i < s.nodeCount; i++) {
+      const size = s.selfSize(i);
+      totalSize += size;
+      if (this.idom[i] === NONE) {
+        unreachableCount++;
+        unreachableSize += size;
+      }
+    }
+    return {
+      nodeCount: s.nodeCount,
+      edgeCount: s.edgeCount,
+      totalSize,
+      reachableSize: this.retainedSizes[s.rootIndex],
+      unreachableCount,
+      unreachableSize,
+      extraNativeBytes: s.header.extraNativeBytes,
+      maxNodeId: s.maxNodeId,
+    };
+  }
+
+  /**
+   * Count, self size and retained size per class. A class's retained size counts only instances
+   * with no same-class dominator above them, so a linked list is not counted once per link.
+   */
+  classAggregates(): ClassAggregate[] {
+    const { ofNode, names } = this.classIndex();
+    const classCount = names.length;
+    const count = new Float64Array(classCount);
+    const self = new Float64Array(classCount);
+    const retained = new Float64Array(classCount);
+    const s = this.snapshot;
+    for (let i = 0; i < s.nodeCount; i++) {
+      const c = ofNode[i];
+      count[c]++;
+      self[c] += s.selfSize(i);
+    }
+    this.walkDominatorTree((node, enter, active) => {
+      const c = ofNode[node];
+      if (enter) {
+        if (active[c] === 0) retained[c] += this.retainedSizes[node];
+        active[c]++;
+      } else active[c]--;
+    }, classCount);
+    // Unreachable nodes retain only themselves and have no dominator to share a class with.
+    for (let i = 0; i < s.nodeCount; i++) if (this.idom[i] === NONE) retained[ofNode[i]] += s.selfSize(i);
+    const result: ClassAggregate[] = [];
+    for (let c = 0; c < classCount; c++) {
+      result.push({ className: names[c], count: count[c], selfSize: self[c], retainedSize: retained[c] });
+    }
+    return result.sort((a, b) => b.retainedSize - a.retainedSize);
+  }
+
+  /** Depth-first walk of the dominator tree, calling `visit` on entry and exit of each node. */
+  private walkDominatorTree(visit: (node: number, enter: boolean, active: Int32Array) => void, classCount: number): void {
+    const n = this.snapshot.nodeCount;
+    const idom = this.idom;
+    const childStart = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) if (idom[i] !== NONE && i !== this.snapshot.rootIndex) childStart[idom[i] + 1]++;
+    for (let i = 1; i <= n; i++) childStart[i] += childStart[i - 1];
+    const children = new Uint32Array(childStart[n]);
+    const cursor = childStart.slice(0, n);
+    for (let i = 0; i < n; i++) if (idom[i] !== NONE && i !== this.snapshot.rootIndex) children[cursor[idom[i]]++] = i;
+    const stack = cursor; // reused: a node's cursor is only read before it is pushed
+    const stackNodes = new Uint32Array(this.order.length + 1);
+    const active = new Int32Array(classCount);
+    let top = 0;
+    stackNodes[0] = this.snapshot.rootIndex;
+    stack[this.snapshot.rootIndex] = childStart[this.snapshot.rootIndex];
+    visit(this.snapshot.rootIndex, true, active);
+    while (top >= 0) {
+      const v = stackNodes[top];
+      const next = stack[v];
+      if (next < childStart[v + 1]) {
+        stack[v] = next + 1;
+        const child = children[next];
+        stack[child] = childStart[child];
+        stackNodes[++top] = child;
+        visit(child, true, active);
+      } else {
+        visit(v, false, active);
+        top--;
+      }
+    }
+  }
+
+  /**
+   * The nodes that hold the most memory, each as specific as possible: where one node retains
+   * nearly all of what its dominator does (global → cache → table), the deeper one is shown.
+   */
+  topDominators(limit: number): Dominator[] {
+    const s = this.snapshot;
+    const synthetic = s.nodeTypeIds.synthetic;
+    const candidateCount = Math.max(limit * 20, 200);
+    const candidates = topNodesBy(this.retainedSizes, candidateCount, (i) => i !== s.rootIndex && s.nodes.types[i] !== synthetic && this.idom[i] !== NONE);
+    const chosen = new Set(candidates);
+    for (const c of candidates) {
+      const parent = this.idom[c];
+      if (chosen.has(parent) && this.retainedSizes[c] >= 0.9 * this.retainedSizes[parent]) chosen.delete(parent);
+    }
+    return candidates
+      .filter((c) => chosen.has(c))
+      .slice(0, limit)
+      .map((node) => ({ node: this.nodeInfo(node), path: this.retainerPath(node) }));
+  }
+}
+
+/** Indices of the `k` largest values that pass `accept`, largest first, via a bounded min-heap. */
+function topNodesBy(values: Float64Array, k: number, accept: (i: number) => boolean): number[] {
+  const heap: number[] = [];
+  const less = (a: number, b: number) => values[a] < values[b];
+  for (let i = 0; i < values.length; i++) {
+    if (heap.length === k && values[i] <= values[heap[0]]) continue;
+    if (!accept(i)) continue;
+    if (heap.length < k) {
+      heap.push(i);
+      let j = heap.length - 1;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (!less(heap[j], heap[p])) break;
+        [heap[j], heap[p]] = [heap[p], heap[j]];
+        j = p;
+      }
+    } else {
+      heap[0] = i;
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let m = j;
+        if (l < heap.length && less(heap[l], heap[m])) m = l;
+        if (r < heap.length && less(heap[r], heap[m])) m = r;
+        if (m === j) break;
+        [heap[j], heap[m]] = [heap[m], heap[j]];
+        j = m;
+      }
+    }
+  }
+  return heap.sort((a, b) => values[b] - values[a]);
+}
+
+/** Dominators, retained sizes and shortest paths for a parsed snapshot. */
+export function analyzeSnapshot(snapshot: HeapSnapshot, options: AnalyzeOptions = {}): HeapGraph {
+  const token = options.token ?? NeverCancelled;
+  const progress = options.progress ?? NoProgress;
+  progress.report({ message: 'Computing dominators' });
+  const tree = computeDominators(snapshot, token);
+  throwIfCancelled(token);
+  progress.report({ message: 'Computing retained sizes' });
+  const retained = computeRetainedSizes(snapshot, tree);
+  progress.report({ message: 'Computing retainer paths' });
+  const { distances, parentEdges } = computeShortestPaths(snapshot, token);
+  return new HeapGraph(snapshot, tree.idom, tree.order, retained, distances, parentEdges);
+}
+
+/** Parse and analyse in one step: the usual way in. */
+export async function loadHeapGraph(path: string, options: ParseOptions = {}): Promise<HeapGraph> {
+  const snapshot = await parseSnapshot(path, options);
+  return analyzeSnapshot(snapshot, options);
+}
