@@ -136,8 +136,11 @@ export class HeapGraph {
     while (current !== this.snapshot.rootIndex && steps.length < MAX_PATH_STEPS) {
       const edge = this.parentEdges[current];
       if (edge === NONE) return [];
-      steps.push({ edge: this.edgeText(edge), edgeType: this.snapshot.edgeType(edge), node: this.nodeInfo(current) });
-      current = this.edgeSource(edge);
+      const source = this.edgeSource(edge);
+      // The synthetic root is not code: its edges (`(GC roots)`, the global object) carry no name worth reading.
+      const text = source === this.snapshot.rootIndex ? '' : this.edgeText(edge);
+      steps.push({ edge: text, edgeType: this.snapshot.edgeType(edge), node: this.nodeInfo(current) });
+      current = source;
     }
     return steps.reverse();
   }

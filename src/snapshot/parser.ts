@@ -680,17 +680,18 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     const parser = new SnapshotStreamParser();
     const phase = new PhaseProgress(progress, size, 100, 'Reading snapshot');
     // Two buffers: the next chunk is read from disk while this one is parsed.
-    const buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+    const chunkSize = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
+    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
     let offset = 0;
     let which = 0;
-    let pending = handle.read(buffers[0], 0, CHUNK_SIZE, 0);
+    let pending = handle.read(buffers[0], 0, chunkSize, 0);
     for (;;) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) break;
       const chunk = buffers[which].subarray(0, bytesRead);
       offset += bytesRead;
       which ^= 1;
-      pending = handle.read(buffers[which], 0, CHUNK_SIZE, offset);
+      pending = handle.read(buffers[which], 0, chunkSize, offset);
       try {
         parser.feed(chunk);
       } catch (e) {

@@ -24,6 +24,8 @@ export interface SnapshotHeader {
 export interface ParseOptions {
   progress?: Progress;
   token?: CancellationToken;
+  /** Bytes read at a time; tests make it tiny to split every token across reads. */
+  chunkSize?: number;
 }
 
 export interface AnalyzeOptions {

@@ -1,0 +1,257 @@
+import { NONE } from '../snapshot/dominators';
+import type { HeapGraph } from '../snapshot/heapGraph';
+import { IdSet } from '../snapshot/idSet';
+import type { ClassAggregate } from '../snapshot/types';
+import { checkSameProcess } from './sameProcess';
+import type { ClassDiff, DiffOptions, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
+
+export interface DiffInput {
+  graph: HeapGraph;
+  file: string;
+}
+
+/**
+ * Compares snapshots of one process by V8 object id. Per class: instances allocated since the
+ * baseline, instances collected since, and count, self-size and retained-size deltas. The objects
+ * that are new and still alive (in `final` too, when given) are grouped by the pre-existing
+ * object that holds them, which is where a leak lives.
+ */
+export function diffSnapshots(baseline: DiffInput, after: DiffInput, final?: DiffInput, options: DiffOptions = {}): SnapshotDiff {
+  checkSameProcess({ snapshot: baseline.graph.snapshot, file: baseline.file }, { snapshot: after.graph.snapshot, file: after.file });
+  if (final) checkSameProcess({ snapshot: after.graph.snapshot, file: after.file }, { snapshot: final.graph.snapshot, file: final.file });
+  const baseIds = new IdSet(baseline.graph.snapshot.nodes.ids);
+  const afterIds = new IdSet(after.graph.snapshot.nodes.ids);
+
+  const classes = diffClasses(baseline.graph, after.graph, baseIds, afterIds, final?.graph, options.maxClasses ?? 200);
+
+  // Survivors are looked at in the latest snapshot: its paths are what still holds them.
+  const leakGraph = (final ?? after).graph;
+  const leakIds = leakGraph.snapshot.nodes.ids;
+  const isNew = new Uint8Array(leakGraph.nodeCount);
+  for (let i = 0; i < isNew.length; i++) {
+    const id = leakIds[i];
+    if (isHeapId(id) && !baseIds.has(id) && (!final || afterIds.has(id)) && leakGraph.isReachable(i) && !isRoot(leakGraph, i)) isNew[i] = 1;
+  }
+  const { groups, totals } = groupByHolder(leakGraph, isNew, options);
+  return {
+    schemaVersion: 1,
+    baseline: { file: baseline.file, totals: baseline.graph.totals() },
+    after: { file: after.file, totals: after.graph.totals() },
+    ...(final ? { final: { file: final.file, totals: final.graph.totals() } } : {}),
+    classes,
+    newObjects: totals,
+    groups,
+  };
+}
+
+/**
+ * V8 numbers heap objects with odd ids from a counter; embedder (native C++) nodes get even ids
+ * derived from addresses that change from one snapshot to the next, so they cannot be matched.
+ */
+function isHeapId(id: number): boolean {
+  return (id & 1) === 1;
+}
+
+function isRoot(graph: HeapGraph, node: number): boolean {
+  return node === graph.snapshot.rootIndex || graph.snapshot.nodes.types[node] === graph.snapshot.nodeTypeIds.synthetic;
+}
+
+function diffClasses(base: HeapGraph, after: HeapGraph, baseIds: IdSet, afterIds: IdSet, final: HeapGraph | undefined, max: number): ClassDiff[] {
+  const byName = new Map<string, ClassDiff>();
+  const empty = (className: string): ClassAggregate => ({ className, count: 0, selfSize: 0, retainedSize: 0 });
+  const entry = (className: string) => {
+    let d = byName.get(className);
+    if (!d) {
+      d = { className, newCount: 0, deletedCount: 0, countDelta: 0, selfSizeDelta: 0, retainedSizeDelta: 0, baseline: empty(className), after: empty(className), newSelfSize: 0 };
+      byName.set(className, d);
+    }
+    return d;
+  };
+  for (const a of base.classAggregates()) entry(a.className).baseline = a;
+  for (const a of after.classAggregates()) entry(a.className).after = a;
+
+  for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id))) Object.assign(entry(name), { newCount: v.count, newSelfSize: v.selfSize });
+  for (const [name, v] of countByClass(base, (id) => isHeapId(id) && !afterIds.has(id))) entry(name).deletedCount = v.count;
+  if (final) {
+    const finalIds = new IdSet(final.snapshot.nodes.ids);
+    for (const d of byName.values()) d.survivorCount = 0;
+    for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id) && finalIds.has(id))) entry(name).survivorCount = v.count;
+  }
+  const result: ClassDiff[] = [];
+  for (const d of byName.values()) {
+    d.countDelta = d.after.count - d.baseline.count;
+    d.selfSizeDelta = d.after.selfSize - d.baseline.selfSize;
+    d.retainedSizeDelta = d.after.retainedSize - d.baseline.retainedSize;
+    if (d.newCount || d.deletedCount || d.countDelta || d.selfSizeDelta || d.retainedSizeDelta) result.push(d);
+  }
+  // Synthetic roots retain everything; their delta is the heap's, not a class's.
+  const synthetic = new Set<string>();
+  for (const g of [base, after]) {
+    const s = g.snapshot;
+    for (let i = 0; i < s.nodeCount && s.nodes.types[i] === s.nodeTypeIds.synthetic; i++) synthetic.add(g.className(i));
+    synthetic.add(g.className(s.rootIndex));
+  }
+  return result
+    .filter((d) => !synthetic.has(d.className))
+    .sort((a, b) => Math.abs(b.retainedSizeDelta) - Math.abs(a.retainedSizeDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) || b.newCount - a.newCount)
+    .slice(0, max);
+}
+
+/** Count and self size, per class name, of the nodes whose id passes `test`. */
+function countByClass(graph: HeapGraph, test: (id: number) => boolean): Map<string, { count: number; selfSize: number }> {
+  const { ofNode, names } = graph.classIndex();
+  const counts = new Float64Array(names.length);
+  const sizes = new Float64Array(names.length);
+  const ids = graph.snapshot.nodes.ids;
+  for (let i = 0; i < ids.length; i++) {
+    if (!test(ids[i])) continue;
+    counts[ofNode[i]]++;
+    sizes[ofNode[i]] += graph.snapshot.selfSize(i);
+  }
+  const result = new Map<string, { count: number; selfSize: number }>();
+  for (let c = 0; c < names.length; c++) if (counts[c] > 0) result.set(names[c], { count: counts[c], selfSize: sizes[c] });
+  return result;
+}
+
+/**
+ * Each new object belongs to its topmost new dominator; each such top object is held by the
+ * last pre-existing object on its shortest retainer path (a Map's table, an array's elements and
+ * the like may be new, since they are reallocated as the collection grows, so they are passed through).
+ */
+function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions): { groups: RetainerGroup[]; totals: SnapshotDiff['newObjects'] } {
+  const s = graph.snapshot;
+  const n = graph.nodeCount;
+  const idom = graph.idom;
+  const order = graph.order;
+  const retained = graph.retainedSizes;
+  const { ofNode } = graph.classIndex();
+
+  // top[v]: the topmost new node among v's dominators (v included), or NONE. Preorder puts dominators first.
+  const top = new Uint32Array(n).fill(NONE);
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k];
+    const above = v === s.rootIndex ? NONE : top[idom[v]];
+    top[v] = above !== NONE ? above : isNew[v] ? v : NONE;
+  }
+
+  const holderOf = new Map<number, { holder: number; edge: number }>();
+  const groupIndex = new Map<string, number>();
+  interface Acc { holder: number; edge: number; count: number; selfSize: number; retainedSize: number; classes: Map<number, { count: number; retainedSize: number }>; tops: number[] }
+  const accs: Acc[] = [];
+  let totalCount = 0;
+  let totalSelf = 0;
+  let totalRetained = 0;
+
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k];
+    if (!isNew[v]) continue;
+    const t = top[v];
+    let h = holderOf.get(t);
+    if (!h) {
+      h = findHolder(graph, t, isNew);
+      holderOf.set(t, h);
+    }
+    const key = `${h.holder}:${holderEdgeLabel(graph, h.edge)}`;
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      g = accs.length;
+      groupIndex.set(key, g);
+      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), tops: [] });
+    }
+    const acc = accs[g];
+    const self = s.selfSize(v);
+    acc.count++;
+    acc.selfSize += self;
+    totalCount++;
+    totalSelf += self;
+    if (t === v) {
+      acc.retainedSize += retained[v];
+      acc.tops.push(v);
+      totalRetained += retained[v];
+    }
+    const c = ofNode[v];
+    let cls = acc.classes.get(c);
+    if (!cls) acc.classes.set(c, (cls = { count: 0, retainedSize: 0 }));
+    cls.count++;
+    // Count retained size once per class chain: skip objects whose dominator is a new one of the same class.
+    const d = idom[v];
+    if (!(isNew[d] && ofNode[d] === c)) cls.retainedSize += retained[v];
+  }
+
+  const { names } = graph.classIndex();
+  const samples = options.samplesPerGroup ?? 3;
+  const groups = accs
+    .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
+    .slice(0, options.maxGroups ?? 20)
+    .map((acc): RetainerGroup => {
+      const sampleNodes = acc.tops.sort((a, b) => retained[b] - retained[a]).slice(0, samples);
+      return {
+        holderPath: graph.retainerPath(acc.holder),
+        holderId: s.nodeId(acc.holder),
+        holderClassName: graph.className(acc.holder),
+        edgeFromHolder: holderEdgeLabel(graph, acc.edge),
+        count: acc.count,
+        selfSize: acc.selfSize,
+        retainedSize: acc.retainedSize,
+        classes: [...acc.classes.entries()]
+          .map(([c, v]) => ({ className: names[c], count: v.count, retainedSize: v.retainedSize }))
+          .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
+        samples: sampleNodes.map((node) => leakedObject(graph, node)),
+      };
+    });
+  return { groups, totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
+}
+
+/**
+ * How a group hangs off its holder. Element indexes are dropped (`[…]`): the 2,000 records in an
+ * array are one group, not 2,000 groups of one, whether reached by index or through the array's storage.
+ */
+function holderEdgeLabel(graph: HeapGraph, edge: number): string {
+  if (edge === NONE) return '';
+  const s = graph.snapshot;
+  const type = s.edges.types[edge];
+  if (type === s.edgeTypeIds.element || type === s.edgeTypeIds.hidden) return '[…]';
+  // A collection's backing store (`elements`, `table`) is its contents too.
+  if (type === s.edgeTypeIds.internal && s.nodes.types[s.edges.targets[edge]] === s.nodeTypeIds.array) return '[…]';
+  return graph.edgeText(edge);
+}
+
+function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array): { holder: number; edge: number } {
+  let current = node;
+  let edge = NONE;
+  while (isNew[current] || isBackingStore(graph, current, edge)) {
+    edge = graph.parentEdges[current];
+    if (edge === NONE) return { holder: current, edge: NONE };
+    current = graph.edgeSource(edge);
+  }
+  return { holder: current, edge };
+}
+
+/**
+ * A V8-internal array reached by an internal edge (a Map's `table`, an Array's `elements`) is
+ * part of the collection that owns it: report the collection, which is what the code names.
+ */
+function isBackingStore(graph: HeapGraph, node: number, edgeOut: number): boolean {
+  if (edgeOut === NONE) return false;
+  const s = graph.snapshot;
+  const type = s.nodes.types[node];
+  if (type !== s.nodeTypeIds.array && type !== s.nodeTypeIds.hidden) return false;
+  const edgeIn = graph.parentEdges[node];
+  if (edgeIn === NONE) return false;
+  const t = s.edges.types[edgeIn];
+  return t === s.edgeTypeIds.internal || t === s.edgeTypeIds.hidden;
+}
+
+function leakedObject(graph: HeapGraph, node: number): LeakedObject {
+  const info = graph.nodeInfo(node);
+  const location = graph.snapshot.location(node);
+  return {
+    id: info.id,
+    className: info.className,
+    name: info.name,
+    selfSize: info.selfSize,
+    retainedSize: info.retainedSize,
+    path: graph.retainerPath(node),
+    ...(location ? { location } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseCommandArgs, type CommandContext } from './main';
+import { runLaunched } from './runCommand';
+
+/** `leakscope demo`: the whole leak check on the bundled sample order service. */
+export async function runDemo(args: string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(args, { out: { type: 'string' }, json: { type: 'boolean' } });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = join(__dirname, '..', '..', '..', 'samples', 'leakyServer.js');
+  context.io.stderr.write(`Leak check of the sample order service (${app}): 1 warm-up, then 5 cycles of 200 requests.\n`);
+  return runLaunched(
+    process.execPath,
+    [app],
+    { 'workload-url': `${base}/orders`, requests: '200', 'ready-url': `${base}/health`, warmup: '1', cycles: '5', out: (values.out as string | undefined) ?? 'leakscope-demo', json: values.json as boolean | undefined },
+    context,
+    { PORT: String(port) },
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

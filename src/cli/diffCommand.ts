@@ -1,0 +1,33 @@
+import { diffSnapshots } from '../analysis/diff';
+import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
+import { usageError } from './help';
+import { loadGraphWithProgress } from './loadGraph';
+import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { writeOutputs } from './writeOutputs';
+
+export async function runDiff(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    json: { type: 'boolean' },
+    top: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (positionals.length < 2 || positionals.length > 3) {
+    throw usageError('diff takes two or three snapshot files, oldest first: leakscope diff BASELINE AFTER [FINAL].');
+  }
+  const top = positiveInteger(values.top as string | undefined, '--top', 20);
+  const inputs = [];
+  for (const file of positionals) inputs.push({ graph: await loadGraphWithProgress(file, context), file });
+  const [baseline, after, final] = inputs;
+  const diff = diffSnapshots(baseline, after, final, { maxClasses: Math.max(top, 200), maxGroups: top });
+  if (values.out) {
+    const written = await writeOutputs(values.out as string, {
+      'diff.json': JSON.stringify(diff, null, 2) + '\n',
+      'diff.md': renderDiffMarkdown(diff),
+      'diff.html': renderDiffHtml(diff),
+    });
+    context.io.stderr.write(`Wrote ${written.join(', ')}\n`);
+  }
+  const shown = { ...diff, classes: diff.classes.slice(0, top) };
+  context.io.stdout.write(values.json ? JSON.stringify(diff, null, 2) + '\n' : renderDiffText(shown, { color: context.color }));
+  return 0;
+}

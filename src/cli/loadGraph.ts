@@ -1,0 +1,28 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { formatBytes } from '../report/format';
+import { analyzeSnapshot } from '../snapshot/heapGraph';
+import type { HeapGraph } from '../snapshot/heapGraph';
+import { parseSnapshot } from '../snapshot/parser';
+import type { CommandContext } from './main';
+
+/** Files from this size on get progress lines even when stderr is not a terminal. */
+const BIG_FILE = 50 << 20;
+
+/** Parse and analyse one file with progress on stderr. */
+export async function loadGraphWithProgress(file: string, context: CommandContext): Promise<HeapGraph> {
+  let size = 0;
+  try {
+    size = (await fs.stat(file)).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LeakscopeError(ErrorCode.FileNotFound, `${file} does not exist.`);
+  }
+  const big = size >= BIG_FILE;
+  const progress = context.progress.phase(`Reading ${basename(file)} (${formatBytes(size)})`, big);
+  const snapshot = await parseSnapshot(file, { progress, token: context.token });
+  context.progress.phase(`Analysing ${basename(file)}: dominators, retained sizes, paths`, big);
+  const graph = analyzeSnapshot(snapshot, { token: context.token });
+  context.progress.done();
+  return graph;
+}

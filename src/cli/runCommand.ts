@@ -1,0 +1,84 @@
+import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
+import { InspectorConnection } from '../inspector/connection';
+import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
+import { runLeakCheck } from '../session/leakCheck';
+import type { LeakCheckOptions } from '../session/types';
+import { waitUntilReady } from '../session/workload';
+import { usageError } from './help';
+import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { writeOutputs } from './writeOutputs';
+
+const RUN_OPTIONS = {
+  'workload-url': { type: 'string' },
+  requests: { type: 'string' },
+  'workload-expr': { type: 'string' },
+  'cleanup-expr': { type: 'string' },
+  'ready-url': { type: 'string' },
+  warmup: { type: 'string' },
+  cycles: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
+export async function runRun(args: string[], context: CommandContext): Promise<number> {
+  const separator = args.indexOf('--');
+  if (separator < 0 || separator === args.length - 1) throw usageError('run needs the command to launch after `--`: leakscope run --workload-url URL -- node app.js');
+  const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
+  const [command, ...commandArgs] = args.slice(separator + 1);
+  return runLaunched(command, commandArgs, values, context);
+}
+
+export async function runLaunched(
+  command: string,
+  commandArgs: string[],
+  values: Partial<Record<keyof typeof RUN_OPTIONS, string | boolean | undefined>>,
+  context: CommandContext,
+  env?: NodeJS.ProcessEnv,
+): Promise<number> {
+  const options: LeakCheckOptions = {
+    workload: {
+      url: values['workload-url'] as string | undefined,
+      requests: positiveInteger(values.requests as string | undefined, '--requests', 100),
+      expression: values['workload-expr'] as string | undefined,
+    },
+    cleanupExpression: values['cleanup-expr'] as string | undefined,
+    warmup: nonNegativeInteger(values.warmup as string | undefined, '--warmup', 1),
+    cycles: positiveInteger(values.cycles as string | undefined, '--cycles', 5),
+    outDir: (values.out as string | undefined) ?? 'leakscope-out',
+  };
+  if (!options.workload.url && !options.workload.expression) throw usageError('run needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.');
+  const stderr = context.io.stderr;
+  const progress = context.progress.phase(`Starting ${command}`);
+  let target: LaunchedTarget | undefined;
+  let connection: InspectorConnection | undefined;
+  const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
+  try {
+    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
+    connection = await InspectorConnection.connect(target.webSocketUrl);
+    const running = target;
+    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
+    const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
+    context.progress.done();
+    const written = await writeOutputs(options.outDir, {
+      'diff.json': JSON.stringify(result.diff, null, 2) + '\n',
+      'diff.md': renderDiffMarkdown(result.diff),
+      'diff.html': renderDiffHtml(result.diff),
+    });
+    stderr.write(`Wrote ${[result.baselineFile, result.afterFile, ...written].join(', ')}\n`);
+    context.io.stdout.write(values.json ? JSON.stringify(result.diff, null, 2) + '\n' : renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 15) }, { color: context.color }));
+    void progress;
+    return 0;
+  } finally {
+    stopOnCancel.dispose();
+    await connection?.close();
+    await target?.stop();
+  }
+}
+
+function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} needs a whole number, not "${value}".`);
+  return n;
+}

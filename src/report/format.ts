@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import type { LeakedObject, RetainerGroup } from '../analysis/types';
+import type { RetainerPath, RetainerStep, SourceLocation } from '../snapshot/types';
+
+// Every string that comes out of a heap snapshot (class names, property names, string values) is
+// attacker-controllable: a web app can name a constructor anything. The helpers here are the only
+// place such strings are made displayable; renderers then escape the result for their medium.
+
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+
+/**
+ * `1.2 MB`, `-340 kB`, `0 B`. Decimal units as in Chrome DevTools, so numbers match what users see
+ * there; three significant digits are plenty to compare sizes.
+ */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const sign = n < 0 ? '-' : '';
+  let value = Math.abs(n);
+  if (Math.round(value) === 0) return '0 B';
+  if (Math.round(value) < 1000) return `${sign}${Math.round(value)} B`;
+  let unit = 0;
+  while (unit < BYTE_UNITS.length - 1 && value >= 1000) {
+    value /= 1000;
+    unit++;
+  }
+  let text = value.toFixed(1);
+  if (Number(text) >= 100) text = value.toFixed(0);
+  // Rounding can carry into the next unit (999.96 kB would print as "1000.0 kB").
+  if (Number(text) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+    text = value.toFixed(1);
+  }
+  return `${sign}${text} ${BYTE_UNITS[unit]}`;
+}
+
+/** Like {@link formatBytes}, with an explicit `+` on growth so a delta cannot be read as a size. */
+export function formatBytesDelta(n: number): string {
+  const text = formatBytes(n);
+  return n > 0 && text !== '0 B' ? `+${text}` : text;
+}
+
+/** `1,234,567`. Hand-rolled rather than toLocaleString so output does not depend on the machine's locale. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const rounded = Math.round(n);
+  const digits = String(Math.abs(rounded));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return rounded < 0 ? `-${grouped}` : grouped;
+}
+
+/** Like {@link formatCount}, with an explicit `+` on growth. */
+export function formatCountDelta(n: number): string {
+  const text = formatCount(n);
+  return Math.round(n) > 0 ? `+${text}` : text;
+}
+
+/** `27.2%` of `whole`; empty when there is no whole to compare with. */
+export function formatPercent(part: number, whole: number): string {
+  if (!(whole > 0) || !Number.isFinite(part)) return '';
+  const p = (part / whole) * 100;
+  return `${p.toFixed(Math.abs(p) < 10 ? 1 : 0)}%`;
+}
+
+/** Script positions are zero-based in snapshots; editors count from one. */
+export function formatLocation(loc: SourceLocation): string {
+  return `script ${loc.scriptId}, line ${loc.line + 1}, column ${loc.column + 1}`;
+}
+
+const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+// C0/C1 controls (terminal escape sequences, table-breaking newlines), invisible and bidi
+// formatting characters (which can make a PR comment display something other than what it
+// contains), and lone surrogates (which some renderers turn into garbage).
+const UNSAFE_CHAR =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A single-line, visible rendering of an untrusted string: control and formatting characters
+ * become code-like escapes (`\n`, `\x1b`, `\u202e`), and the result is cut at `maxLength` code
+ * points with `…`. Idempotent on its own output (when not cut), so layering is harmless.
+ */
+export function printable(s: string, maxLength = 160): string {
+  let out = '';
+  let length = 0;
+  for (const ch of s) {
+    if (length >= maxLength) return `${out}…`;
+    if (UNSAFE_CHAR.test(ch)) {
+      const code = ch.charCodeAt(0);
+      out += CONTROL_ESCAPES[ch] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+    } else {
+      out += ch;
+    }
+    length++;
+  }
+  return out;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+/**
+ * How DevTools names a node: `Session @1234`, `"some string" @55`, `onData() @77`. Without a
+ * `type` (a LeakedObject has none) it is guessed from V8's pseudo-class names.
+ */
+export function formatNodeLabel(node: { type?: string; name: string; className: string; id: number }): string {
+  return `${nodeDisplayName(node.type ?? typeFromClassName(node.className), node)} @${node.id}`;
+}
+
+function typeFromClassName(className: string): string {
+  if (className === '(string)') return 'string';
+  if (className === '(closure)') return 'closure';
+  if (className === '(system)') return 'hidden';
+  return 'object';
+}
+
+function nodeDisplayName(type: string, node: { name: string; className: string }): string {
+  switch (type) {
+    case 'string':
+    case 'concatenated string':
+    case 'sliced string':
+      return `"${printable(node.name, 40)}"`;
+    case 'closure':
+      return node.name ? `${printable(node.name, 60)}()` : '(anonymous function)';
+    case 'synthetic':
+    case 'hidden':
+      // Their class is a bare category (`(system)`); the name says which kind, e.g. `system / Context`.
+      return printable(node.name || node.className, 60);
+    default:
+      return printable(node.className || node.name || '(unknown)', 80);
+  }
+}
+
+/** Class in parentheses, unless it already is one of V8's parenthesised pseudo-classes like `(system)`. */
+function classSuffix(className: string): string {
+  const name = printable(className, 60);
+  return /^\(.*\)$/.test(name) ? name : `(${name})`;
+}
+
+function formatStep(step: RetainerStep): string {
+  // Synthetic nodes are V8's root categories; their index edges (`[2]`) carry no meaning.
+  if (step.node.type === 'synthetic') return printable(step.node.name || step.node.className, 60);
+  // Hidden nodes all share the class `(system)`; their name (`system / Context`) says more.
+  const cls =
+    step.node.type === 'hidden' && step.node.name
+      ? classSuffix(step.node.name.startsWith('(') ? step.node.name : `(${step.node.name})`)
+      : classSuffix(step.node.className);
+  return step.edge ? `${printable(step.edge, 60)} ${cls}` : cls;
+}
+
+export interface RetainerPathOptions {
+  /**
+   * Most steps to show. Longer paths keep their first step (which root category) and their
+   * tail (what actually holds the object), with `…` in between.
+   */
+  maxSteps?: number;
+}
+
+export const PATH_SEPARATOR = ' → ';
+export const ELLIPSIS = '…';
+
+/** `(GC roots) → (Global handles) → … → sessionCache (Map)`: each hop as `edge (Class)`. */
+export function formatRetainerPath(path: RetainerPath, options: RetainerPathOptions = {}): string {
+  return retainerPathParts(path, options).join(PATH_SEPARATOR);
+}
+
+/** The pieces {@link formatRetainerPath} joins, for renderers that lay a path out themselves. */
+export function retainerPathParts(path: RetainerPath, options: RetainerPathOptions = {}): string[] {
+  // A user root (the global object, reached from the root by a nameless shortcut) starts the path itself.
+  if (path.length > 0 && path[0].edge === '' && path[0].node.type !== 'synthetic') return elide(path.map(formatStep), options.maxSteps);
+  // Some producers include the root itself as a first step; it is implied by the prefix.
+  const steps = path.length > 0 && path[0].node.name === '(GC roots)' ? path.slice(1) : path;
+  return ['(GC roots)', ...elide(steps.map(formatStep), options.maxSteps)];
+}
+
+/**
+ * The part of `path` from the node with id `fromId` on, e.g. `sessionCache (Map) → table (system) →
+ * (map entry) (Session)`: how a sample hangs off its group's holder. Undefined if the path does
+ * not pass through that node.
+ */
+export function formatPathFrom(path: RetainerPath, fromId: number, options: RetainerPathOptions = {}): string | undefined {
+  return pathPartsFrom(path, fromId, options)?.join(PATH_SEPARATOR);
+}
+
+/** The pieces {@link formatPathFrom} joins. */
+export function pathPartsFrom(path: RetainerPath, fromId: number, options: RetainerPathOptions = {}): string[] | undefined {
+  const index = path.findIndex((step) => step.node.id === fromId);
+  if (index < 0) return undefined;
+  return elide(path.slice(index).map(formatStep), options.maxSteps);
+}
+
+/** {@link formatNodeLabel} for a leaked object, taking the node type from its path when there. */
+export function formatLeakedObjectLabel(o: LeakedObject): string {
+  const last = o.path.length > 0 ? o.path[o.path.length - 1].node : undefined;
+  return formatNodeLabel({ id: o.id, name: o.name, className: o.className, type: last?.id === o.id ? last.type : undefined });
+}
+
+/** `(GC roots) → … → sessionCache (Map) → table`: the holder's path and how the group hangs off it. */
+export function formatGroupChain(group: RetainerGroup, options: RetainerPathOptions = {}): string {
+  return groupChainParts(group, options).join(PATH_SEPARATOR);
+}
+
+/** The pieces {@link formatGroupChain} joins. */
+export function groupChainParts(group: RetainerGroup, options: RetainerPathOptions = {}): string[] {
+  const parts = retainerPathParts(group.holderPath, options);
+  if (group.edgeFromHolder) parts.push(printable(group.edgeFromHolder, 60));
+  return parts;
+}
+
+function elide(parts: string[], maxSteps = Infinity): string[] {
+  const max = Math.max(2, maxSteps);
+  return parts.length > max ? [parts[0], ELLIPSIS, ...parts.slice(parts.length - (max - 1))] : parts;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Safe in element content and in quoted attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
+}
+
+/**
+ * Plain text for a Markdown table cell or paragraph: one line, and every character that could
+ * start Markdown, HTML, math or a table column break is backslash-escaped so it shows literally.
+ */
+export function escapeMarkdownCell(s: string, maxLength?: number): string {
+  return printable(s, maxLength).replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&');
+}
+
+/**
+ * An inline code span holding `s` literally. Code spans are how heap strings go into Markdown:
+ * nothing inside is parsed as Markdown or HTML, and GitHub does not turn `@name` or `#12` in
+ * them into mentions or links. `inTable` escapes pipes, which GFM splits cells on even in code.
+ */
+export function markdownCode(s: string, options: { inTable?: boolean; maxLength?: number } = {}): string {
+  let text = printable(s, options.maxLength ?? 1000);
+  if (text === '') return '*(empty)*';
+  if (options.inTable) text = text.replace(/\|/g, '\\|');
+  const longestRun = (text.match(/`+/g) ?? []).reduce((max, run) => Math.max(max, run.length), 0);
+  const fence = '`'.repeat(longestRun + 1);
+  // A leading or trailing backtick would merge with the fence; CommonMark strips one padding space.
+  const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A CSP nonce: 128 random bits, base64 as the CSP grammar expects. */
+export function createNonce(): string {
+  return randomBytes(16).toString('base64');
+}

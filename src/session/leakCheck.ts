@@ -1,0 +1,59 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { diffSnapshots } from '../analysis/diff';
+import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { NoProgress, type Progress } from '../common/progress';
+import type { InspectorConnection } from '../inspector/connection';
+import { loadHeapGraph } from '../snapshot/heapGraph';
+import type { LeakCheckOptions, LeakCheckResult } from './types';
+import { requestMany } from './workload';
+
+/**
+ * The leak check on a connected process: warm up (lazy caches fill), clean up, GC, baseline
+ * snapshot; then N cycles of workload, cleanup and GC; then the after snapshot and the diff.
+ * What is new since the baseline and still alive after cleanup is what the workload leaks.
+ */
+export async function runLeakCheck(
+  connection: InspectorConnection,
+  options: LeakCheckOptions,
+  progress: Progress = NoProgress,
+  token: CancellationToken = NeverCancelled,
+): Promise<LeakCheckResult> {
+  if (!options.workload.url && !options.workload.expression) {
+    throw new LeakscopeError(ErrorCode.InvalidArgument, 'A leak check needs a workload: --workload-url URL or --workload-expr EXPR.');
+  }
+  await fs.mkdir(options.outDir, { recursive: true });
+  const step = (message: string) => progress.report({ message });
+  const cycle = async () => {
+    if (options.workload.url) await requestMany(options.workload.url, options.workload.requests ?? 100, token);
+    if (options.workload.expression) await connection.evaluate(options.workload.expression);
+    if (options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
+    throwIfCancelled(token);
+  };
+
+  for (let i = 0; i < options.warmup; i++) {
+    step(`Warm-up ${i + 1}/${options.warmup}`);
+    await cycle();
+  }
+  if (options.warmup === 0 && options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
+  step('Collecting garbage and taking the baseline snapshot');
+  await connection.collectGarbage();
+  const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
+  await connection.takeHeapSnapshot(baselineFile, { token });
+
+  for (let i = 0; i < options.cycles; i++) {
+    step(`Cycle ${i + 1}/${options.cycles}`);
+    await cycle();
+    await connection.collectGarbage();
+  }
+  step('Taking the after snapshot');
+  const afterFile = join(options.outDir, 'after.heapsnapshot');
+  await connection.takeHeapSnapshot(afterFile, { token });
+
+  step('Analysing the snapshots');
+  const baseline = await loadHeapGraph(baselineFile, { token });
+  const after = await loadHeapGraph(afterFile, { token });
+  const diff = diffSnapshots({ graph: baseline, file: baselineFile }, { graph: after, file: afterFile });
+  return { baselineFile, afterFile, diff, scripts: Object.fromEntries(connection.scriptUrls) };
+}

@@ -1,0 +1,27 @@
+import type { SnapshotDiff } from '../analysis/types';
+
+export interface Workload {
+  /** GET this URL `requests` times per cycle. */
+  url?: string;
+  requests?: number;
+  /** Or evaluate this expression in the target (awaited) once per cycle. */
+  expression?: string;
+}
+
+export interface LeakCheckOptions {
+  workload: Workload;
+  /** Evaluated in the target after each workload, before GC (clear caches, close pools…). */
+  cleanupExpression?: string;
+  warmup: number;
+  cycles: number;
+  /** Where the snapshots go. */
+  outDir: string;
+}
+
+export interface LeakCheckResult {
+  baselineFile: string;
+  afterFile: string;
+  diff: SnapshotDiff;
+  /** Script id → URL, from the inspector, for turning snapshot locations into files. */
+  scripts: Record<string, string>;
+}

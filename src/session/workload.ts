@@ -1,0 +1,42 @@
+import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+
+const CONCURRENCY = 8;
+
+/** Sends `count` GET requests to `url`, a few at a time; a request that fails stops the check. */
+export async function requestMany(url: string, count: number, token: CancellationToken = NeverCancelled): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      throwIfCancelled(token);
+      const i = next++;
+      const target = url.replace(/\{i\}/g, String(i));
+      let response: Response;
+      try {
+        response = await fetch(target);
+        await response.arrayBuffer();
+      } catch (e) {
+        throw new LeakscopeError(ErrorCode.InvalidArgument, `The workload request to ${target} failed (${(e as Error).cause ?? (e as Error).message}); is the server still up?`);
+      }
+      if (response.status >= 500) throw new LeakscopeError(ErrorCode.InvalidArgument, `The workload request to ${target} answered ${response.status}.`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+}
+
+/** Polls `url` until it answers at all (any status), or fails after `timeoutMs`. */
+export async function waitUntilReady(url: string, timeoutMs: number, token: CancellationToken = NeverCancelled, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    throwIfCancelled(token);
+    if (!isAlive()) throw new LeakscopeError(ErrorCode.InvalidArgument, `The target exited before ${url} answered.`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new LeakscopeError(ErrorCode.InvalidArgument, `${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { parseSnapshot } from './parser';
+
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-parser-'))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const META = {
+  // Field order differs from V8's usual one on purpose: offsets must come from meta.
+  node_fields: ['name', 'type', 'id', 'edge_count', 'self_size', 'trace_node_id', 'detachedness'],
+  node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic'], 'string', 'number', 'number', 'number', 'number', 'number'],
+  edge_fields: ['to_node', 'type', 'name_or_index'],
+  edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
+  location_fields: ['object_index', 'script_id', 'line', 'column'],
+};
+const STRINGS = ['', 'root', 'Thing', 'a "quoted" name', 'back\\slash\\\\', 'line\nbreak', 'ünïcødé ✓ 😀', '\u2028\u0000', 'value'];
+
+/** 3 nodes: root -(property "value")-> Thing -(element 0)-> string node; Thing has a location. */
+function tinySnapshot(): string {
+  const nodes = [/* root */ 1, 9, 1, 1, 0, 0, 0, /* Thing */ 2, 3, 3, 1, 48, 0, 0, /* string */ 6, 2, 5, 0, 4294967296 + 5, 0, 0];
+  const edges = [7, 2, 8, /* Thing -> string */ 14, 1, 0];
+  return JSON.stringify({ snapshot: { meta: META, node_count: 3, edge_count: 2, extra_native_bytes: 77 }, nodes, edges, locations: [7, 12, 34, 5], strings: STRINGS }, null, 1);
+}
+
+function write(name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function rejectsWith(path: string, code: ErrorCode, pattern: RegExp) {
+  await assert.rejects(parseSnapshot(path), (e: unknown) => {
+    assert.ok(e instanceof LeakscopeError, String(e));
+    assert.equal(e.code, code);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+test('reads fields by the offsets meta declares, in any order, at every chunk size', async () => {
+  const path = write('tiny.heapsnapshot', tinySnapshot());
+  for (const chunkSize of [1, 2, 3, 5, 7, 16, 1 << 20]) {
+    const s = await parseSnapshot(path, { chunkSize });
+    assert.equal(s.nodeCount, 3);
+    assert.equal(s.edgeCount, 2);
+    assert.deepEqual(s.strings, STRINGS, `strings at chunk size ${chunkSize}`);
+    assert.equal(s.nodeName(1), 'Thing');
+    assert.equal(s.nodeType(1), 'object');
+    assert.equal(s.nodeId(2), 5);
+    assert.equal(s.selfSize(1), 48);
+    assert.equal(s.selfSize(2), 4294967296 + 5, 'self sizes past 32 bits survive');
+    assert.equal(s.edgeTarget(0), 1);
+    assert.equal(s.edgeName(0), 'value');
+    assert.equal(s.edgeType(1), 'element');
+    assert.equal(s.edgeName(1), '0');
+    assert.equal(s.firstEdge(1), 1);
+    assert.equal(s.edgeEnd(1), 2);
+    assert.deepEqual(s.location(1), { scriptId: 12, line: 34, column: 5 });
+    assert.equal(s.location(2), undefined);
+    assert.equal(s.header.extraNativeBytes, 77);
+  }
+});
+
+test('a missing file, a folder, an empty file and a non-snapshot each get one clear sentence', async () => {
+  await rejectsWith(join(dir, 'nope.heapsnapshot'), ErrorCode.FileNotFound, /does not exist/);
+  await rejectsWith(dir, ErrorCode.FileUnreadable, /is a folder/);
+  await rejectsWith(write('empty.heapsnapshot', ''), ErrorCode.NotASnapshot, /empty/);
+  await rejectsWith(write('text.heapsnapshot', 'hello world'), ErrorCode.NotASnapshot, /not a V8 heap snapshot/);
+  await rejectsWith(write('json.heapsnapshot', '{"name":"package","version":"1.0.0"}'), ErrorCode.NotASnapshot, /no "snapshot" header/);
+  await rejectsWith(write('array.heapsnapshot', '[1,2,3]'), ErrorCode.NotASnapshot, /not a V8 heap snapshot/);
+});
+
+test('a snapshot cut short is reported as truncated, wherever the cut falls', async () => {
+  const full = Buffer.from(tinySnapshot());
+  for (const cut of [40, full.indexOf('"nodes"') + 12, full.indexOf('"edges"') + 10, full.indexOf('"strings"') + 30, full.length - 3]) {
+    const path = write(`cut-${cut}.heapsnapshot`, full.subarray(0, cut));
+    await assert.rejects(parseSnapshot(path, { chunkSize: 7 }), (e: unknown) => {
+      assert.ok(e instanceof LeakscopeError);
+      assert.ok(e.code === ErrorCode.TruncatedSnapshot || e.code === ErrorCode.NotASnapshot, e.message);
+      assert.match(e.message, /truncated|ends before/);
+      return true;
+    });
+  }
+});
+
+test('counts that disagree with the header and references out of range are caught', async () => {
+  const short = tinySnapshot().replace('"node_count": 3', '"node_count": 4');
+  await rejectsWith(write('count.heapsnapshot', short), ErrorCode.TruncatedSnapshot, /does not hold the number of entries/);
+  const badTarget = JSON.parse(tinySnapshot());
+  badTarget.edges[3] = 700;
+  await rejectsWith(write('target.heapsnapshot', JSON.stringify(badTarget)), ErrorCode.NotASnapshot, /outside the node list/);
+  const floats = JSON.parse(tinySnapshot());
+  floats.nodes[4] = 1.5;
+  await rejectsWith(write('float.heapsnapshot', JSON.stringify(floats)), ErrorCode.UnsupportedSnapshot, /not a whole number/);
+});
+
+test('a real truncated file on disk is reported with its size', async () => {
+  const path = write('real.heapsnapshot', tinySnapshot());
+  truncateSync(path, statSync(path).size - 20);
+  await rejectsWith(path, ErrorCode.TruncatedSnapshot, /truncated.*bytes read/);
+});
