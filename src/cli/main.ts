@@ -45,6 +45,15 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     cancel.cancel();
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM/SIGHUP and a closed stdout (`leakscope … | head`) end the run the same way as Ctrl-C:
+  // cancel, so a launched target is stopped and partial files are removed.
+  const onTerminate = () => cancel.cancel();
+  process.on('SIGTERM', onTerminate);
+  process.on('SIGHUP', onTerminate);
+  const onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') cancel.cancel();
+  };
+  io.stdout.on('error', onStdoutError);
   const quiet = rest.includes('--quiet') || rest.includes('-q');
   const progress = new StderrProgress(io.stderr, !quiet);
   const context: CommandContext = { io, progress, token: cancel.token, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR };
@@ -66,6 +75,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return reportError(e, io);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerminate);
+    process.off('SIGHUP', onTerminate);
+    io.stdout.off('error', onStdoutError);
     cancel.dispose();
   }
 }

@@ -30,6 +30,10 @@ export function launchUnderInspector(command: string, args: string[], options: L
   const env = { ...process.env, ...options.env };
   if (!isNode) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${inspectFlag}`.trim();
   const child = spawn(command, isNode ? [inspectFlag, ...args] : args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  // If Leakscope itself dies (a closed pipe, a signal, an uncaught error), the target must not outlive it.
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const stop = () => stopProcess(child);
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -77,17 +81,19 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      // The whole group, so a wrapper (npm, sh) does not leave its node child behind.
-      if (child.pid && process.platform !== 'win32') process.kill(-child.pid, sig);
-      else child.kill(sig);
-    } catch {
-      child.kill(sig);
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 3000);
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Signals the target's whole process group, so a wrapper (npm, sh) does not leave its node child behind. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (child.pid && process.platform !== 'win32') process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
 }

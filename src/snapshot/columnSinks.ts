@@ -1,73 +1,55 @@
 import { GrowableUint32Array } from './growable';
 import { type NumberSink } from './jsonBytes';
-import { countMismatch } from './snapshotErrors';
+import { countMismatch, notASnapshot } from './snapshotErrors';
 import type { EdgeColumns, LocationColumns, NodeColumns } from './heapSnapshot';
 import type { SnapshotMeta } from './types';
 
+/** Where each known field sits in a record, from `meta`; -1 when the snapshot lacks it. */
+function offsets<K extends string>(fields: string[], known: readonly K[]): Record<K, number> {
+  return Object.fromEntries(known.map((k) => [k, fields.indexOf(k)])) as Record<K, number>;
+}
+
 /** Nodes go straight into columns; `edge_count` becomes prefix sums (`firstEdges`). */
 export class NodeSink implements NumberSink {
-  private field = 0;
+  readonly recordSize: number;
   private node = 0;
   private edgeTotal = 0;
-  private readonly fieldCount: number;
-  /** Column each field goes to: 0 type, 1 name, 2 id, 3 self size, 4 edge count, 5 trace node, 6 detachedness, 7 none. */
-  private readonly columnOf: Uint8Array;
+  private readonly at: Record<'type' | 'name' | 'id' | 'self_size' | 'edge_count' | 'trace_node_id' | 'detachedness', number>;
 
   constructor(meta: SnapshotMeta, private readonly nodeCount: number, readonly columns: NodeColumns) {
-    this.fieldCount = meta.nodeFields.length;
-    const known = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
-    this.columnOf = new Uint8Array(meta.nodeFields.map((f) => (known.includes(f) ? known.indexOf(f) : 7)));
+    this.recordSize = meta.nodeFields.length;
+    this.at = offsets(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'] as const);
   }
 
   consume(batch: Float64Array, count: number): void {
-    const c = this.columns;
-    const columnOf = this.columnOf;
-    const fieldCount = this.fieldCount;
-    let field = this.field;
+    const size = this.recordSize;
+    if (count % size !== 0 || this.node + count / size > this.nodeCount) throw countMismatch('nodes');
+    const { types, names, ids, selfSizes, firstEdges } = this.columns;
+    const { type, name, id, self_size: selfSize, edge_count: edgeCount, trace_node_id: trace, detachedness } = this.at;
     let node = this.node;
     let edgeTotal = this.edgeTotal;
-    for (let k = 0; k < count; k++) {
-      const v = batch[k];
-      if (node >= this.nodeCount) throw countMismatch('nodes');
-      switch (columnOf[field]) {
-        case 0: c.types[node] = v; break;
-        case 1: c.names[node] = v; break;
-        case 2: c.ids[node] = v; break;
-        case 3:
-          if (v >= 0xffffffff) {
-            c.selfSizes[node] = 0xffffffff;
-            c.largeSelfSizes.set(node, v);
-          } else c.selfSizes[node] = v;
-          break;
-        case 4:
-          edgeTotal += v;
-          c.firstEdges[node + 1] = edgeTotal;
-          break;
-        case 5:
-          if (v !== 0) {
-            c.traceNodeIds ??= new Uint32Array(this.nodeCount);
-            c.traceNodeIds[node] = v;
-          }
-          break;
-        case 6:
-          if (v !== 0) {
-            c.detachedness ??= new Uint8Array(this.nodeCount);
-            c.detachedness[node] = v;
-          }
-          break;
+    for (let k = 0; k < count; k += size, node++) {
+      types[node] = batch[k + type];
+      names[node] = batch[k + name];
+      ids[node] = batch[k + id];
+      const bytes = batch[k + selfSize];
+      if (bytes < 0xffffffff) selfSizes[node] = bytes;
+      else {
+        selfSizes[node] = 0xffffffff;
+        this.columns.largeSelfSizes.set(node, bytes);
       }
-      if (++field === fieldCount) {
-        field = 0;
-        node++;
-      }
+      edgeTotal += batch[k + edgeCount];
+      firstEdges[node + 1] = edgeTotal;
+      // Both columns are all zeros unless allocation tracking or detachedness was recorded.
+      if (trace >= 0 && batch[k + trace] !== 0) (this.columns.traceNodeIds ??= new Uint32Array(this.nodeCount))[node] = batch[k + trace];
+      if (detachedness >= 0 && batch[k + detachedness] !== 0) (this.columns.detachedness ??= new Uint8Array(this.nodeCount))[node] = batch[k + detachedness];
     }
-    this.field = field;
     this.node = node;
     this.edgeTotal = edgeTotal;
   }
 
   end(): void {
-    if (this.node !== this.nodeCount || this.field !== 0) throw countMismatch('nodes');
+    if (this.node !== this.nodeCount) throw countMismatch('nodes');
   }
 
   get edgeTotalCount(): number {
@@ -76,47 +58,42 @@ export class NodeSink implements NumberSink {
 }
 
 export class EdgeSink implements NumberSink {
-  private field = 0;
+  readonly recordSize: number;
   private edge = 0;
-  private readonly fieldCount: number;
-  private readonly columnOf: Uint8Array;
+  private readonly at: Record<'type' | 'name_or_index' | 'to_node', number>;
 
   constructor(meta: SnapshotMeta, private readonly edgeCount: number, private readonly nodeFieldCount: number, readonly columns: EdgeColumns) {
-    this.fieldCount = meta.edgeFields.length;
-    const known = ['type', 'name_or_index', 'to_node'];
-    this.columnOf = new Uint8Array(meta.edgeFields.map((f) => (known.includes(f) ? known.indexOf(f) : 3)));
+    this.recordSize = meta.edgeFields.length;
+    this.at = offsets(meta.edgeFields, ['type', 'name_or_index', 'to_node'] as const);
   }
 
   consume(batch: Float64Array, count: number): void {
-    const c = this.columns;
-    const columnOf = this.columnOf;
-    const fieldCount = this.fieldCount;
+    const size = this.recordSize;
+    if (count % size !== 0 || this.edge + count / size > this.edgeCount) throw countMismatch('edges');
+    const { types, nameOrIndex, targets } = this.columns;
+    const { type, name_or_index: name, to_node: to } = this.at;
     const nodeFieldCount = this.nodeFieldCount;
-    let field = this.field;
     let edge = this.edge;
-    for (let k = 0; k < count; k++) {
-      const v = batch[k];
-      if (edge >= this.edgeCount) throw countMismatch('edges');
-      switch (columnOf[field]) {
-        case 0: c.types[edge] = v; break;
-        case 1: c.nameOrIndex[edge] = v; break;
-        case 2: c.targets[edge] = v / nodeFieldCount; break;
-      }
-      if (++field === fieldCount) {
-        field = 0;
-        edge++;
-      }
+    let misaligned = false;
+    for (let k = 0; k < count; k += size, edge++) {
+      types[edge] = batch[k + type];
+      nameOrIndex[edge] = batch[k + name];
+      // V8 writes the target's offset in the flat nodes array; keep the ordinal.
+      const offset = batch[k + to];
+      targets[edge] = offset / nodeFieldCount;
+      misaligned ||= targets[edge] * nodeFieldCount !== offset;
     }
-    this.field = field;
+    if (misaligned) throw notASnapshot('an edge points between two node records');
     this.edge = edge;
   }
 
   end(): void {
-    if (this.edge !== this.edgeCount || this.field !== 0) throw countMismatch('edges');
+    if (this.edge !== this.edgeCount) throw countMismatch('edges');
   }
 }
 
 export class LocationSink implements NumberSink {
+  readonly recordSize: number;
   private field = 0;
   private readonly record: number[];
   private readonly columnOf: number[];
@@ -128,6 +105,7 @@ export class LocationSink implements NumberSink {
   constructor(meta: SnapshotMeta, private readonly nodeFieldCount: number) {
     const known = ['object_index', 'script_id', 'line', 'column'];
     this.columnOf = meta.locationFields.map((f) => known.indexOf(f));
+    this.recordSize = this.columnOf.length;
     this.record = [0, 0, 0, 0];
   }
 
@@ -154,6 +132,7 @@ export class LocationSink implements NumberSink {
 }
 
 export class FlatSink implements NumberSink {
+  readonly recordSize = 1;
   readonly values = new GrowableUint32Array();
   consume(batch: Float64Array, count: number): void {
     for (let k = 0; k < count; k++) this.values.push(batch[k]);

@@ -2,7 +2,21 @@ import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../com
 import type { HeapSnapshot } from './heapSnapshot';
 
 /** Marks "no node" in ordinal-valued arrays. */
-export const NONE = 0xffffffff;
+const NONE = 0xffffffff;
+// Exported by name, not as `export const`: CommonJS output would read `exports.NONE` in the hot loops.
+export { NONE };
+
+/**
+ * Buffers computeDominators is done with, handed on so the next passes reuse them instead of
+ * allocating while the garbage waits for a GC: on big heaps that is hundreds of MB of peak RSS.
+ */
+export interface DominatorScratch {
+  /** 8 bytes per node: room for the Float64 retained sizes. */
+  pair: ArrayBuffer;
+  nodeSized: Uint32Array;
+  predStart: Uint32Array;
+  preds: Uint32Array;
+}
 
 export interface DominatorTree {
   /** Immediate dominator of each node (by ordinal); the root's is itself, unreachable nodes' is NONE. */
@@ -12,6 +26,7 @@ export interface DominatorTree {
    * dominator, so one reverse sweep sums retained sizes and one forward sweep walks the tree top-down.
    */
   order: Uint32Array;
+  scratch?: DominatorScratch;
 }
 
 const CHECK_EVERY = 1 << 20;
@@ -21,7 +36,7 @@ const CHECK_EVERY = 1 << 20;
  * with path compression, finished with the Semi-NCA step (idom = nearest common ancestor of
  * parent and semidominator in the DFS tree), which needs no buckets. Everything is iterative
  * (heaps have paths millions of nodes deep) and works in DFS-number space on Uint32Arrays that
- * are reused from phase to phase, so the peak is six node-sized arrays plus the predecessor lists.
+ * are reused from phase to phase, so the peak is five node-sized arrays plus the predecessor lists.
  */
 export function computeDominators(snapshot: HeapSnapshot, token: CancellationToken = NeverCancelled): DominatorTree {
   const n = snapshot.nodeCount;
@@ -33,9 +48,12 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   // Phase 1: DFS preorder. `dfs` maps node → number + 1 (0 = not reached).
   const dfs = new Uint32Array(n);
   const vertex = new Uint32Array(n);
-  const parent = new Uint32Array(n);
+  // `label` and the DFS-space idom share one buffer, which later holds the Float64 retained sizes.
+  const pair = new ArrayBuffer(n * 8);
+  // SNCA starts every idom at the DFS parent, so the parent array is the idom array.
+  const parent = new Uint32Array(pair, n * 4, n);
   const stackNode = new Uint32Array(n); // becomes `semi`, then the result
-  const stackEdge = new Uint32Array(n); // becomes `label`
+  const stackEdge = new Uint32Array(pair, 0, n); // becomes `label`
   let count = 0;
   let top = 0;
   dfs[snapshot.rootIndex] = ++count;
@@ -71,9 +89,10 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
 
   // Phase 2: predecessor lists in DFS-number space, from strong edges between reached nodes.
   // Counts go at each list's end index; filling backwards then leaves predStart[d] at list d's start.
+  // Nodes are walked in ordinal order, not DFS order, so the edge columns are read sequentially.
   const predStart = new Uint32Array(reached + 1);
-  for (let d = 0; d < reached; d++) {
-    const v = vertex[d];
+  for (let v = 0; v < n; v++) {
+    if (dfs[v] === 0) continue;
     for (let e = firstEdges[v], end = firstEdges[v + 1]; e < end; e++) {
       if (edgeTypes[e] === weak) continue;
       const w = dfs[targets[e]];
@@ -82,13 +101,13 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   }
   for (let d = 1; d <= reached; d++) predStart[d] += predStart[d - 1];
   const preds = new Uint32Array(predStart[reached]);
-  // Fill backwards from each list's end so predStart ends up holding the list starts.
-  for (let d = reached - 1; d >= 0; d--) {
-    const v = vertex[d];
-    for (let e = firstEdges[v + 1]; e-- > firstEdges[v];) {
+  for (let v = 0; v < n; v++) {
+    const dv = dfs[v];
+    if (dv === 0) continue;
+    for (let e = firstEdges[v], end = firstEdges[v + 1]; e < end; e++) {
       if (edgeTypes[e] === weak) continue;
       const w = dfs[targets[e]];
-      if (w !== 0) preds[--predStart[w - 1]] = d;
+      if (w !== 0) preds[--predStart[w - 1]] = dv - 1;
     }
   }
   throwIfCancelled(token);
@@ -97,13 +116,14 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   const ancestor = dfs; // node-indexed map no longer needed
   const semi = stackNode;
   const label = stackEdge;
-  const idom = new Uint32Array(reached); // doubles as the path-compression stack until phase 4
+  const idom = parent;
   for (let d = 0; d < reached; d++) {
     semi[d] = d;
     label[d] = d;
     ancestor[d] = NONE;
   }
-  const compressStack = idom;
+  // Compression paths are short in real heaps; the stack grows only for pathological chains.
+  let compressStack = new Uint32Array(1024);
   for (let w = reached - 1; w > 0; w--) {
     let best = semi[w];
     for (let p = predStart[w], end = predStart[w + 1]; p < end; p++) {
@@ -115,6 +135,11 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
         let depth = 0;
         let x = v;
         while (ancestor[ancestor[x]] !== NONE) {
+          if (depth === compressStack.length) {
+            const grown = new Uint32Array(depth * 2);
+            grown.set(compressStack);
+            compressStack = grown;
+          }
           compressStack[depth++] = x;
           x = ancestor[x];
         }
@@ -133,10 +158,11 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
     if ((w & 0xfffff) === 0) throwIfCancelled(token);
   }
 
-  // Phase 4: Semi-NCA — walk up from the parent until at or above the semidominator.
+  // Phase 4: Semi-NCA — from the parent, walk up the (final) idoms of earlier vertices until at
+  // or above the semidominator. In place: idom[w] still holds parent[w] when w is reached.
   idom[0] = 0;
   for (let w = 1; w < reached; w++) {
-    let d = parent[w];
+    let d = idom[w];
     const s = semi[w];
     while (d > s) d = idom[d];
     idom[w] = d;
@@ -146,13 +172,17 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   const result = stackNode;
   result.fill(NONE);
   for (let d = 0; d < reached; d++) result[vertex[d]] = vertex[idom[d]];
-  return { idom: result, order: vertex.slice(0, reached) };
+  return {
+    idom: result,
+    order: vertex.subarray(0, reached),
+    scratch: { pair, nodeSized: dfs, predStart, preds },
+  };
 }
 
 /** Retained size of every node: its own size plus everything it dominates. */
 export function computeRetainedSizes(snapshot: HeapSnapshot, tree: DominatorTree): Float64Array {
   const n = snapshot.nodeCount;
-  const retained = new Float64Array(n);
+  const retained = tree.scratch ? new Float64Array(tree.scratch.pair, 0, n) : new Float64Array(n);
   const sizes = snapshot.nodes.selfSizes;
   for (let i = 0; i < n; i++) retained[i] = sizes[i];
   for (const [node, size] of snapshot.nodes.largeSelfSizes) retained[node] = size;

@@ -300,7 +300,7 @@ export function analyzeSnapshot(snapshot: HeapSnapshot, options: AnalyzeOptions 
   progress.report({ message: 'Computing retained sizes' });
   const retained = computeRetainedSizes(snapshot, tree);
   progress.report({ message: 'Computing retainer paths' });
-  const { distances, parentEdges } = computeShortestPaths(snapshot, token);
+  const { distances, parentEdges } = computeShortestPaths(snapshot, token, tree.scratch);
   return new HeapGraph(snapshot, tree.idom, tree.order, retained, distances, parentEdges);
 }
 

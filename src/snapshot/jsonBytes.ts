@@ -21,6 +21,8 @@ export interface ValueReader {
 
 /** Receives the numbers of a flat numeric array in batches. */
 export interface NumberSink {
+  /** Numbers per record; every batch but the last holds whole records. */
+  readonly recordSize: number;
   consume(batch: Float64Array, count: number): void;
   end(): void;
 }

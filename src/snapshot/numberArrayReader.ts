@@ -11,9 +11,12 @@ export class NumberArrayReader implements ValueReader {
   private digits = false;
   private negative = false;
   private count = 0;
-  private readonly batch = new Float64Array(BATCH_SIZE);
+  private readonly batch: Float64Array;
 
-  constructor(private readonly section: string, private readonly sink: NumberSink) {}
+  constructor(private readonly section: string, private readonly sink: NumberSink) {
+    // Whole records per batch, so sinks copy record by record without tracking a field cursor.
+    this.batch = new Float64Array(Math.max(1, Math.floor(BATCH_SIZE / sink.recordSize)) * sink.recordSize);
+  }
 
   feed(buf: Buffer, pos: number, end: number): number {
     let i = pos;
@@ -30,20 +33,28 @@ export class NumberArrayReader implements ValueReader {
     let negative = this.negative;
     let count = this.count;
     const batch = this.batch;
-    for (; i < end; i++) {
-      const c = buf[i];
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        value = value * 10 + d;
+    const batchSize = batch.length;
+    while (i < end) {
+      let c = buf[i];
+      if (c >= 48 && c <= 57) {
+        // Most bytes are digits: finish the whole number in a tight loop before anything else.
+        value = value * 10 + (c - 48);
+        i++;
+        while (i < end) {
+          c = buf[i];
+          if (c < 48 || c > 57) break;
+          value = value * 10 + (c - 48);
+          i++;
+        }
         digits = true;
-        continue;
+        if (i === end) break;
       }
       if (digits) {
         batch[count++] = negative ? -value : value;
         value = 0;
         digits = false;
         negative = false;
-        if (count === BATCH_SIZE) {
+        if (count === batchSize) {
           this.sink.consume(batch, count);
           count = 0;
         }
@@ -61,6 +72,7 @@ export class NumberArrayReader implements ValueReader {
           `The "${this.section}" section holds a value that is not a whole number ('${String.fromCharCode(c)}'); this is not a V8 heap snapshot Leakscope can read.`,
         );
       }
+      i++;
     }
     this.value = value;
     this.digits = digits;

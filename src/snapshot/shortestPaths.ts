@@ -1,5 +1,5 @@
 import { throwIfCancelled, type CancellationToken } from '../common/cancellation';
-import { NONE } from './dominators';
+import { NONE, type DominatorScratch } from './dominators';
 import type { HeapSnapshot } from './heapSnapshot';
 
 export interface ShortestPaths {
@@ -12,7 +12,7 @@ export interface ShortestPaths {
  * rounds, properties and elements first and V8's internal links after, so among equally short
  * paths the one that reads like code (`cache.table[3]`) wins over `(internal) 4`.
  */
-export function computeShortestPaths(snapshot: HeapSnapshot, token: CancellationToken): ShortestPaths {
+export function computeShortestPaths(snapshot: HeapSnapshot, token: CancellationToken, scratch?: DominatorScratch): ShortestPaths {
   const n = snapshot.nodeCount;
   const firstEdges = snapshot.nodes.firstEdges;
   const targets = snapshot.edges.targets;
@@ -22,9 +22,12 @@ export function computeShortestPaths(snapshot: HeapSnapshot, token: Cancellation
   for (const t of [ids.property, ids.element, ids.context, ids.shortcut]) if (t >= 0) preferred[t] = 1;
   const weak = ids.weak;
 
-  const distances = new Uint32Array(n).fill(NONE);
-  const parentEdges = new Uint32Array(n).fill(NONE);
-  const queue = new Uint32Array(n);
+  const none = NONE; // a local: the imported binding is a property load in the hot loop
+  // The dominator pass's dead buffers, when given, hold these arrays: no new allocation at the peak.
+  // The queue only ever holds nodes a strong path reaches, as many as predStart has entries.
+  const distances = (scratch ? scratch.nodeSized : new Uint32Array(n)).fill(none);
+  const parentEdges = (scratch && scratch.preds.length >= n ? scratch.preds.subarray(0, n) : new Uint32Array(n)).fill(none);
+  const queue = scratch ? scratch.predStart : new Uint32Array(n);
   let head = 0;
   let tail = 0;
   queue[tail++] = snapshot.rootIndex;
@@ -39,7 +42,7 @@ export function computeShortestPaths(snapshot: HeapSnapshot, token: Cancellation
         const t = types[e];
         if (t === weak || preferred[t] !== round) continue;
         const w = targets[e];
-        if (distances[w] !== NONE) continue;
+        if (distances[w] !== none) continue;
         distances[w] = next;
         parentEdges[w] = e;
         queue[tail++] = w;
