@@ -62,9 +62,9 @@ export class EdgeSink implements NumberSink {
   private edge = 0;
   private readonly at: Record<'type' | 'name_or_index' | 'to_node', number>;
 
-  constructor(meta: SnapshotMeta, private readonly edgeCount: number, private readonly nodeFieldCount: number, readonly columns: EdgeColumns) {
-    this.recordSize = meta.edgeFields.length;
-    this.at = offsets(meta.edgeFields, ['type', 'name_or_index', 'to_node'] as const);
+  constructor(edgeFields: string[], private readonly edgeCount: number, private readonly nodeFieldCount: number, readonly columns: EdgeColumns) {
+    this.recordSize = edgeFields.length;
+    this.at = offsets(edgeFields, ['type', 'name_or_index', 'to_node'] as const);
   }
 
   consume(batch: Float64Array, count: number): void {

@@ -54,6 +54,9 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   const parent = new Uint32Array(pair, n * 4, n);
   const stackNode = new Uint32Array(n); // becomes `semi`, then the result
   const stackEdge = new Uint32Array(pair, 0, n); // becomes `label`
+  // Predecessor counts are taken during the DFS, which sees every strong edge of every reached
+  // node exactly once; counts go at each list's end index (see phase 2).
+  const predStart = new Uint32Array(n + 1);
   let count = 0;
   let top = 0;
   dfs[snapshot.rootIndex] = ++count;
@@ -72,8 +75,12 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
     stackEdge[top] = e + 1;
     if (edgeTypes[e] === weak) continue;
     const w = targets[e];
-    if (dfs[w] !== 0) continue;
+    if (dfs[w] !== 0) {
+      predStart[dfs[w] - 1]++;
+      continue;
+    }
     const number = count++;
+    predStart[number]++;
     dfs[w] = number + 1;
     vertex[number] = w;
     parent[number] = dfs[v] - 1;
@@ -89,16 +96,7 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
 
   // Phase 2: predecessor lists in DFS-number space, from strong edges between reached nodes.
   // Counts go at each list's end index; filling backwards then leaves predStart[d] at list d's start.
-  // Nodes are walked in ordinal order, not DFS order, so the edge columns are read sequentially.
-  const predStart = new Uint32Array(reached + 1);
-  for (let v = 0; v < n; v++) {
-    if (dfs[v] === 0) continue;
-    for (let e = firstEdges[v], end = firstEdges[v + 1]; e < end; e++) {
-      if (edgeTypes[e] === weak) continue;
-      const w = dfs[targets[e]];
-      if (w !== 0) predStart[w - 1]++;
-    }
-  }
+  // Filled walking nodes in ordinal order, not DFS order, so the edge columns are read sequentially.
   for (let d = 1; d <= reached; d++) predStart[d] += predStart[d - 1];
   const preds = new Uint32Array(predStart[reached]);
   for (let v = 0; v < n; v++) {
@@ -112,29 +110,35 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
   }
   throwIfCancelled(token);
 
-  // Phase 3: semidominators, processing vertices in reverse preorder and linking each to its parent.
+  // Phase 3: semidominators, vertices in reverse preorder. As in LLVM's Semi-NCA, a vertex counts
+  // as linked to its parent once processed, so "linked" is `number > w` rather than a lookup, and
+  // a predecessor numbered below w (most are: the DFS parent) is its own candidate with no memory read.
+  // `ancestor` starts as a copy of the parent array and is shortened by path compression.
   const ancestor = dfs; // node-indexed map no longer needed
   const semi = stackNode;
   const label = stackEdge;
   const idom = parent;
   for (let d = 0; d < reached; d++) {
-    semi[d] = d;
+    ancestor[d] = parent[d];
     label[d] = d;
-    ancestor[d] = NONE;
   }
   // Compression paths are short in real heaps; the stack grows only for pathological chains.
   let compressStack = new Uint32Array(1024);
   for (let w = reached - 1; w > 0; w--) {
-    let best = semi[w];
+    let best = parent[w];
     for (let p = predStart[w], end = predStart[w + 1]; p < end; p++) {
       const v = preds[p];
+      if (v <= w) {
+        if (v < best) best = v;
+        continue;
+      }
+      // eval(v): the smallest-semi label on v's path to the root of its linked tree, compressing the path.
       let u: number;
-      if (ancestor[v] === NONE) u = v;
+      if (ancestor[v] <= w) u = label[v];
       else {
-        // eval(v) with iterative path compression
         let depth = 0;
         let x = v;
-        while (ancestor[ancestor[x]] !== NONE) {
+        do {
           if (depth === compressStack.length) {
             const grown = new Uint32Array(depth * 2);
             grown.set(compressStack);
@@ -142,19 +146,24 @@ export function computeDominators(snapshot: HeapSnapshot, token: CancellationTok
           }
           compressStack[depth++] = x;
           x = ancestor[x];
-        }
+        } while (ancestor[x] > w);
+        // x is the last linked vertex below the tree's root; fold its label down the path.
+        let p2 = x;
+        let pLabel = label[p2];
         while (depth > 0) {
           const y = compressStack[--depth];
-          const a = ancestor[y];
-          if (semi[label[a]] < semi[label[y]]) label[y] = label[a];
-          ancestor[y] = ancestor[a];
+          ancestor[y] = ancestor[p2];
+          const yLabel = label[y];
+          if (semi[pLabel] < semi[yLabel]) label[y] = pLabel;
+          else pLabel = yLabel;
+          p2 = y;
         }
         u = label[v];
       }
-      if (semi[u] < best) best = semi[u];
+      const candidate = semi[u];
+      if (candidate < best) best = candidate;
     }
     semi[w] = best;
-    ancestor[w] = parent[w];
     if ((w & 0xfffff) === 0) throwIfCancelled(token);
   }
 

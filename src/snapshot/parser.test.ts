@@ -42,10 +42,10 @@ async function rejectsWith(path: string, code: ErrorCode, pattern: RegExp) {
   });
 }
 
-test('reads fields by the offsets meta declares, in any order, at every chunk size', async () => {
+test('reads fields by the offsets meta declares, in any order, at every chunk size, with and without the edges thread', async () => {
   const path = write('tiny.heapsnapshot', tinySnapshot());
-  for (const chunkSize of [1, 2, 3, 5, 7, 16, 1 << 20]) {
-    const s = await parseSnapshot(path, { chunkSize });
+  for (const [chunkSize, parallel] of [1, 2, 3, 5, 7, 16, 1 << 20].flatMap((c) => [[c, false], [c, true]] as const)) {
+    const s = await parseSnapshot(path, { chunkSize, parallel });
     assert.equal(s.nodeCount, 3);
     assert.equal(s.edgeCount, 2);
     assert.deepEqual(s.strings, STRINGS, `strings at chunk size ${chunkSize}`);
@@ -77,9 +77,10 @@ test('a missing file, a folder, an empty file and a non-snapshot each get one cl
 
 test('a snapshot cut short is reported as truncated, wherever the cut falls', async () => {
   const full = Buffer.from(tinySnapshot());
-  for (const cut of [40, full.indexOf('"nodes"') + 12, full.indexOf('"edges"') + 10, full.indexOf('"strings"') + 30, full.length - 3]) {
+  const cuts = [40, full.indexOf('"nodes"') + 12, full.indexOf('"edges"') + 10, full.indexOf('"strings"') + 30, full.length - 3];
+  for (const [cut, parallel] of cuts.flatMap((c) => [[c, false], [c, true]] as const)) {
     const path = write(`cut-${cut}.heapsnapshot`, full.subarray(0, cut));
-    await assert.rejects(parseSnapshot(path, { chunkSize: 7 }), (e: unknown) => {
+    await assert.rejects(parseSnapshot(path, { chunkSize: 7, parallel }), (e: unknown) => {
       assert.ok(e instanceof LeakscopeError);
       assert.ok(e.code === ErrorCode.TruncatedSnapshot || e.code === ErrorCode.NotASnapshot, e.message);
       assert.match(e.message, /truncated|ends before/);
@@ -94,9 +95,26 @@ test('counts that disagree with the header and references out of range are caugh
   const badTarget = JSON.parse(tinySnapshot());
   badTarget.edges[3] = 700;
   await rejectsWith(write('target.heapsnapshot', JSON.stringify(badTarget)), ErrorCode.NotASnapshot, /outside the node list/);
+  const between = JSON.parse(tinySnapshot());
+  between.edges[3] = 8;
   const floats = JSON.parse(tinySnapshot());
   floats.nodes[4] = 1.5;
-  await rejectsWith(write('float.heapsnapshot', JSON.stringify(floats)), ErrorCode.UnsupportedSnapshot, /not a whole number/);
+  const floatEdge = JSON.parse(tinySnapshot());
+  floatEdge.edges[1] = 2.5;
+  for (const parallel of [false, true]) {
+    await assert.rejects(parseSnapshot(write('between.heapsnapshot', JSON.stringify(between)), { parallel }), /points between two node records/);
+    await assert.rejects(parseSnapshot(write('float.heapsnapshot', JSON.stringify(floats)), { parallel }), /not a whole number/);
+    await assert.rejects(parseSnapshot(write('float-edge.heapsnapshot', JSON.stringify(floatEdge)), { parallel }), /"edges" section holds a value that is not a whole number/);
+  }
+});
+
+test('sections in an unusual order still parse, falling back from the edges thread', async () => {
+  // An extra section before `edges` holding a decoy "edges" key: the thread's search lands on it.
+  const o = JSON.parse(tinySnapshot());
+  const text = `{"snapshot":${JSON.stringify(o.snapshot)},"extra":{"edges":[9,9,9]},"strings":${JSON.stringify(o.strings)},"nodes":${JSON.stringify(o.nodes)},"edges":${JSON.stringify(o.edges)},"locations":${JSON.stringify(o.locations)}}`;
+  const s = await parseSnapshot(write('reordered.heapsnapshot', text), { parallel: true, chunkSize: 64 });
+  assert.equal(s.edgeTarget(1), 2);
+  assert.equal(s.edgeName(0), 'value');
 });
 
 test('a real truncated file on disk is reported with its size', async () => {

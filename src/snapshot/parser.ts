@@ -1,15 +1,18 @@
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { NeverCancelled } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, PhaseProgress } from '../common/progress';
 import { EdgeSink, FlatSink, LocationSink, NodeSink } from './columnSinks';
 import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, QUOTE, isSpace, type ValueReader } from './jsonBytes';
 import { NumberArrayReader } from './numberArrayReader';
-import { RawValueReader } from './rawValueReader';
+import { RawValueReader, SkipArrayReader } from './rawValueReader';
 import { countMismatch, notASnapshot } from './snapshotErrors';
 import { StringArrayReader } from './stringArrayReader';
 import { TraceTreeReader } from './traceTreeReader';
 import { HeapSnapshot, type AllocationTrace, type EdgeColumns, type LocationColumns, type NodeColumns } from './heapSnapshot';
+import type { EdgesJob, EdgesResult } from './edgesWorker';
 import type { ParseOptions, SnapshotHeader } from './types';
 
 /**
@@ -19,6 +22,37 @@ import type { ParseOptions, SnapshotHeader } from './types';
  */
 
 const CHUNK_SIZE = 8 << 20;
+/** From this size on the edges section is parsed on a second thread; below it a worker's start-up costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+
+interface EdgesWorkerRun {
+  worker: Worker;
+  columns: EdgeColumns;
+  done: Promise<EdgesResult>;
+}
+
+/** Starts parsing `edges` on a worker thread into shared columns the snapshot will own. */
+function startEdgesWorker(path: string, header: SnapshotHeader, headerEnd: number, chunkSize: number): EdgesWorkerRun {
+  const e = header.edgeCount;
+  const shared = { types: new SharedArrayBuffer(e), nameOrIndex: new SharedArrayBuffer(e * 4), targets: new SharedArrayBuffer(e * 4) };
+  const job: EdgesJob = {
+    path,
+    from: headerEnd,
+    edgeCount: e,
+    nodeFieldCount: header.meta.nodeFields.length,
+    edgeFields: header.meta.edgeFields,
+    chunkSize,
+    columns: shared,
+  };
+  const worker = new Worker(join(__dirname, 'edgesWorker.js'), { workerData: job });
+  const done = new Promise<EdgesResult>((resolve) => {
+    worker.once('message', (m: EdgesResult) => resolve(m));
+    worker.once('error', (err) => resolve({ ok: false, arrayStart: -1, code: ErrorCode.Internal, message: `The edge parser thread failed: ${err.message}` }));
+    worker.once('exit', (code) => resolve({ ok: false, arrayStart: -1, code: ErrorCode.Internal, message: `The edge parser thread exited (${code}) before finishing.` }));
+  });
+  const columns: EdgeColumns = { types: new Uint8Array(shared.types), nameOrIndex: new Uint32Array(shared.nameOrIndex), targets: new Uint32Array(shared.targets) };
+  return { worker, columns, done };
+}
 
 function readMeta(raw: unknown): SnapshotHeader {
   const snapshot = raw as Record<string, unknown> | null;
@@ -78,8 +112,20 @@ class SnapshotStreamParser {
   traceReader: TraceTreeReader | undefined;
   stringReader: StringArrayReader | undefined;
   private readonly seen = new Set<string>();
+  /** File offset of the chunk being fed. */
+  private chunkBase = 0;
+  /** When set (from `onHeader`), the `edges` section is parsed elsewhere into these columns and only skipped here. */
+  offloadedEdges: EdgeColumns | undefined;
+  skippedEdges: SkipArrayReader | undefined;
 
-  feed(buf: Buffer): void {
+  constructor(private readonly onHeader: (header: SnapshotHeader, headerEnd: number) => void = () => undefined) {}
+
+  get edgeColumns(): EdgeColumns | undefined {
+    return this.offloadedEdges ?? this.edgeSink?.columns;
+  }
+
+  feed(buf: Buffer, base = 0): void {
+    this.chunkBase = base;
     let i = 0;
     const end = buf.length;
     while (i < end) {
@@ -124,7 +170,7 @@ class SnapshotStreamParser {
         case 'value': {
           const next = this.reader!.feed(buf, i, end);
           if (next < 0) { i = end; break; }
-          this.finishValue();
+          this.finishValue(base + next);
           this.state = 'key';
           i = next;
           break;
@@ -172,9 +218,10 @@ class SnapshotStreamParser {
       }
       case 'edges': {
         const h = needHeader();
+        if (this.offloadedEdges) return (this.skippedEdges = new SkipArrayReader(() => this.chunkBase));
         const e = h.edgeCount;
         const columns: EdgeColumns = { types: new Uint8Array(e), nameOrIndex: new Uint32Array(e), targets: new Uint32Array(e) };
-        this.edgeSink = new EdgeSink(h.meta, e, h.meta.nodeFields.length, columns);
+        this.edgeSink = new EdgeSink(h.meta.edgeFields, e, h.meta.nodeFields.length, columns);
         return new NumberArrayReader(key, this.edgeSink);
       }
       case 'locations': {
@@ -198,7 +245,7 @@ class SnapshotStreamParser {
     }
   }
 
-  private finishValue(): void {
+  private finishValue(valueEnd: number): void {
     if (this.key === 'snapshot' && this.headerReader) {
       let raw: unknown;
       try {
@@ -208,6 +255,7 @@ class SnapshotStreamParser {
       }
       this.header = readMeta(raw);
       this.headerReader = undefined;
+      this.onHeader(this.header, valueEnd);
     }
   }
 }
@@ -227,48 +275,69 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     if (stat.isDirectory()) throw new LeakscopeError(ErrorCode.FileUnreadable, `${path} is a folder, not a heap snapshot file.`);
     const size = stat.size;
     if (size === 0) throw new LeakscopeError(ErrorCode.NotASnapshot, `${path} is empty, not a heap snapshot.`);
-    const parser = new SnapshotStreamParser();
-    const phase = new PhaseProgress(progress, size, 100, 'Reading snapshot');
-    // Two buffers: the next chunk is read from disk while this one is parsed.
     const chunkSize = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
-    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
-    let offset = 0;
-    let which = 0;
-    let pending = handle.read(buffers[0], 0, chunkSize, 0);
-    for (;;) {
-      const { bytesRead } = await pending;
-      if (bytesRead === 0) break;
-      const chunk = buffers[which].subarray(0, bytesRead);
-      offset += bytesRead;
-      which ^= 1;
-      pending = handle.read(buffers[which], 0, chunkSize, offset);
-      try {
-        parser.feed(chunk);
-      } catch (e) {
-        await pending.catch(() => undefined);
-        throw withFile(path, e);
+    let edgesJob: EdgesWorkerRun | undefined;
+    const parallel = options.parallel ?? size >= PARALLEL_MIN_BYTES;
+    const parser = new SnapshotStreamParser((header, headerEnd) => {
+      if (!parallel || header.edgeCount === 0) return;
+      edgesJob = startEdgesWorker(path, header, headerEnd, chunkSize);
+      parser.offloadedEdges = edgesJob.columns;
+    });
+    const phase = new PhaseProgress(progress, size, 100, 'Reading snapshot');
+    try {
+      // Two buffers: the next chunk is read from disk while this one is parsed.
+      const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+      let offset = 0;
+      let which = 0;
+      let pending = handle.read(buffers[0], 0, chunkSize, 0);
+      for (;;) {
+        const { bytesRead } = await pending;
+        if (bytesRead === 0) break;
+        const chunk = buffers[which].subarray(0, bytesRead);
+        const base = offset;
+        offset += bytesRead;
+        which ^= 1;
+        pending = handle.read(buffers[which], 0, chunkSize, offset);
+        try {
+          parser.feed(chunk, base);
+        } catch (e) {
+          await pending.catch(() => undefined);
+          throw withFile(path, e);
+        }
+        phase.update(offset);
+        if (token.isCancellationRequested) {
+          await pending.catch(() => undefined);
+          throw new CancelledError('Reading the snapshot was cancelled.');
+        }
       }
-      phase.update(offset);
-      if (token.isCancellationRequested) {
-        await pending.catch(() => undefined);
-        throw new CancelledError('Reading the snapshot was cancelled.');
+      if (!parser.complete) {
+        if (!parser.header && !parser.inSection) throw withFile(path, notASnapshot('it ends before its header'));
+        throw new LeakscopeError(
+          ErrorCode.TruncatedSnapshot,
+          `${path} is truncated: it ends inside ${parser.inSection ? `the "${parser.inSection}" section` : 'the snapshot'} (${size} bytes read); the capture did not finish.`,
+        );
       }
-    }
-    if (!parser.complete) {
-      if (!parser.header && !parser.inSection) throw withFile(path, notASnapshot('it ends before its header'));
-      throw new LeakscopeError(
-        ErrorCode.TruncatedSnapshot,
-        `${path} is truncated: it ends inside ${parser.inSection ? `the "${parser.inSection}" section` : 'the snapshot'} (${size} bytes read); the capture did not finish.`,
-      );
+      if (edgesJob) {
+        const result = await edgesJob.done;
+        // The worker found the section by searching; if that was not the one this parser walked
+        // past (a file with its sections in another order), read the file again on one thread.
+        if (parser.skippedEdges && result.arrayStart !== parser.skippedEdges.start) {
+          await edgesJob.worker.terminate();
+          return await parseSnapshot(path, { ...options, parallel: false });
+        }
+        if (!result.ok) throw withFile(path, new LeakscopeError(result.code as ErrorCode, result.message));
+      }
+    } finally {
+      await edgesJob?.worker.terminate();
     }
     const header = parser.header;
     if (!header) throw withFile(path, notASnapshot('it has no "snapshot" header'));
-    if (!parser.nodeSink || !parser.edgeSink || !parser.stringReader) {
+    if (!parser.nodeSink || !parser.edgeColumns || !parser.stringReader || (parser.offloadedEdges && !parser.skippedEdges)) {
       throw withFile(path, notASnapshot('it lacks one of the "nodes", "edges" or "strings" sections'));
     }
     if (parser.nodeSink.edgeTotalCount !== header.edgeCount) throw withFile(path, countMismatch('edges'));
     const nodes = parser.nodeSink.columns;
-    const edges = parser.edgeSink.columns;
+    const edges = parser.edgeColumns;
     validateReferences(path, nodes, edges, parser.stringReader.strings.length, header.nodeCount);
     const locations = parser.locationSink?.result() ?? emptyLocations();
     const trace = allocationTrace(parser, header);

@@ -65,3 +65,26 @@ export class RawValueReader implements ValueReader {
     return to;
   }
 }
+
+/**
+ * Passes over a flat numeric array without parsing it (another thread does), at memchr speed:
+ * such an array holds no nested `]`. Remembers the absolute offset of its `[`.
+ */
+export class SkipArrayReader implements ValueReader {
+  start = -1;
+
+  constructor(private readonly chunkBase: () => number) {}
+
+  feed(buf: Buffer, pos: number, end: number): number {
+    let i = pos;
+    if (this.start < 0) {
+      while (i < end && isSpace(buf[i])) i++;
+      if (i === end) return -1;
+      if (buf[i] !== OPEN_BRACKET) throw notASnapshot('"edges" is not an array');
+      this.start = this.chunkBase() + i;
+      i++;
+    }
+    const close = buf.indexOf(CLOSE_BRACKET, i);
+    return close >= 0 && close < end ? close + 1 : -1;
+  }
+}

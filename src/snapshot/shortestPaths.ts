@@ -37,10 +37,26 @@ export function computeShortestPaths(snapshot: HeapSnapshot, token: Cancellation
     const next = distances[v] + 1;
     const start = firstEdges[v];
     const end = firstEdges[v + 1];
-    for (let round = 1; round >= 0; round--) {
+    // Round one takes the preferred edges and notes whether any other edge leads somewhere new;
+    // only then is there a round two.
+    let pending = false;
+    for (let e = start; e < end; e++) {
+      const t = types[e];
+      if (t === weak) continue;
+      const w = targets[e];
+      if (distances[w] !== none) continue;
+      if (preferred[t] === 0) {
+        pending = true;
+        continue;
+      }
+      distances[w] = next;
+      parentEdges[w] = e;
+      queue[tail++] = w;
+    }
+    if (pending) {
       for (let e = start; e < end; e++) {
         const t = types[e];
-        if (t === weak || preferred[t] !== round) continue;
+        if (t === weak || preferred[t] === 1) continue;
         const w = targets[e];
         if (distances[w] !== none) continue;
         distances[w] = next;

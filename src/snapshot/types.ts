@@ -26,6 +26,8 @@ export interface ParseOptions {
   token?: CancellationToken;
   /** Bytes read at a time; tests make it tiny to split every token across reads. */
   chunkSize?: number;
+  /** Parse the edges section on a second thread; by default for files from 32 MiB on. */
+  parallel?: boolean;
 }
 
 export interface AnalyzeOptions {
