@@ -2,6 +2,7 @@ import { NONE } from '../snapshot/dominators';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { IdSet } from '../snapshot/idSet';
 import type { ClassAggregate } from '../snapshot/types';
+import { comparableSnapshot, isHeapId, type ComparableSnapshot } from './comparableSnapshot';
 import { checkSameProcess } from './sameProcess';
 import type { ClassDiff, DiffOptions, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
 
@@ -14,15 +15,17 @@ export interface DiffInput {
  * Compares snapshots of one process by V8 object id. Per class: instances allocated since the
  * baseline, instances collected since, and count, self-size and retained-size deltas. The objects
  * that are new and still alive (in `final` too, when given) are grouped by the pre-existing
- * object that holds them, which is where a leak lives.
+ * object that holds them, which is where a leak lives. The baseline may come as a full graph or
+ * as the summary a worker thread computed while this thread loaded the others.
  */
-export function diffSnapshots(baseline: DiffInput, after: DiffInput, final?: DiffInput, options: DiffOptions = {}): SnapshotDiff {
-  checkSameProcess({ snapshot: baseline.graph.snapshot, file: baseline.file }, { snapshot: after.graph.snapshot, file: after.file });
-  if (final) checkSameProcess({ snapshot: after.graph.snapshot, file: after.file }, { snapshot: final.graph.snapshot, file: final.file });
-  const baseIds = new IdSet(baseline.graph.snapshot.nodes.ids);
-  const afterIds = new IdSet(after.graph.snapshot.nodes.ids);
+export function diffSnapshots(baseline: DiffInput | ComparableSnapshot, after: DiffInput, final?: DiffInput, options: DiffOptions = {}): SnapshotDiff {
+  const base = 'graph' in baseline ? comparableSnapshot(baseline.graph, baseline.file) : baseline;
+  checkSameProcess(base, { snapshot: after.graph.snapshot, file: after.file });
+  const afterIds = IdSet.of(after.graph.snapshot.nodes.ids);
+  if (final) checkSameProcess(comparableSnapshot(after.graph, after.file), { snapshot: final.graph.snapshot, file: final.file });
+  const baseIds = IdSet.fromParts(base.ids);
 
-  const classes = diffClasses(baseline.graph, after.graph, baseIds, afterIds, final?.graph, options.maxClasses ?? 200);
+  const classes = diffClasses(base, after.graph, baseIds, afterIds, final?.graph, options.maxClasses ?? 200);
 
   // Survivors are looked at in the latest snapshot: its paths are what still holds them.
   const leakGraph = (final ?? after).graph;
@@ -35,7 +38,7 @@ export function diffSnapshots(baseline: DiffInput, after: DiffInput, final?: Dif
   const { groups, totals } = groupByHolder(leakGraph, isNew, options);
   return {
     schemaVersion: 1,
-    baseline: { file: baseline.file, totals: baseline.graph.totals() },
+    baseline: { file: base.file, totals: base.totals },
     after: { file: after.file, totals: after.graph.totals() },
     ...(final ? { final: { file: final.file, totals: final.graph.totals() } } : {}),
     classes,
@@ -44,41 +47,37 @@ export function diffSnapshots(baseline: DiffInput, after: DiffInput, final?: Dif
   };
 }
 
-/**
- * V8 numbers heap objects with odd ids from a counter; embedder (native C++) nodes get even ids
- * derived from addresses that change from one snapshot to the next, so they cannot be matched.
- */
-function isHeapId(id: number): boolean {
-  return (id & 1) === 1;
-}
-
 function isRoot(graph: HeapGraph, node: number): boolean {
   return node === graph.snapshot.rootIndex || graph.snapshot.nodes.types[node] === graph.snapshot.nodeTypeIds.synthetic;
 }
 
-function diffClasses(base: HeapGraph, after: HeapGraph, baseIds: IdSet, afterIds: IdSet, final: HeapGraph | undefined, max: number): ClassDiff[] {
-  const byName = new Map<string, ClassDiff>();
+function diffClasses(base: ComparableSnapshot, after: HeapGraph, baseIds: IdSet, afterIds: IdSet, final: HeapGraph | undefined, max: number): ClassDiff[] {
+  const byName = new Map<string, ClassDiff & { baseHeapCount: number; afterHeapCount: number }>();
   const empty = (className: string): ClassAggregate => ({ className, count: 0, selfSize: 0, retainedSize: 0 });
   const entry = (className: string) => {
     let d = byName.get(className);
     if (!d) {
-      d = { className, newCount: 0, deletedCount: 0, countDelta: 0, selfSizeDelta: 0, retainedSizeDelta: 0, baseline: empty(className), after: empty(className), newSelfSize: 0 };
+      d = {
+        className, newCount: 0, deletedCount: 0, countDelta: 0, selfSizeDelta: 0, retainedSizeDelta: 0,
+        baseline: empty(className), after: empty(className), newSelfSize: 0, baseHeapCount: 0, afterHeapCount: 0,
+      };
       byName.set(className, d);
     }
     return d;
   };
-  for (const a of base.classAggregates()) entry(a.className).baseline = a;
+  base.classes.forEach((a, k) => Object.assign(entry(a.className), { baseline: a, baseHeapCount: base.heapCounts[k] }));
   for (const a of after.classAggregates()) entry(a.className).after = a;
-
+  for (const [name, v] of countByClass(after, isHeapId)) entry(name).afterHeapCount = v.count;
   for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id))) Object.assign(entry(name), { newCount: v.count, newSelfSize: v.selfSize });
-  for (const [name, v] of countByClass(base, (id) => isHeapId(id) && !afterIds.has(id))) entry(name).deletedCount = v.count;
   if (final) {
-    const finalIds = new IdSet(final.snapshot.nodes.ids);
     for (const d of byName.values()) d.survivorCount = 0;
-    for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id) && finalIds.has(id))) entry(name).survivorCount = v.count;
+    for (const [name, v] of countByClass(final, (id) => isHeapId(id) && !baseIds.has(id) && afterIds.has(id))) entry(name).survivorCount = v.count;
   }
   const result: ClassDiff[] = [];
-  for (const d of byName.values()) {
+  for (const { baseHeapCount, afterHeapCount, ...d } of byName.values()) {
+    // An object keeps its class for life, so what the baseline had and `after` lacks is
+    // its heap instances minus those that are still there (after's minus the new ones).
+    d.deletedCount = Math.max(0, baseHeapCount - (afterHeapCount - d.newCount));
     d.countDelta = d.after.count - d.baseline.count;
     d.selfSizeDelta = d.after.selfSize - d.baseline.selfSize;
     d.retainedSizeDelta = d.after.retainedSize - d.baseline.retainedSize;
@@ -86,11 +85,9 @@ function diffClasses(base: HeapGraph, after: HeapGraph, baseIds: IdSet, afterIds
   }
   // Synthetic roots retain everything; their delta is the heap's, not a class's.
   const synthetic = new Set<string>();
-  for (const g of [base, after]) {
-    const s = g.snapshot;
-    for (let i = 0; i < s.nodeCount && s.nodes.types[i] === s.nodeTypeIds.synthetic; i++) synthetic.add(g.className(i));
-    synthetic.add(g.className(s.rootIndex));
-  }
+  const s = after.snapshot;
+  for (let i = 0; i < s.nodeCount && s.nodes.types[i] === s.nodeTypeIds.synthetic; i++) synthetic.add(after.className(i));
+  synthetic.add(after.className(s.rootIndex));
   return result
     .filter((d) => !synthetic.has(d.className))
     .sort((a, b) => Math.abs(b.retainedSizeDelta) - Math.abs(a.retainedSizeDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) || b.newCount - a.newCount)

@@ -1,4 +1,5 @@
 import { diffSnapshots } from '../analysis/diff';
+import { loadForDiff } from '../analysis/loadForDiff';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
@@ -15,9 +16,11 @@ export async function runDiff(args: string[], context: CommandContext): Promise<
     throw usageError('diff takes two or three snapshot files, oldest first: leakscope diff BASELINE AFTER [FINAL].');
   }
   const top = positiveInteger(values.top as string | undefined, '--top', 20);
-  const inputs = [];
-  for (const file of positionals) inputs.push({ graph: await loadGraphWithProgress(file, context), file });
-  const [baseline, after, final] = inputs;
+  const [baselineFile, afterFile, finalFile] = positionals;
+  const { baseline, after, final } = await loadForDiff(
+    { baseline: baselineFile, after: afterFile, final: finalFile },
+    { token: context.token, load: (file, options) => loadGraphWithProgress(file, context, options) },
+  );
   const diff = diffSnapshots(baseline, after, final, { maxClasses: Math.max(top, 200), maxGroups: top });
   if (values.out) {
     const written = await writeOutputs(values.out as string, {

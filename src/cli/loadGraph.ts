@@ -5,13 +5,14 @@ import { formatBytes } from '../report/format';
 import { analyzeSnapshot } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { parseSnapshot } from '../snapshot/parser';
+import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
 import type { CommandContext } from './main';
 
 /** Files from this size on get progress lines even when stderr is not a terminal. */
 const BIG_FILE = 50 << 20;
 
 /** Parse and analyse one file with progress on stderr. */
-export async function loadGraphWithProgress(file: string, context: CommandContext): Promise<HeapGraph> {
+export async function loadGraphWithProgress(file: string, context: CommandContext, options: ParseOptions & AnalyzeOptions = {}): Promise<HeapGraph> {
   let size = 0;
   try {
     size = (await fs.stat(file)).size;
@@ -20,9 +21,9 @@ export async function loadGraphWithProgress(file: string, context: CommandContex
   }
   const big = size >= BIG_FILE;
   const progress = context.progress.phase(`Reading ${basename(file)} (${formatBytes(size)})`, big);
-  const snapshot = await parseSnapshot(file, { progress, token: context.token });
+  const snapshot = await parseSnapshot(file, { ...options, progress, token: context.token });
   context.progress.phase(`Analysing ${basename(file)}: dominators, retained sizes, paths`, big);
-  const graph = analyzeSnapshot(snapshot, { token: context.token });
+  const graph = analyzeSnapshot(snapshot, { ...options, token: context.token });
   context.progress.done();
   return graph;
 }

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { diffSnapshots } from '../analysis/diff';
+import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { InspectorConnection } from '../inspector/connection';
-import { loadHeapGraph } from '../snapshot/heapGraph';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { requestMany } from './workload';
 
@@ -52,8 +52,7 @@ export async function runLeakCheck(
   await connection.takeHeapSnapshot(afterFile, { token });
 
   step('Analysing the snapshots');
-  const baseline = await loadHeapGraph(baselineFile, { token });
-  const after = await loadHeapGraph(afterFile, { token });
-  const diff = diffSnapshots({ graph: baseline, file: baselineFile }, { graph: after, file: afterFile });
+  const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile }, { token });
+  const diff = diffSnapshots(inputs.baseline, inputs.after);
   return { baselineFile, afterFile, diff, scripts: Object.fromEntries(connection.scriptUrls) };
 }

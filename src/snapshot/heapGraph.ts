@@ -3,7 +3,7 @@ import { NoProgress } from '../common/progress';
 import { computeDominators, computeRetainedSizes, NONE } from './dominators';
 import type { HeapSnapshot } from './heapSnapshot';
 import { parseSnapshot } from './parser';
-import { computeShortestPaths } from './shortestPaths';
+import { computeShortestPaths, type ShortestPaths } from './shortestPaths';
 import type { AnalyzeOptions, ClassAggregate, Dominator, NodeInfo, ParseOptions, RetainerPath, RetainerStep, SnapshotTotals } from './types';
 
 const MAX_PATH_STEPS = 64;
@@ -15,6 +15,7 @@ const MAX_NAME_LENGTH = 200;
  */
 export class HeapGraph {
   private classes: { ofNode: Uint32Array; names: string[] } | undefined;
+  private aggregates: ClassAggregate[] | undefined;
 
   constructor(
     readonly snapshot: HeapSnapshot,
@@ -23,11 +24,18 @@ export class HeapGraph {
     /** Reached nodes in DFS preorder: dominators before the nodes they dominate. */
     readonly order: Uint32Array,
     readonly retainedSizes: Float64Array,
-    /** Hops from the root along strong edges; NONE when unreachable. */
-    readonly distances: Uint32Array,
-    /** The edge through which the shortest path reaches each node; NONE for the root and unreachable nodes. */
-    readonly parentEdges: Uint32Array,
+    private paths: ShortestPaths | undefined,
   ) {}
+
+  /** Hops from the root along strong edges; NONE when unreachable. Computed on first use when analysis skipped it. */
+  get distances(): Uint32Array {
+    return (this.paths ??= computeShortestPaths(this.snapshot, NeverCancelled)).distances;
+  }
+
+  /** The edge through which the shortest path reaches each node; NONE for the root and unreachable nodes. */
+  get parentEdges(): Uint32Array {
+    return (this.paths ??= computeShortestPaths(this.snapshot, NeverCancelled)).parentEdges;
+  }
 
   get nodeCount(): number {
     return this.snapshot.nodeCount;
@@ -38,7 +46,7 @@ export class HeapGraph {
   }
 
   isReachable(node: number): boolean {
-    return this.distances[node] !== NONE;
+    return this.idom[node] !== NONE;
   }
 
   nodeInfo(node: number): NodeInfo {
@@ -171,65 +179,74 @@ export class HeapGraph {
   }
 
   /**
-   * Count, self size and retained size per class. A class's retained size counts only instances
-   * with no same-class dominator above them, so a linked list is not counted once per link.
+   * Count, self size and retained size per class, largest retained first. A class's retained size
+   * counts only instances with no same-class dominator above them, so a linked list is not
+   * counted once per link. Computed once.
    */
   classAggregates(): ClassAggregate[] {
+    if (this.aggregates) return this.aggregates;
     const { ofNode, names } = this.classIndex();
     const classCount = names.length;
     const count = new Float64Array(classCount);
     const self = new Float64Array(classCount);
     const retained = new Float64Array(classCount);
     const s = this.snapshot;
+    const idom = this.idom;
+    const none = NONE;
     for (let i = 0; i < s.nodeCount; i++) {
       const c = ofNode[i];
+      const size = s.selfSize(i);
       count[c]++;
-      self[c] += s.selfSize(i);
+      self[c] += size;
+      // Unreachable nodes retain only themselves and have no dominator to share a class with.
+      if (idom[i] === none) retained[c] += size;
     }
-    this.walkDominatorTree((node, enter, active) => {
-      const c = ofNode[node];
-      if (enter) {
-        if (active[c] === 0) retained[c] += this.retainedSizes[node];
-        active[c]++;
-      } else active[c]--;
-    }, classCount);
-    // Unreachable nodes retain only themselves and have no dominator to share a class with.
-    for (let i = 0; i < s.nodeCount; i++) if (this.idom[i] === NONE) retained[ofNode[i]] += s.selfSize(i);
+    this.sumOutermostInstances(ofNode, classCount, retained);
     const result: ClassAggregate[] = [];
-    for (let c = 0; c < classCount; c++) {
-      result.push({ className: names[c], count: count[c], selfSize: self[c], retainedSize: retained[c] });
-    }
-    return result.sort((a, b) => b.retainedSize - a.retainedSize);
+    for (let c = 0; c < classCount; c++) result.push({ className: names[c], count: count[c], selfSize: self[c], retainedSize: retained[c] });
+    this.aggregates = result.sort((a, b) => b.retainedSize - a.retainedSize);
+    return this.aggregates;
   }
 
-  /** Depth-first walk of the dominator tree, calling `visit` on entry and exit of each node. */
-  private walkDominatorTree(visit: (node: number, enter: boolean, active: Int32Array) => void, classCount: number): void {
+  /**
+   * Adds to `retained[class]` the retained size of each node that has no dominator of its own
+   * class, by a depth-first walk of the dominator tree that counts, per class, how many
+   * instances are on the current path.
+   */
+  private sumOutermostInstances(ofNode: Uint32Array, classCount: number, retained: Float64Array): void {
     const n = this.snapshot.nodeCount;
+    const root = this.snapshot.rootIndex;
     const idom = this.idom;
+    const none = NONE;
+    const sizes = this.retainedSizes;
+    // Children lists of the dominator tree (CSR).
     const childStart = new Uint32Array(n + 1);
-    for (let i = 0; i < n; i++) if (idom[i] !== NONE && i !== this.snapshot.rootIndex) childStart[idom[i] + 1]++;
+    for (let i = 0; i < n; i++) if (idom[i] !== none && i !== root) childStart[idom[i] + 1]++;
     for (let i = 1; i <= n; i++) childStart[i] += childStart[i - 1];
     const children = new Uint32Array(childStart[n]);
     const cursor = childStart.slice(0, n);
-    for (let i = 0; i < n; i++) if (idom[i] !== NONE && i !== this.snapshot.rootIndex) children[cursor[idom[i]]++] = i;
-    const stack = cursor; // reused: a node's cursor is only read before it is pushed
-    const stackNodes = new Uint32Array(this.order.length + 1);
-    const active = new Int32Array(classCount);
+    for (let i = 0; i < n; i++) if (idom[i] !== none && i !== root) children[cursor[idom[i]]++] = i;
+    // `cursor` now holds each list's end; reset per node as it is pushed and reuse it as the walk's cursor.
+    const path = new Uint32Array(this.order.length + 1);
+    const onPath = new Int32Array(classCount);
     let top = 0;
-    stackNodes[0] = this.snapshot.rootIndex;
-    stack[this.snapshot.rootIndex] = childStart[this.snapshot.rootIndex];
-    visit(this.snapshot.rootIndex, true, active);
+    path[0] = root;
+    cursor[root] = childStart[root];
+    retained[ofNode[root]] += sizes[root];
+    onPath[ofNode[root]]++;
     while (top >= 0) {
-      const v = stackNodes[top];
-      const next = stack[v];
+      const v = path[top];
+      const next = cursor[v];
       if (next < childStart[v + 1]) {
-        stack[v] = next + 1;
+        cursor[v] = next + 1;
         const child = children[next];
-        stack[child] = childStart[child];
-        stackNodes[++top] = child;
-        visit(child, true, active);
+        cursor[child] = childStart[child];
+        path[++top] = child;
+        const c = ofNode[child];
+        if (onPath[c] === 0) retained[c] += sizes[child];
+        onPath[c]++;
       } else {
-        visit(v, false, active);
+        onPath[ofNode[v]]--;
         top--;
       }
     }
@@ -299,13 +316,14 @@ export function analyzeSnapshot(snapshot: HeapSnapshot, options: AnalyzeOptions 
   throwIfCancelled(token);
   progress.report({ message: 'Computing retained sizes' });
   const retained = computeRetainedSizes(snapshot, tree);
-  progress.report({ message: 'Computing retainer paths' });
-  const { distances, parentEdges } = computeShortestPaths(snapshot, token, tree.scratch);
-  return new HeapGraph(snapshot, tree.idom, tree.order, retained, distances, parentEdges);
+  // A diff's baseline never shows a path; everything else does, and the BFS is cheapest here,
+  // reusing the dominator pass's buffers.
+  const paths = options.paths === false ? undefined : computeShortestPaths(snapshot, token, tree.scratch);
+  return new HeapGraph(snapshot, tree.idom, tree.order, retained, paths);
 }
 
 /** Parse and analyse in one step: the usual way in. */
-export async function loadHeapGraph(path: string, options: ParseOptions = {}): Promise<HeapGraph> {
+export async function loadHeapGraph(path: string, options: ParseOptions & AnalyzeOptions = {}): Promise<HeapGraph> {
   const snapshot = await parseSnapshot(path, options);
   return analyzeSnapshot(snapshot, options);
 }

@@ -10,6 +10,8 @@ export class StringArrayReader implements ValueReader {
   /** How many backslashes the carried bytes end with: they escape a quote at the chunk start when odd. */
   private carryBackslashes = 0;
   readonly strings: string[] = [];
+  private scanned: Buffer | undefined;
+  private nextBackslash = Infinity;
 
   feed(buf: Buffer, pos: number, end: number): number {
     let i = pos;
@@ -62,17 +64,29 @@ export class StringArrayReader implements ValueReader {
   }
 
   private decode(buf: Buffer, start: number, close: number): string {
-    let bytes = buf.subarray(start, close);
-    if (this.carry.length > 0) {
-      bytes = Buffer.concat([...this.carry, bytes]);
-      this.carry = [];
-      this.carryBackslashes = 0;
+    if (this.carry.length === 0) {
+      // The common case decodes straight from the chunk: no Buffer view per string (millions of them).
+      // The next backslash is found once and reused until passed, so each chunk is scanned once.
+      if (buf !== this.scanned || start > this.nextBackslash) {
+        const at = buf.indexOf(BACKSLASH, start);
+        this.nextBackslash = at < 0 ? Infinity : at;
+        this.scanned = buf;
+      }
+      const text = buf.toString('utf8', start, close);
+      return this.nextBackslash < close ? unescape(text) : text;
     }
-    if (bytes.indexOf(BACKSLASH) < 0) return bytes.toString('utf8');
-    try {
-      return JSON.parse('"' + bytes.toString('utf8') + '"') as string;
-    } catch {
-      throw notASnapshot('a string in "strings" is not valid JSON');
-    }
+    const bytes = Buffer.concat([...this.carry, buf.subarray(start, close)]);
+    this.carry = [];
+    this.carryBackslashes = 0;
+    const text = bytes.toString('utf8');
+    return bytes.indexOf(BACKSLASH) < 0 ? text : unescape(text);
+  }
+}
+
+function unescape(text: string): string {
+  try {
+    return JSON.parse('"' + text + '"') as string;
+  } catch {
+    throw notASnapshot('a string in "strings" is not valid JSON');
   }
 }

@@ -33,6 +33,8 @@ export interface ParseOptions {
 export interface AnalyzeOptions {
   progress?: Progress;
   token?: CancellationToken;
+  /** Compute shortest retainer paths now (default) or on first use. */
+  paths?: boolean;
 }
 
 export interface SourceLocation {

@@ -1,0 +1,68 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { NeverCancelled, type CancellationToken } from '../common/cancellation';
+import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { loadHeapGraph } from '../snapshot/heapGraph';
+import type { HeapGraph } from '../snapshot/heapGraph';
+import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
+import { comparableSnapshot, type ComparableSnapshot } from './comparableSnapshot';
+import type { ComparableResult } from './comparableWorker';
+import type { DiffInput } from './diff';
+
+/** Below this, a worker thread's start-up costs more than loading the baseline in line. */
+const WORKER_MIN_BYTES = 32 << 20;
+
+export interface DiffInputs {
+  baseline: ComparableSnapshot;
+  after: DiffInput;
+  final?: DiffInput;
+}
+
+/**
+ * Loads the snapshots of a diff, the baseline on a worker thread while this one loads the rest:
+ * the two biggest costs, parsing and dominators, then run on both cores.
+ */
+export async function loadForDiff(
+  files: { baseline: string; after: string; final?: string },
+  options: { token?: CancellationToken; load?: (file: string, options: ParseOptions & AnalyzeOptions) => Promise<HeapGraph> } = {},
+): Promise<DiffInputs> {
+  const token = options.token ?? NeverCancelled;
+  const load = options.load ?? ((file: string, more: ParseOptions & AnalyzeOptions) => loadHeapGraph(file, { token, ...more }));
+  const size = await fs.stat(files.baseline).then((s) => s.size, () => 0);
+  const baselineJob = size >= WORKER_MIN_BYTES ? comparableInWorker(files.baseline, token) : undefined;
+  try {
+    // Without a worker the baseline loads first, so errors come in the order the files were given.
+    const inline = baselineJob ? undefined : comparableSnapshot(await load(files.baseline, { paths: false }), files.baseline);
+    // While the worker has the other core, parsing here stays on this thread.
+    const parallel = baselineJob ? false : undefined;
+    const after = { graph: await load(files.after, { parallel }), file: files.after };
+    const final = files.final ? { graph: await load(files.final, { parallel }), file: files.final } : undefined;
+    const baseline = inline ?? (await baselineJob!.result);
+    return { baseline, after, ...(final ? { final } : {}) };
+  } finally {
+    await baselineJob?.worker.terminate();
+  }
+}
+
+function comparableInWorker(path: string, token: CancellationToken): { worker: Worker; result: Promise<ComparableSnapshot> } {
+  const worker = new Worker(join(__dirname, 'comparableWorker.js'), { workerData: { path } });
+  const result = new Promise<ComparableSnapshot>((resolve, reject) => {
+    const cancel = token.onCancellationRequested(() => {
+      void worker.terminate();
+      reject(new CancelledError('Reading the snapshots was cancelled.'));
+    });
+    worker.once('message', (m: ComparableResult) => {
+      cancel.dispose();
+      if (m.ok) resolve(m.value);
+      else reject(new LeakscopeError(m.code as ErrorCode, m.message, m.userFacing));
+    });
+    worker.once('error', (e) => {
+      cancel.dispose();
+      reject(new LeakscopeError(ErrorCode.Internal, `Loading ${path} failed: ${e.message}`, false));
+    });
+  });
+  // Settled later; keep an early failure from counting as unhandled meanwhile.
+  result.catch(() => undefined);
+  return { worker, result };
+}
