@@ -1,6 +1,7 @@
 /** Parent side of runOne.js: runs one measurement in a child process and interprets how it ended. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { findTool } from './tools';
 import type { Check, Phase } from './tools/tool';
 
 export const RESULT_PREFIX = '@@bench-result ';
@@ -31,11 +32,15 @@ function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr:
   return error ? `exit ${code}: ${error.slice(0, 80)}` : `exit ${code}`;
 }
 
+/** What the JS-heap-bound peers need not to run out of heap on the 850 MB file. */
+const PEER_HEAP_FLAG = '--max-old-space-size=20000';
+
 export function measure(tool: string, phase: Phase, files: string[], timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<RunResult> {
   const script = join(__dirname, 'runOne.js');
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=20000', script, tool, phase, ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const flags = findTool(tool).nodeFlags ?? [PEER_HEAP_FLAG];
+    const child = spawn(process.execPath, [...flags, script, tool, phase, ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

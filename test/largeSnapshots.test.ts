@@ -44,7 +44,7 @@ test('a strings section larger than 512 MiB is decoded string by string', async 
   assert.ok(items * stringLength > HALF_GIB, 'the strings section alone is past the string limit');
   const snapshot = await parseSnapshot(path);
   assert.equal(snapshot.strings.length, 8 + items);
-  const last = snapshot.strings[snapshot.strings.length - 1];
+  const last = snapshot.strings.get(snapshot.strings.length - 1)!;
   assert.equal(last.length, stringLength);
   assert.ok(last.startsWith(String(items - 1).padStart(12, '0')));
   assert.equal(snapshot.nodeName(snapshot.nodeCount - 1), last);

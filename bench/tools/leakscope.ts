@@ -7,6 +7,7 @@ import type { Tool } from './tool';
 export const leakscope: Tool = {
   name: 'leakscope',
   label: 'Leakscope',
+  nodeFlags: [],
   phases: {
     async parse([file]) {
       const snapshot = await parseSnapshot(file);

@@ -84,12 +84,9 @@ function diffClasses(base: ComparableSnapshot, after: HeapGraph, baseIds: IdSet,
     if (d.newCount || d.deletedCount || d.countDelta || d.selfSizeDelta || d.retainedSizeDelta) result.push(d);
   }
   // Synthetic roots retain everything; their delta is the heap's, not a class's.
-  const synthetic = new Set<string>();
-  const s = after.snapshot;
-  for (let i = 0; i < s.nodeCount && s.nodes.types[i] === s.nodeTypeIds.synthetic; i++) synthetic.add(after.className(i));
-  synthetic.add(after.className(s.rootIndex));
+  const roots = after.rootClassNames();
   return result
-    .filter((d) => !synthetic.has(d.className))
+    .filter((d) => !roots.has(d.className))
     .sort((a, b) => Math.abs(b.retainedSizeDelta) - Math.abs(a.retainedSizeDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) || b.newCount - a.newCount)
     .slice(0, max);
 }
@@ -131,9 +128,11 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     top[v] = above !== NONE ? above : isNew[v] ? v : NONE;
   }
 
-  const holderOf = new Map<number, { holder: number; edge: number }>();
+  // Each top node's group, found once: the holder walk and its key are per top, not per object.
+  const groupOfTop = new Int32Array(n).fill(-1);
   const groupIndex = new Map<string, number>();
-  interface Acc { holder: number; edge: number; count: number; selfSize: number; retainedSize: number; classes: Map<number, { count: number; retainedSize: number }>; tops: number[] }
+  const sampleCount = options.samplesPerGroup ?? 3;
+  interface Acc { holder: number; edge: number; count: number; selfSize: number; retainedSize: number; classes: Map<number, { count: number; retainedSize: number }>; samples: number[] }
   const accs: Acc[] = [];
   let totalCount = 0;
   let totalSelf = 0;
@@ -143,17 +142,17 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     const v = order[k];
     if (!isNew[v]) continue;
     const t = top[v];
-    let h = holderOf.get(t);
-    if (!h) {
-      h = findHolder(graph, t, isNew);
-      holderOf.set(t, h);
-    }
-    const key = `${h.holder}:${holderEdgeLabel(graph, h.edge)}`;
-    let g = groupIndex.get(key);
-    if (g === undefined) {
-      g = accs.length;
-      groupIndex.set(key, g);
-      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), tops: [] });
+    let g = groupOfTop[t];
+    if (g < 0) {
+      const h = findHolder(graph, t, isNew);
+      const key = `${h.holder}:${holderEdgeLabel(graph, h.edge)}`;
+      g = groupIndex.get(key) ?? -1;
+      if (g < 0) {
+        g = accs.length;
+        groupIndex.set(key, g);
+        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [] });
+      }
+      groupOfTop[t] = g;
     }
     const acc = accs[g];
     const self = s.selfSize(v);
@@ -163,8 +162,8 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     totalSelf += self;
     if (t === v) {
       acc.retainedSize += retained[v];
-      acc.tops.push(v);
       totalRetained += retained[v];
+      keepLargest(acc.samples, v, retained, sampleCount);
     }
     const c = ofNode[v];
     let cls = acc.classes.get(c);
@@ -176,12 +175,10 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   }
 
   const { names } = graph.classIndex();
-  const samples = options.samplesPerGroup ?? 3;
   const groups = accs
     .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
     .slice(0, options.maxGroups ?? 20)
     .map((acc): RetainerGroup => {
-      const sampleNodes = acc.tops.sort((a, b) => retained[b] - retained[a]).slice(0, samples);
       return {
         holderPath: graph.retainerPath(acc.holder),
         holderId: s.nodeId(acc.holder),
@@ -193,7 +190,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
         classes: [...acc.classes.entries()]
           .map(([c, v]) => ({ className: names[c], count: v.count, retainedSize: v.retainedSize }))
           .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
-        samples: sampleNodes.map((node) => leakedObject(graph, node)),
+        samples: acc.samples.map((node) => leakedObject(graph, node)),
       };
     });
   return { groups, totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
@@ -211,6 +208,17 @@ function holderEdgeLabel(graph: HeapGraph, edge: number): string {
   // A collection's backing store (`elements`, `table`) is its contents too.
   if (type === s.edgeTypeIds.internal && s.nodes.types[s.edges.targets[edge]] === s.nodeTypeIds.array) return '[…]';
   return graph.edgeText(edge);
+}
+
+/** Keeps `list` as the `k` nodes of largest retained size seen so far, largest first. */
+function keepLargest(list: number[], node: number, retained: Float64Array, k: number): void {
+  if (k <= 0 || (list.length === k && retained[node] <= retained[list[k - 1]])) return;
+  let i = list.length < k ? list.length : k - 1;
+  while (i > 0 && retained[list[i - 1]] < retained[node]) {
+    if (i < k) list[i] = list[i - 1];
+    i--;
+  }
+  list[i] = node;
 }
 
 function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array): { holder: number; edge: number } {

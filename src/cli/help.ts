@@ -13,6 +13,34 @@ Usage:
       objects still alive in it count (survivors of more cycles).
       --out DIR writes diff.json, diff.md (for a pull request) and diff.html.
 
+  leakscope run [options] -- COMMAND [ARGS…]
+      Launch COMMAND under the inspector (a free loopback port), then the leak check:
+      warm-up, cleanup, GC, baseline snapshot, N cycles of workload + cleanup + GC,
+      after snapshot, diff. The process is stopped at the end, on Ctrl-C and on errors.
+        --workload-url URL   GET it --requests N times per cycle (default 100); {i} in
+                             the URL becomes the request number
+        --workload-expr EXPR evaluate EXPR in the target once per cycle (awaited)
+        --cleanup-expr EXPR  evaluate EXPR in the target after each workload
+        --ready-url URL      wait until URL answers before starting
+        --warmup N           warm-up cycles before the baseline (default 1)
+        --cycles N           cycles between the snapshots (default 5)
+        --out DIR            snapshots and reports (default leakscope-out)
+  leakscope attach TARGET | --pid N [options]
+      The same leak check on a process that is already running (left running).
+  leakscope demo [--out DIR]
+      The leak check on the bundled sample order service.
+  leakscope memory TARGET | --pid N [--json]
+      Where the RSS of a running process goes (live V8 heap, free heap pages, Buffers,
+      code and files, native allocations), before and after a forced GC, and a verdict
+      in words: a leak, allocator retention, V8 heap headroom, or a high-water mark.
+  leakscope snapshot TARGET | --pid N -o FILE [--no-gc]
+      A heap snapshot of a running process, streamed to FILE after a forced GC.
+
+  TARGET is host:port of a process started with --inspect (a container's forwarded
+  port works), or its ws:// URL. --pid N opens the inspector of a local Node process
+  with SIGUSR1, as \`node inspect -p\` does. The inspector can run code in the process:
+  Leakscope connects to a non-loopback address only when you name it.
+
 Options:
   --json       Print the result as JSON on stdout (schema in the README).
   --top N      How many classes / dominators / groups to show (default 20).

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { runAttach } from './attachCommand';
 import { runDemo } from './demoCommand';
 import { runDiff } from './diffCommand';
 import { HELP, usageError } from './help';
 import { runInspect } from './inspectCommand';
+import { runMemory } from './memoryCommand';
 import { StderrProgress } from './progressReporter';
 import { runRun } from './runCommand';
+import { runSnapshot } from './snapshotCommand';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -65,8 +68,14 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runDiff(rest, context);
       case 'run':
         return await runRun(rest, context);
+      case 'attach':
+        return await runAttach(rest, context);
       case 'demo':
         return await runDemo(rest, context);
+      case 'memory':
+        return await runMemory(rest, context);
+      case 'snapshot':
+        return await runSnapshot(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }

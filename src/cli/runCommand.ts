@@ -1,6 +1,7 @@
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
+import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
 import type { LeakCheckOptions } from '../session/types';
 import { waitUntilReady } from '../session/workload';
@@ -8,7 +9,7 @@ import { usageError } from './help';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
 import { writeOutputs } from './writeOutputs';
 
-const RUN_OPTIONS = {
+export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
   requests: { type: 'string' },
   'workload-expr': { type: 'string' },
@@ -29,13 +30,29 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   return runLaunched(command, commandArgs, values, context);
 }
 
-export async function runLaunched(
-  command: string,
-  commandArgs: string[],
-  values: Partial<Record<keyof typeof RUN_OPTIONS, string | boolean | undefined>>,
-  context: CommandContext,
-  env?: NodeJS.ProcessEnv,
-): Promise<number> {
+export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
+
+export async function runLaunched(command: string, commandArgs: string[], values: RunValues, context: CommandContext, env?: NodeJS.ProcessEnv): Promise<number> {
+  const options = leakCheckOptions(values, 'run');
+  const stderr = context.io.stderr;
+  context.progress.phase(`Starting ${command}`);
+  let target: LaunchedTarget | undefined;
+  let connection: InspectorConnection | undefined;
+  const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
+  try {
+    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
+    connection = await InspectorConnection.connect(target.webSocketUrl);
+    const running = target;
+    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
+    return await checkAndReport(connection, options, values, context);
+  } finally {
+    stopOnCancel.dispose();
+    await connection?.close();
+    await target?.stop();
+  }
+}
+
+export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
   const options: LeakCheckOptions = {
     workload: {
       url: values['workload-url'] as string | undefined,
@@ -47,33 +64,28 @@ export async function runLaunched(
     cycles: positiveInteger(values.cycles as string | undefined, '--cycles', 5),
     outDir: (values.out as string | undefined) ?? 'leakscope-out',
   };
-  if (!options.workload.url && !options.workload.expression) throw usageError('run needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.');
-  const stderr = context.io.stderr;
-  const progress = context.progress.phase(`Starting ${command}`);
-  let target: LaunchedTarget | undefined;
-  let connection: InspectorConnection | undefined;
-  const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
-  try {
-    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
-    connection = await InspectorConnection.connect(target.webSocketUrl);
-    const running = target;
-    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
-    const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
-    context.progress.done();
-    const written = await writeOutputs(options.outDir, {
-      'diff.json': JSON.stringify(result.diff, null, 2) + '\n',
-      'diff.md': renderDiffMarkdown(result.diff),
-      'diff.html': renderDiffHtml(result.diff),
-    });
-    stderr.write(`Wrote ${[result.baselineFile, result.afterFile, ...written].join(', ')}\n`);
-    context.io.stdout.write(values.json ? JSON.stringify(result.diff, null, 2) + '\n' : renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 15) }, { color: context.color }));
-    void progress;
-    return 0;
-  } finally {
-    stopOnCancel.dispose();
-    await connection?.close();
-    await target?.stop();
+  if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
+  return options;
+}
+
+/** Runs the leak check on a connected process, writes the outputs and prints the result. */
+export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
+  const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
+  context.progress.done();
+  const memory = { schemaVersion: 1, samples: result.samples, breakdown: result.breakdown, verdict: result.verdict };
+  const written = await writeOutputs(options.outDir, {
+    'diff.json': JSON.stringify(result.diff, null, 2) + '\n',
+    'diff.md': renderDiffMarkdown(result.diff),
+    'diff.html': renderDiffHtml(result.diff),
+    'memory.json': JSON.stringify(memory, null, 2) + '\n',
+  });
+  context.io.stderr.write(`Wrote ${[result.baselineFile, result.afterFile, ...written].join(', ')}\n`);
+  if (values.json) context.io.stdout.write(JSON.stringify({ diff: result.diff, memory }, null, 2) + '\n');
+  else {
+    context.io.stdout.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 15) }, { color: context.color }));
+    context.io.stdout.write('\nMemory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict));
   }
+  return 0;
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -9,6 +9,8 @@ export const enum ErrorCode {
   TruncatedSnapshot = 'truncated-snapshot',
   UnsupportedSnapshot = 'unsupported-snapshot',
   DifferentProcesses = 'different-processes',
+  /** The target process, its inspector or its workload did not do what the check needs. */
+  TargetUnreachable = 'target-unreachable',
   InvalidArgument = 'invalid-argument',
   Cancelled = 'cancelled',
   Internal = 'internal',

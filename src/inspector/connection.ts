@@ -25,7 +25,7 @@ export class InspectorConnection {
     try {
       client = await CDP({ target: webSocketUrl, local: true });
     } catch (e) {
-      throw new LeakscopeError(ErrorCode.InvalidArgument, `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`);
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`);
     }
     const connection = new InspectorConnection(client, webSocketUrl);
     await client.send('Runtime.enable');
@@ -101,7 +101,7 @@ export class InspectorConnection {
     const result = await this.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, includeCommandLineAPI: true });
     if (result.exceptionDetails) {
       const description = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
-      throw new LeakscopeError(ErrorCode.InvalidArgument, `The expression \`${expression}\` threw in the target: ${description}`);
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The expression \`${expression}\` threw in the target: ${description}`);
     }
     return result.result.value;
   }
@@ -113,11 +113,11 @@ export class InspectorConnection {
   }
 
   private async send<M extends Parameters<CDP.Client['send']>[0]>(method: M, params?: Parameters<CDP.Client['send']>[1]): Promise<any> {
-    if (this.closed) throw new LeakscopeError(ErrorCode.InvalidArgument, 'The target process is gone: its inspector connection closed.');
+    if (this.closed) throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target process is gone: its inspector connection closed.');
     try {
       return await (this.client.send as (m: string, p?: object) => Promise<unknown>)(method, params as object | undefined);
     } catch (e) {
-      if (this.closed) throw new LeakscopeError(ErrorCode.InvalidArgument, 'The target process is gone: its inspector connection closed.');
+      if (this.closed) throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target process is gone: its inspector connection closed.');
       throw e;
     }
   }

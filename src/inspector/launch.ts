@@ -44,7 +44,7 @@ export function launchUnderInspector(command: string, args: string[], options: L
       void stop().finally(() => reject(error));
     };
     const timer = setTimeout(
-      () => fail(new LeakscopeError(ErrorCode.InvalidArgument, `\`${command}\` did not open a Node inspector within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s; is it a Node.js program?`)),
+      () => fail(new LeakscopeError(ErrorCode.TargetUnreachable, `\`${command}\` did not open a Node inspector within ${Math.round((options.timeoutMs ?? 30_000) / 1000)} s; is it a Node.js program?`)),
       options.timeoutMs ?? 30_000,
     );
     const onLine = (stream: 'stdout' | 'stderr') => (line: string) => {
@@ -63,7 +63,7 @@ export function launchUnderInspector(command: string, args: string[], options: L
     child.on('error', (e: NodeJS.ErrnoException) =>
       fail(new LeakscopeError(ErrorCode.FileNotFound, e.code === 'ENOENT' ? `Cannot start \`${command}\`: command not found.` : `Cannot start \`${command}\`: ${e.message}.`)),
     );
-    child.on('exit', (code, signal) => fail(new LeakscopeError(ErrorCode.InvalidArgument, `\`${[command, ...args].join(' ')}\` exited (${signal ?? `code ${code}`}) before its inspector opened.`)));
+    child.on('exit', (code, signal) => fail(new LeakscopeError(ErrorCode.TargetUnreachable, `\`${[command, ...args].join(' ')}\` exited (${signal ?? `code ${code}`}) before its inspector opened.`)));
   });
 }
 

@@ -6,6 +6,9 @@ import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../com
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { InspectorConnection } from '../inspector/connection';
+import { sampleMemory } from '../inspector/memorySampler';
+import { rssBreakdown } from '../memory/breakdown';
+import { memoryVerdict } from '../memory/verdict';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { requestMany } from './workload';
 
@@ -39,6 +42,7 @@ export async function runLeakCheck(
   if (options.warmup === 0 && options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
   step('Collecting garbage and taking the baseline snapshot');
   await connection.collectGarbage();
+  const samples = [await sampleMemory(connection, 'baseline')];
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
   await connection.takeHeapSnapshot(baselineFile, { token });
 
@@ -46,6 +50,7 @@ export async function runLeakCheck(
     step(`Cycle ${i + 1}/${options.cycles}`);
     await cycle();
     await connection.collectGarbage();
+    samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
   }
   step('Taking the after snapshot');
   const afterFile = join(options.outDir, 'after.heapsnapshot');
@@ -54,5 +59,13 @@ export async function runLeakCheck(
   step('Analysing the snapshots');
   const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile }, { token });
   const diff = diffSnapshots(inputs.baseline, inputs.after);
-  return { baselineFile, afterFile, diff, scripts: Object.fromEntries(connection.scriptUrls) };
+  return {
+    baselineFile,
+    afterFile,
+    diff,
+    samples,
+    breakdown: rssBreakdown(samples[samples.length - 1]),
+    verdict: memoryVerdict(samples),
+    scripts: Object.fromEntries(connection.scriptUrls),
+  };
 }

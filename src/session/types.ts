@@ -1,4 +1,5 @@
 import type { SnapshotDiff } from '../analysis/types';
+import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 
 export interface Workload {
   /** GET this URL `requests` times per cycle. */
@@ -22,6 +23,10 @@ export interface LeakCheckResult {
   baselineFile: string;
   afterFile: string;
   diff: SnapshotDiff;
+  /** After GC: one at the baseline, then one per cycle. */
+  samples: MemorySample[];
+  breakdown: RssBreakdown;
+  verdict: MemoryVerdict;
   /** Script id → URL, from the inspector, for turning snapshot locations into files. */
   scripts: Record<string, string>;
 }

@@ -16,9 +16,9 @@ export async function requestMany(url: string, count: number, token: Cancellatio
         response = await fetch(target);
         await response.arrayBuffer();
       } catch (e) {
-        throw new LeakscopeError(ErrorCode.InvalidArgument, `The workload request to ${target} failed (${(e as Error).cause ?? (e as Error).message}); is the server still up?`);
+        throw new LeakscopeError(ErrorCode.TargetUnreachable, `The workload request to ${target} failed (${(e as Error).cause ?? (e as Error).message}); is the server still up?`);
       }
-      if (response.status >= 500) throw new LeakscopeError(ErrorCode.InvalidArgument, `The workload request to ${target} answered ${response.status}.`);
+      if (response.status >= 500) throw new LeakscopeError(ErrorCode.TargetUnreachable, `The workload request to ${target} answered ${response.status}.`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
@@ -29,13 +29,13 @@ export async function waitUntilReady(url: string, timeoutMs: number, token: Canc
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     throwIfCancelled(token);
-    if (!isAlive()) throw new LeakscopeError(ErrorCode.InvalidArgument, `The target exited before ${url} answered.`);
+    if (!isAlive()) throw new LeakscopeError(ErrorCode.TargetUnreachable, `The target exited before ${url} answered.`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();
       return;
     } catch {
-      if (Date.now() > deadline) throw new LeakscopeError(ErrorCode.InvalidArgument, `${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+      if (Date.now() > deadline) throw new LeakscopeError(ErrorCode.TargetUnreachable, `${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -16,6 +16,10 @@ export class GrowableUint32Array {
     this.data[this.length++] = value;
   }
 
+  at(index: number): number {
+    return this.data[index];
+  }
+
   /** The filled part, copied to an exact-size array so the spare capacity can be freed. */
   toArray(): Uint32Array {
     return this.data.slice(0, this.length);

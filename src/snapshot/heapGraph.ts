@@ -99,7 +99,7 @@ export class HeapGraph {
       if (t === objectType || t === nativeType) {
         const name = names[i];
         let c = byName[name];
-        if (c < 0) c = byName[name] = intern(s.strings[name]);
+        if (c < 0) c = byName[name] = intern(s.strings.get(name) ?? '');
         ofNode[i] = c;
       } else {
         let c = byType[t];
@@ -109,6 +109,15 @@ export class HeapGraph {
     }
     this.classes = { ofNode, names: classNames };
     return this.classes;
+  }
+
+  /** Class names of the synthetic root nodes: they retain the whole heap, not a part of it, so listings leave them out. */
+  rootClassNames(): Set<string> {
+    const types = this.snapshot.nodes.types;
+    const synthetic = this.snapshot.nodeTypeIds.synthetic;
+    const names = new Set<string>([this.className(this.snapshot.rootIndex)]);
+    for (let i = 0; i < types.length; i++) if (types[i] === synthetic) names.add(this.className(i));
+    return names;
   }
 
   /** Readable text of an edge: `name`, `[3]`, `(weak) name`, as it would appear in code. */

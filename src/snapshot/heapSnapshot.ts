@@ -1,3 +1,5 @@
+import { indexOfSorted } from './bisect';
+import type { StringTable } from './stringTable';
 import type { SnapshotHeader, SourceLocation } from './types';
 
 /** Per-node columns, indexed by node ordinal (0 = the synthetic root). */
@@ -43,8 +45,6 @@ export interface AllocationTrace {
   functionInfoFields: string[];
 }
 
-const NO_LOCATION = -1;
-
 /**
  * A parsed heap snapshot: V8's flat node and edge records split into typed columns (smaller
  * than V8's all-numbers layout and friendlier to the graph passes), plus the string table.
@@ -66,7 +66,7 @@ export class HeapSnapshot {
     readonly header: SnapshotHeader,
     readonly nodes: NodeColumns,
     readonly edges: EdgeColumns,
-    readonly strings: readonly string[],
+    readonly strings: StringTable,
     readonly locations: LocationColumns,
     readonly trace: AllocationTrace | undefined,
   ) {
@@ -97,7 +97,7 @@ export class HeapSnapshot {
   }
 
   nodeName(node: number): string {
-    return this.strings[this.nodes.names[node]] ?? '';
+    return this.strings.get(this.nodes.names[node]) ?? '';
   }
 
   nodeId(node: number): number {
@@ -130,7 +130,7 @@ export class HeapSnapshot {
     const type = this.edges.types[edge];
     const value = this.edges.nameOrIndex[edge];
     if (type === this.edgeTypeIds.element || type === this.edgeTypeIds.hidden) return String(value);
-    return this.strings[value] ?? String(value);
+    return this.strings.get(value) ?? String(value);
   }
 
   isWeakEdge(edge: number): boolean {
@@ -156,23 +156,13 @@ export class HeapSnapshot {
   /** Script location of a closure or object, when the snapshot recorded one. */
   location(node: number): SourceLocation | undefined {
     const i = this.locationIndex(node);
-    if (i === NO_LOCATION) return undefined;
+    if (i < 0) return undefined;
     const l = this.locations;
     return { scriptId: l.scriptIds[i], line: l.lines[i], column: l.columns[i] };
   }
 
   private locationIndex(node: number): number {
-    const nodes = this.locations.nodes;
-    let lo = 0;
-    let hi = nodes.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = nodes[mid];
-      if (v === node) return mid;
-      if (v < node) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return NO_LOCATION;
+    return indexOfSorted(this.locations.nodes, node);
   }
 
   /** Ordinal of the node with V8 id `id`, or -1. Ids follow heap order, not ordinal order, so this scans. */

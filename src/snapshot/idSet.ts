@@ -1,3 +1,5 @@
+import { indexOfSorted } from './bisect';
+
 /** The arrays behind an IdSet, for sending one to another thread. */
 export interface IdSetParts {
   bits: Uint32Array;
@@ -52,15 +54,6 @@ export class IdSet {
       const bit = id >>> 1;
       return (bits[bit >>> 5] & (1 << (bit & 31))) !== 0;
     }
-    let lo = 0;
-    let hi = even.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = even[mid];
-      if (v === id) return true;
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return indexOfSorted(even, id) >= 0;
   }
 }

@@ -338,11 +338,11 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     if (parser.nodeSink.edgeTotalCount !== header.edgeCount) throw withFile(path, countMismatch('edges'));
     const nodes = parser.nodeSink.columns;
     const edges = parser.edgeColumns;
-    validateReferences(path, nodes, edges, parser.stringReader.strings.length, header.nodeCount);
+    validateReferences(path, nodes, edges, parser.stringReader.table.length, header.nodeCount);
     const locations = parser.locationSink?.result() ?? emptyLocations();
     const trace = allocationTrace(parser, header);
     phase.finish();
-    return new HeapSnapshot(header, nodes, edges, parser.stringReader.strings, locations, trace);
+    return new HeapSnapshot(header, nodes, edges, parser.stringReader.table, locations, trace);
   } finally {
     await handle.close();
   }

@@ -1,7 +1,8 @@
 import { QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, COMMA, isSpace, type ValueReader } from './jsonBytes';
 import { notASnapshot } from './snapshotErrors';
+import { StringTable } from './stringTable';
 
-/** Decodes the `strings` array one string at a time. */
+/** Reads the `strings` array one string at a time into a StringTable, decoding none of them yet. */
 export class StringArrayReader implements ValueReader {
   private started = false;
   private inString = false;
@@ -9,7 +10,7 @@ export class StringArrayReader implements ValueReader {
   private carry: Buffer[] = [];
   /** How many backslashes the carried bytes end with: they escape a quote at the chunk start when odd. */
   private carryBackslashes = 0;
-  readonly strings: string[] = [];
+  readonly table = new StringTable();
   private scanned: Buffer | undefined;
   private nextBackslash = Infinity;
 
@@ -39,7 +40,7 @@ export class StringArrayReader implements ValueReader {
         this.carry.push(Buffer.from(buf.subarray(i, end)));
         return -1;
       }
-      this.strings.push(this.decode(buf, i, close));
+      this.store(buf, i, close);
       this.inString = false;
       i = close + 1;
     }
@@ -63,29 +64,32 @@ export class StringArrayReader implements ValueReader {
     }
   }
 
-  private decode(buf: Buffer, start: number, close: number): string {
+  private store(buf: Buffer, start: number, close: number): void {
     if (this.carry.length === 0) {
-      // The common case decodes straight from the chunk: no Buffer view per string (millions of them).
       // The next backslash is found once and reused until passed, so each chunk is scanned once.
       if (buf !== this.scanned || start > this.nextBackslash) {
         const at = buf.indexOf(BACKSLASH, start);
         this.nextBackslash = at < 0 ? Infinity : at;
         this.scanned = buf;
       }
-      const text = buf.toString('utf8', start, close);
-      return this.nextBackslash < close ? unescape(text) : text;
+      const escaped = this.nextBackslash < close;
+      if (escaped) validate(buf.toString('utf8', start, close));
+      this.table.add(buf, start, close, escaped);
+      return;
     }
     const bytes = Buffer.concat([...this.carry, buf.subarray(start, close)]);
     this.carry = [];
     this.carryBackslashes = 0;
-    const text = bytes.toString('utf8');
-    return bytes.indexOf(BACKSLASH) < 0 ? text : unescape(text);
+    const escaped = bytes.indexOf(BACKSLASH) >= 0;
+    if (escaped) validate(bytes.toString('utf8'));
+    this.table.add(bytes, 0, bytes.length, escaped);
   }
 }
 
-function unescape(text: string): string {
+/** Strings with escapes are rare; checking them now keeps a damaged file from failing later, on access. */
+function validate(text: string): void {
   try {
-    return JSON.parse('"' + text + '"') as string;
+    JSON.parse('"' + text + '"');
   } catch {
     throw notASnapshot('a string in "strings" is not valid JSON');
   }

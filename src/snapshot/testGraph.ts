@@ -1,4 +1,5 @@
 import { HeapSnapshot } from './heapSnapshot';
+import { StringTable } from './stringTable';
 import type { SnapshotHeader } from './types';
 
 /** Test support: a HeapSnapshot built in memory from a small node/edge list. */
@@ -69,5 +70,5 @@ export function buildTestSnapshot(spec: TestNode[]): HeapSnapshot {
   });
   nodes.firstEdges[n] = e;
   const locations = { nodes: new Uint32Array(0), scriptIds: new Uint32Array(0), lines: new Uint32Array(0), columns: new Uint32Array(0) };
-  return new HeapSnapshot(header, nodes, edges, strings, locations, undefined);
+  return new HeapSnapshot(header, nodes, edges, StringTable.from(strings), locations, undefined);
 }

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeSnapshot } from '../snapshot/heapGraph';
+import { buildTestSnapshot, type TestNode } from '../snapshot/testGraph';
+import { diffSnapshots } from './diff';
+
+/**
+ * root ─shortcut→ global ─cache→ Map ─(internal) table→ (array) ─[i]→ Entry ─data→ Payload
+ * plus an embedder node whose even id changes between snapshots, as V8's native nodes do.
+ * `entries` are [entryId, payloadId, payloadSize] triples.
+ */
+function heap(entries: Array<[number, number, number]>, nativeId: number): TestNode[] {
+  const nodes: TestNode[] = [
+    { name: '', type: 'synthetic', id: 1, selfSize: 0, edges: [{ to: 1, type: 'shortcut' }, { to: 4, type: 'element', name: 1 }] },
+    { name: 'global', id: 3, selfSize: 10, edges: [{ to: 2, name: 'cache' }] },
+    { name: 'Map', id: 5, selfSize: 32, edges: [{ to: 3, type: 'internal', name: 'table' }] },
+    { name: 'system / OrderedHashMap', type: 'array', id: 7, selfSize: 64, edges: [] },
+    { name: 'Node / Environment', type: 'native', id: nativeId, selfSize: 100 },
+  ];
+  for (const [entryId, payloadId, payloadSize] of entries) {
+    const entry = nodes.length;
+    nodes[3].edges!.push({ to: entry, type: 'element', name: nodes[3].edges!.length });
+    nodes.push({ name: 'Entry', id: entryId, selfSize: 24, edges: [{ to: entry + 1, name: 'data' }] });
+    nodes.push({ name: 'Payload', id: payloadId, selfSize: payloadSize });
+  }
+  return nodes;
+}
+
+const load = (spec: TestNode[], file: string) => ({ graph: analyzeSnapshot(buildTestSnapshot(spec)), file });
+const baseline = load(heap([[9, 11, 100]], 2000), 'baseline');
+const after = load(heap([[9, 11, 100], [101, 103, 500], [105, 107, 300], [109, 111, 700], [113, 115, 200]], 4000), 'after');
+
+test('new objects are counted by class and grouped under the collection that holds them', () => {
+  const d = diffSnapshots(baseline, after, undefined, { samplesPerGroup: 2 });
+  const entry = d.classes.find((c) => c.className === 'Entry')!;
+  assert.deepEqual([entry.newCount, entry.deletedCount, entry.countDelta], [4, 0, 4]);
+  assert.equal(entry.selfSizeDelta, 4 * 24);
+  const payload = d.classes.find((c) => c.className === 'Payload')!;
+  assert.equal(payload.retainedSizeDelta, 500 + 300 + 700 + 200);
+  // The embedder node changed its (address-derived) id: neither new nor deleted.
+  assert.equal(d.classes.find((c) => c.className === 'Node / Environment'), undefined);
+  assert.equal(d.groups.length, 1);
+  const [group] = d.groups;
+  assert.equal(group.holderClassName, 'Map');
+  assert.equal(group.edgeFromHolder, '[…]');
+  assert.deepEqual(group.holderPath.map((s) => s.edge), ['', 'cache']);
+  assert.equal(group.count, 8);
+  assert.equal(group.retainedSize, 4 * 24 + 1700);
+  assert.deepEqual(group.samples.map((o) => o.id), [109, 101], 'the two largest, largest first');
+  assert.deepEqual(d.newObjects, { count: 8, selfSize: 4 * 24 + 1700, retainedSize: 4 * 24 + 1700 });
+});
+
+test('with a final snapshot only survivors count, read in the final snapshot', () => {
+  const final = load(heap([[9, 11, 100], [105, 107, 300], [117, 119, 50]], 6000), 'final');
+  const d = diffSnapshots(baseline, after, final);
+  const entry = d.classes.find((c) => c.className === 'Entry')!;
+  assert.equal(entry.survivorCount, 1, 'only 105 was new in after and is still in final');
+  assert.equal(d.newObjects.count, 2, 'Entry 105 and its Payload; 117 is newer than after');
+  assert.equal(d.groups[0].retainedSize, 24 + 300);
+});
+
+test('objects collected since the baseline count as deleted', () => {
+  const later = load(heap([[101, 103, 500]], 4000), 'later');
+  const d = diffSnapshots(baseline, later);
+  const entry = d.classes.find((c) => c.className === 'Entry')!;
+  assert.deepEqual([entry.newCount, entry.deletedCount, entry.countDelta], [1, 1, 0]);
+});

@@ -1,0 +1,18 @@
+import { waitUntilReady } from '../session/workload';
+import { connectTarget, targetFrom } from './connectTarget';
+import { parseCommandArgs, type CommandContext } from './main';
+import { RUN_OPTIONS, checkAndReport, leakCheckOptions } from './runCommand';
+
+/** `leakscope attach <host:port|ws-url|--pid N> [options]`: the leak check on a process that is already running; it is left running. */
+export async function runAttach(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...RUN_OPTIONS, pid: { type: 'string' } });
+  const options = leakCheckOptions(values, 'attach');
+  const spec = targetFrom(positionals, values.pid as string | undefined, 'attach');
+  const connection = await connectTarget(spec, context);
+  try {
+    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token);
+    return await checkAndReport(connection, options, values, context);
+  } finally {
+    await connection.close();
+  }
+}

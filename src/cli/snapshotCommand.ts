@@ -1,0 +1,23 @@
+import { statSync } from 'node:fs';
+import { formatBytes } from '../common/bytes';
+import { connectTarget, targetFrom } from './connectTarget';
+import { usageError } from './help';
+import { parseCommandArgs, type CommandContext } from './main';
+
+/** `leakscope snapshot <target> -o FILE`: a heap snapshot of a running process, after a forced GC. */
+export async function runSnapshot(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { pid: { type: 'string' }, output: { type: 'string', short: 'o' }, 'no-gc': { type: 'boolean' } });
+  const file = values.output as string | undefined;
+  if (!file) throw usageError('snapshot needs the file to write: leakscope snapshot 127.0.0.1:9229 -o app.heapsnapshot');
+  const connection = await connectTarget(targetFrom(positionals, values.pid as string | undefined, 'snapshot'), context);
+  try {
+    if (!values['no-gc']) await connection.collectGarbage();
+    const progress = context.progress.phase(`Taking a heap snapshot into ${file}`);
+    await connection.takeHeapSnapshot(file, { progress, token: context.token });
+    context.progress.done();
+    context.io.stderr.write(`Wrote ${file} (${formatBytes(statSync(file).size)})\n`);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,60 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { linuxMemory } from '../memory/procParsers';
+import type { MemorySample } from '../memory/types';
+import type { InspectorConnection } from './connection';
+
+/**
+ * Evaluated in the target, so a process in a container is measured from inside it.
+ * `process.getBuiltinModule` works where `require` is not in scope (ES modules, the REPL
+ * context of Runtime.evaluate); older Nodes fall back to the main module's require.
+ */
+const SAMPLE_EXPRESSION = `(() => {
+  const load = (m) => process.getBuiltinModule ? process.getBuiltinModule(m)
+    : typeof require === 'function' ? require(m) : process.mainModule.require(m);
+  const v8 = load('v8');
+  const fs = load('fs');
+  const read = (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
+  return JSON.stringify({
+    at: Date.now(),
+    memory: process.memoryUsage(),
+    maxRssKb: process.resourceUsage().maxRSS,
+    heap: v8.getHeapStatistics(),
+    spaces: v8.getHeapSpaceStatistics(),
+    status: process.platform === 'linux' ? read('/proc/self/status') : undefined,
+    smaps: process.platform === 'linux' ? read('/proc/self/smaps_rollup') : undefined,
+  });
+})()`;
+
+interface RawSample {
+  at: number;
+  memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  maxRssKb: number;
+  heap: { total_physical_size: number; heap_size_limit: number };
+  spaces: Array<{ space_name: string; space_size: number; space_used_size: number; space_available_size: number; physical_space_size: number }>;
+  status?: string;
+  smaps?: string;
+}
+
+export async function sampleMemory(connection: InspectorConnection, label?: string): Promise<MemorySample> {
+  const text = await connection.evaluate(SAMPLE_EXPRESSION);
+  if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
+  return toSample(JSON.parse(text) as RawSample, label);
+}
+
+export function toSample(raw: RawSample, label?: string): MemorySample {
+  const linux = linuxMemory(raw.status, raw.smaps);
+  return {
+    at: raw.at,
+    ...(label ? { label } : {}),
+    rss: raw.memory.rss,
+    heapTotal: raw.memory.heapTotal,
+    heapUsed: raw.memory.heapUsed,
+    external: raw.memory.external,
+    arrayBuffers: raw.memory.arrayBuffers,
+    maxRss: Math.max(raw.maxRssKb * 1024, linux?.vmHwm ?? 0),
+    heapPhysical: raw.heap.total_physical_size,
+    heapSizeLimit: raw.heap.heap_size_limit,
+    spaces: raw.spaces.map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size, available: s.space_available_size, physical: s.physical_space_size })),
+    ...(linux ? { linux } : {}),
+  };
+}

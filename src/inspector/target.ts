@@ -1,0 +1,78 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
+
+export type TargetSpec = { kind: 'url'; url: string } | { kind: 'address'; host: string; port: number } | { kind: 'pid'; pid: number };
+
+/** `ws://…`, `host:port`, `:port`, or a bare port; `--pid N` is given separately. */
+export function parseTarget(text: string): TargetSpec {
+  if (/^wss?:\/\//.test(text)) return { kind: 'url', url: text };
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  if (!match) throw new LeakscopeError(ErrorCode.InvalidArgument, `"${text}" is not an inspector address: give host:port (127.0.0.1:9229), a ws:// URL, or --pid N.`);
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) throw new LeakscopeError(ErrorCode.InvalidArgument, `${port} is not a port number.`);
+  return { kind: 'address', host: match[1] || match[2] || '127.0.0.1', port };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The WebSocket URL of the Node process behind an inspector HTTP endpoint (its `/json/list`). */
+export async function webSocketUrlOf(host: string, port: number, timeoutMs = 5000): Promise<string> {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let targets: Array<{ webSocketDebuggerUrl?: string; type?: string }>;
+  try {
+    const response = await fetch(`http://${where}/json/list`, { signal: AbortSignal.timeout(timeoutMs) });
+    targets = (await response.json()) as typeof targets;
+  } catch (e) {
+    const reason = (e as { cause?: { code?: string; message?: string } }).cause;
+    const cause = reason?.code ?? reason?.message ?? (e as Error).message;
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      cause === 'ECONNREFUSED'
+        ? `Nothing is listening on ${where}; start the process with --inspect=${where} (or use --pid to open the inspector of a running one).`
+        : `${where} did not answer as a Node inspector (${cause}).`,
+    );
+  }
+  const target = targets.find((t) => t.webSocketDebuggerUrl && (t.type ?? 'node') === 'node') ?? targets.find((t) => t.webSocketDebuggerUrl);
+  if (!target?.webSocketDebuggerUrl) throw new LeakscopeError(ErrorCode.TargetUnreachable, `${where} lists no inspectable target; is another debugger attached?`);
+  // The inspector names itself by the address it bound; reach it by the one we used.
+  return target.webSocketDebuggerUrl.replace(/^ws:\/\/[^/]+/, `ws://${where}`);
+}
+
+/**
+ * Opens the inspector of a running local Node process the way `node inspect -p` does: SIGUSR1
+ * makes Node listen on 127.0.0.1:9229 (or the --inspect-port it was started with).
+ */
+export async function openInspectorOfPid(pid: number, port = 9229, timeoutMs = 5000): Promise<string> {
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      code === 'ESRCH' ? `No process has PID ${pid}.` : code === 'EPERM' ? `Not allowed to signal PID ${pid}; run Leakscope as the same user as the process.` : `Cannot signal PID ${pid} (${code}).`,
+    );
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await webSocketUrlOf('127.0.0.1', port, 1000);
+    } catch (e) {
+      if (Date.now() > deadline) {
+        throw new LeakscopeError(ErrorCode.TargetUnreachable, `PID ${pid} did not open an inspector on 127.0.0.1:${port} after SIGUSR1; is it a Node.js process, and is that port free?`, true, { cause: e });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function resolveTarget(spec: TargetSpec): Promise<string> {
+  switch (spec.kind) {
+    case 'url':
+      return spec.url;
+    case 'address':
+      return webSocketUrlOf(spec.host, spec.port);
+    case 'pid':
+      return openInspectorOfPid(spec.pid);
+  }
+}

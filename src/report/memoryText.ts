@@ -1,0 +1,57 @@
+import { formatBytes } from '../common/bytes';
+import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
+
+export interface MemoryReport {
+  schemaVersion: 1;
+  /** Before and after a forced GC. */
+  beforeGc: MemorySample;
+  afterGc: MemorySample;
+  breakdown: RssBreakdown;
+  verdict: MemoryVerdict;
+}
+
+const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
+  leak: 'a leak',
+  'allocator-retention': 'allocator retention',
+  'heap-headroom': 'V8 heap headroom',
+  'high-water-mark': 'a high-water mark',
+  'no-leak': 'no leak',
+};
+
+/** `leakscope memory`: where the RSS went, and what that means, in words. */
+export function renderMemoryText(report: MemoryReport): string {
+  const freed = report.beforeGc.heapUsed - report.afterGc.heapUsed;
+  return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, report.afterGc.maxRss), [
+    `A forced GC freed ${formatBytes(Math.max(0, freed))} of the V8 heap.`,
+  ]);
+}
+
+/** The memory part of a leak check: the live heap after each cycle's GC, then the breakdown and verdict. */
+export function renderSessionMemoryText(samples: MemorySample[], breakdown: RssBreakdown, verdict: MemoryVerdict): string {
+  const heap = samples.map((s) => formatBytes(s.heapUsed)).join(' → ');
+  const rss = samples.map((s) => formatBytes(s.rss)).join(' → ');
+  return renderBreakdownText(breakdown, verdict, samples[samples.length - 1]?.maxRss ?? 0, [`Live V8 heap after GC, per cycle: ${heap}`, `RSS, per cycle: ${rss}`]);
+}
+
+function renderBreakdownText(b: RssBreakdown, verdict: MemoryVerdict, maxRss: number, notes: string[]): string {
+  const pct = (n: number) => (b.rss > 0 ? `${Math.round((n / b.rss) * 100)}%` : '');
+  const rows: Array<[string, number]> = [
+    ['V8 heap, live objects', b.heapUsed],
+    ['V8 heap, free pages kept', b.heapFree],
+    ['Buffers and other external', b.external],
+    ['Code and files (shared)', b.fileBacked],
+    ['Native (malloc and the rest)', b.native],
+  ];
+  const label = Math.max(...rows.map(([l]) => l.length));
+  const sizes = rows.map(([, n]) => formatBytes(n));
+  const width = Math.max(...sizes.map((s) => s.length));
+  const lines = [
+    `RSS ${formatBytes(b.rss)} (peak ${formatBytes(maxRss)})`,
+    ...rows.map(([l, n], i) => `  ${l.padEnd(label)}  ${sizes[i].padStart(width)}  ${pct(n).padStart(4)}`),
+    ...notes.map((n) => `  ${n}`),
+    '',
+    `Verdict: ${VERDICT_TITLE[verdict.kind]}. ${verdict.summary}`,
+  ];
+  if (verdict.advice) lines.push(`What to do: ${verdict.advice}`);
+  return lines.join('\n') + '\n';
+}

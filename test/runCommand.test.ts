@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { SnapshotDiff } from '../src/analysis/types';
+import { launchUnderInspector } from '../src/inspector/launch';
+import { BIN, REPO_ROOT, runCli } from './helpers/cli';
+
+const SERVER = join(REPO_ROOT, 'samples', 'leakyServer.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-run-'))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('leakscope run', () => {
+  test('launches the app, names the leaking holders and stops the app', async () => {
+    const port = await freePort();
+    const out = join(dir, 'run');
+    const base = `http://127.0.0.1:${port}`;
+    const r = await runCli(
+      ['run', '--workload-url', `${base}/orders`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '3', '--out', out, '--', process.execPath, SERVER],
+      { env: { PORT: String(port) } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const diff = JSON.parse(readFileSync(join(out, 'diff.json'), 'utf8')) as SnapshotDiff;
+    const holders = diff.groups.map((g) => g.holderPath.at(-1)?.edge);
+    assert.ok(holders.includes('summaryCache'), `holders: ${holders.join(', ')}`);
+    assert.ok(holders.includes('recentRequests'), `holders: ${holders.join(', ')}`);
+    const summaries = diff.classes.find((c) => c.className === 'OrderSummary');
+    assert.equal(summaries?.newCount, 300);
+    const memory = JSON.parse(readFileSync(join(out, 'memory.json'), 'utf8'));
+    assert.equal(memory.samples.length, 4, 'baseline and three cycles');
+    assert.match(r.stdout, /Verdict: /);
+    for (const name of ['baseline.heapsnapshot', 'after.heapsnapshot', 'diff.md', 'diff.html']) assert.ok(existsSync(join(out, name)), name);
+    assert.equal(await answers(`${base}/health`), false, 'the launched app is stopped');
+  });
+
+  test('SIGTERM mid-check stops the app and leaves no partial snapshot', async () => {
+    const port = await freePort();
+    const out = join(dir, 'interrupted');
+    const base = `http://127.0.0.1:${port}`;
+    const cli = spawn(
+      process.execPath,
+      [BIN, 'run', '--workload-url', `${base}/orders`, '--ready-url', `${base}/health`, '--cycles', '10000', '--out', out, '--', process.execPath, SERVER],
+      { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    await new Promise<void>((resolve) =>
+      cli.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('Cycle 2/')) resolve();
+      }),
+    );
+    assert.equal(await answers(`${base}/health`), true);
+    cli.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => cli.on('close', resolve));
+    assert.notEqual(code, 0);
+    assert.equal(await answers(`${base}/health`), false, 'the launched app is stopped');
+    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')), []);
+  });
+
+  test('a workload is required', async () => {
+    const r = await runCli(['run', '--', process.execPath, SERVER]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /needs a workload/);
+  });
+});
+
+describe('leakscope attach', () => {
+  test('checks a running process over host:port and leaves it running', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const target = await launchUnderInspector(process.execPath, [SERVER], { env: { PORT: String(port) } });
+    try {
+      const out = join(dir, 'attach');
+      const r = await runCli(['attach', new URL(target.webSocketUrl).host, '--workload-url', `${base}/orders`, '--ready-url', `${base}/health`, '--cycles', '2', '--out', out, '--json', '-q']);
+      assert.equal(r.code, 0, r.stderr);
+      const { diff } = JSON.parse(r.stdout) as { diff: SnapshotDiff };
+      assert.ok(diff.groups.some((g) => g.holderPath.at(-1)?.edge === 'summaryCache'));
+      assert.equal(await answers(`${base}/health`), true, 'attach leaves the process running');
+    } finally {
+      await target.stop();
+    }
+  });
+});
