@@ -61,6 +61,11 @@ function comparableInWorker(path: string, token: CancellationToken): { worker: W
       cancel.dispose();
       reject(new LeakscopeError(ErrorCode.Internal, `Loading ${path} failed: ${e.message}`, false));
     });
+    // A worker that dies without a word (killed, out of memory) must not leave the diff waiting.
+    worker.once('exit', (code) => {
+      cancel.dispose();
+      reject(new LeakscopeError(ErrorCode.Internal, `Loading ${path} stopped unexpectedly (exit code ${code}).`, false));
+    });
   });
   // Settled later; keep an early failure from counting as unhandled meanwhile.
   result.catch(() => undefined);
