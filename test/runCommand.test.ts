@@ -81,6 +81,34 @@ describe('leakscope run', () => {
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')), []);
   });
 
+  test('--track-allocations names the functions that allocated the leaked objects, at their lines', async () => {
+    const port = await freePort();
+    const out = join(dir, 'tracked');
+    const base = `http://127.0.0.1:${port}`;
+    const r = await runCli(
+      ['run', '--track-allocations', '--workload-url', `${base}/orders`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', '2', '--out', out, '--json', '-q', '--', process.execPath, SERVER],
+      { env: { PORT: String(port) } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const { diff } = JSON.parse(r.stdout) as { diff: SnapshotDiff };
+    const cache = diff.groups.find((g) => g.holderPath.at(-1)?.edge === 'summaryCache');
+    assert.ok(cache?.allocationSites, 'the cache group has allocation sites');
+    // V8 records where the allocating function is defined, one-based.
+    const source = readFileSync(SERVER, 'utf8').split('\n');
+    const definedAt = (name: string) => source.findIndex((line) => line.startsWith(`function ${name}(`)) + 1;
+    const loadOrder = cache.allocationSites.find((s) => s.functionName === 'loadOrder');
+    assert.ok(loadOrder, JSON.stringify(cache.allocationSites));
+    assert.ok(loadOrder.url.endsWith('samples/leakyServer.js'));
+    assert.equal(loadOrder.line, definedAt('loadOrder'));
+    // Per new order at least its items array and five items (the SKU strings come on top).
+    assert.ok(loadOrder.count >= 100 * 6, `${loadOrder.count}`);
+    const handleOrder = cache.allocationSites.find((s) => s.functionName === 'handleOrder');
+    assert.equal(handleOrder?.line, definedAt('handleOrder'));
+    const recent = diff.groups.find((g) => g.holderPath.at(-1)?.edge === 'recentRequests');
+    assert.equal(recent?.allocationSites?.[0].functionName, 'handleOrder');
+    assert.match(readFileSync(join(out, 'diff.md'), 'utf8'), /Allocated in: `loadOrder \(.*leakyServer\.js:\d+:\d+\) ×/);
+  });
+
   test('a workload is required', async () => {
     const r = await runCli(['run', '--', process.execPath, SERVER]);
     assert.equal(r.code, 2);

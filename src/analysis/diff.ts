@@ -1,10 +1,11 @@
+import { AllocationStacks, userFrame } from '../snapshot/allocationStacks';
 import { NONE } from '../snapshot/dominators';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { IdSet } from '../snapshot/idSet';
 import type { ClassAggregate } from '../snapshot/types';
 import { comparableSnapshot, isHeapId, type ComparableSnapshot } from './comparableSnapshot';
 import { checkSameProcess } from './sameProcess';
-import type { ClassDiff, DiffOptions, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
+import type { AllocationSite, ClassDiff, DiffOptions, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
 
 export interface DiffInput {
   graph: HeapGraph;
@@ -132,7 +133,18 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   const groupOfTop = new Int32Array(n).fill(-1);
   const groupIndex = new Map<string, number>();
   const sampleCount = options.samplesPerGroup ?? 3;
-  interface Acc { holder: number; edge: number; count: number; selfSize: number; retainedSize: number; classes: Map<number, { count: number; retainedSize: number }>; samples: number[] }
+  interface Acc {
+    holder: number;
+    edge: number;
+    count: number;
+    selfSize: number;
+    retainedSize: number;
+    classes: Map<number, { count: number; retainedSize: number }>;
+    samples: number[];
+    /** Objects per allocation trace node, when the snapshot has them. */
+    traces: Map<number, number>;
+  }
+  const traceNodeIds = graph.snapshot.trace ? graph.snapshot.nodes.traceNodeIds : undefined;
   const accs: Acc[] = [];
   let totalCount = 0;
   let totalSelf = 0;
@@ -150,7 +162,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
       if (g < 0) {
         g = accs.length;
         groupIndex.set(key, g);
-        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [] });
+        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map() });
       }
       groupOfTop[t] = g;
     }
@@ -165,6 +177,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
       totalRetained += retained[v];
       keepLargest(acc.samples, v, retained, sampleCount);
     }
+    if (traceNodeIds && traceNodeIds[v] !== 0) acc.traces.set(traceNodeIds[v], (acc.traces.get(traceNodeIds[v]) ?? 0) + 1);
     const c = ofNode[v];
     let cls = acc.classes.get(c);
     if (!cls) acc.classes.set(c, (cls = { count: 0, retainedSize: 0 }));
@@ -175,6 +188,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   }
 
   const { names } = graph.classIndex();
+  const stacks = AllocationStacks.of(graph.snapshot);
   const groups = accs
     .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
     .slice(0, options.maxGroups ?? 20)
@@ -190,7 +204,8 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
         classes: [...acc.classes.entries()]
           .map(([c, v]) => ({ className: names[c], count: v.count, retainedSize: v.retainedSize }))
           .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
-        samples: acc.samples.map((node) => leakedObject(graph, node)),
+        samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
+        ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
       };
     });
   return { groups, totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
@@ -247,9 +262,24 @@ function isBackingStore(graph: HeapGraph, node: number, edgeOut: number): boolea
   return t === s.edgeTypeIds.internal || t === s.edgeTypeIds.hidden;
 }
 
-function leakedObject(graph: HeapGraph, node: number): LeakedObject {
+/** The user-code frames that allocated a group's objects, by how many objects each allocated. */
+function allocationSites(stacks: AllocationStacks, traces: Map<number, number>): AllocationSite[] {
+  const sites = new Map<string, AllocationSite>();
+  for (const [traceNode, count] of traces) {
+    const frame = userFrame(stacks.framesOfTrace(traceNode));
+    if (!frame) continue;
+    const key = `${frame.url}:${frame.line}:${frame.column}:${frame.functionName}`;
+    const site = sites.get(key);
+    if (site) site.count += count;
+    else sites.set(key, { functionName: frame.functionName, url: frame.url, line: frame.line, column: frame.column, count });
+  }
+  return [...sites.values()].sort((a, b) => b.count - a.count).slice(0, 5);
+}
+
+function leakedObject(graph: HeapGraph, node: number, stacks: AllocationStacks | undefined): LeakedObject {
   const info = graph.nodeInfo(node);
   const location = graph.snapshot.location(node);
+  const allocation = stacks?.framesOf(node);
   return {
     id: info.id,
     className: info.className,
@@ -258,5 +288,6 @@ function leakedObject(graph: HeapGraph, node: number): LeakedObject {
     retainedSize: info.retainedSize,
     path: graph.retainerPath(node),
     ...(location ? { location } : {}),
+    ...(allocation && allocation.length > 0 ? { allocation } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { ClassAggregate, RetainerPath, SnapshotTotals, SourceLocation } from '../snapshot/types';
+import type { AllocationFrame, ClassAggregate, RetainerPath, SnapshotTotals, SourceLocation } from '../snapshot/types';
 
 export interface SnapshotSummary {
   /** The file the snapshot was read from, as given. */
@@ -33,6 +33,17 @@ export interface LeakedObject {
   retainedSize: number;
   path: RetainerPath;
   location?: SourceLocation;
+  /** With allocation tracking: the stack that allocated it, innermost frame first. */
+  allocation?: AllocationFrame[];
+}
+
+/** Where a group's objects were allocated: the innermost frame in the user's code, and how many objects. */
+export interface AllocationSite {
+  functionName: string;
+  url: string;
+  line: number;
+  column: number;
+  count: number;
 }
 
 /**
@@ -53,6 +64,8 @@ export interface RetainerGroup {
   classes: Array<{ className: string; count: number; retainedSize: number }>;
   /** A few members, for inspection. */
   samples: LeakedObject[];
+  /** With allocation tracking: the code that allocated the group's objects, most objects first. */
+  allocationSites?: AllocationSite[];
 }
 
 export interface SnapshotDiff {

@@ -25,6 +25,9 @@ Usage:
         --warmup N           warm-up cycles before the baseline (default 1)
         --cycles N           cycles between the snapshots (default 5)
         --out DIR            snapshots and reports (default leakscope-out)
+        --track-allocations  record the stack of every allocation during the cycles,
+                             so each leak names the function that allocated it
+                             (off by default: it slows the target noticeably)
   leakscope attach TARGET | --pid N [options]
       The same leak check on a process that is already running (left running).
   leakscope demo [--out DIR]

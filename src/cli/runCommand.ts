@@ -19,6 +19,7 @@ export const RUN_OPTIONS = {
   cycles: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  'track-allocations': { type: 'boolean' },
 } as const;
 
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
@@ -63,6 +64,7 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
     warmup: nonNegativeInteger(values.warmup as string | undefined, '--warmup', 1),
     cycles: positiveInteger(values.cycles as string | undefined, '--cycles', 5),
     outDir: (values.out as string | undefined) ?? 'leakscope-out',
+    trackAllocations: Boolean(values['track-allocations']),
   };
   if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
   return options;

@@ -4,6 +4,11 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 
+export interface SnapshotOptions {
+  progress?: Progress;
+  token?: CancellationToken;
+}
+
 /**
  * One inspector (CDP) connection to a Node process: forced GC, heap snapshots streamed to disk,
  * and evaluation in the target. Script ids seen in `Debugger.scriptParsed` are kept so source
@@ -55,7 +60,24 @@ export class InspectorConnection {
    * Takes a heap snapshot straight to `path`: chunks are appended to a temporary file as they
    * arrive and it is renamed when complete, so a failed capture never looks like a snapshot.
    */
-  async takeHeapSnapshot(path: string, options: { progress?: Progress; token?: CancellationToken } = {}): Promise<void> {
+  takeHeapSnapshot(path: string, options: SnapshotOptions = {}): Promise<void> {
+    return this.streamSnapshot(path, () => this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }), options);
+  }
+
+  /**
+   * Records the stack of every allocation from now on (slows the target). The snapshot that
+   * ends the recording carries them: each object's trace node says which code allocated it.
+   */
+  async startTrackingAllocations(): Promise<void> {
+    await this.send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  }
+
+  /** Stops allocation tracking; V8 answers with a snapshot that holds the allocation stacks, written to `path`. */
+  stopTrackingToFile(path: string, options: SnapshotOptions = {}): Promise<void> {
+    return this.streamSnapshot(path, () => this.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true }), options);
+  }
+
+  private async streamSnapshot(path: string, command: () => Promise<unknown>, options: SnapshotOptions): Promise<void> {
     const progress = options.progress ?? NoProgress;
     const token = options.token ?? NeverCancelled;
     const temp = `${path}.partial`;
@@ -77,7 +99,7 @@ export class InspectorConnection {
     this.client.on('HeapProfiler.reportHeapSnapshotProgress', onProgress);
     const cancel = token.onCancellationRequested(() => void this.client.close().catch(() => undefined));
     try {
-      await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false });
+      await command();
       await writing;
       if (failed) throw failed;
       await file.close();

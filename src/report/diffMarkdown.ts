@@ -7,6 +7,7 @@ import {
   formatCountDelta,
   formatGroupChain,
   formatLeakedObjectLabel,
+  formatAllocationSite,
   formatLocation,
   formatPathFrom,
   markdownCode,
@@ -102,6 +103,9 @@ function groupItem(group: RetainerGroup, n: number, maxPathSteps: number): strin
     const shown = group.classes.slice(0, 5).map((c) => `${markdownCode(c.className, { maxLength: 60 })} ×${formatCount(c.count)} (${formatBytes(c.retainedSize)})`);
     const more = group.classes.length - shown.length;
     lines.push(`${indent}- Classes: ${shown.join(', ')}${more > 0 ? `, and ${formatCount(more)} more` : ''}`);
+  }
+  if (group.allocationSites && group.allocationSites.length > 0) {
+    lines.push(`${indent}- Allocated in: ${group.allocationSites.slice(0, 3).map((site) => markdownCode(formatAllocationSite(site))).join(', ')}`);
   }
   const sample = group.samples[0];
   if (sample) {

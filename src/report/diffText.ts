@@ -6,6 +6,7 @@ import {
   formatCount,
   formatCountDelta,
   formatLeakedObjectLabel,
+  formatAllocationSite,
   formatLocation,
   groupChainParts,
   pathPartsFrom,
@@ -124,6 +125,10 @@ function groupLines(group: RetainerGroup, n: number, color: boolean, width: numb
     const more = group.classes.length - shown.length;
     if (more > 0) shown.push(`and ${formatCount(more)} more`);
     lines.push(...wrapList(shown, { width, indent: indent + label('classes'), continuationIndent: detailIndent }));
+  }
+  if (group.allocationSites && group.allocationSites.length > 0) {
+    const sites = group.allocationSites.slice(0, 3).map(formatAllocationSite);
+    lines.push(...wrapList(sites, { width, indent: indent + label('made in'), continuationIndent: detailIndent }));
   }
   const sample = group.samples[0];
   if (sample) {

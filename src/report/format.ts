@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LeakedObject, RetainerGroup } from '../analysis/types';
+import type { AllocationSite, LeakedObject, RetainerGroup } from '../analysis/types';
 import type { RetainerPath, RetainerStep, SourceLocation } from '../snapshot/types';
 
 // Every string that comes out of a heap snapshot (class names, property names, string values) is
@@ -33,7 +33,22 @@ export function formatPercent(part: number, whole: number): string {
 
 /** Script positions are zero-based in snapshots; editors count from one. */
 export function formatLocation(loc: SourceLocation): string {
+  if (loc.url) return `${printable(displayUrl(loc.url), 200)}:${loc.line + 1}:${loc.column + 1}`;
   return `script ${loc.scriptId}, line ${loc.line + 1}, column ${loc.column + 1}`;
+}
+
+/** `handleOrder (src/server.js:26:21) ×1,000`: a function that allocated a group's objects (positions already one-based). */
+export function formatAllocationSite(site: AllocationSite): string {
+  const name = printable(site.functionName || '(anonymous)', 80);
+  return `${name} (${printable(displayUrl(site.url), 200)}:${site.line}:${site.column}) ×${formatCount(site.count)}`;
+}
+
+/** Script URLs as a person reads them: `file://` dropped, paths under the current folder made relative. */
+function displayUrl(url: string): string {
+  let path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
+  const cwd = typeof process !== 'undefined' ? process.cwd() + '/' : '';
+  if (cwd && path.startsWith(cwd)) path = path.slice(cwd.length);
+  return path;
 }
 
 const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

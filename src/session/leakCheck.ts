@@ -9,6 +9,7 @@ import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
+import type { SnapshotDiff } from '../analysis/types';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { requestMany } from './workload';
 
@@ -46,6 +47,7 @@ export async function runLeakCheck(
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
   await connection.takeHeapSnapshot(baselineFile, { token });
 
+  if (options.trackAllocations) await connection.startTrackingAllocations();
   for (let i = 0; i < options.cycles; i++) {
     step(`Cycle ${i + 1}/${options.cycles}`);
     await cycle();
@@ -54,11 +56,13 @@ export async function runLeakCheck(
   }
   step('Taking the after snapshot');
   const afterFile = join(options.outDir, 'after.heapsnapshot');
-  await connection.takeHeapSnapshot(afterFile, { token });
+  // Ending the tracking yields the snapshot that carries the allocation stacks.
+  if (options.trackAllocations) await connection.stopTrackingToFile(afterFile, { token });
+  else await connection.takeHeapSnapshot(afterFile, { token });
 
   step('Analysing the snapshots');
   const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile }, { token });
-  const diff = diffSnapshots(inputs.baseline, inputs.after);
+  const diff = withScriptUrls(diffSnapshots(inputs.baseline, inputs.after), connection.scriptUrls);
   return {
     baselineFile,
     afterFile,
@@ -68,4 +72,15 @@ export async function runLeakCheck(
     verdict: memoryVerdict(samples),
     scripts: Object.fromEntries(connection.scriptUrls),
   };
+}
+
+/** Snapshot locations name scripts by id; the inspector saw which file each id is. */
+function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>): SnapshotDiff {
+  for (const group of diff.groups) {
+    for (const sample of group.samples) {
+      const url = sample.location && scripts.get(String(sample.location.scriptId));
+      if (sample.location && url) sample.location.url = url;
+    }
+  }
+  return diff;
 }

@@ -15,6 +15,8 @@ export interface LeakCheckOptions {
   cleanupExpression?: string;
   warmup: number;
   cycles: number;
+  /** Run the cycles under allocation tracking, so survivors carry the stack that allocated them (slows the target). */
+  trackAllocations?: boolean;
   /** Where the snapshots go. */
   outDir: string;
 }

@@ -42,6 +42,19 @@ export interface SourceLocation {
   /** Zero-based, as V8 writes them. */
   line: number;
   column: number;
+  /** The script's file or URL, when known (from the inspector's Debugger.scriptParsed, or the snapshot). */
+  url?: string;
+}
+
+/** One frame of the stack that allocated an object (`--track-allocations`): the function and where it is defined. */
+export interface AllocationFrame {
+  functionName: string;
+  /** File path or URL; empty for V8-internal frames. */
+  url: string;
+  scriptId: number;
+  /** One-based, as V8's allocation tracker writes them; 0 when unknown. */
+  line: number;
+  column: number;
 }
 
 /** A node as a plain value, for reports. */
