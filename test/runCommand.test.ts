@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { SnapshotDiff } from '../src/analysis/types';
+import type { LeakReport } from '../src/report/leakReport';
 import { launchUnderInspector } from '../src/inspector/launch';
 import { BIN, REPO_ROOT, runCli } from './helpers/cli';
 
@@ -44,16 +44,22 @@ describe('leakscope run', () => {
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
-    const diff = JSON.parse(readFileSync(join(out, 'diff.json'), 'utf8')) as SnapshotDiff;
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+    assert.equal(report.schemaVersion, 1);
+    const diff = report.diff;
     const holders = diff.groups.map((g) => g.holderPath.at(-1)?.edge);
     assert.ok(holders.includes('summaryCache'), `holders: ${holders.join(', ')}`);
     assert.ok(holders.includes('recentRequests'), `holders: ${holders.join(', ')}`);
     const summaries = diff.classes.find((c) => c.className === 'OrderSummary');
     assert.equal(summaries?.newCount, 300);
-    const memory = JSON.parse(readFileSync(join(out, 'memory.json'), 'utf8'));
-    assert.equal(memory.samples.length, 4, 'baseline and three cycles');
-    assert.match(r.stdout, /Verdict: /);
-    for (const name of ['baseline.heapsnapshot', 'after.heapsnapshot', 'diff.md', 'diff.html']) assert.ok(existsSync(join(out, name)), name);
+    assert.equal(report.memory.samples.length, 4, 'baseline and three cycles');
+    assert.equal(report.verdict, 'leak');
+    assert.match(r.stdout, /^Verdict: leak\./);
+    for (const name of ['baseline.heapsnapshot', 'mid.heapsnapshot', 'after.heapsnapshot', 'report.md', 'report.html']) assert.ok(existsSync(join(out, name)), name);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /Content-Security-Policy/);
+    // The workload URL appears as data; nothing may be loaded from anywhere.
+    assert.doesNotMatch(html, /(src|href|action)\s*=\s*["']?[a-z]+:/i);
     assert.equal(await answers(`${base}/health`), false, 'the launched app is stopped');
   });
 
@@ -90,7 +96,7 @@ describe('leakscope run', () => {
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
-    const { diff } = JSON.parse(r.stdout) as { diff: SnapshotDiff };
+    const { diff } = JSON.parse(r.stdout) as LeakReport;
     const cache = diff.groups.find((g) => g.holderPath.at(-1)?.edge === 'summaryCache');
     assert.ok(cache?.allocationSites, 'the cache group has allocation sites');
     // V8 records where the allocating function is defined, one-based.
@@ -106,7 +112,7 @@ describe('leakscope run', () => {
     assert.equal(handleOrder?.line, definedAt('handleOrder'));
     const recent = diff.groups.find((g) => g.holderPath.at(-1)?.edge === 'recentRequests');
     assert.equal(recent?.allocationSites?.[0].functionName, 'handleOrder');
-    assert.match(readFileSync(join(out, 'diff.md'), 'utf8'), /Allocated in: `loadOrder \(.*leakyServer\.js:\d+:\d+\) ×/);
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /Allocated in: `loadOrder \(.*leakyServer\.js:\d+:\d+\) ×/);
   });
 
   test('a workload is required', async () => {
@@ -125,7 +131,7 @@ describe('leakscope attach', () => {
       const out = join(dir, 'attach');
       const r = await runCli(['attach', new URL(target.webSocketUrl).host, '--workload-url', `${base}/orders`, '--ready-url', `${base}/health`, '--cycles', '2', '--out', out, '--json', '-q']);
       assert.equal(r.code, 0, r.stderr);
-      const { diff } = JSON.parse(r.stdout) as { diff: SnapshotDiff };
+      const { diff } = JSON.parse(r.stdout) as LeakReport;
       assert.ok(diff.groups.some((g) => g.holderPath.at(-1)?.edge === 'summaryCache'));
       assert.equal(await answers(`${base}/health`), true, 'attach leaves the process running');
     } finally {

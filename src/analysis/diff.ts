@@ -5,7 +5,7 @@ import { IdSet } from '../snapshot/idSet';
 import type { ClassAggregate } from '../snapshot/types';
 import { comparableSnapshot, isHeapId, type ComparableSnapshot } from './comparableSnapshot';
 import { checkSameProcess } from './sameProcess';
-import type { AllocationSite, ClassDiff, DiffOptions, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
+import type { AllocationSite, ClassDiff, DiffOptions, GroupGrowth, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
 
 export interface DiffInput {
   graph: HeapGraph;
@@ -20,6 +20,16 @@ export interface DiffInput {
  * as the summary a worker thread computed while this thread loaded the others.
  */
 export function diffSnapshots(baseline: DiffInput | ComparableSnapshot, after: DiffInput, final?: DiffInput, options: DiffOptions = {}): SnapshotDiff {
+  return diffWithHolders(baseline, after, final, options).diff;
+}
+
+/** The diff, and the ordinal of each group's holder in the graph the groups were read in (for the detectors). */
+export function diffWithHolders(
+  baseline: DiffInput | ComparableSnapshot,
+  after: DiffInput,
+  final?: DiffInput,
+  options: DiffOptions = {},
+): { diff: SnapshotDiff; holders: number[]; graph: HeapGraph } {
   const base = 'graph' in baseline ? comparableSnapshot(baseline.graph, baseline.file) : baseline;
   checkSameProcess(base, { snapshot: after.graph.snapshot, file: after.file });
   const afterIds = IdSet.of(after.graph.snapshot.nodes.ids);
@@ -36,8 +46,8 @@ export function diffSnapshots(baseline: DiffInput | ComparableSnapshot, after: D
     const id = leakIds[i];
     if (isHeapId(id) && !baseIds.has(id) && (!final || afterIds.has(id)) && leakGraph.isReachable(i) && !isRoot(leakGraph, i)) isNew[i] = 1;
   }
-  const { groups, totals } = groupByHolder(leakGraph, isNew, options);
-  return {
+  const { groups, holders, totals } = groupByHolder(leakGraph, isNew, options);
+  const diff: SnapshotDiff = {
     schemaVersion: 1,
     baseline: { file: base.file, totals: base.totals },
     after: { file: after.file, totals: after.graph.totals() },
@@ -46,6 +56,7 @@ export function diffSnapshots(baseline: DiffInput | ComparableSnapshot, after: D
     newObjects: totals,
     groups,
   };
+  return { diff, holders, graph: leakGraph };
 }
 
 function isRoot(graph: HeapGraph, node: number): boolean {
@@ -113,7 +124,7 @@ function countByClass(graph: HeapGraph, test: (id: number) => boolean): Map<stri
  * last pre-existing object on its shortest retainer path (a Map's table, an array's elements and
  * the like may be new, since they are reallocated as the collection grows, so they are passed through).
  */
-function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions): { groups: RetainerGroup[]; totals: SnapshotDiff['newObjects'] } {
+function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
   const s = graph.snapshot;
   const n = graph.nodeCount;
   const idom = graph.idom;
@@ -143,7 +154,12 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     samples: number[];
     /** Objects per allocation trace node, when the snapshot has them. */
     traces: Map<number, number>;
+    /** With a mid snapshot: objects alive at it, and the own size of objects allocated after it. */
+    beforeMid: number;
+    afterMidSelf: number;
   }
+  const midIds = options.mid ? IdSet.fromParts(options.mid.ids) : undefined;
+  const ids = graph.snapshot.nodes.ids;
   const traceNodeIds = graph.snapshot.trace ? graph.snapshot.nodes.traceNodeIds : undefined;
   const accs: Acc[] = [];
   let totalCount = 0;
@@ -162,7 +178,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
       if (g < 0) {
         g = accs.length;
         groupIndex.set(key, g);
-        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map() });
+        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0 });
       }
       groupOfTop[t] = g;
     }
@@ -172,6 +188,11 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     acc.selfSize += self;
     totalCount++;
     totalSelf += self;
+    const bornBeforeMid = midIds?.has(ids[v]) ?? false;
+    if (bornBeforeMid) acc.beforeMid++;
+    // Growth in bytes is what the objects born after the mid snapshot occupy themselves: a
+    // collection's storage may predate it while its new entries do not.
+    else if (midIds) acc.afterMidSelf += self;
     if (t === v) {
       acc.retainedSize += retained[v];
       totalRetained += retained[v];
@@ -189,10 +210,8 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
 
   const { names } = graph.classIndex();
   const stacks = AllocationStacks.of(graph.snapshot);
-  const groups = accs
-    .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
-    .slice(0, options.maxGroups ?? 20)
-    .map((acc): RetainerGroup => {
+  const kept = accs.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count).slice(0, options.maxGroups ?? 20);
+  const groups = kept.map((acc): RetainerGroup => {
       return {
         holderPath: graph.retainerPath(acc.holder),
         holderId: s.nodeId(acc.holder),
@@ -206,9 +225,10 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
           .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
         samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
         ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
+        ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid) } : {}),
       };
     });
-  return { groups, totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
+  return { groups, holders: kept.map((acc) => acc.holder), totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
 }
 
 /**
@@ -260,6 +280,21 @@ function isBackingStore(graph: HeapGraph, node: number, edgeOut: number): boolea
   if (edgeIn === NONE) return false;
   const t = s.edges.types[edgeIn];
   return t === s.edgeTypeIds.internal || t === s.edgeTypeIds.hidden;
+}
+
+function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mid: NonNullable<DiffOptions['mid']>): GroupGrowth {
+  const newAfterMid = count - beforeMid;
+  const rateBefore = beforeMid / Math.max(1, mid.cyclesBefore);
+  const rateAfter = newAfterMid / Math.max(1, mid.cyclesAfter);
+  return {
+    cyclesBeforeMid: mid.cyclesBefore,
+    cyclesAfterMid: mid.cyclesAfter,
+    newBeforeMid: beforeMid,
+    newAfterMid,
+    objectsPerCycle: rateAfter,
+    bytesPerCycle: afterMidBytes / Math.max(1, mid.cyclesAfter),
+    steady: beforeMid > 0 && newAfterMid > 0 && rateAfter >= 0.5 * rateBefore,
+  };
 }
 
 /** The user-code frames that allocated a group's objects, by how many objects each allocated. */

@@ -5,6 +5,8 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { loadHeapGraph } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
+import { IdSet, type IdSetParts } from '../snapshot/idSet';
+import { parseSnapshot } from '../snapshot/parser';
 import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
 import { comparableSnapshot, type ComparableSnapshot } from './comparableSnapshot';
 import type { ComparableResult } from './comparableWorker';
@@ -17,6 +19,8 @@ export interface DiffInputs {
   baseline: ComparableSnapshot;
   after: DiffInput;
   final?: DiffInput;
+  /** The ids of a snapshot taken between baseline and after (growth evidence); only its ids are read. */
+  midIds?: IdSetParts;
 }
 
 /**
@@ -24,7 +28,7 @@ export interface DiffInputs {
  * the two biggest costs, parsing and dominators, then run on both cores.
  */
 export async function loadForDiff(
-  files: { baseline: string; after: string; final?: string },
+  files: { baseline: string; after: string; final?: string; mid?: string },
   options: { token?: CancellationToken; load?: (file: string, options: ParseOptions & AnalyzeOptions) => Promise<HeapGraph> } = {},
 ): Promise<DiffInputs> {
   const token = options.token ?? NeverCancelled;
@@ -38,8 +42,10 @@ export async function loadForDiff(
     const parallel = baselineJob ? false : undefined;
     const after = { graph: await load(files.after, { parallel }), file: files.after };
     const final = files.final ? { graph: await load(files.final, { parallel }), file: files.final } : undefined;
+    // The mid snapshot is only asked which objects it holds: a parse, no analysis.
+    const midIds = files.mid ? IdSet.of((await parseSnapshot(files.mid, { token, parallel })).nodes.ids).parts : undefined;
     const baseline = inline ?? (await baselineJob!.result);
-    return { baseline, after, ...(final ? { final } : {}) };
+    return { baseline, after, ...(final ? { final } : {}), ...(midIds ? { midIds } : {}) };
   } finally {
     await baselineJob?.worker.terminate();
   }

@@ -66,6 +66,26 @@ export interface RetainerGroup {
   samples: LeakedObject[];
   /** With allocation tracking: the code that allocated the group's objects, most objects first. */
   allocationSites?: AllocationSite[];
+  /** With a mid snapshot: how the group grew in each half of the cycles. */
+  growth?: GroupGrowth;
+}
+
+/**
+ * Growth of a group across the cycles, from a snapshot taken halfway: objects allocated before
+ * it that are still alive, and objects allocated after it. A leak adds to both at a steady rate;
+ * a bounded cache that filled up, or that evicts, stops adding to the first half.
+ */
+export interface GroupGrowth {
+  cyclesBeforeMid: number;
+  cyclesAfterMid: number;
+  newBeforeMid: number;
+  newAfterMid: number;
+  /** Objects the group gains per cycle, over the second half. */
+  objectsPerCycle: number;
+  /** Bytes the group gains per cycle over the second half: the own size of the objects born in it. */
+  bytesPerCycle: number;
+  /** Both halves added objects, the second at least half as fast as the first. */
+  steady: boolean;
 }
 
 export interface SnapshotDiff {
@@ -81,10 +101,32 @@ export interface SnapshotDiff {
 }
 
 export interface DiffOptions {
+  /** Ids alive at a snapshot taken between baseline and after, with the cycles on each side of it. */
+  mid?: { ids: import('../snapshot/idSet').IdSetParts; cyclesBefore: number; cyclesAfter: number };
   /** Most classes to keep in `classes`. */
   maxClasses?: number;
   /** Most retainer groups to report. */
   maxGroups?: number;
   /** Samples kept per group. */
   samplesPerGroup?: number;
+}
+
+export type FindingKind = 'unbounded-collection' | 'identity-map' | 'undisposed-pool' | 'timer' | 'listener' | 'metric-cardinality' | 'retained-large-object';
+
+/** A leak, named: what grows across cycles, what holds it, where it comes from and what to do. */
+export interface Finding {
+  kind: FindingKind;
+  title: string;
+  confidence: 'high' | 'medium' | 'low';
+  /** The holder's retainer path as readable steps, from a GC root: `summaryCache (Map)`. */
+  path: string[];
+  holderPath: RetainerPath;
+  /** The classes that grew under the holder. */
+  classes: Array<{ className: string; countDelta: number; retainedSizeDelta: number }>;
+  growth: GroupGrowth;
+  /** Where the objects were allocated (with allocation tracking), or where the holder's code is. */
+  source?: { file: string; line: number; column: number; functionName?: string };
+  fix: { id: string; summary: string };
+  /** Why this is a leak, in a sentence or two. */
+  explanation: string;
 }

@@ -24,7 +24,8 @@ Usage:
         --ready-url URL      wait until URL answers before starting
         --warmup N           warm-up cycles before the baseline (default 1)
         --cycles N           cycles between the snapshots (default 5)
-        --out DIR            snapshots and reports (default leakscope-out)
+        --out DIR            snapshots and report.json|md|html (default leakscope-out)
+        --fail-on leak       exit 3 when the verdict is a leak (for CI)
         --track-allocations  record the stack of every allocation during the cycles,
                              so each leak names the function that allocated it
                              (off by default: it slows the target noticeably)
@@ -50,7 +51,7 @@ Options:
   --out DIR    Also write the Markdown, HTML and JSON renderings into DIR.
   -q, --quiet  No progress on stderr.
 
-Exit codes: 0 ok, 1 error, 2 bad usage, 130 interrupted.
+Exit codes: 0 ok, 1 error, 2 bad usage, 3 --fail-on met, 130 interrupted.
 `;
 
 export function usageError(message: string): LeakscopeError {

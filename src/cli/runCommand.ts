@@ -1,12 +1,15 @@
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
-import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
+import { renderDiffText } from '../report';
+import { renderFindingsText } from '../report/findingsText';
+import { renderReportHtml } from '../report/reportHtml';
+import { renderReportMarkdown } from '../report/reportMarkdown';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
 import type { LeakCheckOptions } from '../session/types';
 import { waitUntilReady } from '../session/workload';
 import { usageError } from './help';
-import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
 import { writeOutputs } from './writeOutputs';
 
 export const RUN_OPTIONS = {
@@ -20,6 +23,7 @@ export const RUN_OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   'track-allocations': { type: 'boolean' },
+  'fail-on': { type: 'string' },
 } as const;
 
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
@@ -34,7 +38,7 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
 export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
 
 export async function runLaunched(command: string, commandArgs: string[], values: RunValues, context: CommandContext, env?: NodeJS.ProcessEnv): Promise<number> {
-  const options = leakCheckOptions(values, 'run');
+  const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
   let target: LaunchedTarget | undefined;
@@ -67,6 +71,7 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
     trackAllocations: Boolean(values['track-allocations']),
   };
   if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
+  if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak') throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
   return options;
 }
 
@@ -74,20 +79,26 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
 export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
   const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
-  const memory = { schemaVersion: 1, samples: result.samples, breakdown: result.breakdown, verdict: result.verdict };
+  const report = result.report;
   const written = await writeOutputs(options.outDir, {
-    'diff.json': JSON.stringify(result.diff, null, 2) + '\n',
-    'diff.md': renderDiffMarkdown(result.diff),
-    'diff.html': renderDiffHtml(result.diff),
-    'memory.json': JSON.stringify(memory, null, 2) + '\n',
+    'report.json': JSON.stringify(report, null, 2) + '\n',
+    'report.md': renderReportMarkdown(report),
+    'report.html': renderReportHtml(report),
   });
-  context.io.stderr.write(`Wrote ${[result.baselineFile, result.afterFile, ...written].join(', ')}\n`);
-  if (values.json) context.io.stdout.write(JSON.stringify({ diff: result.diff, memory }, null, 2) + '\n');
+  context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
+  if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
-    context.io.stdout.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 15) }, { color: context.color }));
-    context.io.stdout.write('\nMemory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict));
+    const out = context.io.stdout;
+    out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
+    out.write(`Findings\n${renderFindingsText(report.findings)}\n`);
+    out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
+    out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }
-  return 0;
+  if (values['fail-on'] === 'leak' && report.verdict === 'leak') {
+    context.io.stderr.write('leakscope: failing: the check found a leak (--fail-on leak).\n');
+    return ExitCode.FailOn;
+  }
+  return ExitCode.Ok;
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -55,7 +55,7 @@ export function launchUnderInspector(command: string, args: string[], options: L
         resolve({ process: child, webSocketUrl: match[1], stop });
         return;
       }
-      if (match || /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector/.test(line) || /^Debugger attached\.|^Waiting for the debugger to disconnect/.test(line)) return;
+      if (match || /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector/.test(line) || /^Debugger attached\.|^Debugger ending on |^Waiting for the debugger to disconnect/.test(line)) return;
       options.onOutput?.(line, stream);
     };
     splitLines(child.stdout!, onLine('stdout'));

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { diffSnapshots } from '../analysis/diff';
+import { diffWithHolders } from '../analysis/diff';
+import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -9,6 +10,8 @@ import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
+import type { MemoryVerdict } from '../memory/types';
+import type { LeakReport, LeakVerdict } from '../report/leakReport';
 import type { SnapshotDiff } from '../analysis/types';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { requestMany } from './workload';
@@ -48,11 +51,18 @@ export async function runLeakCheck(
   await connection.takeHeapSnapshot(baselineFile, { token });
 
   if (options.trackAllocations) await connection.startTrackingAllocations();
+  // A snapshot halfway splits each group's growth into two windows: steady growth shows in both.
+  const midAfter = options.cycles >= 2 ? Math.ceil(options.cycles / 2) : 0;
+  const midFile = join(options.outDir, 'mid.heapsnapshot');
   for (let i = 0; i < options.cycles; i++) {
     step(`Cycle ${i + 1}/${options.cycles}`);
     await cycle();
     await connection.collectGarbage();
     samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
+    if (i + 1 === midAfter && i + 1 < options.cycles) {
+      step('Taking the mid snapshot');
+      await connection.takeHeapSnapshot(midFile, { token });
+    }
   }
   step('Taking the after snapshot');
   const afterFile = join(options.outDir, 'after.heapsnapshot');
@@ -61,15 +71,43 @@ export async function runLeakCheck(
   else await connection.takeHeapSnapshot(afterFile, { token });
 
   step('Analysing the snapshots');
-  const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile }, { token });
-  const diff = withScriptUrls(diffSnapshots(inputs.baseline, inputs.after), connection.scriptUrls);
+  const hasMid = midAfter > 0 && midAfter < options.cycles;
+  const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile, ...(hasMid ? { mid: midFile } : {}) }, { token });
+  const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: midAfter, cyclesAfter: options.cycles - midAfter } : undefined;
+  const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
+  const diff = withScriptUrls(rawDiff, connection.scriptUrls);
+  const findings = detectFindings(diff, graph, holders);
+  const breakdown = rssBreakdown(samples[samples.length - 1]);
+  const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
+  const verdict = leakVerdict(findings.length, memory.verdict);
+  const report: LeakReport = {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    verdict,
+    summary: verdictSummary(verdict, findings.length, memory.verdict.summary, hasMid),
+    target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
+    settings: {
+      warmup: options.warmup,
+      cycles: options.cycles,
+      ...(options.workload.url ? { workloadUrl: options.workload.url, requests: options.workload.requests ?? 100 } : {}),
+      ...(options.workload.expression ? { workloadExpression: options.workload.expression } : {}),
+      ...(options.cleanupExpression ? { cleanupExpression: options.cleanupExpression } : {}),
+      trackAllocations: Boolean(options.trackAllocations),
+    },
+    findings,
+    memory,
+    snapshots: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile },
+    diff,
+  };
   return {
     baselineFile,
+    ...(hasMid ? { midFile } : {}),
     afterFile,
     diff,
     samples,
-    breakdown: rssBreakdown(samples[samples.length - 1]),
-    verdict: memoryVerdict(samples),
+    breakdown,
+    verdict: memory.verdict,
+    report,
     scripts: Object.fromEntries(connection.scriptUrls),
   };
 }
@@ -83,4 +121,17 @@ function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>
     }
   }
   return diff;
+}
+
+/** report.json's verdict: findings decide a leak; otherwise what the memory says, a high-water mark being no leak. */
+function leakVerdict(findings: number, memory: MemoryVerdict): LeakVerdict {
+  if (findings > 0 || memory.kind === 'leak') return 'leak';
+  if (memory.kind === 'allocator-retention' || memory.kind === 'heap-headroom') return memory.kind;
+  return 'no-leak';
+}
+
+function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean): string {
+  if (findings > 0) return `${findings === 1 ? 'One holder grows' : `${findings} holders grow`} steadily across the cycles and survive${findings === 1 ? 's' : ''} cleanup and GC. ${memory}`;
+  if (!hadMid) return `${memory} (With fewer than two cycles there is no growth evidence; run more cycles to name leaks.)`;
+  return verdict === 'leak' ? memory : `Nothing grew steadily across the cycles. ${memory}`;
 }

@@ -1,5 +1,6 @@
 import type { SnapshotDiff } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
+import type { LeakReport } from '../report/leakReport';
 
 export interface Workload {
   /** GET this URL `requests` times per cycle. */
@@ -19,16 +20,22 @@ export interface LeakCheckOptions {
   trackAllocations?: boolean;
   /** Where the snapshots go. */
   outDir: string;
+  /** The launched command, for the report. */
+  command?: string[];
 }
 
 export interface LeakCheckResult {
   baselineFile: string;
+  /** Taken halfway through the cycles, for growth evidence (when there are at least two). */
+  midFile?: string;
   afterFile: string;
   diff: SnapshotDiff;
   /** After GC: one at the baseline, then one per cycle. */
   samples: MemorySample[];
   breakdown: RssBreakdown;
   verdict: MemoryVerdict;
+  /** report.json: verdict, findings, memory and the diff. */
+  report: LeakReport;
   /** Script id → URL, from the inspector, for turning snapshot locations into files. */
   scripts: Record<string, string>;
 }

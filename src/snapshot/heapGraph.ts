@@ -80,6 +80,7 @@ export class HeapGraph {
     const names = s.nodes.names;
     const objectType = s.nodeTypeIds.object;
     const nativeType = s.nodeTypeIds.native;
+    const syntheticType = s.nodeTypeIds.synthetic;
     const byName = new Int32Array(s.strings.length).fill(-1);
     const byType = new Int32Array(s.nodeTypeNames.length + 1).fill(-1);
     const classNames: string[] = [];
@@ -96,7 +97,8 @@ export class HeapGraph {
     const ofNode = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       const t = types[i];
-      if (t === objectType || t === nativeType) {
+      // These types are classed by name (constructor, native class, root group); the rest by type.
+      if (t === objectType || t === nativeType || t === syntheticType) {
         const name = names[i];
         let c = byName[name];
         if (c < 0) c = byName[name] = intern(s.strings.get(name) ?? '');
@@ -160,6 +162,19 @@ export class HeapGraph {
       current = source;
     }
     return steps.reverse();
+  }
+
+  /** Ordinals of the nodes on `retainerPath(node)`, in the same order (root side first). */
+  retainerOrdinals(node: number): number[] {
+    const nodes: number[] = [];
+    let current = node;
+    while (current !== this.snapshot.rootIndex && nodes.length < MAX_PATH_STEPS) {
+      const edge = this.parentEdges[current];
+      if (edge === NONE) return [];
+      nodes.push(current);
+      current = this.edgeSource(edge);
+    }
+    return nodes.reverse();
   }
 
   totals(): SnapshotTotals {

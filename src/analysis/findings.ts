@@ -1,0 +1,79 @@
+import { formatBytes } from '../common/bytes';
+import type { HeapGraph } from '../snapshot/heapGraph';
+import type { RetainerPath } from '../snapshot/types';
+import type { FindingDraft } from './detectors/detector';
+import { DETECTORS } from './detectors/index';
+import { holderName } from './detectors/shape';
+import type { Finding, RetainerGroup, SnapshotDiff } from './types';
+
+export interface FindingOptions {
+  /** Growth below both of these per cycle is noise (an interned string, a lazily built cache line). */
+  minBytesPerCycle?: number;
+  minObjectsPerCycle?: number;
+}
+
+/** V8's own bookkeeping (compiled code, hidden classes, feedback): it settles after warm-up and is not the program's. */
+const ENGINE_CLASSES = new Set(['(compiled code)', '(object shape)', '(system)']);
+
+/**
+ * Names the leaks in a diff: each group that grew steadily across both halves of the cycles,
+ * by the first detector that recognises its holder's shape. A group that grows steadily but that
+ * no detector recognises is still reported, as a growing collection with low confidence, because
+ * the growth itself is the evidence.
+ */
+export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: number[], options: FindingOptions = {}): Finding[] {
+  const minBytes = options.minBytesPerCycle ?? 1024;
+  const minObjects = options.minObjectsPerCycle ?? 10;
+  const findings: Finding[] = [];
+  diff.groups.forEach((group, i) => {
+    const growth = group.growth;
+    if (!growth?.steady) return;
+    if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) return;
+    if (group.classes.every((c) => ENGINE_CLASSES.has(c.className))) return;
+    const input = { group, graph, holder: holders[i], pathNodes: graph.retainerOrdinals(holders[i]) };
+    let draft: FindingDraft | undefined;
+    for (const detector of DETECTORS) {
+      draft = detector.detect(input);
+      if (draft) break;
+    }
+    findings.push(complete(draft ?? fallback(group), group));
+  });
+  return findings.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle);
+}
+
+function fallback(group: RetainerGroup): FindingDraft {
+  const name = holderName(group.holderPath.map((s) => s.edge));
+  return {
+    kind: 'unbounded-collection',
+    title: `${name} (${group.holderClassName}) holds more objects every cycle`,
+    confidence: 'low',
+    explanation: `Objects under ${name} grow by ${Math.round(group.growth!.objectsPerCycle)} (${formatBytes(group.growth!.bytesPerCycle)}) per cycle in both halves of the run and survive cleanup and GC.`,
+    fix: { id: 'release-references', summary: 'Find where these objects are added under the holder and remove them when they are no longer needed, or bound how many it keeps.' },
+  };
+}
+
+function complete(draft: FindingDraft, group: RetainerGroup): Finding {
+  const site = group.allocationSites?.[0];
+  const located = group.samples.find((s) => s.location?.url)?.location;
+  const source = site
+    ? { file: site.url, line: site.line, column: site.column, functionName: site.functionName }
+    : located
+      ? { file: located.url!, line: located.line + 1, column: located.column + 1 }
+      : undefined;
+  return {
+    ...draft,
+    path: readablePath(group.holderPath),
+    holderPath: group.holderPath,
+    classes: group.classes.map((c) => ({ className: c.className, countDelta: c.count, retainedSizeDelta: c.retainedSize })),
+    growth: group.growth!,
+    ...(source ? { source } : {}),
+  };
+}
+
+/** `summaryCache (Map)` per step; the root's own step reads as the object it reaches. */
+function readablePath(path: RetainerPath): string[] {
+  return path.map((step) => {
+    const cls = step.node.className.startsWith('(') ? step.node.className : `(${step.node.className})`;
+    return step.edge ? `${step.edge} ${cls}` : step.node.className;
+  });
+}

@@ -1,0 +1,36 @@
+import { formatBytes } from '../common/bytes';
+import { renderDiffMarkdown } from './diffMarkdown';
+import { findingFacts } from './findingsText';
+import { escapeMarkdownCell, markdownCode } from './format';
+import type { LeakReport } from './leakReport';
+
+const VERDICT: Record<LeakReport['verdict'], string> = {
+  leak: 'Leak',
+  'no-leak': 'No leak',
+  'allocator-retention': 'Allocator retention, not a leak',
+  'heap-headroom': 'V8 heap headroom, not a leak',
+};
+
+/** `report.md`: for a pull-request comment. The findings first, then memory, then the full diff. */
+export function renderReportMarkdown(r: LeakReport): string {
+  const lines = [`## Leakscope: ${VERDICT[r.verdict]}`, '', escapeMarkdownCell(r.summary, 2000), ''];
+  if (r.findings.length > 0) {
+    lines.push('### Findings', '');
+    r.findings.forEach((f, i) => {
+      const facts = findingFacts(f);
+      lines.push(`${i + 1}. **${escapeMarkdownCell(facts.title)}** (\`${f.kind}\`, ${f.confidence} confidence)`);
+      lines.push(`   - Held by: ${markdownCode(facts.path, { maxLength: 2000 })}`);
+      lines.push(`   - Growth: ${escapeMarkdownCell(facts.growth)}`);
+      lines.push(`   - Classes: ${escapeMarkdownCell(facts.classes)}`);
+      if (facts.source) lines.push(`   - Source: ${markdownCode(facts.source)}`);
+      lines.push(`   - Fix: ${escapeMarkdownCell(facts.fix)}`);
+    });
+    lines.push('');
+  }
+  const b = r.memory.breakdown;
+  lines.push('### Memory', '');
+  lines.push(`RSS ${formatBytes(b.rss)}: live V8 heap ${formatBytes(b.heapUsed)}, free heap pages ${formatBytes(b.heapFree)}, external ${formatBytes(b.external)}, code and files ${formatBytes(b.fileBacked)}, native ${formatBytes(b.native)}.`);
+  lines.push('', escapeMarkdownCell(r.memory.verdict.summary, 2000), '');
+  lines.push('<details><summary>The heap diff</summary>', '', renderDiffMarkdown(r.diff).replace(/^## /m, '### '), '</details>', '');
+  return lines.join('\n');
+}

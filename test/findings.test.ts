@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { LeakReport } from '../src/report/leakReport';
+import { REPO_ROOT, runCli } from './helpers/cli';
+
+/**
+ * The leak check end to end on small apps, each with one behaviour: the real CLI launches the
+ * real app, drives it over HTTP, and the report must name the right anti-pattern and holder for
+ * every leaky app and must not call a healthy one a leak.
+ */
+const app = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'apps', name);
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-findings-'))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function check(script: string, extra: string[] = []): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const out = join(dir, script);
+  const r = await runCli(
+    ['run', '--workload-url', `${base}/work`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', ...extra, '--', process.execPath, app(script)],
+    { env: { PORT: String(port) } },
+  );
+  return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport, code: r.code, stderr: r.stderr };
+}
+
+describe('leaky apps are named by their anti-pattern and holder', () => {
+  test('a listener added per request to a long-lived emitter', async () => {
+    const { report, code, stderr } = await check('listenerPerRequest.js', ['--fail-on', 'leak']);
+    assert.equal(code, 3, stderr);
+    assert.equal(report.verdict, 'leak');
+    const finding = report.findings.find((f) => f.kind === 'listener');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /'config-changed' listeners on configBus/);
+    assert.ok(finding.growth.steady && finding.growth.objectsPerCycle >= 60);
+  });
+
+  test('an interval started per request and never cleared', async () => {
+    const { report } = await check('intervalPerRequest.js');
+    assert.equal(report.verdict, 'leak');
+    const timers = report.findings.filter((f) => f.kind === 'timer');
+    assert.equal(timers.length, 1, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(timers[0].title, /setInterval timers/);
+  });
+
+  test('a cache and a window that only grow (the bundled sample service)', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const out = join(dir, 'sample');
+    const r = await runCli(
+      ['run', '--workload-url', `${base}/orders`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', '--', process.execPath, join(REPO_ROOT, 'samples', 'leakyServer.js')],
+      { env: { PORT: String(port) } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+    const titles = report.findings.map((f) => `${f.kind}: ${f.title}`);
+    assert.ok(titles.some((t) => /^unbounded-collection: summaryCache \(Map\)/.test(t)), titles.join('\n'));
+    assert.ok(titles.some((t) => /^unbounded-collection: recentRequests \(Array\) is pushed to/.test(t)), titles.join('\n'));
+    const cache = report.findings.find((f) => f.title.startsWith('summaryCache'))!;
+    assert.equal(cache.fix.id, 'bound-cache');
+    assert.ok(cache.path.at(-1)?.startsWith('summaryCache'));
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /### Findings/);
+  });
+});
+
+describe('healthy apps are not called leaks', () => {
+  test('a cache that evicts beyond its bound', async () => {
+    const { report, code } = await check('boundedCache.js', ['--fail-on', 'leak']);
+    assert.equal(code, 0, JSON.stringify(report.findings.map((f) => [f.kind, f.title, f.growth])));
+    assert.notEqual(report.verdict, 'leak');
+    assert.deepEqual(report.findings, []);
+  });
+
+  test('a cache over a fixed key set that filled during warm-up', async () => {
+    const { report } = await check('fixedKeyCache.js');
+    assert.notEqual(report.verdict, 'leak', report.summary);
+    assert.deepEqual(report.findings, []);
+  });
+});
