@@ -57,6 +57,15 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     assert.match(timers[0].title, /setInterval timers/);
   });
 
+  test('records that keep whole errors and requests', async () => {
+    const { report } = await check('failureHistory.js');
+    assert.equal(report.verdict, 'leak');
+    const finding = report.findings.find((f) => f.kind === 'retained-large-object');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /^Records in recentFailures \(Array\) keep whole errors \(\.error\) and whole requests \(\.request\)/);
+    assert.equal(finding.fix.id, 'keep-needed-fields');
+  });
+
   test('a cache and a window that only grow (the bundled sample service)', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
