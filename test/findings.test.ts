@@ -66,6 +66,28 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     assert.equal(finding.fix.id, 'keep-needed-fields');
   });
 
+  test('a prom-client metric labelled with the user id', async () => {
+    const { report } = await check('metricPerUser.js');
+    const finding = report.findings.find((f) => f.kind === 'metric-cardinality');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /app_requests_total|requests/);
+    assert.equal(finding.fix.id, 'bound-label');
+  });
+
+  test('a keep-alive http.Agent created per request', async () => {
+    const { report } = await check('agentPerRequest.js');
+    const finding = report.findings.find((f) => f.kind === 'undisposed-pool');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /^HTTP agents \(Agent\)/);
+  });
+
+  test('a generic-pool pool created per request', async () => {
+    const { report } = await check('genericPoolPerRequest.js');
+    const finding = report.findings.find((f) => f.kind === 'undisposed-pool');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /^Generic-pool pools \(Pool\)/);
+  });
+
   test('a cache and a window that only grow (the bundled sample service)', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -91,6 +113,12 @@ describe('healthy apps are not called leaks', () => {
     const { report, code } = await check('boundedCache.js', ['--fail-on', 'leak']);
     assert.equal(code, 0, JSON.stringify(report.findings.map((f) => [f.kind, f.title, f.growth])));
     assert.notEqual(report.verdict, 'leak');
+    assert.deepEqual(report.findings, []);
+  });
+
+  test('an lru-cache with a bound', async () => {
+    const { report } = await check('lruCache.js');
+    assert.notEqual(report.verdict, 'leak', report.summary);
     assert.deepEqual(report.findings, []);
   });
 

@@ -173,7 +173,10 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     let g = groupOfTop[t];
     if (g < 0) {
       const h = findHolder(graph, t, isNew);
-      const key = `${h.holder}:${holderEdgeLabel(graph, h.edge)}`;
+      // Embedder nodes (one per socket, handle, wrap) have no identity across snapshots, and a
+      // program that leaks sockets has one per request: they are one holder by kind, not by node.
+      const holderKey = isHeapId(graph.snapshot.nodeId(h.holder)) ? String(h.holder) : `native ${graph.className(h.holder)}`;
+      const key = `${holderKey}:${holderEdgeLabel(graph, h.edge)}`;
       g = groupIndex.get(key) ?? -1;
       if (g < 0) {
         g = accs.length;
@@ -240,6 +243,9 @@ function holderEdgeLabel(graph: HeapGraph, edge: number): string {
   const s = graph.snapshot;
   const type = s.edges.types[edge];
   if (type === s.edgeTypeIds.element || type === s.edgeTypeIds.hidden) return '[…]';
+  // An object with this many own properties is used as a map (label sets, ids, event names):
+  // its keys are data, so its entries are one group, as an array's indexes are.
+  if (type === s.edgeTypeIds.property && propertyCount(graph, graph.edgeSource(edge)) > DICTIONARY_PROPERTIES) return '{…}';
   // A collection's backing store (`elements`, `table`) is its contents too.
   if (type === s.edgeTypeIds.internal && s.nodes.types[s.edges.targets[edge]] === s.nodeTypeIds.array) return '[…]';
   return graph.edgeText(edge);
@@ -254,6 +260,15 @@ function keepLargest(list: number[], node: number, retained: Float64Array, k: nu
     i--;
   }
   list[i] = node;
+}
+
+const DICTIONARY_PROPERTIES = 32;
+
+function propertyCount(graph: HeapGraph, node: number): number {
+  const s = graph.snapshot;
+  let count = 0;
+  for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) if (s.edges.types[e] === s.edgeTypeIds.property) count++;
+  return count;
 }
 
 function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array): { holder: number; edge: number } {

@@ -1,8 +1,17 @@
 import type { Detector } from './detector';
 import { listenerDetector } from './listener';
+import { metricCardinalityDetector } from './metricCardinality';
 import { retainedLargeObjectDetector } from './retainedLargeObject';
 import { timerDetector } from './timer';
 import { unboundedCollectionDetector } from './unboundedCollection';
+import { undisposedPoolDetector } from './undisposedPool';
 
 /** Most specific first: the first detector that recognises a group names it. */
-export const DETECTORS: readonly Detector[] = [listenerDetector, timerDetector, retainedLargeObjectDetector, unboundedCollectionDetector];
+export const DETECTORS: readonly Detector[] = [
+  listenerDetector,
+  timerDetector,
+  metricCardinalityDetector,
+  undisposedPoolDetector,
+  retainedLargeObjectDetector,
+  unboundedCollectionDetector,
+];
