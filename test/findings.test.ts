@@ -103,6 +103,11 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     assert.ok(titles.some((t) => /^unbounded-collection: recentRequests \(Array\) is pushed to/.test(t)), titles.join('\n'));
     const cache = report.findings.find((f) => f.title.startsWith('summaryCache'))!;
     assert.equal(cache.fix.id, 'bound-cache');
+    // Without allocation tracking, the source is the function whose scope holds the cache: the request handler.
+    const handlerLine = readFileSync(join(REPO_ROOT, 'samples', 'leakyServer.js'), 'utf8').split('\n').findIndex((l) => l.includes('http.createServer(')) + 1;
+    assert.equal(cache.source?.role, 'holder');
+    assert.ok(cache.source?.file.endsWith('samples/leakyServer.js'));
+    assert.equal(cache.source?.line, handlerLine);
     assert.ok(cache.path.at(-1)?.startsWith('summaryCache'));
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /### Findings/);
   });

@@ -7,6 +7,8 @@ import { holderName } from './detectors/shape';
 import type { Finding, RetainerGroup, SnapshotDiff } from './types';
 
 export interface FindingOptions {
+  /** File or URL of a script id (from the inspector's Debugger.scriptParsed), for source locations. */
+  scriptUrl?: (scriptId: number) => string | undefined;
   /** Growth below both of these per cycle is noise (an interned string, a lazily built cache line). */
   minBytesPerCycle?: number;
   minObjectsPerCycle?: number;
@@ -36,7 +38,7 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       draft = detector.detect(input);
       if (draft) break;
     }
-    findings.push(complete(draft ?? fallback(group), group));
+    findings.push(complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl)));
   });
   return findings.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle);
 }
@@ -52,14 +54,16 @@ function fallback(group: RetainerGroup): FindingDraft {
   };
 }
 
-function complete(draft: FindingDraft, group: RetainerGroup): Finding {
+type Source = NonNullable<Finding['source']>;
+
+/**
+ * Where the allocating code is when allocation tracking ran; otherwise the function whose scope
+ * holds the collection: the nearest closure on the holder's path (`request (closure) → context →
+ * summaryCache`), whose definition V8 records in the snapshot.
+ */
+function complete(draft: FindingDraft, group: RetainerGroup, holding: Source | undefined): Finding {
   const site = group.allocationSites?.[0];
-  const located = group.samples.find((s) => s.location?.url)?.location;
-  const source = site
-    ? { file: site.url, line: site.line, column: site.column, functionName: site.functionName }
-    : located
-      ? { file: located.url!, line: located.line + 1, column: located.column + 1 }
-      : undefined;
+  const source: Source | undefined = site ? { file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' } : holding;
   return {
     ...draft,
     path: readablePath(group.holderPath),
@@ -68,6 +72,20 @@ function complete(draft: FindingDraft, group: RetainerGroup): Finding {
     growth: group.growth!,
     ...(source ? { source } : {}),
   };
+}
+
+function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: FindingOptions['scriptUrl']): Source | undefined {
+  if (!scriptUrl) return undefined;
+  const s = graph.snapshot;
+  for (let i = pathNodes.length - 1; i >= 0; i--) {
+    const node = pathNodes[i];
+    if (s.nodes.types[node] !== s.nodeTypeIds.closure) continue;
+    const location = s.location(node);
+    const file = location && scriptUrl(location.scriptId);
+    if (!location || !file || file.startsWith('node:')) continue;
+    return { file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' };
+  }
+  return undefined;
 }
 
 /** `summaryCache (Map)` per step; the root's own step reads as the object it reaches. */

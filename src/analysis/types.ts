@@ -124,8 +124,11 @@ export interface Finding {
   /** The classes that grew under the holder. */
   classes: Array<{ className: string; countDelta: number; retainedSizeDelta: number }>;
   growth: GroupGrowth;
-  /** Where the objects were allocated (with allocation tracking), or where the holder's code is. */
-  source?: { file: string; line: number; column: number; functionName?: string };
+  /**
+   * One-based. `allocated`: the function that allocated the objects (allocation tracking);
+   * `holder`: the function whose scope holds the collection (the nearest closure on the path).
+   */
+  source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder' };
   fix: { id: string; summary: string };
   /** Why this is a leak, in a sentence or two. */
   explanation: string;

@@ -1,6 +1,6 @@
 import type { Finding } from '../analysis/types';
 import { formatBytes } from '../common/bytes';
-import { formatCount, printable } from './format';
+import { displayUrl, formatCount, printable } from './format';
 
 /** The parts of a finding every rendering shows, as plain strings (not yet escaped for a medium). */
 export function findingFacts(f: Finding): { title: string; path: string; growth: string; classes: string; source?: string; fix: string } {
@@ -16,7 +16,11 @@ export function findingFacts(f: Finding): { title: string; path: string; growth:
       .map((c) => `${printable(c.className, 60)} +${formatCount(c.countDelta)} (${formatBytes(c.retainedSizeDelta)})`)
       .join(', '),
     ...(f.source
-      ? { source: `${f.source.functionName ? `${printable(f.source.functionName, 80)} at ` : ''}${printable(f.source.file, 200)}:${f.source.line}:${f.source.column}` }
+      ? {
+          source:
+            `${f.source.role === 'allocated' ? 'allocated in' : 'held in the scope of'} ` +
+            `${printable(f.source.functionName || '(anonymous)', 80)} at ${printable(displayUrl(f.source.file), 200)}:${f.source.line}:${f.source.column}`,
+        }
       : {}),
     fix: printable(f.fix.summary, 400),
   };

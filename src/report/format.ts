@@ -44,7 +44,7 @@ export function formatAllocationSite(site: AllocationSite): string {
 }
 
 /** Script URLs as a person reads them: `file://` dropped, paths under the current folder made relative. */
-function displayUrl(url: string): string {
+export function displayUrl(url: string): string {
   let path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
   const cwd = typeof process !== 'undefined' ? process.cwd() + '/' : '';
   if (cwd && path.startsWith(cwd)) path = path.slice(cwd.length);

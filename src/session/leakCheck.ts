@@ -76,7 +76,7 @@ export async function runLeakCheck(
   const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: midAfter, cyclesAfter: options.cycles - midAfter } : undefined;
   const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
   const diff = withScriptUrls(rawDiff, connection.scriptUrls);
-  const findings = detectFindings(diff, graph, holders);
+  const findings = detectFindings(diff, graph, holders, { scriptUrl: (id) => connection.scriptUrl(id) });
   const breakdown = rssBreakdown(samples[samples.length - 1]);
   const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);

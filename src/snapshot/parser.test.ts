@@ -122,3 +122,13 @@ test('a real truncated file on disk is reported with its size', async () => {
   truncateSync(path, statSync(path).size - 20);
   await rejectsWith(path, ErrorCode.TruncatedSnapshot, /truncated.*bytes read/);
 });
+
+test('locations are found by node whatever order V8 wrote them in', async () => {
+  const o = JSON.parse(tinySnapshot());
+  // Thing (node 1) and the string (node 2), written in reverse node order.
+  o.locations = [14, 3, 7, 8, 7, 12, 34, 5];
+  const s = await parseSnapshot(write('locations.heapsnapshot', JSON.stringify(o)));
+  assert.deepEqual(s.location(1), { scriptId: 12, line: 34, column: 5 });
+  assert.deepEqual(s.location(2), { scriptId: 3, line: 7, column: 8 });
+  assert.equal(s.location(0), undefined);
+});
