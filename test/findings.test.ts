@@ -27,13 +27,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function check(script: string, extra: string[] = []): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
+async function check(script: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, script);
   const r = await runCli(
     ['run', '--workload-url', `${base}/work`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', ...extra, '--', process.execPath, app(script)],
-    { env: { PORT: String(port) } },
+    { env: { PORT: String(port), ...env } },
   );
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport, code: r.code, stderr: r.stderr };
 }
@@ -86,6 +86,14 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     const finding = report.findings.find((f) => f.kind === 'undisposed-pool');
     assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
     assert.match(finding.title, /^Generic-pool pools \(Pool\)/);
+  });
+
+  test('ioredis commands queued while Redis is unreachable', async () => {
+    const { report } = await check('redisOffline.js', [], { REDIS_PORT: String(await freePort()) });
+    const finding = report.findings.find((f) => f.fix.id === 'redis-offline-queue');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    // Named by the shortest path, which may run through ioredis's own variables (`self`).
+    assert.match(finding.title, /^ioredis commands pile up in \w+\.offlineQueue while Redis is unreachable/);
   });
 
   test('a cache and a window that only grow (the bundled sample service)', async () => {

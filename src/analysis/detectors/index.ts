@@ -1,6 +1,7 @@
 import type { Detector } from './detector';
 import { listenerDetector } from './listener';
 import { metricCardinalityDetector } from './metricCardinality';
+import { redisQueueDetector } from './redisQueue';
 import { retainedLargeObjectDetector } from './retainedLargeObject';
 import { timerDetector } from './timer';
 import { unboundedCollectionDetector } from './unboundedCollection';
@@ -12,6 +13,7 @@ export const DETECTORS: readonly Detector[] = [
   timerDetector,
   metricCardinalityDetector,
   undisposedPoolDetector,
+  redisQueueDetector,
   retainedLargeObjectDetector,
   unboundedCollectionDetector,
 ];
