@@ -244,8 +244,8 @@ function holderEdgeLabel(graph: HeapGraph, edge: number): string {
   const type = s.edges.types[edge];
   if (type === s.edgeTypeIds.element || type === s.edgeTypeIds.hidden) return '[…]';
   // An object with this many own properties is used as a map (label sets, ids, event names):
-  // its keys are data, so its entries are one group, as an array's indexes are.
-  if (type === s.edgeTypeIds.property && propertyCount(graph, graph.edgeSource(edge)) > DICTIONARY_PROPERTIES) return '{…}';
+  // its keys are data, so its entries are its contents, as an array's indexes are.
+  if (type === s.edgeTypeIds.property && isDictionary(graph, graph.edgeSource(edge))) return '[…]';
   // A collection's backing store (`elements`, `table`) is its contents too.
   if (type === s.edgeTypeIds.internal && s.nodes.types[s.edges.targets[edge]] === s.nodeTypeIds.array) return '[…]';
   return graph.edgeText(edge);
@@ -264,11 +264,21 @@ function keepLargest(list: number[], node: number, retained: Float64Array, k: nu
 
 const DICTIONARY_PROPERTIES = 32;
 
-function propertyCount(graph: HeapGraph, node: number): number {
-  const s = graph.snapshot;
-  let count = 0;
-  for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) if (s.edges.types[e] === s.edgeTypeIds.property) count++;
-  return count;
+/** Per graph and holder: a map-like object is asked once, not once per entry (a 100k-key cache). */
+const dictionaries = new WeakMap<HeapGraph, Map<number, boolean>>();
+
+function isDictionary(graph: HeapGraph, node: number): boolean {
+  let known = dictionaries.get(graph);
+  if (!known) dictionaries.set(graph, (known = new Map()));
+  let answer = known.get(node);
+  if (answer === undefined) {
+    const s = graph.snapshot;
+    let count = 0;
+    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && count <= DICTIONARY_PROPERTIES; e++) if (s.edges.types[e] === s.edgeTypeIds.property) count++;
+    answer = count > DICTIONARY_PROPERTIES;
+    known.set(node, answer);
+  }
+  return answer;
 }
 
 function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array): { holder: number; edge: number } {

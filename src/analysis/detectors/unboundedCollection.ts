@@ -19,7 +19,7 @@ export const unboundedCollectionDetector: Detector = {
     const name = holderName(group.holderPath.map((s) => s.edge));
     const cls = group.holderClassName;
     const perCycle = `${Math.round(group.growth?.objectsPerCycle ?? 0)} objects (${formatBytes(group.growth?.bytesPerCycle ?? 0)})`;
-    const contents = group.edgeFromHolder === '[…]' || group.edgeFromHolder === '{…}';
+    const contents = group.edgeFromHolder === '[…]';
     if (SEQUENCES.has(cls) && contents) {
       return {
         kind: 'unbounded-collection',
