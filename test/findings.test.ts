@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LeakReport } from '../src/report/leakReport';
 import { REPO_ROOT, runCli } from './helpers/cli';
+import { freePort } from '../src/inspector/freePort';
 
 /**
  * The leak check end to end on small apps, each with one behaviour: the real CLI launches the
@@ -17,15 +17,6 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-findings-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function check(script: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
   const port = await freePort();

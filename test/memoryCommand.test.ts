@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchUnderInspector, type LaunchedTarget } from '../src/inspector/launch';
 import type { MemoryReport } from '../src/report/memoryText';
 import { REPO_ROOT, runCli } from './helpers/cli';
+import { freePort } from '../src/inspector/freePort';
 
 const app = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'apps', name);
 
@@ -20,16 +20,6 @@ async function start(name: string): Promise<{ target: LaunchedTarget; address: s
   return { target, address: new URL(target.webSocketUrl).host };
 }
 
-/** A port nothing listens on: one the OS just handed out and took back. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('leakscope memory', () => {
   test('explains high RSS after freeing Buffers as allocator retention, not a leak', async () => {
@@ -77,7 +67,7 @@ describe('leakscope memory', () => {
   });
 
   test('unreachable targets get one sentence', async () => {
-    const closed = await closedPort();
+    const closed = await freePort();
     const refused = await runCli(['memory', `127.0.0.1:${closed}`]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, new RegExp(`^leakscope: Nothing is listening on 127\\.0\\.0\\.1:${closed}`));

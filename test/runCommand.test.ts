@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LeakReport } from '../src/report/leakReport';
 import { launchUnderInspector } from '../src/inspector/launch';
 import { BIN, REPO_ROOT, runCli } from './helpers/cli';
+import { freePort } from '../src/inspector/freePort';
 
 const SERVER = join(REPO_ROOT, 'samples', 'leakyServer.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function answers(url: string): Promise<boolean> {
   try {

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseCommandArgs, type CommandContext } from './main';
 import { runLaunched } from './runCommand';
+import { freePort } from '../inspector/freePort';
 
 /** `leakscope demo`: the whole leak check on the bundled sample order service. */
 export async function runDemo(args: string[], context: CommandContext): Promise<number> {
@@ -19,13 +19,3 @@ export async function runDemo(args: string[], context: CommandContext): Promise<
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
