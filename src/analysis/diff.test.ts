@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSnapshot } from '../snapshot/heapGraph';
 import { buildTestSnapshot, type TestNode } from '../snapshot/testGraph';
+import { IdSet } from '../snapshot/idSet';
 import { diffSnapshots } from './diff';
 
 /**
@@ -64,4 +65,23 @@ test('objects collected since the baseline count as deleted', () => {
   const d = diffSnapshots(baseline, later);
   const entry = d.classes.find((c) => c.className === 'Entry')!;
   assert.deepEqual([entry.newCount, entry.deletedCount, entry.countDelta], [1, 1, 0]);
+});
+
+test('a mid snapshot splits growth into two windows: steady growth shows in both', () => {
+  // Entries 101 and 105 were alive at the mid snapshot; 109 and 113 came after it.
+  const mid = IdSet.of(Uint32Array.from([1, 3, 5, 7, 9, 11, 101, 103, 105, 107])).parts;
+  const d = diffSnapshots(baseline, after, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } });
+  const growth = d.groups[0].growth!;
+  assert.deepEqual([growth.newBeforeMid, growth.newAfterMid], [4, 4]);
+  assert.equal(growth.objectsPerCycle, 2);
+  assert.equal(growth.bytesPerCycle, (2 * 24 + 700 + 200) / 2, 'own sizes of what was born after the mid snapshot');
+  assert.equal(growth.steady, true);
+});
+
+test('growth that stopped before the mid snapshot is not steady', () => {
+  // Everything new was already there halfway: a cache that filled up and stopped.
+  const mid = IdSet.of(after.graph.snapshot.nodes.ids).parts;
+  const d = diffSnapshots(baseline, after, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } });
+  assert.equal(d.groups[0].growth!.steady, false);
+  assert.equal(d.groups[0].growth!.newAfterMid, 0);
 });
