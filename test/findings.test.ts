@@ -87,6 +87,14 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     assert.match(finding.title, /^ioredis commands pile up in \w+\.offlineQueue while Redis is unreachable/);
   });
 
+  test('a global MikroORM EntityManager used by every request', async () => {
+    const { report } = await check('mikroOrm.js', [], { EM_MODE: 'global' });
+    const finding = report.findings.find((f) => f.kind === 'identity-map');
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => [f.kind, f.title])));
+    assert.match(finding.title, /identity map keeps every Order/);
+    assert.equal(finding.fix.id, 'orm-fork-per-request');
+  });
+
   test('a cache and a window that only grow (the bundled sample service)', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -118,6 +126,12 @@ describe('healthy apps are not called leaks', () => {
     assert.equal(code, 0, JSON.stringify(report.findings.map((f) => [f.kind, f.title, f.growth])));
     assert.notEqual(report.verdict, 'leak');
     assert.deepEqual(report.findings, []);
+  });
+
+  test('MikroORM with an EntityManager forked per request', async () => {
+    const { report } = await check('mikroOrm.js', [], { EM_MODE: 'fork' });
+    assert.deepEqual(report.findings.map((f) => f.kind), []);
+    assert.notEqual(report.verdict, 'leak', report.summary);
   });
 
   test('an lru-cache with a bound', async () => {

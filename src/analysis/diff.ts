@@ -318,7 +318,9 @@ function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mi
     newAfterMid,
     objectsPerCycle: rateAfter,
     bytesPerCycle: afterMidBytes / Math.max(1, mid.cyclesAfter),
-    steady: beforeMid > 0 && newAfterMid > 0 && rateAfter >= 0.5 * rateBefore,
+    // At least one new object per cycle in each window (a reallocated backing store is one per
+    // window, not growth), and the second window not slowing to under half the first.
+    steady: beforeMid >= mid.cyclesBefore && newAfterMid >= mid.cyclesAfter && rateAfter >= 0.5 * rateBefore,
   };
 }
 

@@ -84,7 +84,7 @@ export interface GroupGrowth {
   objectsPerCycle: number;
   /** Bytes the group gains per cycle over the second half: the own size of the objects born in it. */
   bytesPerCycle: number;
-  /** Both halves added objects, the second at least half as fast as the first. */
+  /** Both halves added at least one object per cycle, the second at least half as fast as the first. */
   steady: boolean;
 }
 

@@ -1,4 +1,5 @@
 import type { Detector } from './detector';
+import { identityMapDetector } from './identityMap';
 import { listenerDetector } from './listener';
 import { metricCardinalityDetector } from './metricCardinality';
 import { redisQueueDetector } from './redisQueue';
@@ -9,6 +10,7 @@ import { undisposedPoolDetector } from './undisposedPool';
 
 /** Most specific first: the first detector that recognises a group names it. */
 export const DETECTORS: readonly Detector[] = [
+  identityMapDetector,
   listenerDetector,
   timerDetector,
   metricCardinalityDetector,
