@@ -120,6 +120,55 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
   });
 });
 
+describe('the leak check on other kinds of programs', () => {
+  test('an Express service: the leak, its holder path and the source line', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const out = join(dir, 'express');
+    const r = await runCli(
+      ['run', '--workload-url', `${base}/users/{i}`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '5', '--out', out, '-q', '--', process.execPath, app('expressUsers.js')],
+      { env: { PORT: String(port) } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+    const finding = report.findings.find((f) => f.title.startsWith('profileCache (Map)'));
+    assert.ok(finding, JSON.stringify(report.findings.map((f) => f.title)));
+    assert.equal(finding.kind, 'unbounded-collection');
+    assert.ok(finding.path.some((step) => step.startsWith('profileCache')));
+    assert.ok(finding.source?.file.endsWith('expressUsers.js'), JSON.stringify(finding.source));
+    const source = readFileSync(app('expressUsers.js'), 'utf8').split('\n');
+    assert.match(source[finding.source!.line - 1], /\(req, res\) =>/, 'the handler whose scope holds the cache');
+  });
+
+  test('a batch job driven by --workload-expr leaks into its list and index', async () => {
+    const out = join(dir, 'batch');
+    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cycles', '4', '--out', out, '-q', '--', process.execPath, app('batchJob.js')]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+    // The jobs are held by both the list and the index; they are grouped under one of them, the
+    // one on their shortest path.
+    const titles = report.findings.map((f) => f.title);
+    assert.ok(titles.some((t) => /^(processedJobs \(Array\)|jobsById \(Map\))/.test(t)), titles.join('\n'));
+    assert.equal(report.verdict, 'leak');
+  });
+
+  test('the same job with --cleanup-expr that resets its state is not a leak', async () => {
+    const out = join(dir, 'batch-clean');
+    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cleanup-expr', 'resetBatchState()', '--cycles', '4', '--out', out, '-q', '--', process.execPath, app('batchJob.js')]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+    assert.deepEqual(report.findings, []);
+    assert.notEqual(report.verdict, 'leak', report.summary);
+  });
+
+  test('a cleanup expression that throws is one sentence', async () => {
+    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cleanup-expr', 'noSuchFunction()', '--cycles', '2', '--out', join(dir, 'bad'), '-q', '--', process.execPath, app('batchJob.js')]);
+    assert.equal(r.code, 1);
+    const own = r.stderr.split('\n').filter((line) => line.startsWith('leakscope: '));
+    assert.deepEqual(own, ['leakscope: The expression `noSuchFunction()` threw in the target: ReferenceError: noSuchFunction is not defined']);
+  });
+});
+
 describe('healthy apps are not called leaks', () => {
   test('a cache that evicts beyond its bound', async () => {
     const { report, code } = await check('boundedCache.js', ['--fail-on', 'leak']);

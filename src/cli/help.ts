@@ -18,7 +18,8 @@ Usage:
       warm-up, cleanup, GC, baseline snapshot, N cycles of workload + cleanup + GC,
       after snapshot, diff. The process is stopped at the end, on Ctrl-C and on errors.
         --workload-url URL   GET it --requests N times per cycle (default 100); {i} in
-                             the URL becomes the request number
+                             the URL becomes the request number, counted across the
+                             whole check (unique ids: /users/{i})
         --workload-expr EXPR evaluate EXPR in the target once per cycle (awaited)
         --cleanup-expr EXPR  evaluate EXPR in the target after each workload
         --ready-url URL      wait until URL answers before starting

@@ -32,8 +32,13 @@ export async function runLeakCheck(
   }
   await fs.mkdir(options.outDir, { recursive: true });
   const step = (message: string) => progress.report({ message });
+  let sent = 0;
   const cycle = async () => {
-    if (options.workload.url) await requestMany(options.workload.url, options.workload.requests ?? 100, token);
+    if (options.workload.url) {
+      const count = options.workload.requests ?? 100;
+      await requestMany(options.workload.url, count, token, sent);
+      sent += count;
+    }
     if (options.workload.expression) await connection.evaluate(options.workload.expression);
     if (options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
     throwIfCancelled(token);

@@ -3,14 +3,18 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 
 const CONCURRENCY = 8;
 
-/** Sends `count` GET requests to `url`, a few at a time; a request that fails stops the check. */
-export async function requestMany(url: string, count: number, token: CancellationToken = NeverCancelled): Promise<void> {
+/**
+ * Sends `count` GET requests to `url`, a few at a time; a request that fails stops the check.
+ * `{i}` in the URL becomes the request's number, counted from `first`, so ids can be unique
+ * across the whole check.
+ */
+export async function requestMany(url: string, count: number, token: CancellationToken = NeverCancelled, first = 0): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {
       throwIfCancelled(token);
       const i = next++;
-      const target = url.replace(/\{i\}/g, String(i));
+      const target = url.replace(/\{i\}/g, String(first + i));
       let response: Response;
       try {
         response = await fetch(target);

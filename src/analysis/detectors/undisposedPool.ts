@@ -23,8 +23,7 @@ export const undisposedPoolDetector: Detector = {
     for (const c of group.classes.slice(0, 12)) {
       const instance = instanceOf(graph, c.className);
       if (instance === undefined) continue;
-      const fields = fieldNames(graph, instance);
-      const shape = POOL_SHAPES.find((p) => p.fields.every((f) => fields.has(f)));
+      const shape = poolShape(graph, instance);
       if (!shape) continue;
       return {
         kind: 'undisposed-pool',
@@ -39,6 +38,12 @@ export const undisposedPoolDetector: Detector = {
     return undefined;
   },
 };
+
+/** Which pool or agent a node is, by its fields; undefined when it is none. */
+export function poolShape(graph: HeapGraph, node: number): { what: string; fields: string[] } | undefined {
+  const fields = fieldNames(graph, node);
+  return POOL_SHAPES.find((p) => p.fields.every((f) => fields.has(f)));
+}
 
 /** An instance (not a prototype, which has a `constructor` of its own) of each class, found in one pass per graph. */
 const instances = new WeakMap<HeapGraph, Int32Array>();
