@@ -71,3 +71,8 @@ test('trend fits a line', () => {
   assert.deepEqual(trend([1, 3, 5, 7]), { slope: 2, r2: 1 });
   assert.equal(trend([5]).slope, 0);
 });
+
+test('an RSS jump right after the baseline sample (the snapshot costs the target memory) is not allocator retention', () => {
+  const cycles = [52, 88, 88.5, 89, 89.5].map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB }));
+  assert.equal(memoryVerdict(cycles).kind, 'no-leak');
+});

@@ -47,7 +47,6 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   const last = samples[samples.length - 1];
   const parts = rssBreakdown(last);
   const growth = heapGrowth(samples);
-  const rssGrowth = last.rss - first.rss;
   const heapChange = last.heapUsed - first.heapUsed;
 
   if (evidence.retainedGrowth || (evidence.retainedGrowth === undefined && growth.steady)) {
@@ -58,11 +57,18 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
     };
   }
 
-  const nativeHeavy = parts.native >= Math.max(64 * MiB, parts.rss * 0.4);
-  const rssClimbsHeapFlat = samples.length >= 3 && rssGrowth > Math.max(32 * MiB, 4 * Math.max(0, heapChange) + 16 * MiB);
+  // One reading (leakscope memory): a large native share is the evidence. Across a leak check the
+  // target's allocator also keeps what our own heap snapshots used and freed, so only a climb counts.
+  const nativeHeavy = samples.length < 3 && parts.native >= Math.max(64 * MiB, parts.rss * 0.4);
+  // Taking the baseline snapshot costs the target native memory its allocator then keeps, so a
+  // series that starts before it would show the check's own footprint as a climb.
+  const series = samples.length >= 4 ? samples.slice(1) : samples;
+  const seriesRssGrowth = series[series.length - 1].rss - series[0].rss;
+  const seriesHeapChange = series[series.length - 1].heapUsed - series[0].heapUsed;
+  const rssClimbsHeapFlat = series.length >= 3 && seriesRssGrowth > Math.max(32 * MiB, 4 * Math.max(0, seriesHeapChange) + 16 * MiB);
   if (nativeHeavy || rssClimbsHeapFlat) {
     const why = rssClimbsHeapFlat
-      ? `RSS grew by ${formatBytes(rssGrowth)} while the live V8 heap stayed at ${formatBytes(last.heapUsed)}`
+      ? `RSS grew by ${formatBytes(seriesRssGrowth)} while the live V8 heap stayed at ${formatBytes(last.heapUsed)}`
       : `${formatBytes(parts.native)} of the ${formatBytes(parts.rss)} RSS is native memory outside the V8 heap (live heap ${formatBytes(parts.heapUsed)}, Buffers and other external memory ${formatBytes(parts.external)})`;
     return {
       kind: 'allocator-retention',
