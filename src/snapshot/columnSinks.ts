@@ -130,7 +130,12 @@ export class LocationSink implements NumberSink {
   result(): LocationColumns {
     const nodes = this.nodes.toArray();
     const order = sortedOrder(nodes);
-    const permute = (column: Uint32Array) => Uint32Array.from(order, (i) => column[i]);
+    // A plain loop: Uint32Array.from with a mapper goes through the iterator protocol per element.
+    const permute = (column: Uint32Array) => {
+      const out = new Uint32Array(order.length);
+      for (let k = 0; k < order.length; k++) out[k] = column[order[k]];
+      return out;
+    };
     return { nodes: permute(nodes), scriptIds: permute(this.scriptIds.toArray()), lines: permute(this.lines.toArray()), columns: permute(this.columns.toArray()) };
   }
 }
