@@ -26,13 +26,19 @@ const ENGINE_CLASSES = new Set(['(compiled code)', '(object shape)', '(system)']
 export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: number[], options: FindingOptions = {}): Finding[] {
   const minBytes = options.minBytesPerCycle ?? 1024;
   const minObjects = options.minObjectsPerCycle ?? 10;
+  const candidates = diff.groups
+    .map((group, i) => ({ group, holder: holders[i] }))
+    .filter(({ group }) => {
+      const growth = group.growth;
+      if (!growth?.steady) return false;
+      if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) return false;
+      return !group.classes.every((c) => ENGINE_CLASSES.has(c.className));
+    });
+  const ordinals = ordinalsOf(graph, candidates.flatMap(({ group }) => group.samples.map((s) => s.id)));
   const findings: Finding[] = [];
-  diff.groups.forEach((group, i) => {
-    const growth = group.growth;
-    if (!growth?.steady) return;
-    if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) return;
-    if (group.classes.every((c) => ENGINE_CLASSES.has(c.className))) return;
-    const input = { group, graph, holder: holders[i], pathNodes: graph.retainerOrdinals(holders[i]) };
+  candidates.forEach(({ group, holder }) => {
+    const sampleNodes = group.samples.map((s) => ordinals.get(s.id) ?? -1);
+    const input = { group, graph, holder, pathNodes: graph.retainerOrdinals(holder), sampleNodes };
     let draft: FindingDraft | undefined;
     for (const detector of DETECTORS) {
       draft = detector.detect(input);
@@ -41,6 +47,17 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
     findings.push(complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl)));
   });
   return findings.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle);
+}
+
+/** Ordinals of the nodes with these ids, in one pass over the graph. */
+function ordinalsOf(graph: HeapGraph, wanted: number[]): Map<number, number> {
+  const pending = new Set(wanted);
+  const found = new Map<number, number>();
+  const ids = graph.snapshot.nodes.ids;
+  for (let i = 0; i < ids.length && pending.size > 0; i++) {
+    if (pending.delete(ids[i])) found.set(ids[i], i);
+  }
+  return found;
 }
 
 function fallback(group: RetainerGroup): FindingDraft {

@@ -8,6 +8,8 @@ export interface DetectorInput {
   /** Ordinal of the holder in `graph`, and of each node on its retainer path (root side first). */
   holder: number;
   pathNodes: number[];
+  /** Ordinals of the group's samples, in `group.samples` order (-1 where one was not found). */
+  sampleNodes: number[];
 }
 
 /** The part of a finding a detector decides; the rest (path, classes, growth, source) is common. */

@@ -54,11 +54,10 @@ export const retainedLargeObjectDetector: Detector = {
 };
 
 /** A few of the group's records: its samples, or the entries of a sample that is a collection's storage. */
-function records({ group, graph }: DetectorInput): number[] {
+function records({ graph, sampleNodes }: DetectorInput): number[] {
   const s = graph.snapshot;
   const result: number[] = [];
-  for (const sample of group.samples) {
-    const node = s.nodeIndexById(sample.id);
+  for (const node of sampleNodes) {
     if (node < 0) continue;
     if (s.nodes.types[node] !== s.nodeTypeIds.array) {
       result.push(node);

@@ -11,13 +11,10 @@ import { hasFields } from './shape';
 export const timerDetector: Detector = {
   id: 'timer',
   title: 'Timers created per request and never cleared',
-  detect({ group, graph, holder }) {
+  detect({ group, graph, holder, sampleNodes }) {
     if (!group.classes.some((c) => c.className === 'Timeout')) return undefined;
     if (!hasFields(graph, holder, ['_idleNext', '_idlePrev'])) return undefined;
-    const intervals = group.samples.some((sample) => {
-      const node = graph.snapshot.nodeIndexById(sample.id);
-      return node >= 0 && hasFields(graph, node, ['_onTimeout']) && !hasFields(graph, node, ['_repeat']);
-    });
+    const intervals = sampleNodes.some((node) => node >= 0 && hasFields(graph, node, ['_onTimeout']) && !hasFields(graph, node, ['_repeat']));
     const what = intervals ? 'setInterval timers' : 'Timers';
     return {
       kind: 'timer',
