@@ -153,7 +153,7 @@ export class FlatSink implements NumberSink {
  * The positions of `values` in ascending order. Packs value and position into one float and uses
  * the typed array's numeric sort, which is much faster than a comparator on millions of entries.
  */
-export function sortedOrder(values: Uint32Array): Uint32Array {
+function sortedOrder(values: Uint32Array): Uint32Array {
   const n = values.length;
   const order = new Uint32Array(n);
   if (n < 1 << 22) {

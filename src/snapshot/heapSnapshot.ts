@@ -165,8 +165,4 @@ export class HeapSnapshot {
     return indexOfSorted(this.locations.nodes, node);
   }
 
-  /** Ordinal of the node with V8 id `id`, or -1. Ids follow heap order, not ordinal order, so this scans. */
-  nodeIndexById(id: number): number {
-    return this.nodes.ids.indexOf(id);
-  }
 }
