@@ -164,5 +164,4 @@ export class HeapSnapshot {
   private locationIndex(node: number): number {
     return indexOfSorted(this.locations.nodes, node);
   }
-
 }
