@@ -199,6 +199,7 @@ export class HeapGraph {
       unreachableSize,
       extraNativeBytes: s.header.extraNativeBytes,
       maxNodeId: s.maxNodeId,
+      maxObjectId: s.maxObjectId,
     };
   }
 

@@ -57,6 +57,8 @@ export class HeapSnapshot {
   readonly edgeTypeNames: readonly string[];
   readonly rootIndex = 0;
   readonly maxNodeId: number;
+  /** The largest heap-object (odd) id: V8 counts these up, so a later object has a larger one. */
+  readonly maxObjectId: number;
 
   /** Type ids looked up once, so hot loops compare numbers rather than strings. */
   readonly edgeTypeIds: Readonly<Record<'context' | 'element' | 'property' | 'internal' | 'hidden' | 'shortcut' | 'weak', number>>;
@@ -87,9 +89,15 @@ export class HeapSnapshot {
       symbol: n('symbol'), bigint: n('bigint'), objectShape: n('object shape'),
     };
     let max = 0;
+    let maxOdd = 0;
     const ids = nodes.ids;
-    for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id > max) max = id;
+      if (id & 1 && id > maxOdd) maxOdd = id;
+    }
     this.maxNodeId = max;
+    this.maxObjectId = maxOdd;
   }
 
   nodeType(node: number): string {

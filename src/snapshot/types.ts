@@ -102,6 +102,12 @@ export interface SnapshotTotals {
   unreachableSize: number;
   extraNativeBytes: number;
   maxNodeId: number;
+  /**
+   * The largest heap-object (odd) id. V8 numbers heap objects from a counter, so an object with a
+   * larger odd id was allocated later; even ids are embedder addresses and say nothing of age.
+   * Absent in reports written before it was added.
+   */
+  maxObjectId?: number;
 }
 
 /** A node that dominates much of the heap, with the path that keeps it alive. */

@@ -1,0 +1,167 @@
+import { promises as fs } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Finding } from '../analysis/types';
+import { NeverCancelled, type CancellationToken } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { NoProgress, type Progress } from '../common/progress';
+import type { LeakReport } from '../report/leakReport';
+import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
+import type { ClassRow, DiffView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
+import { createGraphHost, type GraphHost } from './graphHost';
+
+/** What a panel talks to: its model, and answers to its queries. */
+export interface PanelBackend {
+  readonly model: PanelModel;
+  query(call: QueryCall, token?: CancellationToken): Promise<unknown>;
+  dispose(): void;
+}
+
+export interface BackendOptions {
+  /** Run the snapshot work in this thread (tests); the extension uses a worker. */
+  inProcess?: boolean;
+  progress?: Progress;
+  token?: CancellationToken;
+}
+
+export async function openSnapshotBackend(file: string, options: BackendOptions = {}): Promise<PanelBackend> {
+  const host = createGraphHost(options);
+  try {
+    const { snapshot } = (await host.request({ op: 'openSnapshot', file }, options.progress, options.token)) as { snapshot: SnapshotView };
+    return graphBackend(host, { kind: 'snapshot', title: basename(file), snapshot });
+  } catch (e) {
+    host.dispose();
+    throw e;
+  }
+}
+
+export async function openDiffBackend(baseline: string, after: string, options: BackendOptions = {}): Promise<PanelBackend> {
+  const host = createGraphHost(options);
+  try {
+    const { diff } = (await host.request({ op: 'openDiff', baseline, after }, options.progress, options.token)) as { diff: DiffView };
+    return graphBackend(host, { kind: 'diff', title: `${basename(baseline)} → ${basename(after)}`, diff });
+  } catch (e) {
+    host.dispose();
+    throw e;
+  }
+}
+
+function graphBackend(host: GraphHost, model: PanelModel): PanelBackend {
+  return {
+    model,
+    query: (call, token) => host.request({ op: 'query', call }, NoProgress, token),
+    dispose: () => host.dispose(),
+  };
+}
+
+/** Reads and checks a report.json: one sentence when it is not one. */
+export async function readReport(file: string): Promise<LeakReport> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new LeakscopeError(ErrorCode.FileNotFound, `Cannot read the report ${file}.`);
+  }
+  let report: LeakReport;
+  try {
+    report = JSON.parse(text) as LeakReport;
+  } catch {
+    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a Leakscope report: it is not JSON.`);
+  }
+  if (!report || typeof report !== 'object' || !Array.isArray(report.findings) || !report.diff || !report.memory) {
+    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a Leakscope report (report.json from \`leakscope run\`).`);
+  }
+  if (report.schemaVersion !== 1) {
+    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is a report of schema version ${String(report.schemaVersion)}; this Leakscope reads version 1.`);
+  }
+  return report;
+}
+
+/**
+ * A report's panel. The class table comes from the report itself; object queries (paths of a
+ * class, retainers of one object) need the after snapshot, found where the report says or beside
+ * the report (a report copied out of a CI run with its snapshots).
+ */
+export async function openReportBackend(
+  file: string,
+  options: BackendOptions & { fixAvailable?: (finding: Finding) => boolean } = {},
+): Promise<PanelBackend> {
+  const report = await readReport(file);
+  const rows = classRowsOfDiff(report.diff);
+  const afterFile = await findSnapshot(report.snapshots?.after, dirname(resolve(file)));
+  const model: PanelModel = { kind: 'report', title: basename(dirname(resolve(file))) + '/' + basename(file), report: reportView(report, rows, Boolean(afterFile), options.fixAvailable) };
+  let host: GraphHost | undefined;
+  let opened: Promise<unknown> | undefined;
+  const objects = async (call: QueryCall, token: CancellationToken) => {
+    if (!afterFile) throw new LeakscopeError(ErrorCode.FileNotFound, 'The after snapshot of this report is not on disk, so objects cannot be queried; the findings and the class table still can.');
+    host ??= createGraphHost(options);
+    opened ??= host.request({ op: 'openAfter', file: afterFile, newerThan: report.diff.baseline.totals.maxObjectId }, options.progress, options.token);
+    await opened;
+    return host.request({ op: 'query', call }, NoProgress, token);
+  };
+  return {
+    model,
+    query: async (call, token = NeverCancelled) => {
+      if (call.method === 'classRows') return pageClassRows(rows, call.params);
+      if (call.method === 'classPaths' && !afterFile) return { objects: samplesOfClass(report, call.params.className, call.params.limit) };
+      return objects(call, token);
+    },
+    dispose: () => host?.dispose(),
+  };
+}
+
+async function findSnapshot(recorded: string | undefined, reportDir: string): Promise<string | undefined> {
+  if (!recorded) return undefined;
+  const candidates = [isAbsolute(recorded) ? recorded : join(reportDir, recorded), join(reportDir, basename(recorded))];
+  for (const c of candidates) {
+    if (await fs.stat(c).then((s) => s.isFile(), () => false)) return c;
+  }
+  return undefined;
+}
+
+/** Without the snapshot, the report's own group samples are the objects it knows paths for. */
+function samplesOfClass(report: LeakReport, className: string, limit: number) {
+  return report.diff.groups
+    .flatMap((g) => g.samples)
+    .filter((s) => s.className === className)
+    .slice(0, limit)
+    .map((s) => ({ id: s.id, name: s.name, selfSize: s.selfSize, retainedSize: s.retainedSize, path: s.path }));
+}
+
+export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects: boolean, fixAvailable?: (f: Finding) => boolean): ReportView {
+  const endpoint = report.target.command?.join(' ') ?? report.target.endpoint;
+  return {
+    verdict: report.verdict,
+    summary: report.summary,
+    createdAt: report.createdAt,
+    target: endpoint,
+    cycles: report.settings.cycles,
+    findings: report.findings.map((finding) => ({ finding, fixAvailable: fixAvailable?.(finding) ?? false })),
+    memory: { samples: report.memory.samples, marks: marksOf(report), breakdown: report.memory.breakdown, verdict: report.memory.verdict },
+    diff: {
+      baselineTotals: report.diff.baseline.totals,
+      afterTotals: report.diff.after.totals,
+      newObjects: report.diff.newObjects,
+      classCount: rows.length,
+      groups: report.diff.groups,
+    },
+    canQueryObjects,
+  };
+}
+
+/** Samples are labelled by what the check was doing; the baseline, mid and after snapshots are marked on the chart. */
+export function marksOf(report: LeakReport): MemoryMark[] {
+  const samples = report.memory.samples;
+  const marks: MemoryMark[] = [];
+  const cycles = report.settings.cycles;
+  const mid = cycles >= 2 && report.snapshots.mid ? Math.ceil(cycles / 2) : 0;
+  for (const s of samples) {
+    if (s.label === 'baseline') marks.push({ at: s.at, kind: 'snapshot', label: 'baseline snapshot' });
+    else if (s.label === `cycle ${mid}`) marks.push({ at: s.at, kind: 'snapshot', label: 'mid snapshot' });
+  }
+  const last = samples[samples.length - 1];
+  if (last) marks.push({ at: last.at, kind: 'snapshot', label: 'after snapshot' });
+  if (report.settings.cleanupExpression) {
+    for (const s of samples) if (s.label?.startsWith('cycle ')) marks.push({ at: s.at, kind: 'cleanup', label: `cleanup, ${s.label}` });
+  }
+  return marks.sort((a, b) => a.at - b.at);
+}
