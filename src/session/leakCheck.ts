@@ -8,6 +8,7 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
+import { scriptUrlsOf } from '../snapshot/scriptUrls';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemoryVerdict } from '../memory/types';
@@ -80,8 +81,11 @@ export async function runLeakCheck(
   const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile, ...(hasMid ? { mid: midFile } : {}) }, { token });
   const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: midAfter, cyclesAfter: options.cycles - midAfter } : undefined;
   const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
-  const diff = withScriptUrls(rawDiff, connection.scriptUrls);
-  const findings = detectFindings(diff, graph, holders, { scriptUrl: (id) => connection.scriptUrl(id) });
+  // Scripts the connection saw parsed first; the snapshot names the rest (a late attach, a CDP proxy).
+  let fromSnapshot: Map<number, string> | undefined;
+  const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
+  const diff = withScriptUrls(rawDiff, scriptUrl);
+  const findings = detectFindings(diff, graph, holders, { scriptUrl, ...options.thresholds });
   const breakdown = rssBreakdown(samples[samples.length - 1]);
   const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);
@@ -118,10 +122,10 @@ export async function runLeakCheck(
 }
 
 /** Snapshot locations name scripts by id; the inspector saw which file each id is. */
-function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>): SnapshotDiff {
+function withScriptUrls(diff: SnapshotDiff, scriptUrl: (id: number) => string | undefined): SnapshotDiff {
   for (const group of diff.groups) {
     for (const sample of group.samples) {
-      const url = sample.location && scripts.get(String(sample.location.scriptId));
+      const url = sample.location && scriptUrl(sample.location.scriptId);
       if (sample.location && url) sample.location.url = url;
     }
   }

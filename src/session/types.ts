@@ -22,6 +22,8 @@ export interface LeakCheckOptions {
   outDir: string;
   /** The launched command, for the report. */
   command?: string[];
+  /** Growth below both of these per cycle is not reported (defaults: 1 kB and 10 objects). */
+  thresholds?: { minBytesPerCycle?: number; minObjectsPerCycle?: number };
 }
 
 export interface LeakCheckResult {
