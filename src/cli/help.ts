@@ -40,6 +40,12 @@ Usage:
       in words: a leak, allocator retention, V8 heap headroom, or a high-water mark.
   leakscope snapshot TARGET | --pid N -o FILE [--no-gc]
       A heap snapshot of a running process, streamed to FILE after a forced GC.
+  leakscope compare BASE_REPORT HEAD_REPORT [--json] [--out FILE] [--fail-on new-leak]
+      What a change did to the leaks, from the report.json of a leak check on each
+      side: new leaks, fixed ones, the ones still there (worse or not), and each
+      side's memory verdict, as Markdown for a pull-request comment.
+        --out FILE           also write the Markdown to FILE
+        --fail-on new-leak   exit 3 when head has a finding base does not (for CI)
 
   TARGET is host:port of a process started with --inspect (a container's forwarded
   port works), or its ws:// URL. --pid N opens the inspector of a local Node process

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { runAttach } from './attachCommand';
+import { runCompare } from './compareCommand';
 import { runDemo } from './demoCommand';
 import { runDiff } from './diffCommand';
 import { HELP, usageError } from './help';
@@ -76,6 +77,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runMemory(rest, context);
       case 'snapshot':
         return await runSnapshot(rest, context);
+      case 'compare':
+        return await runCompare(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }
