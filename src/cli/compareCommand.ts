@@ -6,7 +6,7 @@ import { asLeakReport, compareReports } from '../report/compareReports';
 import type { LeakReport } from '../report/leakReport';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, type CommandContext } from './main';
-import { writeOutputs } from './writeOutputs';
+import { writeOutputs } from '../session/writeOutputs';
 
 /** `leakscope compare BASE HEAD`: what a change did to the leaks, as a pull-request comment. */
 export async function runCompare(args: string[], context: CommandContext): Promise<number> {

@@ -4,7 +4,7 @@ import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
-import { writeOutputs } from './writeOutputs';
+import { writeOutputs } from '../session/writeOutputs';
 
 export async function runDiff(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {

@@ -3,7 +3,7 @@ import { overviewOf } from '../snapshot/overview';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
-import { writeOutputs } from './writeOutputs';
+import { writeOutputs } from '../session/writeOutputs';
 
 export async function runInspect(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {

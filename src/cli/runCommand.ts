@@ -2,15 +2,13 @@ import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
-import { renderReportHtml } from '../report/reportHtml';
-import { renderReportMarkdown } from '../report/reportMarkdown';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
 import type { LeakCheckOptions } from '../session/types';
 import { waitUntilReady } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
-import { writeOutputs } from './writeOutputs';
+import { writeReportFiles } from '../session/writeOutputs';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
@@ -80,11 +78,7 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
   const report = result.report;
-  const written = await writeOutputs(options.outDir, {
-    'report.json': JSON.stringify(report, null, 2) + '\n',
-    'report.md': renderReportMarkdown(report),
-    'report.html': renderReportHtml(report),
-  });
+  const written = await writeReportFiles(options.outDir, report);
   context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {

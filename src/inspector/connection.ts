@@ -22,10 +22,30 @@ export class InspectorConnection {
     client.on('Debugger.scriptParsed', (e) => {
       if (e.url) this.scripts.set(e.scriptId, e.url);
     });
-    client.on('disconnect', () => (this.closed = true));
+    client.on('disconnect', () => {
+      this.closed = true;
+      for (const listener of this.closeListeners) listener();
+    });
   }
 
-  static async connect(webSocketUrl: string): Promise<InspectorConnection> {
+  private readonly closeListeners: Array<() => void> = [];
+
+  /** Called once when the target goes away (it exited, or its debug session ended). */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * `jsDebugProxy`: the endpoint is VS Code's JavaScript debugger's CDP proxy for a debug session.
+   * It forwards commands to the target but sends only the events a client subscribes to, and the
+   * debugger already owns the Debugger domain, so enabling it again here would be someone else's
+   * business (scripts then come from the snapshot itself: see snapshot/scriptUrls).
+   */
+  static async connect(webSocketUrl: string, options: { jsDebugProxy?: boolean } = {}): Promise<InspectorConnection> {
     let client: CDP.Client;
     try {
       client = await CDP({ target: webSocketUrl, local: true });
@@ -33,6 +53,11 @@ export class InspectorConnection {
       throw new LeakscopeError(ErrorCode.TargetUnreachable, `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`);
     }
     const connection = new InspectorConnection(client, webSocketUrl);
+    if (options.jsDebugProxy) {
+      await (client.send as (m: string, p?: object) => Promise<unknown>)('JsDebug.subscribe', { events: ['HeapProfiler.*'] });
+      await client.send('HeapProfiler.enable');
+      return connection;
+    }
     await client.send('Runtime.enable');
     await client.send('Debugger.enable');
     // Debugger.enable pauses nothing, but a target started with --inspect-brk would wait for this.

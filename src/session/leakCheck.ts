@@ -53,6 +53,7 @@ export async function runLeakCheck(
   step('Collecting garbage and taking the baseline snapshot');
   await connection.collectGarbage();
   const samples = [await sampleMemory(connection, 'baseline')];
+  options.onSample?.(samples[0]);
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
   await connection.takeHeapSnapshot(baselineFile, { token });
 
@@ -65,6 +66,7 @@ export async function runLeakCheck(
     await cycle();
     await connection.collectGarbage();
     samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
+    options.onSample?.(samples[samples.length - 1]);
     if (i + 1 === midAfter && i + 1 < options.cycles) {
       step('Taking the mid snapshot');
       await connection.takeHeapSnapshot(midFile, { token });

@@ -22,6 +22,8 @@ export interface LeakCheckOptions {
   outDir: string;
   /** The launched command, for the report. */
   command?: string[];
+  /** Each memory sample as it is taken (the baseline's, then one per cycle), for a live chart. */
+  onSample?: (sample: MemorySample) => void;
   /** Growth below both of these per cycle is not reported (defaults: 1 kB and 10 objects). */
   thresholds?: { minBytesPerCycle?: number; minObjectsPerCycle?: number };
 }

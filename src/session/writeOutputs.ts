@@ -1,6 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import type { LeakReport } from '../report/leakReport';
+import { renderReportHtml } from '../report/reportHtml';
+import { renderReportMarkdown } from '../report/reportMarkdown';
 
 /** Writes each file under a temporary name and renames it, so a failed run leaves nothing that looks complete. */
 export async function writeOutputs(dir: string, files: Record<string, string>): Promise<string[]> {
@@ -23,4 +26,13 @@ export async function writeOutputs(dir: string, files: Record<string, string>): 
     written.push(target);
   }
   return written;
+}
+
+/** report.json, report.md and report.html of a leak check, side by side. */
+export function writeReportFiles(dir: string, report: LeakReport): Promise<string[]> {
+  return writeOutputs(dir, {
+    'report.json': JSON.stringify(report, null, 2) + '\n',
+    'report.md': renderReportMarkdown(report),
+    'report.html': renderReportHtml(report),
+  });
 }
