@@ -1,0 +1,6 @@
+export { analyzeSource, SOURCE_EXTENSIONS } from './analyzeSource';
+export { applyEdits, editsConflict } from './applyEdits';
+export { fixesForFinding, holderNames, rulesForFinding, type MatchReason } from './fixesForFinding';
+export { RULES } from './rules/index';
+export type { CodeFix, FindingLocator, FixDiagnostic, FixRule, TextEdit } from './types';
+export { unifiedDiff } from './unifiedDiff';

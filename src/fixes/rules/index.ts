@@ -1,0 +1,12 @@
+import type { FixRule } from '../types';
+import { boundArray } from './boundArray';
+import { boundCache } from './boundCache';
+import { boundLabel } from './boundLabel';
+import { hoistPool } from './hoistPool';
+import { keepNeededFields } from './keepNeededFields';
+import { listenerRemove } from './listenerRemove';
+import { ormForkPerRequest } from './ormForkPerRequest';
+import { timerClear } from './timerClear';
+
+/** Every rule, listed by hand (a bundler cannot follow a readdir). Order is the order diagnostics are reported in at one position. */
+export const RULES: readonly FixRule[] = [keepNeededFields, boundArray, boundCache, timerClear, listenerRemove, hoistPool, ormForkPerRequest, boundLabel];

@@ -1,0 +1,66 @@
+import type ts from 'typescript';
+
+/** A replacement of `[start, end)` (offsets into the file's text) by `newText`; an insertion when both are equal. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** One way to fix a diagnostic: edits to the analysed file, and packages the edited code needs. */
+export interface CodeFix {
+  title: string;
+  edits: TextEdit[];
+  /** Packages the edited code imports, name → semver range, for the nearest package.json when missing. */
+  dependencies?: Record<string, string>;
+}
+
+/** An anti-pattern found in a file. The first fix is the one applied when the user does not choose. */
+export interface FixDiagnostic {
+  ruleId: string;
+  message: string;
+  start: number;
+  end: number;
+  /** One-based, of `start`. */
+  line: number;
+  column: number;
+  /**
+   * The variable the leak hangs off (`summaryCache`, `configBus`, `requests`), matched against a
+   * finding's retainer path, which names it the same way.
+   */
+  subject?: string;
+  fixes: CodeFix[];
+}
+
+/** What a rule gets: the parsed file, and a checker that binds its names (one file, no libraries). */
+export interface RuleContext {
+  sourceFile: ts.SourceFile;
+  checker: ts.TypeChecker;
+  /** TypeScript (`.ts`, `.tsx`, `.mts`, `.cts`) rather than JavaScript: edits may need type syntax. */
+  isTypeScript: boolean;
+  /** Every identifier that names this symbol, in file order (declarations included). */
+  references(symbol: ts.Symbol): ts.Identifier[];
+}
+
+export interface FixRule {
+  id: string;
+  title: string;
+  /** The finding kinds (`src/analysis/types.ts`) this rule can explain. */
+  findingKinds: readonly string[];
+  /** The fix ids the detectors put on findings that this rule answers. */
+  fixIds: readonly string[];
+  check(context: RuleContext): FixDiagnostic[];
+}
+
+/**
+ * What the fixes need of a leak check's finding (`Finding` in src/analysis/types.ts has this
+ * shape; the core layers do not import each other).
+ */
+export interface FindingLocator {
+  kind: string;
+  fix: { id: string };
+  /** The holder's retainer path, `summaryCache (Map)` per step. */
+  path?: string[];
+  /** One-based. */
+  source?: { line: number; column: number };
+}
