@@ -46,6 +46,14 @@ Usage:
       side's memory verdict, as Markdown for a pull-request comment.
         --out FILE           also write the Markdown to FILE
         --fail-on new-leak   exit 3 when head has a finding base does not (for CI)
+  leakscope fix --report REPORT [--write] [--json] [--root DIR]
+      The quick-fix for each finding of a leak check's report.json: the rule that
+      recognises the code at the finding's source line, and its edit as a diff.
+      Findings no rule answers get their location and what to do.
+        --write              apply the edits (and add a package a fix imports to the
+                             nearest package.json; npm is not run)
+        --root DIR           where the sources are, when the report's paths are from
+                             another machine or a container (default: this folder)
 
   TARGET is host:port of a process started with --inspect (a container's forwarded
   port works), or its ws:// URL. --pid N opens the inspector of a local Node process

@@ -5,6 +5,7 @@ import { runAttach } from './attachCommand';
 import { runCompare } from './compareCommand';
 import { runDemo } from './demoCommand';
 import { runDiff } from './diffCommand';
+import { runFix } from './fixCommand';
 import { HELP, usageError } from './help';
 import { runInspect } from './inspectCommand';
 import { runMemory } from './memoryCommand';
@@ -77,6 +78,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runMemory(rest, context);
       case 'snapshot':
         return await runSnapshot(rest, context);
+      case 'fix':
+        return await runFix(rest, context);
       case 'compare':
         return await runCompare(rest, context);
       default:

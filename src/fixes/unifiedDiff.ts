@@ -34,7 +34,8 @@ export function unifiedDiff(before: string, after: string, fileName: string, con
     i = stop;
     start = stop;
   }
-  return [`--- a/${fileName}`, `+++ b/${fileName}`, ...hunks].join('\n') + '\n';
+  const absolute = /^([\\/]|[A-Za-z]:)/.test(fileName);
+  return [absolute ? `--- ${fileName}` : `--- a/${fileName}`, absolute ? `+++ ${fileName}` : `+++ b/${fileName}`, ...hunks].join('\n') + '\n';
 }
 
 interface Op {

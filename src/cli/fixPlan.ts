@@ -1,0 +1,177 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../analysis/types';
+import { editsConflict, fixesForFinding, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
+import type { LeakReport } from '../report/leakReport';
+
+/** One diagnostic chosen for a finding, with the fix that `--write` applies. */
+export interface PlannedFix {
+  file: string;
+  diagnostic: FixDiagnostic;
+  fix?: CodeFix;
+  reason: MatchReason;
+  /** Index (in `FixPlan.findings`) of an earlier finding that already applies this same fix. */
+  sameAs?: number;
+  /** Its edits overlap another fix's in the same file, so only the earlier one is applied. */
+  conflict?: boolean;
+}
+
+export interface FindingPlan {
+  finding: Finding;
+  /** Where the finding's source location points, resolved to a local file, when it does. */
+  location?: { file: string; line: number; column: number };
+  /** Why no fix: no rule for this kind of finding, the file is missing, or no rule matched in it. */
+  unfixed?: string;
+  fixes: PlannedFix[];
+}
+
+export interface FixPlan {
+  findings: FindingPlan[];
+  /** The merged edits per file, against the file's current text. */
+  edits: Map<string, TextEdit[]>;
+  texts: Map<string, string>;
+  /** Packages the fixes import, per file that imports them. */
+  dependencies: Map<string, Record<string, string>>;
+}
+
+/**
+ * Matches each finding of a report to the code: the file its source location names (resolved
+ * under `root` when the report came from another machine or a container), or for findings
+ * without a location the scripts the leak check launched and the local modules they require.
+ */
+export function planFixes(report: LeakReport, root: string): FixPlan {
+  const texts = new Map<string, string>();
+  const read = (file: string) => {
+    if (!texts.has(file)) texts.set(file, readFileSync(file, 'utf8'));
+    return texts.get(file)!;
+  };
+  let launched: string[] | undefined;
+  const plan: FixPlan = { findings: [], edits: new Map(), texts, dependencies: new Map() };
+  const taken = new Map<string, number>();
+  report.findings.forEach((finding, index) => {
+    const entry: FindingPlan = { finding, fixes: [] };
+    plan.findings.push(entry);
+    if (rulesForFinding(finding).length === 0) {
+      entry.unfixed = `No quick-fix rule answers "${finding.fix.id}".`;
+      entry.location = locate(finding, root);
+      return;
+    }
+    const location = locate(finding, root);
+    entry.location = location;
+    let candidates: Array<{ file: string; atSource: boolean }>;
+    if (location) candidates = [{ file: location.file, atSource: true }];
+    else if (finding.source && !finding.source.file.startsWith('node:')) {
+      entry.unfixed = `The source file ${finding.source.file} is not here${root === process.cwd() ? '; pass --root with the project folder' : ` (looked under ${root})`}.`;
+      return;
+    } else {
+      launched ??= launchedFiles(report, root);
+      candidates = launched.map((file) => ({ file, atSource: false }));
+    }
+    const found: Array<{ file: string; diagnostics: FixDiagnostic[]; reason: MatchReason }> = [];
+    for (const { file, atSource } of candidates) {
+      const result = fixesForFinding(finding, file, read(file), atSource);
+      if (result.diagnostics.length > 0) found.push({ file, diagnostics: result.diagnostics, reason: result.reason! });
+    }
+    // Without a location, a single match across the launched files is as good as it gets; several are a guess.
+    const usable = location ? found : found.filter((f) => f.reason === 'holder').concat(found.length === 1 && found[0].reason !== 'holder' ? found : []);
+    for (const { file, diagnostics, reason } of usable) {
+      for (const diagnostic of diagnostics) {
+        const key = `${file}\0${diagnostic.ruleId}\0${diagnostic.start}`;
+        const fix = diagnostic.fixes[0];
+        const planned: PlannedFix = { file, diagnostic, fix, reason };
+        if (taken.has(key)) planned.sameAs = taken.get(key);
+        else if (fix) {
+          taken.set(key, index);
+          const edits = plan.edits.get(file) ?? [];
+          if (editsConflict([...edits, ...fix.edits])) planned.conflict = true;
+          else {
+            plan.edits.set(file, [...edits, ...fix.edits]);
+            if (fix.dependencies) plan.dependencies.set(file, { ...plan.dependencies.get(file), ...fix.dependencies });
+          }
+        }
+        entry.fixes.push(planned);
+      }
+    }
+    if (entry.fixes.length === 0) {
+      entry.unfixed = location
+        ? `No quick-fix rule for "${finding.fix.id}" recognises the code at ${location.file}:${location.line}.`
+        : candidates.length === 0
+          ? 'The finding has no source location and the report names no script to look in.'
+          : `The finding has no source location, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;
+    }
+  });
+  return plan;
+}
+
+/** A finding's source file as a local path: a path or file:// URL, or its tail under `root`. */
+export function locate(finding: Finding, root: string): FindingPlan['location'] {
+  const source = finding.source;
+  if (!source || source.file.startsWith('node:')) return undefined;
+  let file = source.file;
+  if (file.startsWith('file:')) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return undefined;
+    }
+  }
+  const local = resolveUnder(file, root);
+  return local ? { file: local, line: source.line, column: source.column } : undefined;
+}
+
+function resolveUnder(file: string, root: string): string | undefined {
+  if (!isAbsolute(file)) {
+    const joined = resolve(root, file);
+    return isFile(joined) ? joined : undefined;
+  }
+  if (isFile(file)) return file;
+  // A path from another machine: /app/src/orders.js may be ROOT/src/orders.js here.
+  const parts = file.split(/[\\/]+/).filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const candidate = join(root, ...parts.slice(i));
+    if (isFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const MAX_LAUNCHED_FILES = 200;
+
+/** The scripts on the leak check's command line, and the local modules they require or import, transitively. */
+export function launchedFiles(report: LeakReport, root: string): string[] {
+  const start = (report.target.command ?? []).filter((arg) => SOURCE_EXTENSIONS.test(arg)).map((arg) => resolveUnder(arg, root)).filter((f): f is string => f !== undefined);
+  const files: string[] = [];
+  const queue = [...start];
+  while (queue.length > 0 && files.length < MAX_LAUNCHED_FILES) {
+    const file = queue.shift()!;
+    if (files.includes(file)) continue;
+    files.push(file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const [, spec] of text.matchAll(/(?:require\(\s*|from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const resolved = resolveModule(resolve(dirname(file), spec));
+      if (resolved && !resolved.split(sep).includes('node_modules')) queue.push(resolved);
+    }
+  }
+  return files;
+}
+
+function resolveModule(path: string): string | undefined {
+  if (SOURCE_EXTENSIONS.test(path) && isFile(path)) return path;
+  // TypeScript sources import `./x.js` for `./x.ts`.
+  const stem = path.replace(/\.(c|m)?js$/, '');
+  for (const ext of ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts', '.tsx', '.jsx', '/index.js', '/index.ts']) if (isFile(stem + ext)) return stem + ext;
+  return existsSync(path) && isFile(path) ? path : undefined;
+}
