@@ -1,0 +1,171 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffWithHolders } from '../analysis/diff';
+import { detectFindings } from '../analysis/findings';
+import { loadForDiff } from '../analysis/loadForDiff';
+import type { Finding, SnapshotDiff } from '../analysis/types';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import { rssBreakdown } from '../memory/breakdown';
+import type { MemoryVerdict } from '../memory/types';
+import { memoryVerdict } from '../memory/verdict';
+import type { LeakReport, LeakVerdict } from '../report/leakReport';
+import { setAsideHarnessGrowth, type SetAsideFinding } from './harnessGrowth';
+import { InProcessInspector } from './inProcessInspector';
+import { LeakError } from './leakError';
+import { MemoryRecorder } from './memoryRecorder';
+
+export interface CheckLeaksOptions {
+  /** Calls between the baseline and the after snapshot (default 20); a snapshot halfway splits them. */
+  iterations?: number;
+  /** Calls before the baseline, so lazy caches and compiled code settle first (default 10). */
+  warmup?: number;
+  /** Runs after every call, before GC: what a test's teardown would release (close a pool, clear a cache). */
+  cleanup?: () => unknown;
+  /**
+   * Growth per call below both of these is ignored (defaults 1 object and 0 bytes: a call that
+   * keeps a single object more each time is a leak, because the same call is repeated).
+   */
+  minObjectsPerIteration?: number;
+  minBytesPerIteration?: number;
+  /** Keep the three snapshots in this folder, for `leakscope diff` or DevTools; by default they are deleted. */
+  snapshotDir?: string;
+}
+
+export interface CheckLeaksResult {
+  /** Empty when checkLeaks returns; a LeakError carries them otherwise. */
+  findings: Finding[];
+  /** Steady growth that is the engine's or the test harness's (a mock's call log), with why. */
+  setAside: SetAsideFinding[];
+  report: LeakReport;
+}
+
+/**
+ * Runs `fn` over and over in this process and fails when something it leaves behind grows with
+ * every call: the leak check of `leakscope run`, with calls for cycles. Warm-up calls, then GC
+ * and a baseline heap snapshot, then the iterations (GC after each, a snapshot halfway), the
+ * after snapshot, and the findings. Only what grows in both halves, at least once per call,
+ * counts, so the test runner's own work around the test, one-off caches and the check's own
+ * snapshots do not.
+ */
+export async function checkLeaks(fn: (iteration: number) => unknown, options: CheckLeaksOptions = {}): Promise<CheckLeaksResult> {
+  if (typeof fn !== 'function') throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks needs the function to check as its first argument.');
+  const iterations = count(options.iterations, 'iterations', 20, 2);
+  const warmup = count(options.warmup, 'warmup', 10, 0);
+  const inspector = InProcessInspector.open();
+  const dir = options.snapshotDir ?? (await fs.mkdtemp(join(tmpdir(), 'leakscope-test-')));
+  if (options.snapshotDir) await fs.mkdir(dir, { recursive: true });
+  const files = { baseline: join(dir, 'baseline.heapsnapshot'), mid: join(dir, 'mid.heapsnapshot'), after: join(dir, 'after.heapsnapshot') };
+  try {
+    const recorder = new MemoryRecorder(iterations + 1);
+    const call = async (i: number) => {
+      await fn(i);
+      if (options.cleanup) await options.cleanup();
+      // Lets what the call scheduled (closing sockets, resolved timers) finish before GC.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (let i = 0; i < warmup; i++) await call(i);
+    await inspector.collectGarbage();
+    recorder.record();
+    await snapshot(inspector, files.baseline);
+
+    const midAfter = Math.ceil(iterations / 2);
+    for (let i = 0; i < iterations; i++) {
+      await call(warmup + i);
+      await inspector.collectGarbage();
+      recorder.record();
+      if (i + 1 === midAfter) await snapshot(inspector, files.mid);
+    }
+    await snapshot(inspector, files.after);
+    const scripts = await inspector.scriptUrls();
+
+    const inputs = await loadForDiff(files);
+    const mid = { ids: inputs.midIds!, cyclesBefore: midAfter, cyclesAfter: iterations - midAfter };
+    const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid });
+    const diff = withScriptUrls(rawDiff, scripts);
+    const detected = detectFindings(diff, graph, holders, {
+      scriptUrl: (id) => scripts.get(String(id)),
+      minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
+      minBytesPerCycle: options.minBytesPerIteration ?? 0,
+    });
+    const { kept: findings, setAside } = setAsideHarnessGrowth(detected, graph);
+    const report = leakReport(fn, { iterations, warmup, cleanup: Boolean(options.cleanup) }, findings, recorder, diff, options.snapshotDir ? files : undefined);
+    if (findings.length > 0) throw new LeakError(findings, report, setAside);
+    return { findings, setAside, report };
+  } finally {
+    inspector.close();
+    if (!options.snapshotDir) await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * From a fresh macrotask, after the GC's weak callbacks have run: the snapshot then sees neither
+ * this function's frame on the stack (which would make the stack the shortest path to whatever
+ * `fn` holds) nor async resources whose destroy hooks are still queued (runners track those).
+ */
+async function snapshot(inspector: InProcessInspector, file: string): Promise<void> {
+  // Node keeps the timing of the first 250 fetches: a bounded buffer that any check shorter than
+  // that would see growing with every call that fetches.
+  performance.clearResourceTimings();
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve, reject) => setImmediate(() => inspector.takeHeapSnapshot(file).then(resolve, reject)));
+}
+
+function count(value: number | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new LeakscopeError(ErrorCode.InvalidArgument, `checkLeaks option ${name} must be a whole number of at least ${min}, not ${String(value)}.`);
+  return value;
+}
+
+function leakReport(
+  fn: (iteration: number) => unknown,
+  settings: { iterations: number; warmup: number; cleanup: boolean },
+  findings: Finding[],
+  recorder: MemoryRecorder,
+  diff: SnapshotDiff,
+  kept: { baseline: string; mid: string; after: string } | undefined,
+): LeakReport {
+  const samples = recorder.samples();
+  const memory = { samples, breakdown: rssBreakdown(samples[samples.length - 1]), verdict: memoryVerdict(samples, { retainedGrowth: findings.length > 0 }) };
+  const verdict = leakVerdict(findings.length, memory.verdict);
+  const name = fn.name || '(anonymous function)';
+  return {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    verdict,
+    summary:
+      findings.length > 0
+        ? `${findings.length === 1 ? 'One holder grows' : `${findings.length} holders grow`} with every call of ${name} and survive${findings.length === 1 ? 's' : ''} GC. ${memory.verdict.summary}`
+        : `Nothing grew with every call of ${name}. ${memory.verdict.summary}`,
+    target: { command: process.argv.slice(), endpoint: 'in-process' },
+    settings: {
+      warmup: settings.warmup,
+      cycles: settings.iterations,
+      workloadExpression: `${name}(iteration)`,
+      ...(settings.cleanup ? { cleanupExpression: 'cleanup()' } : {}),
+      trackAllocations: false,
+    },
+    findings,
+    memory,
+    snapshots: kept ?? { baseline: '(deleted)', mid: '(deleted)', after: '(deleted)' },
+    diff,
+  };
+}
+
+/** Snapshot locations name scripts by id; the inspector knows which file each id is. */
+function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>): SnapshotDiff {
+  for (const group of diff.groups) {
+    for (const sample of group.samples) {
+      const url = sample.location && scripts.get(String(sample.location.scriptId));
+      if (sample.location && url) sample.location.url = url;
+    }
+  }
+  return diff;
+}
+
+/** Findings decide a leak; otherwise what the memory says, a high-water mark being no leak. */
+function leakVerdict(findings: number, memory: MemoryVerdict): LeakVerdict {
+  if (findings > 0 || memory.kind === 'leak') return 'leak';
+  if (memory.kind === 'allocator-retention' || memory.kind === 'heap-headroom') return memory.kind;
+  return 'no-leak';
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { REPO_ROOT, runNode } from './helpers/cli';
+
+/**
+ * `leakscope/test` as a test suite uses it: `node --test` runs fixture test files that import
+ * the package by its name (the package's exports, resolved from inside it), one with a handler
+ * that keeps every request, which must fail naming the holder, one with a healthy handler next
+ * to the runner's own machinery (a test double, timers), which must pass.
+ */
+const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'testApi', name);
+// `node --test` marks its children so they report to it; this child is a run of its own.
+const runTests = (file: string) => runNode(['--test', '--test-reporter=spec', fixture(file)], { env: { NODE_TEST_CONTEXT: undefined } });
+
+describe('checkLeaks in a node:test suite', () => {
+  test('a handler that keeps every request fails the test, naming what holds them', async () => {
+    const r = await runTests('leakyHandler.mjs');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /LeakError/);
+    assert.match(r.stdout, /One holder grows with every call and survives GC/);
+    assert.match(r.stdout, /\[unbounded-collection\] auditTrail \(Array\) is pushed to every cycle and never trimmed/);
+    assert.match(r.stdout, /held by .*→ auditTrail \(Array\)/);
+    // The message is the findings, not a dump of the report the error also carries.
+    assert.ok(!r.stdout.includes('schemaVersion'), r.stdout);
+  });
+
+  test('a healthy handler passes, and a LeakError carries its findings and report', async () => {
+    const r = await runTests('healthyHandler.js');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /pass 2/);
+  });
+});
