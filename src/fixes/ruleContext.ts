@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { usedNames } from './syntax';
 import type { RuleContext } from './types';
 
 const TS_EXTENSIONS = /\.(ts|tsx|mts|cts)$/i;
@@ -49,6 +50,7 @@ export function createRuleContext(fileName: string, text: string): RuleContext {
   const options: ts.CompilerOptions = { allowJs: true, noLib: true, noResolve: true, types: [], noEmit: true, target: ts.ScriptTarget.Latest };
   const checker = ts.createProgram({ rootNames: [virtualName], options, host }).getTypeChecker();
   let index: Map<ts.Symbol, ts.Identifier[]> | undefined;
+  let taken: Set<string> | undefined;
   return {
     sourceFile,
     checker,
@@ -56,6 +58,16 @@ export function createRuleContext(fileName: string, text: string): RuleContext {
     references(symbol) {
       index ??= indexReferences(sourceFile, checker);
       return index.get(symbol) ?? [];
+    },
+    newName(base, exact = false) {
+      taken ??= usedNames(sourceFile);
+      let name = base;
+      if (taken.has(name)) {
+        if (exact) return undefined;
+        for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+      }
+      taken.add(name);
+      return name;
     },
   };
 }

@@ -98,11 +98,6 @@ export function usedNames(sourceFile: ts.SourceFile): Set<string> {
   return names;
 }
 
-export function freshName(base: string, taken: Set<string>): string {
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
-}
-
 export function newline(sourceFile: ts.SourceFile): string {
   return sourceFile.text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -212,8 +207,18 @@ export function sizeConstantFor(sourceFile: ts.SourceFile, site: ts.Node, subjec
       }
     }
   }
-  const subjectWords = new Set(words(subject).filter((w) => w.length > 2));
-  return candidates.find((c) => words(c).some((w) => subjectWords.has(w)));
+  const subjectWords = words(subject).filter((w) => w.length > 2);
+  return candidates.find((c) => words(c).some((w) => subjectWords.some((s) => sameStem(s, w))));
+}
+
+/** `latency` and `latencies`, `request` and `requests`: the same word but for its ending. */
+function sameStem(a: string, b: string): boolean {
+  if (a === b) return true;
+  const shorter = Math.min(a.length, b.length);
+  if (shorter < 4) return false;
+  let common = 0;
+  while (common < shorter && a[common] === b[common]) common++;
+  return common >= shorter - 1;
 }
 
 /** Where a new module-level import goes: after the last import/require at the top of the file, else after `'use strict'`. */

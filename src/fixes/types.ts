@@ -40,6 +40,11 @@ export interface RuleContext {
   isTypeScript: boolean;
   /** Every identifier that names this symbol, in file order (declarations included). */
   references(symbol: ts.Symbol): ts.Identifier[];
+  /**
+   * A name no identifier in the file uses and no earlier fix took: `base`, else `base2`, `base3`…
+   * With `exact`, only `base` itself, or undefined. Fixes of one file can then be applied together.
+   */
+  newName(base: string, exact?: boolean): string | undefined;
 }
 
 export interface FixRule {

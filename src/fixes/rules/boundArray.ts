@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, initializerOf, insertAfter, isLongLived, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, usedNames, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 const GROW = new Set(['push', 'unshift']);
@@ -76,20 +76,31 @@ function fixesFor(context: RuleContext, name: string, declaration: ts.Declaratio
   let size = sizeConstantFor(sf, site, name, SIZE_NAME);
   if (!size) {
     // No size named in the code: name one next to the array, so it is easy to find and change.
-    size = `MAX_${upperSnake(name)}`;
-    if (usedNames(sf).has(size)) return [];
+    size = context.newName(`MAX_${upperSnake(name)}`, true);
+    if (!size) return [];
     const anchor = topLevelStatement(declaration);
     if (!anchor) return [];
     edits.push({ start: anchor.getStart(sf), end: anchor.getStart(sf), newText: `const ${size} = ${DEFAULT_SIZE};${newline(sf)}${indentationOf(sf, anchor)}` });
   }
   for (const call of inserts) {
-    const statement = statementInBlock(call);
     const receiver = (call.expression as ts.PropertyAccessExpression).expression.getText(sf);
-    // Only where a statement can follow: `if (x) arr.push(y);` or `=> arr.push(y)` would need rewriting first.
-    if (!statement || !ts.isExpressionStatement(statement)) return [];
     const method = (call.expression as ts.PropertyAccessExpression).name.text;
     const trim = method === 'unshift' ? `if (${receiver}.length > ${size}) ${receiver}.length = ${size};` : `if (${receiver}.length > ${size}) ${receiver}.splice(0, ${receiver}.length - ${size});`;
-    edits.push(insertAfter(sf, statement, trim));
+    const statement = call.parent;
+    if (!ts.isExpressionStatement(statement)) return [];
+    if (statementInBlock(call) === statement) {
+      edits.push(insertAfter(sf, statement, trim));
+    } else if (ts.isIfStatement(statement.parent) || ts.isIterationStatement(statement.parent, false)) {
+      // `if (failed) list.push(x);`: the trim belongs under the same condition, so the two become a block.
+      const nl = newline(sf);
+      const outer = indentationOf(sf, statement.parent);
+      const inner = outer + indentUnit(sf);
+      // Two insertions around it, so other fixes can still edit the statement itself.
+      edits.push({ start: statement.getStart(sf), end: statement.getStart(sf), newText: `{${nl}${inner}` });
+      edits.push({ start: statement.end, end: statement.end, newText: `${nl}${inner}${trim}${nl}${outer}}` });
+    } else {
+      return [];
+    }
   }
   return [{ title: `Keep the last ${size} entries of ${name}`, edits }];
 }

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, importedNames, importEdit, indentationOf, initializerOf, isLongLived, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usedNames, usesImports, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, importedNames, importEdit, indentationOf, initializerOf, isLongLived, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** Any of these on the map means something already bounds or empties it. */
@@ -52,12 +52,11 @@ function mapCreation(init: ts.Expression | undefined): ts.NewExpression | undefi
 
 function fixesFor(context: RuleContext, name: string, creation: ts.NewExpression, site: ts.Node): CodeFix[] {
   const sf = context.sourceFile;
-  const taken = usedNames(sf);
   const common: TextEdit[] = [];
   let max = sizeConstantFor(sf, site, name, SIZE_NAME);
   if (!max) {
-    max = `${upperSnake(name)}_MAX`;
-    if (taken.has(max)) return [];
+    max = context.newName(`${upperSnake(name)}_MAX`, true);
+    if (!max) return [];
     const anchor = topLevelStatement(creation);
     if (!anchor) return [];
     common.push({ start: anchor.getStart(sf), end: anchor.getStart(sf), newText: `const ${max} = ${DEFAULT_MAX};${newline(sf)}${indentationOf(sf, anchor)}` });
@@ -65,8 +64,9 @@ function fixesFor(context: RuleContext, name: string, creation: ts.NewExpression
   const existing = [...importedNames(sf, 'lru-cache')].find((n) => n.startsWith('LRUCache='));
   let lru = existing?.split('=')[1];
   if (!lru) {
-    lru = taken.has('LRUCache') ? 'LRUCache_' : 'LRUCache';
-    if (taken.has(lru)) return [];
+    // The import is shared by every bound-cache fix of the file: the same edit, applied once.
+    lru = lruName(context);
+    if (!lru) return [];
     const binding = lru === 'LRUCache' ? 'LRUCache' : `LRUCache as ${lru}`;
     const requireBinding = lru === 'LRUCache' ? 'LRUCache' : `LRUCache: ${lru}`;
     common.push(importEdit(context, usesImports(context) ? `import { ${binding} } from 'lru-cache';` : `const { ${requireBinding} } = require('lru-cache');`));
@@ -79,4 +79,11 @@ function fixesFor(context: RuleContext, name: string, creation: ts.NewExpression
     { title: `Bound ${name} with lru-cache (max ${max})`, edits: [...common, replace(`{ max: ${max} }`)], ...(dependencies ? { dependencies } : {}) },
     { title: `Bound ${name} with lru-cache (max ${max}, entries expire after 10 minutes)`, edits: [...common, replace(`{ max: ${max}, ttl: ${DEFAULT_TTL} }`)], ...(dependencies ? { dependencies } : {}) },
   ];
+}
+
+const lruNames = new WeakMap<RuleContext, string | undefined>();
+
+function lruName(context: RuleContext): string | undefined {
+  if (!lruNames.has(context)) lruNames.set(context, context.newName('LRUCache', true) ?? context.newName('LRUCache_', true));
+  return lruNames.get(context);
 }

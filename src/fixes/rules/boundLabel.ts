@@ -39,7 +39,7 @@ export const boundLabel: FixRule = {
           reported.add(label);
           const edits = dropLabel(context, metric, names, label);
           diagnostics.push(
-            diagnostic(context, boundLabel.id, value, `The ${label} label of ${metric.name} takes a new value per ${/user/i.test(label) ? 'user' : 'id'} (${value.getText(context.sourceFile)}): each one is a new time series that the metric keeps for good.`, edits ? [{ title: `Drop the ${label} label from ${metric.name}`, edits }] : [], metric.name),
+            diagnostic(context, boundLabel.id, value, `The ${label} label of ${metric.name} is set from ${value.getText(context.sourceFile)}, which has no fixed set of values: each new value is a new time series that the metric keeps for good.`, edits ? [{ title: `Drop the ${label} label from ${metric.name}`, edits }] : [], metric.name),
           );
         }
       }

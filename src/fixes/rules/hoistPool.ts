@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { bodyStart, contains, declarationCount, declarationOf, diagnostic, enclosingFunction, enclosingRequestHandler, freshName, isFunctionWithBody, moduleOf, newline, reindent, indentationOf, removeStatement, topLevelStatement, usedNames, walk } from '../syntax';
+import { bodyStart, contains, declarationCount, declarationOf, diagnostic, enclosingFunction, enclosingRequestHandler, isFunctionWithBody, moduleOf, newline, reindent, indentationOf, removeStatement, topLevelStatement, walk } from '../syntax';
 import type { FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 interface Resource {
@@ -12,8 +12,8 @@ interface Resource {
 
 const AGENT: Resource = { label: 'keep-alive HTTP agent', end: (n) => `${n}.destroy()`, base: 'agent' };
 const PG_POOL: Resource = { label: 'pg Pool', end: (n) => `${n}.end()`, base: 'pool' };
-const MYSQL_POOL: Resource = { label: 'mysql2 pool', end: (n) => `${n}.end()`, base: 'pool' };
-const GENERIC_POOL: Resource = { label: 'generic-pool pool', end: (n) => `${n}.drain().then(() => ${n}.clear())`, base: 'pool' };
+const MYSQL_POOL: Resource = { label: 'mysql2 pool', end: (n) => `${n}.end()`, base: 'mysqlPool' };
+const GENERIC_POOL: Resource = { label: 'generic-pool pool', end: (n) => `${n}.drain().then(() => ${n}.clear())`, base: 'resourcePool' };
 const REDIS: Resource = { label: 'ioredis client', end: (n) => `${n}.quit()`, base: 'redis' };
 
 const SHUTDOWN_EVENTS = ['SIGTERM', 'SIGINT', 'beforeExit'];
@@ -41,7 +41,7 @@ export const hoistPool: FixRule = {
       if (variable && endedLocally(context, variable, node)) return;
       const edits = hoist(context, node, resource, variable);
       diagnostics.push(
-        diagnostic(context, hoistPool.id, node, `A ${resource.label} is created on every request and never ended: its connections stay open and keep it alive.`, edits ? [{ title: `Create the ${resource.label} once, at module scope, and end it on exit`, edits }] : [], variable?.text),
+        diagnostic(context, hoistPool.id, node, `${/^[aeiou]/i.test(resource.label) ? 'An' : 'A'} ${resource.label} is created on every request and never ended: its connections stay open and keep it alive.`, edits ? [{ title: `Create the ${resource.label} once, at module scope, and end it on exit`, edits }] : [], variable?.text),
       );
     });
     return diagnostics;
@@ -146,7 +146,7 @@ function hoist(context: RuleContext, node: ts.NewExpression | ts.CallExpression,
     declarationText = reindent(whole.getText(sf), indentationOf(sf, whole), indentationOf(sf, anchor));
     edits.push(removeStatement(sf, whole));
   } else {
-    name = freshName(variable ? `shared${variable.text[0].toUpperCase()}${variable.text.slice(1)}` : resource.base, usedNames(sf));
+    name = context.newName(variable ? `shared${variable.text[0].toUpperCase()}${variable.text.slice(1)}` : resource.base)!;
     declarationText = `const ${name} = ${reindent(node.getText(sf), indentationOf(sf, node), indentationOf(sf, anchor))};`;
     edits.push({ start: node.getStart(sf), end: node.end, newText: name });
   }

@@ -60,7 +60,7 @@ export const keepNeededFields: FixRule = {
 
 /** What an identifier holds, told by where it comes from: a `catch`, a handler's parameter, or its name. */
 function wholeObjectKind(context: RuleContext, id: ts.Identifier): Whole | undefined {
-  const declaration = declarationOf(context.checker.getSymbolAtLocation(id));
+  const declaration = declarationOf(valueSymbol(context, id));
   if (declaration && ts.isVariableDeclaration(declaration) && ts.isCatchClause(declaration.parent)) return 'error';
   const name = id.text;
   if (/^(e|err|error|exception|ex)$/i.test(name) || /Error$/.test(name)) return 'error';
@@ -72,8 +72,13 @@ function wholeObjectKind(context: RuleContext, id: ts.Identifier): Whole | undef
   return undefined;
 }
 
+/** The variable an identifier reads, also as the shorthand `{ error }`. */
+function valueSymbol(context: RuleContext, id: ts.Identifier): ts.Symbol | undefined {
+  return ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id ? context.checker.getShorthandAssignmentValueSymbol(id.parent) : context.checker.getSymbolAtLocation(id);
+}
+
 function initializerText(context: RuleContext, id: ts.Identifier): string {
-  const declaration = declarationOf(context.checker.getSymbolAtLocation(id));
+  const declaration = declarationOf(valueSymbol(context, id));
   return declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? declaration.initializer.getText() : '';
 }
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { contains, declarationOf, diagnostic, enclosingRequestHandler, freshName, insertAfter, requestEndEmitter, statementInBlock, usedNames, walk, words } from '../syntax';
+import { contains, declarationOf, diagnostic, enclosingRequestHandler, insertAfter, requestEndEmitter, statementInBlock, walk, words } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 const ADD = new Set(['on', 'addListener', 'prependListener']);
@@ -80,7 +80,7 @@ function fixesFor(context: RuleContext, call: ts.CallExpression, handler: Parame
   if (ts.isIdentifier(listener)) {
     listenerName = listener.text;
   } else {
-    listenerName = freshName(listenerNameFor(event), usedNames(sf));
+    listenerName = context.newName(listenerNameFor(event))!;
     const start = statement.getStart(sf);
     edits.push({ start, end: start, newText: `const ${listenerName} = ${listener.getText(sf)};${sf.text.includes('\r\n') ? '\r\n' : '\n'}${sf.text.slice(sf.text.lastIndexOf('\n', start - 1) + 1, start)}` });
     edits.push({ start: listener.getStart(sf), end: listener.end, newText: listenerName });

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { bodyStart, contains, declarationOf, diagnostic, enclosingRequestHandler, freshName, initializerOf, usedNames, walk, type FunctionNode } from '../syntax';
+import { bodyStart, contains, declarationOf, diagnostic, enclosingRequestHandler, initializerOf, walk, type FunctionNode } from '../syntax';
 import type { FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /**
@@ -74,7 +74,7 @@ function forkEdits(context: RuleContext, handler: FunctionNode, uses: ts.Express
   }
   if (direct.length > 0) {
     if (!ts.isBlock(handler.body)) return undefined;
-    const name = freshName(ts.isIdentifier(direct[0]) ? 'requestEm' : 'em', usedNames(sf));
+    const name = (!ts.isIdentifier(direct[0]) && context.newName('em', true)) || context.newName('requestEm')!;
     edits.push(bodyStart(sf, handler.body, `const ${name} = ${direct[0].getText(sf)}.fork();`));
     for (const use of direct) edits.push({ start: use.getStart(sf), end: use.end, newText: name });
   }

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { bodyStart, diagnostic, enclosingFunction, enclosingRequestHandler, freshName, indentUnit, indentationOf, insertAfter, newline, requestEndEmitter, usedNames, walk } from '../syntax';
+import { bodyStart, diagnostic, enclosingFunction, enclosingRequestHandler, indentUnit, indentationOf, insertAfter, newline, requestEndEmitter, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext } from '../types';
 
 const DISPOSE = /^(close|dispose|destroy|stop|end|shutdown|teardown|disconnect)$/;
@@ -41,7 +41,7 @@ function fixesFor(context: RuleContext, statement: ts.ExpressionStatement, call:
   const handler = enclosingRequestHandler(statement);
   const owner = handler && requestEndEmitter(handler);
   if (handler && owner) {
-    const handle = freshName('interval', usedNames(sf));
+    const handle = context.newName('interval')!;
     return [
       {
         title: `Clear the interval when the request ends (${owner} 'close')`,
@@ -57,8 +57,7 @@ function fixesFor(context: RuleContext, statement: ts.ExpressionStatement, call:
   if (method && classNode && ts.isClassLike(classNode) && (ts.isMethodDeclaration(method) || ts.isConstructorDeclaration(method))) {
     const dispose = classNode.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && DISPOSE.test(m.name.text));
     if (dispose?.body) {
-      const taken = new Set([...usedNames(sf)]);
-      const field = freshName('interval', taken);
+      const field = context.newName('interval')!;
       const nl = newline(sf);
       const edits = [
         { start: statement.getStart(sf), end: statement.end, newText: `this.${field} = ${callText};` },
