@@ -6,7 +6,8 @@ const GROW = new Set(['push', 'unshift']);
 /** Anything that takes elements out or replaces the array counts as trimming. */
 const TRIM_METHODS = new Set(['splice', 'shift', 'pop']);
 const SIZE_NAME = /max|limit|window|size|capacity|keep|length|count|history|recent/i;
-const DEFAULT_SIZE = 1000;
+/** A window or history shows recent entries: a hundred, unless the code says otherwise. */
+const DEFAULT_SIZE = 100;
 
 /**
  * An array that lives as long as the module or its object and is only ever pushed to: a window or
