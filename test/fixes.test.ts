@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { analyzeSource, applyEdits, fixesForFinding, holderNames, RULES, unifiedDiff } from '../src/fixes';
+import { analyzeSource, applyEdits, fixesForFinding, holderNames, RULES } from '../src/fixes';
 import { REPO_ROOT } from './helpers/cli';
 
 /**
@@ -138,24 +138,5 @@ describe('a finding from the heap, matched to the code', () => {
 
   test('holder names are the variable part of each step', () => {
     assert.deepEqual([...holderNames(['configBus (EventEmitter)', '_events (Object)', 'config-changed (Array)'])], ['configBus', '_events', 'config-changed']);
-  });
-});
-
-describe('edits and diffs', () => {
-  test('insertions at one offset keep their order; identical edits apply once; overlaps are refused', () => {
-    assert.equal(applyEdits('ab', [{ start: 1, end: 1, newText: 'x' }, { start: 1, end: 1, newText: 'y' }]), 'axyb');
-    assert.equal(applyEdits('ab', [{ start: 1, end: 1, newText: 'x' }, { start: 1, end: 1, newText: 'x' }]), 'axb');
-    assert.equal(applyEdits('abc', [{ start: 1, end: 2, newText: 'B' }, { start: 1, end: 1, newText: '>' }]), 'a>Bc');
-    assert.throws(() => applyEdits('abcd', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 3, newText: '' }]), /overlap/);
-  });
-
-  test('a unified diff shows each change with three lines around it', () => {
-    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
-    const after = before.replace('line 2\n', 'line 2\ninserted\n').replace('line 18\n', 'changed\n');
-    assert.equal(
-      unifiedDiff(before, after, 'f.js'),
-      ['--- a/f.js', '+++ b/f.js', '@@ -1,5 +1,6 @@', ' line 1', ' line 2', '+inserted', ' line 3', ' line 4', ' line 5', '@@ -15,6 +16,6 @@', ' line 15', ' line 16', ' line 17', '-line 18', '+changed', ' line 19', ' line 20', ''].join('\n'),
-    );
-    assert.equal(unifiedDiff(before, before, 'f.js'), '');
   });
 });

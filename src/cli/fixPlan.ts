@@ -95,7 +95,7 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     }
     if (entry.fixes.length === 0) {
       entry.unfixed = location
-        ? `No quick-fix rule for "${finding.fix.id}" recognises the code at ${location.file}:${location.line}.`
+        ? `No quick-fix rule for "${finding.fix.id}" recognises the code there (it may be fixed already).`
         : candidates.length === 0
           ? 'The finding has no source location and the report names no script to look in.'
           : `The finding has no source location, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;

@@ -4,10 +4,12 @@ import { RULES } from './rules/index';
 import { isFunctionWithBody } from './syntax';
 import type { FindingLocator, FixDiagnostic, FixRule } from './types';
 
-/** The rules that answer a finding: by the fix id its detector chose, else by its kind. */
+/**
+ * The rules that answer a finding, by the fix id its detector chose. Not by kind alone: an
+ * ioredis offline queue is an `unbounded-collection` too, and bounding a Map is not its fix.
+ */
 export function rulesForFinding(finding: FindingLocator): FixRule[] {
-  const byFix = RULES.filter((r) => r.fixIds.includes(finding.fix.id));
-  return byFix.length > 0 ? byFix : RULES.filter((r) => r.findingKinds.includes(finding.kind));
+  return RULES.filter((r) => r.fixIds.includes(finding.fix.id));
 }
 
 export type MatchReason = 'holder' | 'function' | 'only';
