@@ -140,3 +140,17 @@ describe('a finding from the heap, matched to the code', () => {
     assert.deepEqual([...holderNames(['configBus (EventEmitter)', '_events (Object)', 'config-changed (Array)'])], ['configBus', '_events', 'config-changed']);
   });
 });
+
+describe('frameworks whose request objects are not emitters themselves', () => {
+  test('Fastify: the listener is removed when reply.raw closes', () => {
+    const text = "const bus = require('./bus');\nfastify.get('/x', async (request, reply) => {\n  bus.on('tick', () => request.id);\n  return 'ok';\n});\n";
+    const [d] = analyzeSource('a.js', text);
+    assert.match(applyEdits(text, d.fixes[0].edits), /reply\.raw\.once\('close', \(\) => bus\.off\('tick', onTick\)\);/);
+  });
+
+  test('hapi: the interval is cleared when request.raw.res closes', () => {
+    const text = "server.route({ method: 'GET', path: '/', handler: (request, h) => {\n  setInterval(() => request.info, 1000);\n  return 'ok';\n} });\n";
+    const [d] = analyzeSource('a.js', text);
+    assert.match(applyEdits(text, d.fixes[0].edits), /request\.raw\.res\.once\('close', \(\) => clearInterval\(interval\)\);/);
+  });
+});

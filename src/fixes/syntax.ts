@@ -55,7 +55,11 @@ export function enclosingRequestHandler(node: ts.Node): FunctionNode | undefined
 /** The request or response parameter of a handler, to hang "when the request ends" on: the response first. */
 export function requestEndEmitter(fn: FunctionNode): string | undefined {
   const names = parameterNames(fn);
-  return names.find((n) => RESPONSE_PARAM.test(n) && n !== 'reply') ?? names.find((n) => /^(req|request|incoming)$/.test(n));
+  // Fastify's reply and hapi's request wrap Node's objects, which are the emitters.
+  if (names.includes('reply')) return 'reply.raw';
+  const request = names.find((n) => /^(req|request|incoming)$/.test(n));
+  if (request && names[names.indexOf(request) + 1] === 'h') return `${request}.raw.res`;
+  return names.find((n) => RESPONSE_PARAM.test(n)) ?? request;
 }
 
 export function symbolOf(context: RuleContext, node: ts.Node): ts.Symbol | undefined {
@@ -282,10 +286,20 @@ export function importedNames(sourceFile: ts.SourceFile, moduleName: string): Se
 }
 
 /** A diagnostic at `node`, positions filled in. */
-export function diagnostic(context: RuleContext, ruleId: string, node: ts.Node, message: string, fixes: CodeFix[], subject?: string): FixDiagnostic {
+export function diagnostic(context: RuleContext, ruleId: string, node: ts.Node, message: string, fixes: CodeFix[], subject?: string, confidence: FixDiagnostic['confidence'] = 'high'): FixDiagnostic {
   const start = node.getStart(context.sourceFile);
   const { line, character } = context.sourceFile.getLineAndCharacterOfPosition(start);
-  return { ruleId, message, start, end: node.end, line: line + 1, column: character + 1, ...(subject ? { subject } : {}), fixes };
+  return { ruleId, message, start, end: node.end, line: line + 1, column: character + 1, ...(subject ? { subject } : {}), confidence, fixes };
+}
+
+/** A member of an object (`this.items`, a class field) rather than a module-scoped variable. */
+export function isMember(declaration: ts.Declaration): boolean {
+  return !ts.isVariableDeclaration(declaration);
+}
+
+/** Every insertion runs while the object is built: a table filled once per instance, not growth. */
+export function onlyInConstructor(calls: readonly ts.Node[]): boolean {
+  return calls.length > 0 && calls.every((c) => enclosingFunction(c)?.kind === ts.SyntaxKind.Constructor);
 }
 
 /** Calls `visit` on every node of the file. */

@@ -29,6 +29,11 @@ export interface FixDiagnostic {
    * finding's retainer path, which names it the same way.
    */
   subject?: string;
+  /**
+   * `medium` when the leak depends on how long the holder lives, which one file cannot tell:
+   * a collection on an object (`this.items`) leaks only if the object stays.
+   */
+  confidence: 'high' | 'medium';
   fixes: CodeFix[];
 }
 

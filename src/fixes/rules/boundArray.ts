@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, isMember, onlyInConstructor, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 const GROW = new Set(['push', 'unshift']);
@@ -35,9 +35,12 @@ export const boundArray: FixRule = {
       if (references.some((r) => trims(r))) return;
       seen.add(symbol);
       const name = declarationName(declaration!) ?? call.expression.expression.getText();
-      const inserts = references.map((r) => usageOf(r)).filter((u) => u.method && GROW.has(u.method));
+      const inserts = references.map((r) => usageOf(r)).filter((u) => u.method && GROW.has(u.method)).map((u) => u.node.parent.parent as ts.CallExpression);
+      const member = isMember(declaration!);
+      if (member && onlyInConstructor(inserts)) return;
+      const lifetime = member ? 'as long as its object lives' : 'as long as the process runs';
       diagnostics.push(
-        diagnostic(context, boundArray.id, call, `${name} is added to with ${call.expression.name.text}() and never trimmed, so it grows for as long as the process runs.`, fixesFor(context, name, declaration!, inserts.map((u) => u.node.parent.parent as ts.CallExpression)), name),
+        diagnostic(context, boundArray.id, call, `${name} is added to with ${call.expression.name.text}() and never trimmed, so it grows for ${lifetime}.`, fixesFor(context, name, declaration!, inserts), name, member ? 'medium' : 'high'),
       );
     });
     return diagnostics;

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, importedNames, importEdit, indentationOf, initializerOf, isLongLived, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, enclosingFunction, importedNames, isMember, onlyInConstructor, importEdit, indentationOf, initializerOf, isLongLived, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** Any of these on the map means something already bounds or empties it. */
@@ -24,7 +24,8 @@ export const boundCache: FixRule = {
     const seen = new Set<ts.Symbol>();
     walk(context.sourceFile, (node) => {
       const call = methodCall(node, new Set(['set']));
-      if (!call) return;
+      // Filled while the module loads, once: a table, not a cache that grows while the program runs.
+      if (!call || !enclosingFunction(call)) return;
       const symbol = symbolOf(context, call.expression.expression);
       if (!symbol || seen.has(symbol)) return;
       const declaration = declarationOf(symbol);
@@ -37,8 +38,11 @@ export const boundCache: FixRule = {
       });
       if (bounded) return;
       seen.add(symbol);
+      const member = isMember(declaration!);
+      const writes = references.filter((r) => usageOf(r).method === 'set').map((r) => usageOf(r).node.parent.parent);
+      if (member && onlyInConstructor(writes)) return;
       const name = declarationName(declaration!) ?? 'cache';
-      diagnostics.push(diagnostic(context, boundCache.id, call, `${name} gains an entry on every new key and nothing deletes, clears or bounds it.`, fixesFor(context, name, creation, call), name));
+      diagnostics.push(diagnostic(context, boundCache.id, call, `${name} gains an entry on every new key and nothing deletes, clears or bounds it.`, fixesFor(context, name, creation, call), name, member ? 'medium' : 'high'));
     });
     return diagnostics;
   },
