@@ -1,0 +1,116 @@
+import type * as vscode from 'vscode';
+
+/**
+ * Every command, setting, view and context key the extension contributes, declared once. The
+ * `{ [K in …]: … }` maps below make a forgotten id a compile error, and
+ * test/contributions.test.ts keeps package.json in step with them.
+ */
+export const enum Commands {
+  ProfileDebugSession = 'leakscope.profileDebugSession',
+  AttachProcess = 'leakscope.attachProcess',
+  LaunchProcess = 'leakscope.launchProcess',
+  Detach = 'leakscope.detach',
+  TakeSnapshot = 'leakscope.takeSnapshot',
+  CaptureBeforeAfter = 'leakscope.captureBeforeAfter',
+  RunLeakCheck = 'leakscope.runLeakCheck',
+  ShowMemory = 'leakscope.showMemory',
+  OpenInLeakscope = 'leakscope.openInLeakscope',
+  CompareSnapshots = 'leakscope.compareSnapshots',
+  OpenSessionItem = 'leakscope.openSessionItem',
+  RemoveSession = 'leakscope.removeSession',
+}
+
+export const enum Settings {
+  Cycles = 'leakscope.leakCheck.cycles',
+  Warmup = 'leakscope.leakCheck.warmup',
+  Requests = 'leakscope.leakCheck.requests',
+  TrackAllocations = 'leakscope.leakCheck.trackAllocations',
+  OutputFolder = 'leakscope.output.folder',
+  MinBytesPerCycle = 'leakscope.findings.minBytesPerCycle',
+  MinObjectsPerCycle = 'leakscope.findings.minObjectsPerCycle',
+  NodePath = 'leakscope.launch.nodePath',
+  StatusBarInterval = 'leakscope.statusBar.intervalSeconds',
+}
+
+export const enum ContextKeys {
+  Attached = 'leakscope.attached',
+}
+
+export const enum Views {
+  Sessions = 'leakscope.sessions',
+}
+
+export const enum Editors {
+  Snapshot = 'leakscope.snapshotEditor',
+  Report = 'leakscope.reportEditor',
+}
+
+/** What each command is called with (from menus, the tree view or other commands). */
+export interface CommandArgs {
+  [Commands.ProfileDebugSession]: [];
+  [Commands.AttachProcess]: [];
+  [Commands.LaunchProcess]: [];
+  [Commands.Detach]: [];
+  [Commands.TakeSnapshot]: [];
+  [Commands.CaptureBeforeAfter]: [];
+  [Commands.RunLeakCheck]: [];
+  [Commands.ShowMemory]: [];
+  [Commands.OpenInLeakscope]: [uri?: vscode.Uri];
+  [Commands.CompareSnapshots]: [baseline?: vscode.Uri, after?: vscode.Uri];
+  [Commands.OpenSessionItem]: [file: string];
+  [Commands.RemoveSession]: [item?: { session: { id: string } }];
+}
+
+export interface SettingTypes {
+  [Settings.Cycles]: number;
+  [Settings.Warmup]: number;
+  [Settings.Requests]: number;
+  [Settings.TrackAllocations]: boolean;
+  [Settings.OutputFolder]: string;
+  [Settings.MinBytesPerCycle]: number;
+  [Settings.MinObjectsPerCycle]: number;
+  [Settings.NodePath]: string;
+  [Settings.StatusBarInterval]: number;
+}
+
+/** Defaults, mirrored in package.json's configuration (the test checks they agree). */
+export const SETTING_DEFAULTS: { [K in Settings]: SettingTypes[K] } = {
+  [Settings.Cycles]: 5,
+  [Settings.Warmup]: 1,
+  [Settings.Requests]: 100,
+  [Settings.TrackAllocations]: false,
+  [Settings.OutputFolder]: '',
+  [Settings.MinBytesPerCycle]: 1024,
+  [Settings.MinObjectsPerCycle]: 10,
+  [Settings.NodePath]: '',
+  [Settings.StatusBarInterval]: 2,
+};
+
+/** Palette titles, mirrored in package.json (the test checks they agree). */
+export const COMMAND_TITLES: { [K in Commands]: string } = {
+  [Commands.ProfileDebugSession]: 'Profile the Debugged Process',
+  [Commands.AttachProcess]: 'Attach to Process…',
+  [Commands.LaunchProcess]: 'Launch a Process under Leakscope…',
+  [Commands.Detach]: 'Detach',
+  [Commands.TakeSnapshot]: 'Take Heap Snapshot',
+  [Commands.CaptureBeforeAfter]: 'Capture Before/After Cleanup',
+  [Commands.RunLeakCheck]: 'Run Leak Check',
+  [Commands.ShowMemory]: 'Explain Memory Now',
+  [Commands.OpenInLeakscope]: 'Open in Leakscope',
+  [Commands.CompareSnapshots]: 'Compare Two Heap Snapshots…',
+  [Commands.OpenSessionItem]: 'Open',
+  [Commands.RemoveSession]: 'Remove Session',
+};
+
+export function registerCommand<K extends Commands>(
+  api: typeof vscode,
+  id: K,
+  handler: (...args: CommandArgs[K]) => unknown,
+): vscode.Disposable {
+  return api.commands.registerCommand(id, handler as (...args: unknown[]) => unknown);
+}
+
+export function readConfig<K extends Settings>(api: typeof vscode, key: K, scope?: vscode.ConfigurationScope): SettingTypes[K] {
+  const dot = key.indexOf('.');
+  return api.workspace.getConfiguration(key.slice(0, dot), scope).get<SettingTypes[K]>(key.slice(dot + 1), SETTING_DEFAULTS[key]);
+}

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { CaptureCommands } from './captureCommands';
+import { Commands, registerCommand, Views } from './contributions';
+import { registerCustomEditors } from './customEditors';
+import { FileCommands } from './fileCommands';
+import { FindingDiagnostics } from './findingDiagnostics';
+import type { LeakCheckInputs } from './leakCheckInputs';
+import { Panels } from './panels';
+import { SessionStore } from './sessionStore';
+import { SessionsView } from './sessionsView';
+import { TargetCommands } from './targetCommands';
+import { TargetManager } from './targetManager';
+
+/** The one place the extension is wired together (STYLE 10): every object is built here and handed what it needs. */
+export function activate(context: vscode.ExtensionContext): { runLeakCheck(inputs?: LeakCheckInputs): Promise<string | undefined> } {
+  const api = vscode;
+  const output = api.window.createOutputChannel('Leakscope');
+  const targets = new TargetManager(api);
+  const store = new SessionStore(api, context);
+  const diagnostics = new FindingDiagnostics(api);
+  // Panels need the file commands (Go to source) and the file commands need the panels: the actions are late-bound.
+  let files: FileCommands | undefined;
+  const panels = new Panels(
+    api,
+    context.extensionUri,
+    {
+      goToSource: (file, line, column) => files!.goToSource(file, line, column),
+      openFile: (file) => files!.openFile(file),
+      applyFix: (finding) => diagnostics.applyFix(finding),
+    },
+    (finding) => diagnostics.fixAvailable(finding),
+  );
+  files = new FileCommands(api, panels, store);
+  const targetCommands = new TargetCommands(api, context, targets, output);
+  const capture = new CaptureCommands(api, context, targets, targetCommands, store, panels, diagnostics);
+
+  context.subscriptions.push(
+    output,
+    targets,
+    store,
+    diagnostics,
+    api.languages.registerCodeActionsProvider(
+      [{ language: 'javascript' }, { language: 'typescript' }, { language: 'javascriptreact' }, { language: 'typescriptreact' }],
+      diagnostics,
+      { providedCodeActionKinds: [api.CodeActionKind.QuickFix] },
+    ),
+    api.window.registerTreeDataProvider(Views.Sessions, new SessionsView(api, store)),
+    ...registerCustomEditors(api, panels),
+    registerCommand(api, Commands.ProfileDebugSession, async () => {
+      const target = await targetCommands.profileDebugSession();
+      if (target) await offerActions(api, capture, target.label);
+    }),
+    registerCommand(api, Commands.AttachProcess, async () => {
+      const target = await targetCommands.attach();
+      if (target) await offerActions(api, capture, target.label);
+    }),
+    registerCommand(api, Commands.LaunchProcess, async () => {
+      const target = await targetCommands.launch();
+      if (target) await offerActions(api, capture, target.label);
+    }),
+    registerCommand(api, Commands.Detach, () => targets.detach()),
+    registerCommand(api, Commands.TakeSnapshot, () => capture.takeSnapshot()),
+    registerCommand(api, Commands.CaptureBeforeAfter, () => capture.captureBeforeAfter()),
+    registerCommand(api, Commands.RunLeakCheck, () => capture.runLeakCheck()),
+    registerCommand(api, Commands.ShowMemory, () => capture.showMemory()),
+    registerCommand(api, Commands.OpenInLeakscope, (uri) => files!.openInLeakscope(uri)),
+    registerCommand(api, Commands.CompareSnapshots, (a, b) => files!.compareSnapshots(a, b)),
+    registerCommand(api, Commands.OpenSessionItem, (file) => files!.openFile(file)),
+    registerCommand(api, Commands.RemoveSession, (item) => files!.removeSession(item)),
+  );
+  void store.prune();
+  return { runLeakCheck: (inputs) => capture.runLeakCheck(inputs) };
+}
+
+export function deactivate(): void {}
+
+/** Once connected, the next step is one pick away. */
+async function offerActions(api: typeof vscode, capture: CaptureCommands, label: string): Promise<void> {
+  const actions = [
+    { label: '$(beaker) Run leak check', run: () => capture.runLeakCheck() },
+    { label: '$(diff) Capture before/after cleanup', run: () => capture.captureBeforeAfter() },
+    { label: '$(file-binary) Take heap snapshot', run: () => capture.takeSnapshot() },
+    { label: '$(pulse) Explain memory now', run: () => capture.showMemory() },
+  ];
+  const pick = await api.window.showQuickPick(actions, { title: `Leakscope: connected to ${label}`, placeHolder: 'What next? (Esc to stay connected; the status bar shows live RSS)' });
+  await pick?.run();
+}

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as vscode from 'vscode';
+import type { Finding } from '../analysis/types';
+import { fixesForFinding, type CodeFix, type FixDiagnostic } from '../fixes';
+import { readReport } from '../session/panelBackend';
+
+/** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */
+export function sourcePath(file: string): string | undefined {
+  if (file.startsWith('file://')) return fileURLToPath(file);
+  return file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) ? file : undefined;
+}
+
+interface Entry {
+  finding: Finding;
+  diagnostic: vscode.Diagnostic;
+}
+
+/**
+ * Findings of a leak check as diagnostics on the lines they name, with the quick-fix of the
+ * matching rule (src/fixes) offered there. A finding with no rule still gets a diagnostic whose
+ * message explains it.
+ */
+export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
+  private readonly collection: vscode.DiagnosticCollection;
+  private readonly entries = new Map<string, Entry[]>();
+
+  constructor(private readonly api: typeof vscode) {
+    this.collection = api.languages.createDiagnosticCollection('leakscope');
+  }
+
+  async showReport(reportFile: string): Promise<void> {
+    const report = await readReport(reportFile);
+    this.collection.clear();
+    this.entries.clear();
+    for (const finding of report.findings) {
+      const file = finding.source && sourcePath(finding.source.file);
+      if (!file || !existsSync(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      const fix = this.firstFix(finding, file, text);
+      const range = fix ? this.rangeOf(text, fix.diagnostic.start, fix.diagnostic.end) : this.lineRange(text, finding.source!.line);
+      const diagnostic = new this.api.Diagnostic(range, `${finding.title}. ${finding.explanation}${fix ? '' : ` Suggested: ${finding.fix.summary}`}`, this.api.DiagnosticSeverity.Warning);
+      diagnostic.source = 'Leakscope';
+      diagnostic.code = finding.fix.id;
+      const list = this.entries.get(file) ?? [];
+      list.push({ finding, diagnostic });
+      this.entries.set(file, list);
+    }
+    for (const [file, list] of this.entries) this.collection.set(this.api.Uri.file(file), list.map((e) => e.diagnostic));
+  }
+
+  /** Whether a quick-fix exists for the finding in its file as it is now. */
+  fixAvailable(finding: Finding): boolean {
+    const file = finding.source && sourcePath(finding.source.file);
+    if (!file || !existsSync(file)) return false;
+    return this.firstFix(finding, file, readFileSync(file, 'utf8')) !== undefined;
+  }
+
+  /** Applies the finding's first fix to its file (saved), adding dependencies to package.json. */
+  async applyFix(finding: Finding): Promise<string> {
+    const file = finding.source && sourcePath(finding.source.file);
+    if (!file || !existsSync(file)) throw new Error('Leakscope: this finding names no source file on this machine.');
+    const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
+    const fix = this.firstFix(finding, file, document.getText());
+    if (!fix) throw new Error(`Leakscope: no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
+    const edit = this.workspaceEdit(document, fix.fix);
+    if (!(await this.api.workspace.applyEdit(edit))) throw new Error(`Leakscope: VS Code refused the edit to ${file}.`);
+    await document.save();
+    const deps = Object.keys(fix.fix.dependencies ?? {});
+    return `Applied "${fix.fix.title}"${deps.length ? ` and added ${deps.join(', ')} to package.json (run npm install)` : ''}. Run the leak check again to confirm.`;
+  }
+
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const entry of this.entries.get(document.uri.fsPath) ?? []) {
+      if (!entry.diagnostic.range.intersection(range)) continue;
+      const result = fixesForFinding(entry.finding, document.fileName, document.getText(), true);
+      for (const d of result.diagnostics) {
+        for (const fix of d.fixes) {
+          const action = new this.api.CodeAction(`Leakscope: ${fix.title}`, this.api.CodeActionKind.QuickFix);
+          action.diagnostics = [entry.diagnostic];
+          action.edit = this.workspaceEdit(document, fix);
+          action.isPreferred = fix === d.fixes[0];
+          actions.push(action);
+        }
+      }
+    }
+    return actions;
+  }
+
+  private firstFix(finding: Finding, file: string, text: string): { diagnostic: FixDiagnostic; fix: CodeFix } | undefined {
+    try {
+      const d = fixesForFinding(finding, file, text, true).diagnostics.find((x) => x.fixes.length > 0);
+      return d ? { diagnostic: d, fix: d.fixes[0] } : undefined;
+    } catch {
+      // A file the parser cannot read (not JS/TS) has no quick-fix, only its diagnostic.
+      return undefined;
+    }
+  }
+
+  private workspaceEdit(document: vscode.TextDocument, fix: CodeFix): vscode.WorkspaceEdit {
+    const edit = new this.api.WorkspaceEdit();
+    for (const e of fix.edits) edit.replace(document.uri, new this.api.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
+    const deps = fix.dependencies ?? {};
+    const manifest = Object.keys(deps).length ? nearestPackageJson(document.uri.fsPath) : undefined;
+    if (manifest) {
+      const text = readFileSync(manifest, 'utf8');
+      const json = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      const missing = Object.entries(deps).filter(([name]) => !json.dependencies?.[name] && !json.devDependencies?.[name]);
+      if (missing.length) {
+        json.dependencies = { ...json.dependencies, ...Object.fromEntries(missing) };
+        const indent = /\n(\s+)"/.exec(text)?.[1] ?? '  ';
+        const uri = this.api.Uri.file(manifest);
+        edit.replace(uri, new this.api.Range(0, 0, text.split('\n').length + 1, 0), JSON.stringify(json, null, indent) + '\n');
+      }
+    }
+    return edit;
+  }
+
+  private rangeOf(text: string, start: number, end: number): vscode.Range {
+    const pos = (offset: number) => {
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length - 1;
+      return new this.api.Position(line, offset - (before.lastIndexOf('\n') + 1));
+    };
+    return new this.api.Range(pos(start), pos(end));
+  }
+
+  private lineRange(text: string, line: number): vscode.Range {
+    const lines = text.split('\n');
+    const l = Math.min(Math.max(0, line - 1), lines.length - 1);
+    return new this.api.Range(l, 0, l, lines[l].length);
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+  }
+}
+
+function nearestPackageJson(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+import type * as vscode from 'vscode';
+import type { Finding } from '../analysis/types';
+import { CancellationTokenSource } from '../common/cancellation';
+import type { MemorySample } from '../memory/types';
+import type { FromWebview, MemoryMark, PanelModel, ToWebview } from '../report/protocol';
+import type { PanelBackend } from '../session/panelBackend';
+import { panelHtml } from './panelHtml';
+
+/** What the panel's buttons do in the editor. */
+export interface PanelActions {
+  goToSource(file: string, line: number, column: number): Promise<void>;
+  /** Applies the quick-fix for a finding; resolves to a sentence for the card. */
+  applyFix(finding: Finding): Promise<string>;
+  openFile(file: string): Promise<void>;
+}
+
+/**
+ * One webview showing one thing (a report, a snapshot, a diff, a session in progress): replays
+ * the current state whenever the page (re)loads, and answers its queries from the backend.
+ */
+export class PanelController implements vscode.Disposable {
+  private model: PanelModel | undefined;
+  private backend: PanelBackend | undefined;
+  private memory: { samples: MemorySample[]; marks: MemoryMark[] } | undefined;
+  private progress: string | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly queries = new Map<number, CancellationTokenSource>();
+
+  constructor(
+    private readonly api: typeof vscode,
+    private readonly webview: vscode.Webview,
+    extensionUri: vscode.Uri,
+    title: string,
+    private readonly actions: PanelActions,
+  ) {
+    webview.options = { enableScripts: true, localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')] };
+    webview.html = panelHtml(webview, extensionUri, api, title);
+    this.disposables.push(webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)));
+  }
+
+  /** The panel shows what a backend holds; the controller owns it from now on. */
+  showBackend(backend: PanelBackend): void {
+    this.backend?.dispose();
+    this.backend = backend;
+    this.show(backend.model);
+  }
+
+  show(model: PanelModel): void {
+    this.model = model;
+    if (this.ready) this.post({ type: 'model', model });
+  }
+
+  showMemory(samples: MemorySample[], marks: MemoryMark[]): void {
+    this.memory = { samples, marks };
+    if (this.ready) this.post({ type: 'memory', ...this.memory });
+  }
+
+  showProgress(message: string | undefined): void {
+    this.progress = message;
+    if (this.ready) this.post({ type: 'progress', message });
+  }
+
+  private post(message: ToWebview): void {
+    void this.webview.postMessage(message);
+  }
+
+  private async onMessage(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.model) this.post({ type: 'model', model: this.model });
+        if (this.memory) this.post({ type: 'memory', ...this.memory });
+        if (this.progress) this.post({ type: 'progress', message: this.progress });
+        return;
+      case 'query': {
+        const source = new CancellationTokenSource();
+        this.queries.set(message.id, source);
+        try {
+          if (!this.backend) throw new Error('Nothing to query yet: the session is still running.');
+          const ok = await this.backend.query(message.call, source.token);
+          this.post({ type: 'queryResult', id: message.id, ok });
+        } catch (e) {
+          this.post({ type: 'queryResult', id: message.id, err: (e as Error).message });
+        } finally {
+          this.queries.delete(message.id);
+        }
+        return;
+      }
+      case 'goToSource':
+        return this.report(this.actions.goToSource(message.file, message.line, message.column));
+      case 'openFile':
+        return this.report(this.actions.openFile(message.file));
+      case 'applyFix': {
+        const finding = this.model?.kind === 'report' ? this.model.report.findings[message.findingIndex]?.finding : undefined;
+        if (!finding) return;
+        try {
+          const result = await this.actions.applyFix(finding);
+          this.post({ type: 'fixApplied', findingIndex: message.findingIndex, message: result });
+        } catch (e) {
+          void this.api.window.showErrorMessage((e as Error).message);
+        }
+        return;
+      }
+      default: {
+        const never: never = message;
+        void never;
+      }
+    }
+  }
+
+  private async report(action: Promise<void>): Promise<void> {
+    try {
+      await action;
+    } catch (e) {
+      void this.api.window.showErrorMessage((e as Error).message);
+    }
+  }
+
+  dispose(): void {
+    for (const q of this.queries.values()) q.cancel();
+    this.backend?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { LeakReport } from '../../src/report/leakReport';
+import { freePort } from '../../src/inspector/freePort';
+import { REPO_ROOT, runCli } from '../helpers/cli';
+import { e2eMissing, startCodeServer, type CodeServer } from './codeServer';
+import { answerInput, openFile, openWorkbench, panelFrame, pickItem, runCommand, type Workbench } from './workbench';
+
+/**
+ * The packaged extension in a real VS Code (the server build) driven in headless Chromium:
+ * what a user does from the palette, checked on what the panel and the editor show.
+ */
+const missing = e2eMissing();
+if (missing && !process.env.LEAKSCOPE_SKIP_E2E) throw new Error(`The end-to-end tests cannot run: ${missing}. (npm test installs them; LEAKSCOPE_SKIP_E2E=1 skips these tests.)`);
+
+const DOCS = join(REPO_ROOT, 'docs');
+
+describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false, timeout: 600_000 }, () => {
+  let dir: string;
+  let workspace: string;
+  let server: CodeServer;
+  let bench: Workbench;
+  let page: Page;
+  let appPort: number;
+
+  before(async () => {
+    dir = await fs.mkdtemp(join(tmpdir(), 'leakscope-e2e-'));
+    workspace = join(dir, 'workspace');
+    await fs.mkdir(join(workspace, '.vscode'), { recursive: true });
+    await fs.copyFile(join(REPO_ROOT, 'samples', 'leakyServer.js'), join(workspace, 'leakyServer.js'));
+    await fs.writeFile(
+      join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'leakscope.output.folder': 'sessions', 'leakscope.leakCheck.requests': 200, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, null, 2),
+    );
+    // A report and snapshots made by the CLI, as a reviewer would find them in a pull request.
+    const demo = await runCli(['demo', '--out', join(workspace, 'review'), '--quiet']);
+    assert.equal(demo.code, 0, demo.stderr);
+    appPort = await freePort();
+    server = await startCodeServer(workspace, join(dir, 'state'));
+    bench = await openWorkbench(server, workspace);
+    page = bench.page;
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: join(dir, 'last.png') }).catch(() => undefined);
+    await bench?.close();
+    await server?.stop();
+    if (process.env.LEAKSCOPE_KEEP_E2E) process.stderr.write(`e2e state kept in ${dir}\n`);
+    else await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('a leak check on the leaky sample shows a finding card naming the holder, and Go to source opens its line', async () => {
+    await runCommand(page, 'Leakscope: Run Leak Check');
+    await pickItem(page, 'Launch a command under Leakscope', /which process/);
+    await answerInput(page, `PORT=${appPort} node leakyServer.js`, /launch a Node.js program/);
+    await pickItem(page, 'GET a URL each cycle', /the workload/);
+    await answerInput(page, `http://127.0.0.1:${appPort}/orders`, /workload URL/);
+    await answerInput(page, '', /cleanup expression/);
+    await answerInput(page, '4', /cycles/);
+    const panel = panelFrame(page);
+    const card = panel.locator('.finding-card', { hasText: 'summaryCache' });
+    await card.waitFor({ timeout: 180_000 });
+    await assert.doesNotReject(panel.locator('.verdict').first().waitFor());
+    await page.screenshot({ path: join(DOCS, 'vscode-panel-dark.png') });
+
+    const sessions = join(workspace, 'sessions');
+    const [session] = (await fs.readdir(sessions)).filter((d) => d.endsWith('leak-check'));
+    const report = JSON.parse(await fs.readFile(join(sessions, session, 'report.json'), 'utf8')) as LeakReport;
+    const finding = report.findings.find((f) => f.path.some((step) => step.startsWith('summaryCache')));
+    assert.ok(finding?.source, 'the finding names its source');
+    // Newer Nodes name CommonJS scripts by file:// URL to the inspector, older ones by path.
+    const file = finding.source.file.startsWith('file://') ? fileURLToPath(finding.source.file) : finding.source.file;
+    assert.equal(file, join(workspace, 'leakyServer.js'));
+
+    await card.getByRole('button', { name: 'Go to source' }).click();
+    await page.locator('.tab.active', { hasText: 'leakyServer.js' }).waitFor({ timeout: 30_000 });
+    const position = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+    await position.waitFor();
+    assert.match((await position.textContent()) ?? '', new RegExp(`^Ln ${finding.source.line}, Col ${finding.source.column}\\b`));
+  });
+
+  test('a .heapsnapshot opens in Leakscope\'s editor with its dominators', async () => {
+    await openFile(page, 'review/after.heapsnapshot');
+    await runCommand(page, 'Leakscope: Open in Leakscope');
+    const panel = panelFrame(page);
+    await panel.locator('.dominators').waitFor({ timeout: 120_000 });
+    assert.ok((await panel.locator('.class-table .class-row').count()) > 0);
+  });
+
+  test('a report from a pull request opens in the panel, in the light theme too', async () => {
+    await openFile(page, 'review/report.json');
+    await runCommand(page, 'Leakscope: Open in Leakscope');
+    const panel = panelFrame(page);
+    await panel.locator('.finding-card').first().waitFor({ timeout: 60_000 });
+    assert.ok((await panel.locator('.finding-card').count()) >= 2);
+    const settings = join(workspace, '.vscode', 'settings.json');
+    const values = JSON.parse(await fs.readFile(settings, 'utf8'));
+    await fs.writeFile(settings, JSON.stringify({ ...values, 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
+    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(DOCS, 'vscode-panel-light.png') });
+  });
+});

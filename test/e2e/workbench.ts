@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { CHROMIUM, type CodeServer } from './codeServer';
+
+const { chromium } = require('playwright-core') as typeof import('playwright-core');
+
+export interface Workbench {
+  page: Page;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium on the workbench of `folder`, with a fresh profile. */
+export async function openWorkbench(server: CodeServer, folder: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Workbench> {
+  const profile = mkdtempSync(join(tmpdir(), 'leakscope-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    colorScheme: options.colorScheme ?? 'dark',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 60_000 });
+  return { page, context, close: () => context.close() };
+}
+
+/** Runs a palette command by its title, `Leakscope: Run Leak Check`. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await quickOpen(page, 'F1', `>${title}`, title);
+}
+
+/** Opens a workspace file by name with Quick Open. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await quickOpen(page, 'Control+P', relativePath, relativePath.split('/').pop()!);
+  await page.locator('.tab.active', { hasText: relativePath.split('/').pop()! }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Types into the palette or Quick Open and accepts the row showing `rowText`. Until the workbench
+ * has loaded every extension's contributions (and indexed the files) the row may not come: then
+ * the widget is closed and the whole thing tried again.
+ */
+async function quickOpen(page: Page, key: string, text: string, rowText: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press(key);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click();
+      return;
+    } catch (e) {
+      if (attempt >= 8) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/** Answers the open input box (replacing its value) or picks the quick pick row that contains `text`. */
+export async function answerInput(page: Page, value: string, expectTitle?: string | RegExp): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
+  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 30_000 });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+export async function pickItem(page: Page, text: string | RegExp, expectTitle?: string | RegExp): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
+  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 30_000 });
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+}
+
+/** The page inside the visible webview: two iframes deep. */
+export function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+}
+
+export async function screenshot(page: Page, file: string): Promise<void> {
+  await page.screenshot({ path: file });
+}
