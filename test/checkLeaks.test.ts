@@ -30,4 +30,11 @@ describe('checkLeaks in a node:test suite', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /pass 2/);
   });
+
+  test('without a runner, on closures only the check holds', async () => {
+    const r = await runNode([fixture('withoutRunner.mjs')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^leaky: seen \(Array\) is pushed to every cycle and never trimmed$/m);
+    assert.match(r.stdout, /^healthy: passed \(no-leak\)$/m);
+  });
 });

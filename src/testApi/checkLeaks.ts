@@ -10,10 +10,21 @@ import { rssBreakdown } from '../memory/breakdown';
 import type { MemoryVerdict } from '../memory/types';
 import { memoryVerdict } from '../memory/verdict';
 import type { LeakReport, LeakVerdict } from '../report/leakReport';
-import { setAsideHarnessGrowth, type SetAsideFinding } from './harnessGrowth';
+import { setAsideGrowth, type SetAsideFinding } from './setAsideGrowth';
 import { InProcessInspector } from './inProcessInspector';
 import { LeakError } from './leakError';
 import { MemoryRecorder } from './memoryRecorder';
+
+/**
+ * The functions being checked, held from this module for the duration of a check. While a
+ * snapshot is taken, the suspended check is reachable only through the promises of the call in
+ * flight, which are new every time; without a second, long-lived path, everything the function
+ * holds would count as dominated by those promises, and its leak as the check's own.
+ */
+const underCheck = new Set<unknown>();
+
+const MAX_GROUPS = 5000;
+const REPORT_GROUPS = 20;
 
 export interface CheckLeaksOptions {
   /** Calls between the baseline and the after snapshot (default 20); a snapshot halfway splits them. */
@@ -52,11 +63,16 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
   if (typeof fn !== 'function') throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks needs the function to check as its first argument.');
   const iterations = count(options.iterations, 'iterations', 20, 2);
   const warmup = count(options.warmup, 'warmup', 10, 0);
+  // Each check counts everything the process keeps: two at once would count each other's calls.
+  if (underCheck.size > 0) throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks is already running in this process; run leak checks one at a time (not in concurrent tests).');
   const inspector = InProcessInspector.open();
-  const dir = options.snapshotDir ?? (await fs.mkdtemp(join(tmpdir(), 'leakscope-test-')));
-  if (options.snapshotDir) await fs.mkdir(dir, { recursive: true });
-  const files = { baseline: join(dir, 'baseline.heapsnapshot'), mid: join(dir, 'mid.heapsnapshot'), after: join(dir, 'after.heapsnapshot') };
+  underCheck.add(fn);
+  if (options.cleanup) underCheck.add(options.cleanup);
+  let dir: string | undefined;
   try {
+    dir = options.snapshotDir ?? (await fs.mkdtemp(join(tmpdir(), 'leakscope-test-')));
+    if (options.snapshotDir) await fs.mkdir(dir, { recursive: true });
+    const files = { baseline: join(dir, 'baseline.heapsnapshot'), mid: join(dir, 'mid.heapsnapshot'), after: join(dir, 'after.heapsnapshot') };
     const recorder = new MemoryRecorder(iterations + 1);
     const call = async (i: number) => {
       await fn(i);
@@ -81,20 +97,24 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
 
     const inputs = await loadForDiff(files);
     const mid = { ids: inputs.midIds!, cyclesBefore: midAfter, cyclesAfter: iterations - midAfter };
-    const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid });
+    // A leak of one small object per call retains less than V8's own warm-up does, so every
+    // holder is weighed, not only the largest (the default for a whole-process diff).
+    const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid, maxGroups: MAX_GROUPS });
     const diff = withScriptUrls(rawDiff, scripts);
     const detected = detectFindings(diff, graph, holders, {
       scriptUrl: (id) => scripts.get(String(id)),
       minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
       minBytesPerCycle: options.minBytesPerIteration ?? 0,
     });
-    const { kept: findings, setAside } = setAsideHarnessGrowth(detected, graph);
+    const { kept: findings, setAside } = setAsideGrowth(detected, graph);
     const report = leakReport(fn, { iterations, warmup, cleanup: Boolean(options.cleanup) }, findings, recorder, diff, options.snapshotDir ? files : undefined);
     if (findings.length > 0) throw new LeakError(findings, report, setAside);
     return { findings, setAside, report };
   } finally {
+    underCheck.delete(fn);
+    if (options.cleanup) underCheck.delete(options.cleanup);
     inspector.close();
-    if (!options.snapshotDir) await fs.rm(dir, { recursive: true, force: true });
+    if (!options.snapshotDir && dir) await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -148,7 +168,8 @@ function leakReport(
     findings,
     memory,
     snapshots: kept ?? { baseline: '(deleted)', mid: '(deleted)', after: '(deleted)' },
-    diff,
+    // The findings carry their own paths; the report keeps the diff's largest groups, as `run` does.
+    diff: { ...diff, groups: diff.groups.slice(0, REPORT_GROUPS) },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Finding } from '../analysis/types';
 import { renderFindingsText } from '../report/findingsText';
 import type { LeakReport } from '../report/leakReport';
-import type { SetAsideFinding } from './harnessGrowth';
+import type { SetAsideFinding } from './setAsideGrowth';
 
 /**
  * Thrown by checkLeaks when something grows with every call: a test fails on it like on an

@@ -2,7 +2,7 @@ import { fieldNames } from '../analysis/detectors/shape';
 import type { Finding } from '../analysis/types';
 import type { HeapGraph } from '../snapshot/heapGraph';
 
-/** A steady growth that is not the checked code's: the engine's or the test harness's. */
+/** A steady growth that is not the checked code's leak: bounded, the engine's or the test harness's. */
 export interface SetAsideFinding {
   finding: Finding;
   reason: string;
@@ -17,12 +17,13 @@ const MOCK_TRACKER_FIELDS = ['#mocks', '#timers'];
 const BUFFERED_CONSOLE_FIELDS = ['_buffer', '_counters', '_timers', '_groupDepth'];
 
 /**
- * The checked function runs inside a test, in the runner's process, so some growth per call
- * belongs to neither the function nor its code: V8 compiling and collecting feedback for code
- * that is still warming up, a test double recording each call, a runner buffering console
- * output. Each is told by the shape of its holder, as the detectors tell anti-patterns.
+ * Some growth that is steady across a few dozen calls is not the checked code's leak: a bounded
+ * cache still replacing entries; and, since the function runs in the test runner's process, V8
+ * compiling and collecting feedback for code still warming up, a test double recording each
+ * call, a runner buffering console output. Each is told by its growth or its holder's shape,
+ * as the detectors tell anti-patterns.
  */
-export function setAsideHarnessGrowth(findings: Finding[], graph: HeapGraph): { kept: Finding[]; setAside: SetAsideFinding[] } {
+export function setAsideGrowth(findings: Finding[], graph: HeapGraph): { kept: Finding[]; setAside: SetAsideFinding[] } {
   const ids = new Set(findings.flatMap((f) => f.holderPath.slice(-2).map((step) => step.node.id)));
   const ordinals = ordinalsOf(graph, ids);
   const kept: Finding[] = [];
@@ -35,10 +36,31 @@ export function setAsideHarnessGrowth(findings: Finding[], graph: HeapGraph): { 
   return { kept, setAside };
 }
 
+/**
+ * A leak keeps everything each call adds, so at the end the first half of the calls has left
+ * about as much as the second; a cache or buffer that replaces its entries has dropped most of
+ * the first half's. Allowing a quarter of the second half's rate leaves room for the halves
+ * counting a record's parts differently (a timer list links newer timers to older ones).
+ */
+function replacesEntries(finding: Finding): boolean {
+  const g = finding.growth;
+  if (g.cyclesAfterMid === 0 || g.cyclesBeforeMid === 0) return false;
+  const expected = (g.newAfterMid / g.cyclesAfterMid) * g.cyclesBeforeMid;
+  return g.newBeforeMid < expected / 4;
+}
+
 function harnessReason(finding: Finding, graph: HeapGraph, ordinals: Map<number, number>): string | undefined {
   const holder = finding.holderPath.at(-1);
   const owner = finding.holderPath.at(-2);
+  if (replacesEntries(finding)) {
+    return 'Most of what the first half of the calls added is gone by the end: a bounded cache or buffer that replaces its entries.';
+  }
   if (!holder) return undefined;
+  // New objects that hang straight off a root category were found through the frames running when
+  // the snapshot was taken (this check's own calls); a program's leak hangs off an object of its own.
+  if (holder.node.type === 'synthetic') {
+    return 'Held only by the code running while the snapshot was taken (the check itself), not by an object of the program.';
+  }
   // Feedback cells and code: they fill while V8 tiers a function up, and stop once it is optimised.
   if (holder.node.className === '(compiled code)' || holder.node.type === 'code') {
     return 'V8 compiles and collects feedback for code that is still warming up; more warm-up calls settle it.';
