@@ -37,4 +37,9 @@ describe('checkLeaks in a node:test suite', () => {
     assert.match(r.stdout, /^leaky: seen \(Array\) is pushed to every cycle and never trimmed$/m);
     assert.match(r.stdout, /^healthy: passed \(no-leak\)$/m);
   });
+
+  test('under mocked timers, the check still runs on the real event loop', async () => {
+    const r = await runTests('fakeTimers.js');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
 });

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as timers from 'node:timers';
 import { diffWithHolders } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
@@ -22,6 +24,13 @@ import { MemoryRecorder } from './memoryRecorder';
  * holds would count as dominated by those promises, and its leak as the check's own.
  */
 const underCheck = new Set<unknown>();
+
+/**
+ * The real next-macrotask, taken from the module when this one loads: a test with fake timers
+ * replaces the global (Jest, Vitest) or, once the test enables them, the module's export too
+ * (node:test's mock.timers), and the check would wait on a clock nobody advances.
+ */
+const setImmediate = timers.setImmediate;
 
 const MAX_GROUPS = 5000;
 const REPORT_GROUPS = 20;
