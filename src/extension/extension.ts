@@ -4,6 +4,7 @@ import { Commands, registerCommand, Views } from './contributions';
 import { registerCustomEditors } from './customEditors';
 import { FileCommands } from './fileCommands';
 import { FindingDiagnostics } from './findingDiagnostics';
+import { registerLeakCheckDebugType } from './leakCheckDebugType';
 import type { LeakCheckInputs } from './leakCheckInputs';
 import { Panels } from './panels';
 import { SessionStore } from './sessionStore';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     ),
     api.window.registerTreeDataProvider(Views.Sessions, new SessionsView(api, store)),
     ...registerCustomEditors(api, panels),
+    ...registerLeakCheckDebugType(api, panels, diagnostics),
     registerCommand(api, Commands.ProfileDebugSession, async () => {
       const target = await targetCommands.profileDebugSession();
       if (target) await offerActions(api, capture, target.label);

@@ -27,6 +27,7 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
   let bench: Workbench;
   let page: Page;
   let appPort: number;
+  let launchPort: number;
 
   before(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'leakscope-e2e-'));
@@ -41,6 +42,28 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     const demo = await runCli(['demo', '--out', join(workspace, 'review'), '--quiet']);
     assert.equal(demo.code, 0, demo.stderr);
     appPort = await freePort();
+    // A leak check kept in launch.json, for F5.
+    await fs.mkdir(join(workspace, 'apps'));
+    for (const f of ['listenerPerRequest.js', 'serve.js']) await fs.copyFile(join(REPO_ROOT, 'test', 'fixtures', 'apps', f), join(workspace, 'apps', f));
+    launchPort = await freePort();
+    const launch = {
+      version: '0.2.0',
+      configurations: [
+        {
+          type: 'leakscope',
+          request: 'launch',
+          name: 'Leak check of the event bus',
+          program: '${workspaceFolder}/apps/listenerPerRequest.js',
+          env: { PORT: String(launchPort) },
+          workload: { url: `http://127.0.0.1:${launchPort}/work`, requests: 50 },
+          readyUrl: `http://127.0.0.1:${launchPort}/health`,
+          cycles: 4,
+          failOn: 'leak',
+          outDir: '${workspaceFolder}/launch-out',
+        },
+      ],
+    };
+    await fs.writeFile(join(workspace, '.vscode', 'launch.json'), JSON.stringify(launch, null, 2));
     server = await startCodeServer(workspace, join(dir, 'state'));
     bench = await openWorkbench(server, workspace);
     page = bench.page;
@@ -82,6 +105,22 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     const position = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
     await position.waitFor();
     assert.match((await position.textContent()) ?? '', new RegExp(`^Ln ${finding.source.line}, Col ${finding.source.column}\\b`));
+
+    // The quick-fix from the card edits the file that holds the cache.
+    await page.locator('.tab', { hasText: /leak check of/ }).first().click();
+    await card.getByRole('button', { name: 'Apply fix' }).click();
+    await card.getByText(/Applied/).waitFor({ timeout: 30_000 });
+    const fixed = await fs.readFile(join(workspace, 'leakyServer.js'), 'utf8');
+    assert.match(fixed, /require\('lru-cache'\)|from 'lru-cache'/);
+    assert.match(fixed, /new LRUCache\(/);
+  });
+
+  test('F5 on a leakscope launch configuration runs the leak check and opens its report', async () => {
+    await runCommand(page, 'Debug: Start Debugging');
+    const panel = panelFrame(page);
+    await panel.locator('.finding-card[data-kind="listener"]').waitFor({ timeout: 180_000 });
+    const report = JSON.parse(await fs.readFile(join(workspace, 'launch-out', 'report.json'), 'utf8')) as LeakReport;
+    assert.equal(report.verdict, 'leak');
   });
 
   test('a .heapsnapshot opens in Leakscope\'s editor with its dominators', async () => {

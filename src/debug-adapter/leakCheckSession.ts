@@ -1,0 +1,153 @@
+import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { isAbsolute, join, resolve } from 'node:path';
+import { CancellationTokenSource } from '../common/cancellation';
+import { isLeakscopeError } from '../common/errors';
+import { formatBytes } from '../common/bytes';
+import { InspectorConnection } from '../inspector/connection';
+import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
+import { parseTarget, resolveTarget } from '../inspector/target';
+import { renderFindingsText } from '../report/findingsText';
+import { runLeakCheck } from '../session/leakCheck';
+import { waitUntilReady } from '../session/workload';
+import { writeReportFiles } from '../session/writeOutputs';
+import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } from './types';
+
+/** Exit codes of the session, as the CLI's: 0 done, 1 failed, 3 `failOn` met. */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_FAIL_ON = 3;
+
+/**
+ * The `leakscope` launch type: F5 runs a leak check instead of a debugger. It launches (or
+ * attaches to) the program, runs the check with its progress in the Debug Console, writes the
+ * report and tells the extension where it is, then ends with an exit code CI can read.
+ * Knows nothing of VS Code: it speaks DAP, so the same class runs inline or as a server.
+ */
+export class LeakCheckSession extends LoggingDebugSession {
+  private readonly cancel = new CancellationTokenSource();
+  private target: LaunchedTarget | undefined;
+  private connection: InspectorConnection | undefined;
+
+  constructor(private readonly defaults: { nodePath?: string; cwd?: string } = {}) {
+    super();
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = { supportsTerminateRequest: true };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LeakCheckLaunchArguments): void {
+    this.begin(response, { ...args, request: 'launch' });
+  }
+
+  protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments): void {
+    this.begin(response, { ...(args as LeakCheckLaunchArguments), request: 'attach' });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.cancel.cancel();
+    this.sendResponse(response);
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.cancel.cancel();
+    void this.cleanUp().finally(() => this.sendResponse(response));
+  }
+
+  private begin(response: DebugProtocol.Response, args: LeakCheckLaunchArguments): void {
+    const problem = configurationProblem(args);
+    if (problem) {
+      this.sendErrorResponse(response, { id: 1001, format: problem, showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    void this.run(args);
+  }
+
+  private say(text: string, category: 'console' | 'stdout' | 'stderr' | 'important' = 'console'): void {
+    this.sendEvent(new OutputEvent(text.endsWith('\n') ? text : `${text}\n`, category));
+  }
+
+  private async run(args: LeakCheckLaunchArguments): Promise<void> {
+    const token = this.cancel.token;
+    const cwd = args.cwd ?? this.defaults.cwd ?? process.cwd();
+    const outDir = args.outDir ? (isAbsolute(args.outDir) ? args.outDir : resolve(cwd, args.outDir)) : join(cwd, 'leakscope-out');
+    let exitCode = EXIT_FAILED;
+    try {
+      let command: string[] | undefined;
+      if (args.request === 'launch') {
+        const runtime = args.runtimeExecutable ?? (this.defaults.nodePath || 'node');
+        command = [runtime, ...(args.runtimeArgs ?? []), ...(args.program ? [args.program] : []), ...(args.args ?? [])];
+        this.say(`Leakscope: launching ${command.join(' ')} in ${cwd}`);
+        this.target = await launchUnderInspector(command[0], command.slice(1), {
+          cwd,
+          env: args.env,
+          onOutput: (line, stream) => this.say(line, stream),
+        });
+        this.connection = await InspectorConnection.connect(this.target.webSocketUrl);
+        const ready = args.readyUrl ?? args.workload.url?.replace(/\{i\}/g, '0');
+        const target = this.target;
+        if (ready) await waitUntilReady(ready, 30_000, token, () => target.process.exitCode === null);
+      } else {
+        const text = args.address?.startsWith('ws') ? args.address : `${args.address ?? '127.0.0.1'}:${args.port ?? 9229}`;
+        this.say(`Leakscope: attaching to ${text}`);
+        this.connection = await InspectorConnection.connect(await resolveTarget(parseTarget(text)));
+      }
+      const result = await runLeakCheck(
+        this.connection,
+        {
+          workload: args.workload,
+          ...(args.cleanup ? { cleanupExpression: args.cleanup } : {}),
+          warmup: args.warmup ?? 1,
+          cycles: args.cycles ?? 5,
+          trackAllocations: Boolean(args.trackAllocations),
+          outDir,
+          ...(command ? { command } : {}),
+          onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
+        },
+        { report: (s) => s.message && this.say(`Leakscope: ${s.message}`) },
+        token,
+      );
+      const written = await writeReportFiles(outDir, result.report);
+      const report = result.report;
+      this.say(`\nVerdict: ${report.verdict}. ${report.summary}\n`, 'important');
+      this.say(renderFindingsText(report.findings));
+      this.say(`Wrote ${written.join(', ')}`);
+      const failed = args.failOn === 'leak' && report.verdict === 'leak';
+      if (failed) this.say('Leakscope: failing: the check found a leak (failOn: "leak").', 'stderr');
+      this.sendEvent(new Event(REPORT_EVENT, { reportFile: written[0], verdict: report.verdict, failed } satisfies ReportEventBody));
+      exitCode = failed ? EXIT_FAIL_ON : EXIT_OK;
+    } catch (e) {
+      const exited = this.target?.process.exitCode ?? this.target?.process.signalCode;
+      if (isLeakscopeError(e) && e.code === 'cancelled') this.say('Leakscope: the leak check was stopped.');
+      else if (exited !== undefined && exited !== null) this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
+      else this.say(`Leakscope: ${(e as Error).message}`, 'stderr');
+    } finally {
+      await this.cleanUp();
+      this.sendEvent(new ExitedEvent(exitCode));
+      this.sendEvent(new TerminatedEvent());
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
+    await this.connection?.close();
+    this.connection = undefined;
+    await this.target?.stop();
+    this.target = undefined;
+  }
+}
+
+/** One sentence for a configuration that cannot run, before anything starts. */
+export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): string | undefined {
+  if (!args.workload || (!args.workload.url && !args.workload.expression)) {
+    return 'A leakscope configuration needs a "workload": { "url": "http://…" } or { "expression": "…" }.';
+  }
+  if (args.request !== 'attach' && !args.program && !args.runtimeExecutable) return 'A leakscope "launch" configuration needs a "program" (or a "runtimeExecutable").';
+  if (args.request === 'attach' && !args.address && !args.port) return 'A leakscope "attach" configuration needs an "address" or a "port".';
+  if (args.cycles !== undefined && (!Number.isInteger(args.cycles) || args.cycles < 1)) return '"cycles" must be a whole number of at least 1.';
+  if (args.failOn !== undefined && args.failOn !== 'leak' && args.failOn !== 'never') return '"failOn" is "leak" or "never".';
+  return undefined;
+}

@@ -1,0 +1,41 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+/** A `leakscope` launch configuration, as launch.json holds it (package.json declares the same attributes). */
+export interface LeakCheckConfiguration {
+  request: 'launch' | 'attach';
+  name?: string;
+  /** launch: the script to run with Node, or any command with `runtimeExecutable`. */
+  program?: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** The Node (or npm…) to launch; default `node` on the PATH. */
+  runtimeExecutable?: string;
+  runtimeArgs?: string[];
+  /** attach: where the process's inspector listens, or its ws:// URL. */
+  address?: string;
+  port?: number;
+  /** GET `url` `requests` times per cycle, or evaluate `expression` in the target. */
+  workload: { url?: string; requests?: number; expression?: string };
+  /** Wait until this URL answers before the check starts (default: the workload URL, launch only). */
+  readyUrl?: string;
+  cleanup?: string;
+  cycles?: number;
+  warmup?: number;
+  trackAllocations?: boolean;
+  /** `leak`: the session ends with exit code 3 and says so when the verdict is a leak. */
+  failOn?: 'leak' | 'never';
+  /** Snapshots and report.json|md|html; default `leakscope-out` in `cwd`. */
+  outDir?: string;
+}
+
+export type LeakCheckLaunchArguments = DebugProtocol.LaunchRequestArguments & LeakCheckConfiguration;
+
+/** The custom event the adapter sends when the report is written; the extension opens it. */
+export interface ReportEventBody {
+  reportFile: string;
+  verdict: string;
+  failed: boolean;
+}
+
+export const REPORT_EVENT = 'leakscopeReport';
