@@ -19,7 +19,8 @@ const ALLOWED: Record<string, string[]> = {
   inspector: ['common', 'snapshot', 'memory'],
   session: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector'],
   cli: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes'],
-  extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes'],
+  // The adapter runs inline in the extension host, so the extension constructs it; never the reverse.
+  extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'debug-adapter'],
   'debug-adapter': ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],
   /** `leakscope/test`: a library for test runners, so it neither prints nor exits either. */
   testApi: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],

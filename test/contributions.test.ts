@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { COMMAND_TITLES, SETTING_DEFAULTS } from '../src/extension/contributions';
+import { REPO_ROOT } from './helpers/cli';
+
+/** package.json and src/extension/contributions.ts declare the same commands and settings (STYLE 2). */
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+
+test('every command has one title, in package.json and in contributions.ts', () => {
+  const declared = Object.fromEntries(contributes.commands.map((c: { command: string; title: string }) => [c.command, c.title]));
+  assert.deepEqual(declared, COMMAND_TITLES);
+  for (const c of contributes.commands) assert.equal(c.category, 'Leakscope');
+});
+
+test('every command is registered by the extension', () => {
+  const wiring = readFileSync(join(REPO_ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
+  const source = readFileSync(join(REPO_ROOT, 'src', 'extension', 'contributions.ts'), 'utf8');
+  const enumNames = Object.fromEntries([...source.matchAll(/^\s+(\w+) = '(leakscope\.\w+)',$/gm)].map((m) => [m[2], m[1]]));
+  for (const id of Object.keys(COMMAND_TITLES)) assert.ok(wiring.includes(`Commands.${enumNames[id]},`), `${id} is registered in extension.ts`);
+});
+
+test('settings have the same keys and defaults in both places', () => {
+  const properties = contributes.configuration.properties as Record<string, { default: unknown }>;
+  assert.deepEqual(Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v.default])), SETTING_DEFAULTS);
+});
+
+test('menus, views and editors name only things that exist', () => {
+  const ids = new Set(Object.keys(COMMAND_TITLES));
+  for (const [menu, items] of Object.entries(contributes.menus as Record<string, Array<{ command: string }>>)) {
+    for (const item of items) assert.ok(ids.has(item.command), `${menu} names ${item.command}`);
+  }
+  assert.deepEqual(contributes.views.leakscope.map((v: { id: string }) => v.id), ['leakscope.sessions']);
+  assert.deepEqual(contributes.customEditors.map((e: { viewType: string }) => e.viewType).sort(), ['leakscope.reportEditor', 'leakscope.snapshotEditor']);
+  assert.equal(contributes.debuggers[0].type, 'leakscope');
+  assert.equal(manifest.main, './dist/extension.js');
+});
