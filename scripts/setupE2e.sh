@@ -29,6 +29,10 @@ if [ ! -f "$CS_BIN" ] || [ ! -f "$CACHE/code-server/.complete-$CODE_SERVER_VERSI
   [ -f "$CACHE/code-server/package.json" ] || echo '{"private":true}' > "$CACHE/code-server/package.json"
   (
     cd "$CACHE/code-server"
+    # Under `npm test` the outer npm (Node 20) exports its settings as npm_config_*; the inner
+    # npm would take them as its own, and code-server's postinstall reads the Node version from
+    # npm_config_user_agent, so it would refuse Node 24.
+    unset $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
     export PATH="$NODE24_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE24_DIR"
     npm install --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION" > "$CACHE/code-server/install.log" 2>&1 \

@@ -3,6 +3,7 @@ import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector } from '../inspector/launch';
 import { isLoopback, parseTarget, resolveTarget } from '../inspector/target';
 import { splitCommandLine } from './commandLine';
+import { DebugSessions } from './debugSessions';
 import { readConfig, Settings } from './contributions';
 import { listNodeProcesses } from './processList';
 import type { Target, TargetManager } from './targetManager';
@@ -12,8 +13,7 @@ const LAST_ADDRESS = 'leakscope.lastAttachAddress';
 
 /** Getting a target: the debugged process, a local or remote process by address or PID, or a launched command. */
 export class TargetCommands {
-  /** Debug sessions by id, to find the child session js-debug runs the program in. */
-  private readonly sessions = new Map<string, vscode.DebugSession>();
+  private readonly debugSessions: DebugSessions;
 
   constructor(
     private readonly api: typeof vscode,
@@ -21,13 +21,10 @@ export class TargetCommands {
     private readonly targets: TargetManager,
     private readonly output: vscode.OutputChannel,
   ) {
-    context.subscriptions.push(
-      api.debug.onDidStartDebugSession((s) => this.sessions.set(s.id, s)),
-      api.debug.onDidTerminateDebugSession((s) => {
-        this.sessions.delete(s.id);
-        if (targets.current?.debugSessionId === s.id) void targets.detach();
-      }),
-    );
+    this.debugSessions = new DebugSessions(api, (line) => output.appendLine(line), (s) => {
+      if (targets.current?.debugSessionId === s.id) void targets.detach();
+    });
+    context.subscriptions.push(this.debugSessions);
   }
 
   /** The current target, or one the user picks now; undefined if they cancel. */
@@ -50,26 +47,19 @@ export class TargetCommands {
       void api.window.showErrorMessage('Leakscope: start debugging a Node.js program first (no debug session is active).');
       return undefined;
     }
-    // js-debug runs the program in a child session of the one launch.json started; try the one in focus first.
-    const candidates = [session, ...[...this.sessions.values()].filter((s) => s.parentSession?.id === session.id)];
-    let lastError: unknown;
-    for (const candidate of candidates) {
-      try {
-        const address = await api.commands.executeCommand<{ host: string; port: number; path?: string } | undefined>('extension.js-debug.requestCDPProxy', candidate.id, true);
-        if (!address) continue;
-        const url = `ws://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}${address.path ?? ''}`;
-        const connection = await InspectorConnection.connect(url, { jsDebugProxy: true });
-        const target: Target = { kind: 'debug', label: `debug: ${candidate.name}`, connection, debugSessionId: candidate.id };
-        await this.targets.set(target);
-        return target;
-      } catch (e) {
-        lastError = e;
-      }
+    try {
+      const { session: debugged, connection } = await api.window.withProgress(
+        { location: api.ProgressLocation.Notification, title: `Leakscope: connecting to the process "${session.name}" debugs` },
+        () => this.debugSessions.connect(session),
+      );
+      const target: Target = { kind: 'debug', label: `debug: ${debugged.name}`, connection, debugSessionId: debugged.id };
+      await this.targets.set(target);
+      this.output.appendLine(`Connected to the process of "${debugged.name}"`);
+      return target;
+    } catch (e) {
+      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}.`);
+      return undefined;
     }
-    void api.window.showErrorMessage(
-      `Leakscope: the debug session "${session.name}" gave no inspector endpoint; it must be a Node.js session of VS Code's JavaScript debugger${lastError ? ` (${(lastError as Error).message})` : ''}.`,
-    );
-    return undefined;
   }
 
   async attach(): Promise<Target | undefined> {
@@ -180,3 +170,4 @@ export class TargetCommands {
     }
   }
 }
+

@@ -28,6 +28,7 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
   let page: Page;
   let appPort: number;
   let launchPort: number;
+  let debugPort: number;
 
   before(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'leakscope-e2e-'));
@@ -46,6 +47,7 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     await fs.mkdir(join(workspace, 'apps'));
     for (const f of ['listenerPerRequest.js', 'serve.js']) await fs.copyFile(join(REPO_ROOT, 'test', 'fixtures', 'apps', f), join(workspace, 'apps', f));
     launchPort = await freePort();
+    debugPort = await freePort();
     const launch = {
       version: '0.2.0',
       configurations: [
@@ -60,6 +62,13 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
           cycles: 4,
           failOn: 'leak',
           outDir: '${workspaceFolder}/launch-out',
+        },
+        {
+          type: 'node',
+          request: 'launch',
+          name: 'Debug the event bus',
+          program: '${workspaceFolder}/apps/listenerPerRequest.js',
+          env: { PORT: String(debugPort) },
         },
       ],
     };
@@ -143,5 +152,17 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(DOCS, 'vscode-panel-light.png') });
+  });
+
+  test('while debugging, Profile the Debugged Process connects through js-debug and takes a snapshot', async () => {
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    await pickItem(page, 'Debug the event bus');
+    await page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Leakscope: Profile the Debugged Process');
+    await pickItem(page, 'Take heap snapshot', /connected to debug/);
+    const panel = panelFrame(page);
+    await panel.locator('.dominators').waitFor({ timeout: 120_000 });
+    assert.match((await panel.locator('.dominators').textContent()) ?? '', /\S/);
+    await runCommand(page, 'Debug: Stop');
   });
 });
