@@ -79,9 +79,10 @@ export class EdgeSink implements NumberSink {
       types[edge] = batch[k + type];
       nameOrIndex[edge] = batch[k + name];
       // V8 writes the target's offset in the flat nodes array; keep the ordinal.
-      const offset = batch[k + to];
-      targets[edge] = offset / nodeFieldCount;
-      misaligned ||= targets[edge] * nodeFieldCount !== offset;
+      const target = batch[k + to] / nodeFieldCount;
+      targets[edge] = target;
+      // Not read back from the column: in the edges thread it is shared memory, slower to load.
+      if (target !== Math.floor(target)) misaligned = true;
     }
     if (misaligned) throw notASnapshot('an edge points between two node records');
     this.edge = edge;

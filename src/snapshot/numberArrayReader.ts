@@ -1,21 +1,58 @@
+/// <reference path="./webAssembly.d.ts" />
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { OPEN_BRACKET, CLOSE_BRACKET, COMMA, MINUS, isSpace, type ValueReader, type NumberSink } from './jsonBytes';
+import { OPEN_BRACKET, isSpace, type ValueReader, type NumberSink } from './jsonBytes';
+import { NUMBER_PARSER_WASM } from './numberParserWasm';
 import { notASnapshot } from './snapshotErrors';
 
-const BATCH_SIZE = 1 << 16;
+interface NumberParserExports {
+  memory: WebAssembly.Memory;
+  inputBase: WebAssembly.Global;
+  inputSize: WebAssembly.Global;
+  outputBase: WebAssembly.Global;
+  outputCapacity: WebAssembly.Global;
+  parse(from: number, end: number, outEnd: number): number;
+  count(): number;
+  clear(): void;
+  status(): number;
+}
 
-/** Parses a flat array of whole numbers byte by byte, handing them to a sink in batches. */
+const enum Status {
+  /** The input window is used up, or the output is full. */
+  More = 0,
+  ClosingBracket = 1,
+  BadByte = 2,
+}
+
+/** Compiled once per thread (a few hundred bytes); each reader instantiates its own copy. */
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * Parses a flat array of whole numbers, handing them to a sink in batches of whole records. The
+ * digit loop is numberParser.wat; this class feeds it the bytes a window at a time and keeps
+ * the JSON framing (the opening bracket, the section's end, errors) in words.
+ */
 export class NumberArrayReader implements ValueReader {
   private started = false;
-  private value = 0;
-  private digits = false;
-  private negative = false;
-  private count = 0;
+  private readonly wasm: NumberParserExports;
+  private readonly memory: Uint8Array;
+  private readonly inputBase: number;
+  private readonly inputSize: number;
+  /** The output as the sink sees it: a view on the module's memory, one batch long. */
   private readonly batch: Float64Array;
+  private readonly outputEnd: number;
 
   constructor(private readonly section: string, private readonly sink: NumberSink) {
+    compiled ??= new WebAssembly.Module(Buffer.from(NUMBER_PARSER_WASM, 'base64'));
+    this.wasm = new WebAssembly.Instance(compiled, {}).exports as unknown as NumberParserExports;
+    this.memory = new Uint8Array(this.wasm.memory.buffer);
+    this.inputBase = this.wasm.inputBase.value as number;
+    this.inputSize = this.wasm.inputSize.value as number;
+    const outputBase = this.wasm.outputBase.value as number;
     // Whole records per batch, so sinks copy record by record without tracking a field cursor.
-    this.batch = new Float64Array(Math.max(1, Math.floor(BATCH_SIZE / sink.recordSize)) * sink.recordSize);
+    const capacity = this.wasm.outputCapacity.value as number;
+    const batchSize = Math.max(1, Math.floor(capacity / sink.recordSize)) * sink.recordSize;
+    this.batch = new Float64Array(this.wasm.memory.buffer, outputBase, batchSize);
+    this.outputEnd = outputBase + batchSize * 8;
   }
 
   feed(buf: Buffer, pos: number, end: number): number {
@@ -27,57 +64,36 @@ export class NumberArrayReader implements ValueReader {
       this.started = true;
       i++;
     }
-    // Locals, not fields, in the hot loop: V8 keeps them in registers.
-    let value = this.value;
-    let digits = this.digits;
-    let negative = this.negative;
-    let count = this.count;
-    const batch = this.batch;
-    const batchSize = batch.length;
+    const { wasm, inputBase, batch } = this;
     while (i < end) {
-      let c = buf[i];
-      if (c >= 48 && c <= 57) {
-        // Most bytes are digits: finish the whole number in a tight loop before anything else.
-        value = value * 10 + (c - 48);
-        i++;
-        while (i < end) {
-          c = buf[i];
-          if (c < 48 || c > 57) break;
-          value = value * 10 + (c - 48);
-          i++;
+      const length = Math.min(end - i, this.inputSize);
+      this.memory.set(buf.subarray(i, i + length), inputBase);
+      const windowEnd = inputBase + length;
+      let at = inputBase;
+      for (;;) {
+        at = wasm.parse(at, windowEnd, this.outputEnd);
+        const status = wasm.status() as Status;
+        if (wasm.count() === batch.length) {
+          this.sink.consume(batch, batch.length);
+          wasm.clear();
         }
-        digits = true;
-        if (i === end) break;
-      }
-      if (digits) {
-        batch[count++] = negative ? -value : value;
-        value = 0;
-        digits = false;
-        negative = false;
-        if (count === batchSize) {
-          this.sink.consume(batch, count);
-          count = 0;
+        if (status === Status.ClosingBracket) {
+          const count = wasm.count();
+          if (count > 0) this.sink.consume(batch, count);
+          wasm.clear();
+          this.sink.end();
+          return i + (at - inputBase) + 1;
         }
+        if (status === Status.BadByte) {
+          throw new LeakscopeError(
+            ErrorCode.UnsupportedSnapshot,
+            `The "${this.section}" section holds a value that is not a whole number ('${String.fromCharCode(this.memory[at])}'); this is not a V8 heap snapshot Leakscope can read.`,
+          );
+        }
+        if (at >= windowEnd) break;
       }
-      if (c === CLOSE_BRACKET) {
-        if (count > 0) this.sink.consume(batch, count);
-        this.count = 0;
-        this.sink.end();
-        return i + 1;
-      }
-      if (c === MINUS) negative = true;
-      else if (c !== COMMA && !isSpace(c)) {
-        throw new LeakscopeError(
-          ErrorCode.UnsupportedSnapshot,
-          `The "${this.section}" section holds a value that is not a whole number ('${String.fromCharCode(c)}'); this is not a V8 heap snapshot Leakscope can read.`,
-        );
-      }
-      i++;
+      i += length;
     }
-    this.value = value;
-    this.digits = digits;
-    this.negative = negative;
-    this.count = count;
     return -1;
   }
 }
