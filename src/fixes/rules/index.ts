@@ -6,7 +6,8 @@ import { hoistPool } from './hoistPool';
 import { keepNeededFields } from './keepNeededFields';
 import { listenerRemove } from './listenerRemove';
 import { ormForkPerRequest } from './ormForkPerRequest';
+import { redisOfflineQueue } from './redisOfflineQueue';
 import { timerClear } from './timerClear';
 
 /** Every rule, listed by hand (a bundler cannot follow a readdir). Order is the order diagnostics are reported in at one position. */
-export const RULES: readonly FixRule[] = [keepNeededFields, boundArray, boundCache, timerClear, listenerRemove, hoistPool, ormForkPerRequest, boundLabel];
+export const RULES: readonly FixRule[] = [keepNeededFields, boundArray, boundCache, timerClear, listenerRemove, hoistPool, ormForkPerRequest, boundLabel, redisOfflineQueue];
