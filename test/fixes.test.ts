@@ -53,6 +53,19 @@ describe('every rule on its before/after fixtures', () => {
 });
 
 describe('rules in detail', () => {
+  test('a collection only a reset empties is left alone, until a leak check saw it grow', () => {
+    const text = 'const jobs = [];\nconst byId = new Map();\nfunction run(job) {\n  jobs.push(job);\n  byId.set(job.id, job);\n}\nfunction reset() {\n  jobs.length = 0;\n  byId.clear();\n}\n';
+    assert.deepEqual(analyzeSource('jobs.js', text), []);
+    const array = fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-array' }, path: ['(global)', 'jobs (Array)'] }, 'jobs.js', text);
+    assert.equal(array.reason, 'holder');
+    assert.deepEqual(array.diagnostics.map((d) => d.message), ['jobs is added to with push() and a leak check saw it grow every cycle: what trims it (line 8) does not keep up, so it grows for as long as the process runs.']);
+    assert.match(applyEdits(text, array.diagnostics[0].fixes[0].edits), /jobs\.push\(job\);\n  if \(jobs\.length > MAX_JOBS\) jobs\.splice\(0, jobs\.length - MAX_JOBS\);/);
+    const map = fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['(global)', 'byId (Map)'] }, 'jobs.js', text);
+    assert.deepEqual(map.diagnostics.map((d) => d.message), ['byId gains an entry on every new key and a leak check saw it grow every cycle: what deletes from it or bounds it (line 9) does not keep up.']);
+    // The other collection of the file did not grow: it stays quiet.
+    assert.deepEqual(fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['(global)', 'other (Map)'] }, 'jobs.js', text).diagnostics, []);
+  });
+
   test('a window trims to the size the code names, by its name', () => {
     const text = "const RECENT_WINDOW = 100;\nconst MAX_USERS = 5;\nconst recentRequests = [];\nfunction f(r) {\n  recentRequests.push(r);\n}\n";
     const [d] = analyzeSource('a.js', text);

@@ -26,9 +26,10 @@ export type MatchReason = 'holder' | 'function' | 'only';
 export function fixesForFinding(finding: FindingLocator, fileName: string, text: string, atSource = true): { diagnostics: FixDiagnostic[]; reason?: MatchReason } {
   const rules = rulesForFinding(finding);
   if (rules.length === 0) return { diagnostics: [] };
-  const all = analyzeSource(fileName, text, rules);
-  if (all.length === 0) return { diagnostics: [] };
+  // What the finding's path names grew in the heap, whatever the code does to bound it.
   const names = holderNames(finding.path ?? []);
+  const all = analyzeSource(fileName, text, rules, names);
+  if (all.length === 0) return { diagnostics: [] };
   const byHolder = all.filter((d) => d.subject !== undefined && names.has(d.subject));
   if (byHolder.length > 0) return { diagnostics: byHolder, reason: 'holder' };
   if (atSource && finding.source) {

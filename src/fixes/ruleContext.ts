@@ -29,7 +29,7 @@ function scriptKind(fileName: string): ts.ScriptKind {
  * resolved, nothing read from disk. Names that resolve to nothing are globals or imports, which
  * is all the rules need to know about them.
  */
-export function createRuleContext(fileName: string, text: string): RuleContext {
+export function createRuleContext(fileName: string, text: string, growing: ReadonlySet<string> = new Set()): RuleContext {
   const kind = scriptKind(fileName);
   // A virtual path with the real extension: the checker decides JS or TS from it.
   const virtualName = `/leakscope-fix/input${fileName.match(/\.[^./\\]+$/)?.[0] ?? '.js'}`;
@@ -69,6 +69,7 @@ export function createRuleContext(fileName: string, text: string): RuleContext {
       taken.add(name);
       return name;
     },
+    observedGrowing: (name) => growing.has(name),
   };
 }
 

@@ -292,6 +292,11 @@ export function diagnostic(context: RuleContext, ruleId: string, node: ts.Node, 
   return { ruleId, message, start, end: node.end, line: line + 1, column: character + 1, ...(subject ? { subject } : {}), confidence, fixes };
 }
 
+/** One-based line of a node's start. */
+export function lineOf(context: RuleContext, node: ts.Node): number {
+  return context.sourceFile.getLineAndCharacterOfPosition(node.getStart(context.sourceFile)).line + 1;
+}
+
 /** A member of an object (`this.items`, a class field) rather than a module-scoped variable. */
 export function isMember(declaration: ts.Declaration): boolean {
   return !ts.isVariableDeclaration(declaration);

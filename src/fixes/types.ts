@@ -50,6 +50,12 @@ export interface RuleContext {
    * With `exact`, only `base` itself, or undefined. Fixes of one file can then be applied together.
    */
   newName(base: string, exact?: boolean): string | undefined;
+  /**
+   * A leak check saw the collection named `name` grow across its cycles: whatever in the code
+   * trims or clears it (a reset nobody calls, a bound never reached) does not keep up, so rules
+   * that stay quiet when they see such code still report it.
+   */
+  observedGrowing(name: string): boolean;
 }
 
 export interface FixRule {

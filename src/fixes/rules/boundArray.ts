@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, isMember, onlyInConstructor, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, lineOf, isMember, onlyInConstructor, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 const GROW = new Set(['push', 'unshift']);
@@ -32,16 +32,18 @@ export const boundArray: FixRule = {
       const declaration = declarationOf(symbol);
       if (!isLongLived(declaration) || !isArrayCreation(initializerOf(declaration))) return;
       const references = context.references(symbol);
-      if (references.some((r) => trims(r))) return;
-      seen.add(symbol);
       const name = declarationName(declaration!) ?? call.expression.expression.getText();
+      const trim = references.find((r) => trims(r));
+      if (trim && !context.observedGrowing(name)) return;
+      seen.add(symbol);
       const inserts = references.map((r) => usageOf(r)).filter((u) => u.method && GROW.has(u.method)).map((u) => u.node.parent.parent as ts.CallExpression);
       const member = isMember(declaration!);
       if (member && onlyInConstructor(inserts)) return;
       const lifetime = member ? 'as long as its object lives' : 'as long as the process runs';
-      diagnostics.push(
-        diagnostic(context, boundArray.id, call, `${name} is added to with ${call.expression.name.text}() and never trimmed, so it grows for ${lifetime}.`, fixesFor(context, name, declaration!, inserts), name, member ? 'medium' : 'high'),
-      );
+      const message = trim
+        ? `${name} is added to with ${call.expression.name.text}() and a leak check saw it grow every cycle: what trims it (line ${lineOf(context, trim)}) does not keep up, so it grows for ${lifetime}.`
+        : `${name} is added to with ${call.expression.name.text}() and never trimmed, so it grows for ${lifetime}.`;
+      diagnostics.push(diagnostic(context, boundArray.id, call, message, fixesFor(context, name, declaration!, inserts), name, member ? 'medium' : 'high'));
     });
     return diagnostics;
   },

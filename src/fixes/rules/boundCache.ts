@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, importedNames, isMember, onlyInConstructor, importEdit, indentationOf, initializerOf, isLongLived, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
+import { declarationName, declarationOf, diagnostic, enclosingFunction, importedNames, isMember, onlyInConstructor, importEdit, indentationOf, initializerOf, isLongLived, lineOf, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** Any of these on the map means something already bounds or empties it. */
@@ -32,17 +32,20 @@ export const boundCache: FixRule = {
       const creation = mapCreation(initializerOf(declaration));
       if (!isLongLived(declaration) || !creation) return;
       const references = context.references(symbol);
-      const bounded = references.some((r) => {
+      const name = declarationName(declaration!) ?? 'cache';
+      const bound = references.find((r) => {
         const use = usageOf(r);
         return (use.method && SHRINK.has(use.method)) || use.property === 'size' || (use.assigned && r !== (declaration as { name?: ts.Node }).name);
       });
-      if (bounded) return;
+      if (bound && !context.observedGrowing(name)) return;
       seen.add(symbol);
       const member = isMember(declaration!);
       const writes = references.filter((r) => usageOf(r).method === 'set').map((r) => usageOf(r).node.parent.parent);
       if (member && onlyInConstructor(writes)) return;
-      const name = declarationName(declaration!) ?? 'cache';
-      diagnostics.push(diagnostic(context, boundCache.id, call, `${name} gains an entry on every new key and nothing deletes, clears or bounds it.`, fixesFor(context, name, creation, call), name, member ? 'medium' : 'high'));
+      const message = bound
+        ? `${name} gains an entry on every new key and a leak check saw it grow every cycle: what deletes from it or bounds it (line ${lineOf(context, bound)}) does not keep up.`
+        : `${name} gains an entry on every new key and nothing deletes, clears or bounds it.`;
+      diagnostics.push(diagnostic(context, boundCache.id, call, message, fixesFor(context, name, creation, call), name, member ? 'medium' : 'high'));
     });
     return diagnostics;
   },
