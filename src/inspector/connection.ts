@@ -143,9 +143,14 @@ export class InspectorConnection {
     }
   }
 
-  /** Evaluates an expression in the target, awaiting it if it is a promise; throws its exception as a sentence. */
-  async evaluate(expression: string): Promise<unknown> {
-    const result = await this.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, includeCommandLineAPI: true });
+  /**
+   * Evaluates an expression in the target, awaiting it if it is a promise; throws its exception
+   * as a sentence. `commandLineApi` (the default, for the user's expressions) gives it the
+   * console's helpers, `require` among them; V8 installs them on the global object for every
+   * call, which leaves a few objects behind each time, so Leakscope's own probes go without.
+   */
+  async evaluate(expression: string, options: { commandLineApi?: boolean } = {}): Promise<unknown> {
+    const result = await this.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, includeCommandLineAPI: options.commandLineApi ?? true });
     if (result.exceptionDetails) {
       const description = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
       throw new LeakscopeError(ErrorCode.TargetUnreachable, `The expression \`${expression}\` threw in the target: ${description}`);

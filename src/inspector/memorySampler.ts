@@ -5,12 +5,13 @@ import type { InspectorConnection } from './connection';
 
 /**
  * Evaluated in the target, so a process in a container is measured from inside it.
- * `process.getBuiltinModule` works where `require` is not in scope (ES modules, the REPL
- * context of Runtime.evaluate); older Nodes fall back to the main module's require.
+ * `process.getBuiltinModule` works where `require` is not in scope (ES modules, the context of
+ * Runtime.evaluate); Nodes before 20.16 fall back to the main module's require, or to the
+ * console's, asked for only when neither is there.
  */
 const SAMPLE_EXPRESSION = `(() => {
   const load = (m) => process.getBuiltinModule ? process.getBuiltinModule(m)
-    : typeof require === 'function' ? require(m) : process.mainModule.require(m);
+    : process.mainModule ? process.mainModule.require(m) : require(m);
   const v8 = load('v8');
   const fs = load('fs');
   const read = (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } };
@@ -36,7 +37,13 @@ interface RawSample {
 }
 
 export async function sampleMemory(connection: InspectorConnection, label?: string): Promise<MemorySample> {
-  const text = await connection.evaluate(SAMPLE_EXPRESSION);
+  // Without the console's helpers: sampled every cycle, they would leave objects behind on the
+  // global object that the check would then see grow. Only Nodes with neither getBuiltinModule
+  // nor a main module need them.
+  const text = await connection.evaluate(SAMPLE_EXPRESSION, { commandLineApi: false }).catch((e: unknown) => {
+    if (e instanceof LeakscopeError && /require is not defined/.test(e.message)) return connection.evaluate(SAMPLE_EXPRESSION);
+    throw e;
+  });
   if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
   return toSample(JSON.parse(text) as RawSample, label);
 }
