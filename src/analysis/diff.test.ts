@@ -85,3 +85,45 @@ test('growth that stopped before the mid snapshot is not steady', () => {
   assert.equal(d.groups[0].growth!.steady, false);
   assert.equal(d.groups[0].growth!.newAfterMid, 0);
 });
+
+/**
+ * root → global ─jobs→ Array ─(internal) elements→ (array) ─[i]→ Job
+ *              └─byId→ Map ─(internal) table→ (array) ─[i]→ Job (the same jobs)
+ * `listed` says which jobs the list still has (a list trimmed to the latest, an index that keeps all).
+ */
+function jobsHeap(jobIds: number[], listed: (id: number) => boolean): TestNode[] {
+  const nodes: TestNode[] = [
+    { name: '', type: 'synthetic', id: 1, selfSize: 0, edges: [{ to: 1, type: 'shortcut' }] },
+    { name: 'global', id: 3, selfSize: 10, edges: [{ to: 2, name: 'jobs' }, { to: 4, name: 'byId' }] },
+    { name: 'Array', id: 5, selfSize: 32, edges: [{ to: 3, type: 'internal', name: 'elements' }] },
+    { name: '', type: 'array', id: 7, selfSize: 64, edges: [] },
+    { name: 'Map', id: 9, selfSize: 32, edges: [{ to: 5, type: 'internal', name: 'table' }] },
+    { name: 'system / OrderedHashMap', type: 'array', id: 11, selfSize: 64, edges: [] },
+  ];
+  for (const id of jobIds) {
+    const job = nodes.length;
+    if (listed(id)) nodes[3].edges!.push({ to: job, type: 'element', name: nodes[3].edges!.length });
+    nodes[5].edges!.push({ to: job, type: 'element', name: nodes[5].edges!.length });
+    nodes.push({ name: 'Job', id, selfSize: 40 });
+  }
+  return nodes;
+}
+
+test('objects two collections hold count in both groups, each naming the other', () => {
+  const before = load(jobsHeap([], () => true), 'before');
+  const jobs = [101, 103, 105, 107, 109, 111];
+  // The list keeps the latest two; the index keeps every job.
+  const later = load(jobsHeap(jobs, (id) => id >= 109), 'later');
+  const mid = IdSet.of(Uint32Array.from([1, 3, 5, 7, 9, 11, 101, 103, 105])).parts;
+  const d = diffSnapshots(before, later, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } });
+  const byName = new Map(d.groups.map((g) => [g.holderPath.at(-1)!.edge, g]));
+  assert.deepEqual([...byName.keys()].sort(), ['byId', 'jobs']);
+  const index = byName.get('byId')!;
+  const list = byName.get('jobs')!;
+  assert.equal(index.count, 6, 'the index holds every job, also those the list reaches first');
+  assert.equal(index.growth!.steady, true);
+  assert.equal(list.count, 2);
+  assert.deepEqual(index.sharedWith, [{ holderId: 5, count: 2 }]);
+  assert.deepEqual(list.sharedWith, [{ holderId: 9, count: 2 }]);
+  assert.equal(d.newObjects.count, 6, 'totals count each object once');
+});

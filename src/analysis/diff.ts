@@ -123,6 +123,9 @@ function countByClass(graph: HeapGraph, test: (id: number) => boolean): Map<stri
  * Each new object belongs to its topmost new dominator; each such top object is held by the
  * last pre-existing object on its shortest retainer path (a Map's table, an array's elements and
  * the like may be new, since they are reallocated as the collection grows, so they are passed through).
+ * A top object that another pre-existing holder also retains (a list of jobs and an index of the
+ * same jobs) counts in that holder's group too: each holder must let go of it, and a holder that
+ * only ever shares its objects would otherwise never show its growth.
  */
 function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
   const s = graph.snapshot;
@@ -143,6 +146,8 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   // Each top node's group, found once: the holder walk and its key are per top, not per object.
   const groupOfTop = new Int32Array(n).fill(-1);
   const groupIndex = new Map<string, number>();
+  /** Groups of other holders that retain a top node too, by top node. */
+  const alsoIn = new Map<number, number[]>();
   const sampleCount = options.samplesPerGroup ?? 3;
   interface Acc {
     holder: number;
@@ -166,51 +171,72 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   let totalSelf = 0;
   let totalRetained = 0;
 
+  const groupOf = (h: { holder: number; edge: number }): number => {
+    // Embedder nodes (one per socket, handle, wrap) have no identity across snapshots, and a
+    // program that leaks sockets has one per request: they are one holder by kind, not by node.
+    const holderKey = isHeapId(graph.snapshot.nodeId(h.holder)) ? String(h.holder) : `native ${graph.className(h.holder)}`;
+    const key = `${holderKey}:${holderEdgeLabel(graph, h.edge)}`;
+    let g = groupIndex.get(key) ?? -1;
+    if (g < 0) {
+      g = accs.length;
+      groupIndex.set(key, g);
+      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0 });
+    }
+    return g;
+  };
+  for (let k = 0; k < order.length; k++) {
+    const t = order[k];
+    if (top[t] === t) groupOfTop[t] = groupOf(findHolder(graph, t, isNew));
+  }
+  findCoHolders(graph, top, isNew, groupOfTop, groupOf, alsoIn);
+
   for (let k = 0; k < order.length; k++) {
     const v = order[k];
     if (!isNew[v]) continue;
     const t = top[v];
-    let g = groupOfTop[t];
-    if (g < 0) {
-      const h = findHolder(graph, t, isNew);
-      // Embedder nodes (one per socket, handle, wrap) have no identity across snapshots, and a
-      // program that leaks sockets has one per request: they are one holder by kind, not by node.
-      const holderKey = isHeapId(graph.snapshot.nodeId(h.holder)) ? String(h.holder) : `native ${graph.className(h.holder)}`;
-      const key = `${holderKey}:${holderEdgeLabel(graph, h.edge)}`;
-      g = groupIndex.get(key) ?? -1;
-      if (g < 0) {
-        g = accs.length;
-        groupIndex.set(key, g);
-        accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0 });
-      }
-      groupOfTop[t] = g;
-    }
-    const acc = accs[g];
+    const g = groupOfTop[t];
     const self = s.selfSize(v);
-    acc.count++;
-    acc.selfSize += self;
     totalCount++;
     totalSelf += self;
+    if (t === v) totalRetained += retained[v];
     const bornBeforeMid = midIds?.has(ids[v]) ?? false;
+    const c = ofNode[v];
+    // Count retained size once per class chain: skip objects whose dominator is a new one of the same class.
+    const d = idom[v];
+    const outermost = !(isNew[d] && ofNode[d] === c);
+    add(accs[g], v, t === v, self, bornBeforeMid, c, outermost);
+    const shared = alsoIn.size > 0 ? alsoIn.get(t) : undefined;
+    if (shared) for (const other of shared) add(accs[other], v, t === v, self, bornBeforeMid, c, outermost);
+  }
+
+  function add(acc: Acc, v: number, isTop: boolean, self: number, bornBeforeMid: boolean, c: number, outermost: boolean): void {
+    acc.count++;
+    acc.selfSize += self;
     if (bornBeforeMid) acc.beforeMid++;
     // Growth in bytes is what the objects born after the mid snapshot occupy themselves: a
     // collection's storage may predate it while its new entries do not.
     else if (midIds) acc.afterMidSelf += self;
-    if (t === v) {
+    if (isTop) {
       acc.retainedSize += retained[v];
-      totalRetained += retained[v];
       keepLargest(acc.samples, v, retained, sampleCount);
     }
     if (traceNodeIds && traceNodeIds[v] !== 0) acc.traces.set(traceNodeIds[v], (acc.traces.get(traceNodeIds[v]) ?? 0) + 1);
-    const c = ofNode[v];
     let cls = acc.classes.get(c);
     if (!cls) acc.classes.set(c, (cls = { count: 0, retainedSize: 0 }));
     cls.count++;
-    // Count retained size once per class chain: skip objects whose dominator is a new one of the same class.
-    const d = idom[v];
-    if (!(isNew[d] && ofNode[d] === c)) cls.retainedSize += retained[v];
+    if (outermost) cls.retainedSize += retained[v];
   }
 
+  // How many top objects each pair of groups shares, for `sharedWith`.
+  const shares = new Map<Acc, Map<Acc, number>>();
+  for (const [t, extra] of alsoIn) {
+    const members = [accs[groupOfTop[t]], ...extra.map((g) => accs[g])];
+    for (const a of members) {
+      let row = shares.get(a);
+      if (!row) shares.set(a, (row = new Map()));
+      for (const b of members) if (b !== a) row.set(b, (row.get(b) ?? 0) + 1);
+    }
+  }
   const { names } = graph.classIndex();
   const stacks = AllocationStacks.of(graph.snapshot);
   const kept = accs.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count).slice(0, options.maxGroups ?? 20);
@@ -229,6 +255,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
         samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
         ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
         ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid) } : {}),
+        ...(shares.has(acc) ? { sharedWith: [...shares.get(acc)!].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([other, count]) => ({ holderId: s.nodeId(other.holder), count })) } : {}),
       };
     });
   return { groups, holders: kept.map((acc) => acc.holder), totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
@@ -281,9 +308,58 @@ function isDictionary(graph: HeapGraph, node: number): boolean {
   return answer;
 }
 
-function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array): { holder: number; edge: number } {
+/**
+ * Other holders of the top nodes: every strong edge into a top node that is not the one its
+ * shortest path arrives by, followed up to a pre-existing holder as the shortest path is. An
+ * edge from inside the top's own group (a child pointing back at its parent) leads to the same
+ * group and is ignored. One pass over the edges.
+ */
+function findCoHolders(
+  graph: HeapGraph,
+  top: Uint32Array,
+  isNew: Uint8Array,
+  groupOfTop: Int32Array,
+  groupOf: (h: { holder: number; edge: number }) => number,
+  alsoIn: Map<number, number[]>,
+): void {
+  const s = graph.snapshot;
+  const { firstEdges } = s.nodes;
+  const { targets, types } = s.edges;
+  const weak = s.edgeTypeIds.weak;
+  const shortcut = s.edgeTypeIds.shortcut;
+  const { element, hidden } = s.edgeTypeIds;
+  const parentEdges = graph.parentEdges;
+  const holderGroupOf = new Map<number, number>();
+  const idom = graph.idom;
+  const nodeTypes = s.nodes.types;
+  const synthetic = s.nodeTypeIds.synthetic;
+  const root = s.rootIndex;
+  for (let v = 0; v < s.nodeCount; v++) {
+    // GC roots hold what the program holds; they are not a holder of their own.
+    if (idom[v] === NONE || v === root || nodeTypes[v] === synthetic) continue;
+    for (let e = firstEdges[v], end = firstEdges[v + 1]; e < end; e++) {
+      const t = targets[e];
+      // isNew first: a byte per node stays in cache, and most edges lead to old objects.
+      if (!isNew[t] || top[t] !== t || parentEdges[t] === e || types[e] === weak || types[e] === shortcut || t === v) continue;
+      let g: number;
+      if (isNew[v]) g = groupOfTop[top[v]];
+      else if (types[e] === element || types[e] === hidden) {
+        // A collection's storage reaches many tops, by index: walk up from it once.
+        g = holderGroupOf.get(v) ?? -1;
+        if (g < 0) holderGroupOf.set(v, (g = groupOf(findHolder(graph, v, isNew, e))));
+      } else g = groupOf(findHolder(graph, v, isNew, e));
+      if (g < 0 || g === groupOfTop[t]) continue;
+      const list = alsoIn.get(t);
+      if (!list) alsoIn.set(t, [g]);
+      else if (!list.includes(g)) list.push(g);
+    }
+  }
+}
+
+/** The pre-existing object that holds `node`, walking its shortest path up from `edgeOut` (the edge `node` holds it by, if any). */
+function findHolder(graph: HeapGraph, node: number, isNew: Uint8Array, edgeOut = NONE): { holder: number; edge: number } {
   let current = node;
-  let edge = NONE;
+  let edge = edgeOut;
   while (isNew[current] || isBackingStore(graph, current, edge)) {
     edge = graph.parentEdges[current];
     if (edge === NONE) return { holder: current, edge: NONE };

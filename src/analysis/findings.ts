@@ -35,6 +35,8 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       return !group.classes.every((c) => ENGINE_CLASSES.has(c.className));
     });
   const ordinals = ordinalsOf(graph, candidates.flatMap(({ group }) => group.samples.map((s) => s.id)));
+  // Holders that share objects are named as the code names them: `jobsById (Map)`.
+  const labels = new Map(diff.groups.map((g) => [g.holderId, `${holderName(g.holderPath.map((s) => s.edge))} (${g.holderClassName})`]));
   const findings: Finding[] = [];
   candidates.forEach(({ group, holder }) => {
     const sampleNodes = group.samples.map((s) => ordinals.get(s.id) ?? -1);
@@ -44,7 +46,10 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       draft = detector.detect(input);
       if (draft) break;
     }
-    findings.push(complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl)));
+    const finding = complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl));
+    const others = (group.sharedWith ?? []).map((s) => labels.get(s.holderId)).filter((l): l is string => l !== undefined);
+    if (others.length > 0) finding.explanation += ` The same objects are also held by ${others.join(' and ')}: each must let go of them before they can be freed.`;
+    findings.push(finding);
   });
   return findings.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle);
 }
@@ -94,15 +99,25 @@ function complete(draft: FindingDraft, group: RetainerGroup, holding: Source | u
 function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: FindingOptions['scriptUrl']): Source | undefined {
   if (!scriptUrl) return undefined;
   const s = graph.snapshot;
+  // The program's own code first: a library's closure (ioredis's reconnect timer) holds the
+  // collection too, but the line to change is in the code that uses the library.
+  let inLibrary: Source | undefined;
   for (let i = pathNodes.length - 1; i >= 0; i--) {
     const node = pathNodes[i];
     if (s.nodes.types[node] !== s.nodeTypeIds.closure) continue;
     const location = s.location(node);
     const file = location && scriptUrl(location.scriptId);
     if (!location || !file || file.startsWith('node:')) continue;
-    return { file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' };
+    const source: Source = { file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' };
+    if (!isLibraryFile(file)) return source;
+    inLibrary ??= source;
   }
-  return undefined;
+  return inLibrary;
+}
+
+/** Installed packages, not the program: their code is not what a fix edits. */
+export function isLibraryFile(file: string): boolean {
+  return /[\\/]node_modules[\\/]/.test(file);
 }
 
 /** `summaryCache (Map)` per step; the root's own step reads as the object it reaches. */

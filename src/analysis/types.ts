@@ -68,6 +68,8 @@ export interface RetainerGroup {
   allocationSites?: AllocationSite[];
   /** With a mid snapshot: how the group grew in each half of the cycles. */
   growth?: GroupGrowth;
+  /** Other groups' holders that retain some of the same objects, with how many of its top objects they share. */
+  sharedWith?: Array<{ holderId: number; count: number }>;
 }
 
 /**

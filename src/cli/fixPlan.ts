@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
 import { editsConflict, fixesForFinding, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
 import type { LeakReport } from '../report/leakReport';
@@ -60,7 +61,13 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     const location = locate(finding, root);
     entry.location = location;
     let candidates: Array<{ file: string; atSource: boolean }>;
-    if (location) candidates = [{ file: location.file, atSource: true }];
+    // In an installed package the location says where the library holds the objects; the code to
+    // change is the program's, so it is looked for in the launched scripts instead.
+    const inLibrary = location !== undefined && isLibraryFile(location.file);
+    if (inLibrary) {
+      launched ??= launchedFiles(report, root);
+      candidates = launched.map((file) => ({ file, atSource: false }));
+    } else if (location) candidates = [{ file: location.file, atSource: true }];
     else if (finding.source && !finding.source.file.startsWith('node:')) {
       entry.unfixed = `The source file ${finding.source.file} is not here${root === process.cwd() ? '; pass --root with the project folder' : ` (looked under ${root})`}.`;
       return;
@@ -74,7 +81,7 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       if (result.diagnostics.length > 0) found.push({ file, diagnostics: result.diagnostics, reason: result.reason! });
     }
     // Without a location, a single match across the launched files is as good as it gets; several are a guess.
-    const usable = location ? found : found.filter((f) => f.reason === 'holder').concat(found.length === 1 && found[0].reason !== 'holder' ? found : []);
+    const usable = location && !inLibrary ? found : found.filter((f) => f.reason === 'holder').concat(found.length === 1 && found[0].reason !== 'holder' ? found : []);
     for (const { file, diagnostics, reason } of usable) {
       for (const diagnostic of diagnostics) {
         const key = `${file}\0${diagnostic.ruleId}\0${diagnostic.start}`;
@@ -94,11 +101,11 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       }
     }
     if (entry.fixes.length === 0) {
-      entry.unfixed = location
+      entry.unfixed = location && !inLibrary
         ? `No quick-fix rule for "${finding.fix.id}" recognises the code there (it may be fixed already).`
         : candidates.length === 0
           ? 'The finding has no source location and the report names no script to look in.'
-          : `The finding has no source location, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;
+          : `${inLibrary ? 'The finding points inside an installed package' : 'The finding has no source location'}, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;
     }
   });
   return plan;
