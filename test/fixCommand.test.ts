@@ -50,7 +50,7 @@ const cacheFinding = (file: string) =>
 describe('leakscope fix', () => {
   test('prints each finding with its rule, location and diff; a finding no rule answers gets where and why', async () => {
     const root = project('print');
-    const redis = finding({ kind: 'unbounded-collection', title: 'ioredis commands pile up', path: ['redis (Redis)', 'offlineQueue (Denque)'], fix: { id: 'redis-offline-queue', summary: 'Set enableOfflineQueue: false.' }, source: { file: `file://${root}/src/server.js`, line: 3, column: 1, role: 'holder' } });
+    const redis = finding({ kind: 'unbounded-collection', title: 'ioredis commands pile up', path: ['redis (Redis)', 'commandQueue (Denque)'], fix: { id: 'redis-backpressure', summary: 'Await commands or pipeline them.' }, source: { file: `file://${root}/src/server.js`, line: 3, column: 1, role: 'holder' } });
     const report = writeReport('print', [cacheFinding(join(root, 'src', 'server.js')), redis]);
     const r = await runCli(['fix', '--report', report], { cwd: root });
     assert.equal(r.code, 0, r.stderr);
@@ -59,7 +59,7 @@ describe('leakscope fix', () => {
     assert.match(r.stdout, /^ {4}--- a\/src\/server\.js$/m);
     assert.match(r.stdout, /^ {4}\+const \{ LRUCache \} = require\('lru-cache'\);$/m);
     assert.match(r.stdout, /Needs lru-cache@\^11\.0\.0, which package\.json does not list/);
-    assert.match(r.stdout, /Finding 2: ioredis commands pile up[^\n]*\n {2}No quick-fix rule answers "redis-offline-queue"\.\n {2}Go to src\/server\.js:3:1\n {2}Why: It grows every cycle\.\n {2}What to do: Set enableOfflineQueue: false\./);
+    assert.match(r.stdout, /Finding 2: ioredis commands pile up[^\n]*\n {2}No quick-fix rule answers "redis-backpressure"\.\n {2}Go to src\/server\.js:3:1\n {2}Why: It grows every cycle\.\n {2}What to do: Await commands or pipeline them\./);
     assert.match(r.stdout, /Run with --write to apply these fixes\.\n$/);
     assert.equal(readFileSync(join(root, 'src', 'server.js'), 'utf8'), readFileSync(join(REPO_ROOT, 'samples', 'leakyServer.js'), 'utf8'));
   });

@@ -19,8 +19,10 @@ interface Case {
   name: string;
   app: string;
   /** The workload path; `{i}` and a query make ids unique across the check. */
-  path: string;
-  requests: number;
+  path?: string;
+  requests?: number;
+  /** Instead of HTTP requests: an expression the check evaluates in the app each cycle. */
+  workloadExpr?: string;
   /** Kinds the first check must report (it may report more, e.g. a low-confidence echo of the same leak). */
   kinds: string[];
   env?: NodeJS.ProcessEnv;
@@ -29,10 +31,12 @@ interface Case {
 async function leakCheck(folder: string, script: string, c: Case, out: string): Promise<LeakReport> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const r = await runCli(
-    ['run', '--workload-url', `${base}${c.path}`, '--requests', String(c.requests), '--ready-url', `${base}/health`, '--cycles', '4', '--warmup', '1', '--out', join(folder, out), '-q', '--', process.execPath, script],
-    { env: { PORT: String(port), ...c.env } },
-  );
+  const workload = c.workloadExpr
+    ? ['--workload-expr', c.workloadExpr]
+    : ['--workload-url', `${base}${c.path}`, '--requests', String(c.requests), '--ready-url', `${base}/health`];
+  const r = await runCli(['run', ...workload, '--cycles', '4', '--warmup', '1', '--out', join(folder, out), '-q', '--', process.execPath, script], {
+    env: { PORT: String(port), REDIS_PORT: String(await freePort()), ...c.env },
+  });
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(readFileSync(join(folder, out, 'report.json'), 'utf8')) as LeakReport;
 }
@@ -46,6 +50,19 @@ const CASES: Case[] = [
   { name: 'a history of whole errors and requests', app: 'test/fixtures/apps/failureHistory.js', path: '/work', requests: 300, kinds: ['retained-large-object'] },
   { name: 'a metric labelled by user', app: 'test/fixtures/apps/metricPerUser.js', path: '/work', requests: 60, kinds: ['metric-cardinality'] },
   { name: 'a global MikroORM EntityManager', app: 'test/fixtures/apps/mikroOrm.js', path: '/work', requests: 60, kinds: ['identity-map'], env: { EM_MODE: 'global' } },
+  { name: 'a generic-pool pool per request', app: 'test/fixtures/apps/genericPoolPerRequest.js', path: '/work', requests: 60, kinds: ['undisposed-pool'] },
+  // Redis is down for the whole check (nothing listens on REDIS_PORT): the fix fails commands fast.
+  { name: 'ioredis commands queued while Redis is unreachable', app: 'test/fixtures/apps/redisOffline.js', path: '/work', requests: 60, kinds: ['unbounded-collection'] },
+  { name: 'an Express service caching profiles by id', app: 'test/fixtures/apps/expressUsers.js', path: '/users/{i}', requests: 600, kinds: ['unbounded-collection'] },
+  // Its reset function is never called: what bounds the list and the index does not run. Both
+  // hold the same jobs, so both are findings and both get a fix. Ten batches a cycle outrun the
+  // bounds the fixes pick (100 jobs, an lru-cache of 1000), so the second check sees them evict.
+  {
+    name: 'a batch job whose list and index only a reset empties',
+    app: 'test/fixtures/apps/batchJob.js',
+    workloadExpr: 'Promise.all(Array.from({ length: 10 }, () => processBatch()))',
+    kinds: ['unbounded-collection', 'unbounded-collection'],
+  },
 ];
 
 describe('leak check → leakscope fix --write → leak check', { concurrency: 3 }, () => {
