@@ -43,3 +43,32 @@ describe('checkLeaks in a node:test suite', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 });
+
+/** Jest and Vitest, as installed in the project, each on a suite with a leaky and a bounded handler. */
+describe('checkLeaks under Jest and Vitest', () => {
+  const jest = join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+  const vitest = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
+  test('Jest fails the leaky test with the findings and passes the bounded one', async () => {
+    const r = await runNode([jest, '--ci', '--rootDir', fixture('jest')], { cwd: fixture('jest'), env: { NODE_TEST_CONTEXT: undefined, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const output = r.stdout + r.stderr;
+    assert.equal(r.code, 1, output);
+    assert.match(output, /✕ the leaky handler does not leak/);
+    assert.match(output, /✓ the bounded handler does not leak/);
+    assert.match(output, /LeakError: One holder grows with every call and survives GC/);
+    assert.match(output, /\[unbounded-collection\] auditTrail \(Array\) is pushed to every cycle and never trimmed/);
+    assert.match(output, /source {4}held in the scope of \(anonymous\) at handlers\.test\.js:19:/);
+    // A LeakError is not shown as an expected/received comparison.
+    assert.doesNotMatch(output, /Expected value/);
+  });
+
+  test('Vitest fails the leaky test with the findings and passes the bounded one', async () => {
+    const r = await runNode([vitest, 'run', '--root', fixture('vitest')], { cwd: fixture('vitest'), env: { NODE_TEST_CONTEXT: undefined, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const output = r.stdout + r.stderr;
+    assert.equal(r.code, 1, output);
+    assert.match(output, /Tests {2}1 failed \| 1 passed/);
+    assert.match(output, /FAIL .*handlers\.test\.mjs > the leaky handler does not leak/);
+    assert.match(output, /LeakError: One holder grows with every call and survives GC/);
+    assert.match(output, /\[unbounded-collection\] .* \(Array\) is pushed to every cycle and never trimmed/);
+  });
+});

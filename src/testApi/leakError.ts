@@ -9,7 +9,8 @@ import type { SetAsideFinding } from './setAsideGrowth';
  * expectation rather than as a crash.
  */
 export class LeakError extends Error {
-  readonly code = 'ERR_ASSERTION';
+  // Not ERR_ASSERTION: Jest prints errors with that code as an expected/received comparison.
+  readonly code = 'ERR_LEAKSCOPE_LEAK';
   /** What grows per iteration and what holds it. */
   declare readonly findings: Finding[];
   /** The whole check, as `leakscope run` writes report.json. */

@@ -20,11 +20,17 @@ export function hasFields(graph: HeapGraph, node: number, wanted: string[]): boo
   return wanted.every((f) => fields.has(f));
 }
 
-/** The readable name of what holds a group: the last named edge on its path (`summaryCache`). */
+/**
+ * The readable name of what holds a group: the last named edge on its path (`summaryCache`),
+ * looking no further up than the closure scope it lives in. A name above that scope belongs to
+ * whatever holds the closure (a router, a test runner's registry), not to the collection, so an
+ * unnamed scope slot keeps its own label.
+ */
 export function holderName(pathEdges: string[]): string {
   for (let i = pathEdges.length - 1; i >= 0; i--) {
     const edge = pathEdges[i];
     if (edge && !edge.startsWith('[') && !edge.startsWith('(')) return edge;
+    if (edge === '(internal) context' && i < pathEdges.length - 1) break;
   }
-  return pathEdges[pathEdges.length - 1] ?? '(root)';
+  return pathEdges[pathEdges.length - 1] || '(root)';
 }
