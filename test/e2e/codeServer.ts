@@ -12,6 +12,22 @@ const CODE_SERVER = join(E2E_CACHE, 'code-server', 'node_modules', 'code-server'
 export const VSIX = join(REPO_ROOT, 'leakscope.vsix');
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * Processes running in `folder` (by their working directory): what the extension launched there.
+ * Those run in process groups of their own, so stopping code-server's group does not stop them.
+ */
+export async function processesIn(folder: string, commandLine?: RegExp): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await fs.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cwd = await fs.readlink(`/proc/${entry}/cwd`).catch(() => '');
+    if (cwd !== folder && !cwd.startsWith(`${folder}/`)) continue;
+    if (commandLine && !commandLine.test((await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' '))) continue;
+    pids.push(Number(entry));
+  }
+  return pids;
+}
+
 /** Why the end-to-end tests cannot run here, or undefined when they can. */
 export function e2eMissing(): string | undefined {
   if (!existsSync(CODE_SERVER)) return `code-server is not installed in ${E2E_CACHE}: run scripts/setupE2e.sh`;
@@ -104,6 +120,14 @@ export async function startCodeServer(workspace: string, stateDir: string, env: 
       });
     }
     await log.close().catch(() => undefined);
+    // Whatever a failed test left running in the workspace goes too.
+    for (const pid of await processesIn(workspace)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   };
   const deadline = Date.now() + 60_000;
   for (;;) {

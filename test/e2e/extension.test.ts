@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import type { LeakReport } from '../../src/report/leakReport';
 import { freePort } from '../../src/inspector/freePort';
 import { REPO_ROOT, runCli } from '../helpers/cli';
-import { e2eMissing, startCodeServer, type CodeServer } from './codeServer';
+import { e2eMissing, processesIn, startCodeServer, type CodeServer } from './codeServer';
 import { answerInput, openFile, openWorkbench, panelFrame, pickItem, runCommand, type Workbench } from './workbench';
 
 /**
@@ -122,6 +122,15 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     const fixed = await fs.readFile(join(workspace, 'leakyServer.js'), 'utf8');
     assert.match(fixed, /require\('lru-cache'\)|from 'lru-cache'/);
     assert.match(fixed, /new LRUCache\(/);
+
+    // Detach stops the process Leakscope launched.
+    const service = () => processesIn(workspace, /leakyServer\.js/);
+    assert.ok((await service()).length > 0, 'the launched service runs until detached');
+    await runCommand(page, 'Leakscope: Detach');
+    for (let waited = 0; (await service()).length > 0; waited += 250) {
+      assert.ok(waited < 15_000, 'the launched service is still running 15 s after Detach');
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   test('F5 on a leakscope launch configuration runs the leak check and opens its report', async () => {

@@ -42,23 +42,26 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
 
 /**
  * Types into the palette or Quick Open and accepts the row showing `rowText`. Until the workbench
- * has loaded every extension's contributions (and indexed the files) the row may not come: then
- * the widget is closed and the whole thing tried again.
+ * has loaded every extension's contributions (and indexed the files) the row may not come, and a
+ * webview with the focus may swallow the key: then the widget is closed and the whole thing tried again.
  */
 async function quickOpen(page: Page, key: string, text: string, rowText: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
   for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press(key);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
     try {
+      await page.keyboard.press(key);
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(text);
       await row.waitFor({ state: 'visible', timeout: 5_000 });
       await row.click();
       return;
     } catch (e) {
       if (attempt >= 8) throw e;
       await page.keyboard.press('Escape');
+      // A key pressed while a webview has the focus may never reach the workbench: give the
+      // focus back to it (the side bar's title is inert) before trying again.
+      await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
       await page.waitForTimeout(1000);
     }
   }
