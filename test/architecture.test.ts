@@ -5,28 +5,14 @@ import { test } from 'node:test';
 import { REPO_ROOT } from './helpers/cli';
 
 /**
- * The layers of ../shared/DESIGN.md, imported downward only. Each folder of src/ may import
- * the folders listed for it (and itself); only the hosts may touch `vscode`, and the core
- * never prints or exits.
+ * The layers of docs/ARCHITECTURE.md, imported downward only, from layers.json (which ESLint
+ * reads too). Each folder of src/ may import the folders listed for it (and itself); only the
+ * hosts may touch `vscode`, and the core never prints or exits.
  */
-const ALLOWED: Record<string, string[]> = {
-  common: [],
-  snapshot: ['common'],
-  memory: ['common'],
-  fixes: ['common'],
-  analysis: ['common', 'snapshot', 'memory'],
-  report: ['common', 'snapshot', 'memory', 'analysis'],
-  inspector: ['common', 'snapshot', 'memory'],
-  session: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector'],
-  cli: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes'],
-  // The adapter runs inline in the extension host, so the extension constructs it; never the reverse.
-  extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'debug-adapter'],
-  'debug-adapter': ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],
-  /** `leakscope/test`: a library for test runners, so it neither prints nor exits either. */
-  testApi: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],
-};
-const CORE = ['common', 'snapshot', 'memory', 'fixes', 'analysis', 'report', 'testApi'];
-const HOSTS = ['cli', 'extension', 'debug-adapter'];
+const LAYERS = JSON.parse(readFileSync(join(REPO_ROOT, 'layers.json'), 'utf8')) as { allowed: Record<string, string[]>; core: string[]; hosts: string[] };
+const ALLOWED = LAYERS.allowed;
+const CORE = LAYERS.core;
+const HOSTS = LAYERS.hosts;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -63,4 +49,28 @@ test('only the hosts import vscode; the core neither prints nor exits', () => {
     if (CORE.includes(f.layer) && /\bconsole\.|process\.exit|process\.std(out|err)/.test(code)) problems.push(`${relative(REPO_ROOT, f.path)} prints or exits`);
   }
   assert.deepEqual(problems, []);
+});
+
+/** The module a relative import names: `x.ts`, or `x/index.ts`. */
+function resolveImport(from: string, spec: string): string | undefined {
+  const base = join(from, '..', spec);
+  return [`${base}.ts`, join(base, 'index.ts')].find((p) => files.some((f) => f.path === p));
+}
+
+test('no import cycles (type-only imports included)', () => {
+  const graph = new Map(files.map((f) => [f.path, [...f.text.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(([, spec]) => resolveImport(f.path, spec)).filter((p): p is string => Boolean(p))]));
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[] = [];
+  const visit = (path: string, stack: string[]) => {
+    if (state.get(path) === 'done') return;
+    if (state.get(path) === 'open') {
+      cycles.push([...stack.slice(stack.indexOf(path)), path].map((p) => relative(SRC, p)).join(' → '));
+      return;
+    }
+    state.set(path, 'open');
+    for (const next of graph.get(path) ?? []) visit(next, [...stack, path]);
+    state.set(path, 'done');
+  };
+  for (const path of graph.keys()) visit(path, []);
+  assert.deepEqual(cycles, []);
 });
