@@ -18,9 +18,11 @@ const ALLOWED: Record<string, string[]> = {
   report: ['common', 'snapshot', 'memory', 'analysis'],
   inspector: ['common', 'snapshot', 'memory'],
   session: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector'],
-  cli: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes'],
+  cli: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'mcp'],
+  /** `leakscope mcp` and VS Code's language model tools: thin layers over what the CLI commands call. */
+  mcp: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'cli'],
   // The adapter runs inline in the extension host, so the extension constructs it; never the reverse.
-  extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'debug-adapter'],
+  extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'debug-adapter', 'mcp'],
   'debug-adapter': ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],
   /** `leakscope/test`: a library for test runners, so it neither prints nor exits either. */
   testApi: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session'],

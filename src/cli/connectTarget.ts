@@ -13,8 +13,13 @@ export function targetFrom(positionals: string[], pid: string | undefined, comma
   return parseTarget(positionals[0]);
 }
 
+/** The host a target's inspector is reached at (a PID's inspector listens on loopback). */
+export function hostOf(spec: TargetSpec): string {
+  return spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+}
+
 export async function connectTarget(spec: TargetSpec, context: CommandContext): Promise<InspectorConnection> {
-  const host = spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+  const host = hostOf(spec);
   if (!isLoopback(host)) {
     context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
   }

@@ -42,7 +42,7 @@ async function assertFolder(dir: string): Promise<void> {
   throw usageError(`--root ${dir} is not a folder.`);
 }
 
-async function readReport(file: string): Promise<LeakReport> {
+export async function readReport(file: string): Promise<LeakReport> {
   let text: string;
   try {
     const handle = await fs.open(file, 'r');
@@ -170,7 +170,7 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function toJson(plan: FixPlan, root: string, written: string[]) {
+export function toJson(plan: FixPlan, root: string, written: string[]) {
   return {
     findings: plan.findings.map((entry) => ({
       kind: entry.finding.kind,

@@ -1,10 +1,12 @@
-import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
+import type { CancellationToken } from '../common/cancellation';
+import type { Progress } from '../common/progress';
+import { launchUnderInspector, type LaunchedTarget, type LaunchOptions } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
-import type { LeakCheckOptions } from '../session/types';
+import type { LeakCheckOptions, LeakCheckResult } from '../session/types';
 import { waitUntilReady } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
@@ -39,15 +41,30 @@ export async function runLaunched(command: string, commandArgs: string[], values
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
+  const launch = { env, onOutput: (line: string) => stderr.write(`[target] ${line}\n`), readyUrl: values['ready-url'] as string | undefined };
+  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection) => checkAndReport(connection, options, values, context));
+}
+
+/**
+ * Launches a command under the inspector and hands its connection to `use` once it is ready
+ * (`readyUrl` answers); the target is stopped at the end, on errors and on cancellation.
+ */
+export async function withLaunchedTarget<T>(
+  command: string,
+  commandArgs: string[],
+  launch: LaunchOptions & { readyUrl?: string },
+  token: CancellationToken,
+  use: (connection: InspectorConnection) => Promise<T>,
+): Promise<T> {
   let target: LaunchedTarget | undefined;
   let connection: InspectorConnection | undefined;
-  const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
+  const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
   try {
-    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
+    target = await launchUnderInspector(command, commandArgs, launch);
     connection = await InspectorConnection.connect(target.webSocketUrl);
     const running = target;
-    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
-    return await checkAndReport(connection, options, values, context);
+    if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, token, () => running.process.exitCode === null);
+    return await use(connection);
   } finally {
     stopOnCancel.dispose();
     await connection?.close();
@@ -73,13 +90,19 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
   return options;
 }
 
+/** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
+export async function checkAndWrite(connection: InspectorConnection, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<{ result: LeakCheckResult; files: string[] }> {
+  const result = await runLeakCheck(connection, options, progress, token);
+  const written = await writeReportFiles(options.outDir, result.report);
+  return { result, files: [result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written] };
+}
+
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
 export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
-  const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
+  const { result, files } = await checkAndWrite(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
   const report = result.report;
-  const written = await writeReportFiles(options.outDir, report);
-  context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
+  context.io.stderr.write(`Wrote ${files.join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     const out = context.io.stdout;

@@ -1,0 +1,74 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { CancellationTokenSource } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import type { CommandContext } from '../cli/main';
+import { usageError } from '../cli/help';
+import type { LeakscopeTool } from './toolDefinition';
+import { LEAKSCOPE_TOOLS } from './tools';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** `leakscope mcp`: the Leakscope tools for coding agents, as a Model Context Protocol server on stdin/stdout. */
+export async function runMcp(args: string[], context: CommandContext): Promise<number> {
+  if (args.some((a) => a !== '--quiet' && a !== '-q')) throw usageError('mcp takes no arguments: leakscope mcp (a client starts it and talks to it over stdin/stdout).');
+  const server = createMcpServer(process.cwd());
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = resolve;
+    process.stdin.once('end', resolve);
+    context.token.onCancellationRequested(resolve);
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close();
+  return 0;
+}
+
+export function createMcpServer(cwd: string): McpServer {
+  const server = new McpServer({ name: 'leakscope', version: require('../../../package.json').version }, { capabilities: { tools: {} } });
+  for (const tool of LEAKSCOPE_TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, readOnlyHint: tool.readOnly, openWorldHint: !tool.readOnly },
+      },
+      (input: unknown, extra: Extra) => callTool(tool, input, extra, cwd),
+    );
+  }
+  return server;
+}
+
+async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: string): Promise<CallToolResult> {
+  const cancel = new CancellationTokenSource();
+  const onAbort = () => cancel.cancel();
+  extra.signal.addEventListener('abort', onAbort);
+  if (extra.signal.aborted) cancel.cancel();
+  const progressToken = extra._meta?.progressToken;
+  let step = 0;
+  const progress = (message: string) => {
+    if (progressToken === undefined) return;
+    void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: ++step, message } }).catch(() => {});
+  };
+  try {
+    const { structured, summary } = await tool.run(input as never, { token: cancel.token, progress, cwd });
+    return { structuredContent: structured as Record<string, unknown>, content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }] };
+  } catch (e) {
+    return { isError: true, content: [{ type: 'text', text: errorText(e) }] };
+  } finally {
+    extra.signal.removeEventListener('abort', onAbort);
+    cancel.dispose();
+  }
+}
+
+/** A user's mistake in its one sentence; anything else says it is a bug, as the CLI does. */
+export function errorText(e: unknown): string {
+  if (e instanceof LeakscopeError && e.userFacing) return e.code === ErrorCode.Cancelled ? 'Cancelled.' : e.message;
+  return `Internal error in Leakscope: ${(e as Error)?.message ?? String(e)}. This is a bug in Leakscope.`;
+}
