@@ -176,16 +176,43 @@ describe('leakscope mcp', () => {
       { ...LONG, signal: controller.signal, onprogress: (p) => /Warm-up|cycle/i.test(p.message ?? '') && controller.abort() },
     );
     await assert.rejects(call, /abort/i);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    const deadline = Date.now() + 60_000;
-    while (isAlive(pid)) {
-      assert.ok(Date.now() < deadline, `the launched service (PID ${pid}) is still running after the cancel`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntilGone(Number(readFileSync(pidFile, 'utf8')));
     const { tools } = await client.listTools();
     assert.equal(tools.length, LEAKSCOPE_TOOLS.length);
   });
 });
+
+test('a client that goes away mid-run leaves no service running', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakscope-mcp-close-'));
+  try {
+    const client = new Client({ name: 'leakscope-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, stderr: 'ignore' }));
+    const port = await freePort();
+    const pidFile = join(dir, 'target.pid');
+    const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); require(${JSON.stringify(SAMPLE)})`;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const call = client.callTool(
+      { name: 'leakscope_run_leak_check', arguments: { command: [process.execPath, '-e', script], env: { PORT: String(port) }, workloadUrl: `http://127.0.0.1:${port}/orders`, readyUrl: `http://127.0.0.1:${port}/health`, cycles: 1000 } },
+      undefined,
+      { ...LONG, onprogress: (p) => /Warm-up|cycle/i.test(p.message ?? '') && started() },
+    );
+    call.catch(() => {});
+    await running;
+    await client.close();
+    await waitUntilGone(Number(readFileSync(pidFile, 'utf8')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function waitUntilGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    assert.ok(Date.now() < deadline, `the launched service (PID ${pid}) is still running`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {

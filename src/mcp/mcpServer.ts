@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import { CancellationTokenSource } from '../common/cancellation';
+import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { CommandContext } from '../cli/main';
 import { usageError } from '../cli/help';
@@ -14,20 +14,24 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /** `leakscope mcp`: the Leakscope tools for coding agents, as a Model Context Protocol server on stdin/stdout. */
 export async function runMcp(args: string[], context: CommandContext): Promise<number> {
   if (args.some((a) => a !== '--quiet' && a !== '-q')) throw usageError('mcp takes no arguments: leakscope mcp (a client starts it and talks to it over stdin/stdout).');
-  const server = createMcpServer(process.cwd());
+  // Cancelled when the client goes away (or on SIGINT/SIGTERM): runs in flight stop their targets.
+  const shutdown = new CancellationTokenSource(context.token);
+  const server = createMcpServer(process.cwd(), shutdown.token);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     process.stdin.once('end', resolve);
-    context.token.onCancellationRequested(resolve);
+    shutdown.token.onCancellationRequested(resolve);
   });
   await server.connect(transport);
   await closed;
+  shutdown.cancel();
   await server.close();
+  shutdown.dispose();
   return 0;
 }
 
-export function createMcpServer(cwd: string): McpServer {
+export function createMcpServer(cwd: string, shutdown: CancellationToken = NeverCancelled): McpServer {
   const server = new McpServer({ name: 'leakscope', version: require('../../../package.json').version }, { capabilities: { tools: {} } });
   for (const tool of LEAKSCOPE_TOOLS) {
     server.registerTool(
@@ -39,14 +43,14 @@ export function createMcpServer(cwd: string): McpServer {
         outputSchema: tool.output,
         annotations: { title: tool.title, readOnlyHint: tool.readOnly, openWorldHint: !tool.readOnly },
       },
-      (input: unknown, extra: Extra) => callTool(tool, input, extra, cwd),
+      (input: unknown, extra: Extra) => callTool(tool, input, extra, cwd, shutdown),
     );
   }
   return server;
 }
 
-async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: string): Promise<CallToolResult> {
-  const cancel = new CancellationTokenSource();
+async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: string, shutdown: CancellationToken): Promise<CallToolResult> {
+  const cancel = new CancellationTokenSource(shutdown);
   const onAbort = () => cancel.cancel();
   extra.signal.addEventListener('abort', onAbort);
   if (extra.signal.aborted) cancel.cancel();
