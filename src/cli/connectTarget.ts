@@ -1,5 +1,5 @@
 import { InspectorConnection } from '../inspector/connection';
-import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
+import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
 import { positiveInteger, type CommandContext } from './main';
 
@@ -11,11 +11,6 @@ export function targetFrom(positionals: string[], pid: string | undefined, comma
   }
   if (positionals.length !== 1) throw usageError(`${command} needs the process to connect to: host:port, a ws:// URL, or --pid N.`);
   return parseTarget(positionals[0]);
-}
-
-/** The host a target's inspector is reached at (a PID's inspector listens on loopback). */
-export function hostOf(spec: TargetSpec): string {
-  return spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
 }
 
 export async function connectTarget(spec: TargetSpec, context: CommandContext): Promise<InspectorConnection> {

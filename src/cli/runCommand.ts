@@ -1,16 +1,11 @@
-import type { CancellationToken } from '../common/cancellation';
-import type { Progress } from '../common/progress';
-import { launchUnderInspector, type LaunchedTarget, type LaunchOptions } from '../inspector/launch';
-import { InspectorConnection } from '../inspector/connection';
+import type { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
-import { runLeakCheck } from '../session/leakCheck';
-import type { LeakCheckOptions, LeakCheckResult } from '../session/types';
-import { waitUntilReady } from '../session/workload';
+import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
+import type { LeakCheckOptions } from '../session/types';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
-import { writeReportFiles } from '../session/writeOutputs';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
@@ -45,33 +40,6 @@ export async function runLaunched(command: string, commandArgs: string[], values
   return withLaunchedTarget(command, commandArgs, launch, context.token, (connection) => checkAndReport(connection, options, values, context));
 }
 
-/**
- * Launches a command under the inspector and hands its connection to `use` once it is ready
- * (`readyUrl` answers); the target is stopped at the end, on errors and on cancellation.
- */
-export async function withLaunchedTarget<T>(
-  command: string,
-  commandArgs: string[],
-  launch: LaunchOptions & { readyUrl?: string },
-  token: CancellationToken,
-  use: (connection: InspectorConnection) => Promise<T>,
-): Promise<T> {
-  let target: LaunchedTarget | undefined;
-  let connection: InspectorConnection | undefined;
-  const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
-  try {
-    target = await launchUnderInspector(command, commandArgs, launch);
-    connection = await InspectorConnection.connect(target.webSocketUrl);
-    const running = target;
-    if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, token, () => running.process.exitCode === null);
-    return await use(connection);
-  } finally {
-    stopOnCancel.dispose();
-    await connection?.close();
-    await target?.stop();
-  }
-}
-
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
   const options: LeakCheckOptions = {
     workload: {
@@ -88,13 +56,6 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
   if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak') throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
   return options;
-}
-
-/** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
-export async function checkAndWrite(connection: InspectorConnection, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<{ result: LeakCheckResult; files: string[] }> {
-  const result = await runLeakCheck(connection, options, progress, token);
-  const written = await writeReportFiles(options.outDir, result.report);
-  return { result, files: [result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written] };
 }
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */

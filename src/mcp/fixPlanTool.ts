@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import { toJson as fixPlanJson } from '../cli/fixCommand';
+import { fixPlanJson } from '../cli/fixPlanJson';
 import { planFixes } from '../cli/fixPlan';
 import { printable } from '../report/format';
 import { findingInput, findingOf, readReportFor, reportInput } from './reportTools';

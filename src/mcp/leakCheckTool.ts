@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { z } from 'zod/v4';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { waitUntilReady } from '../session/workload';
-import { checkAndWrite, leakCheckOptions, withLaunchedTarget, type RunValues } from '../cli/runCommand';
+import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
+import type { LeakCheckOptions } from '../session/types';
 import { findingSummaryOutput, summarizeFinding } from './findingSummary';
 import { describeProcess, processInput, withProcess } from './processTarget';
 import { defineTool, resolvePath } from './toolDefinition';
@@ -54,15 +55,15 @@ export const runLeakCheckTool = defineTool({
       : `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, and ${workloadText(i)}.`,
   }),
   async run(i, context) {
-    const values: RunValues = {
-      'workload-url': i.workloadUrl,
-      'workload-expr': i.workloadExpression,
-      'cleanup-expr': i.cleanupExpression,
-      requests: i.requests?.toString(),
-      warmup: i.warmup?.toString(),
-      cycles: i.cycles?.toString(),
-      out: resolvePath(i.outDir ?? 'leakscope-out', context),
-      'track-allocations': i.trackAllocations,
+    // The same defaults as `leakscope run`; runLeakCheck itself refuses a check without a workload.
+    const options: LeakCheckOptions = {
+      workload: { url: i.workloadUrl, requests: i.requests ?? 100, expression: i.workloadExpression },
+      cleanupExpression: i.cleanupExpression,
+      warmup: i.warmup ?? 1,
+      cycles: i.cycles ?? 5,
+      outDir: resolvePath(i.outDir ?? 'leakscope-out', context),
+      trackAllocations: Boolean(i.trackAllocations),
+      ...(i.command ? { command: i.command } : {}),
     };
     const progress = { report: (s: { message?: string }) => s.message && context.progress(s.message) };
     const readyUrl = i.readyUrl;
@@ -70,12 +71,10 @@ export const runLeakCheckTool = defineTool({
     if (i.command) {
       if (i.target !== undefined || i.pid !== undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either a command to launch or a running process (target / pid), not both.');
       const [command, ...args] = i.command;
-      const options = { ...leakCheckOptions(values, 'A leak check'), command: i.command };
       context.progress(`Starting ${command}`);
       const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl };
       checked = await withLaunchedTarget(command, args, launch, context.token, (connection) => checkAndWrite(connection, options, progress, context.token));
     } else {
-      const options = leakCheckOptions(values, 'A leak check');
       checked = await withProcess(i, async (connection) => {
         if (readyUrl) await waitUntilReady(readyUrl, 30_000, context.token);
         return checkAndWrite(connection, options, progress, context.token);

@@ -3,10 +3,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { CommandContext } from '../cli/main';
 import { usageError } from '../cli/help';
-import type { LeakscopeTool } from './toolDefinition';
+import { errorText, type LeakscopeTool } from './toolDefinition';
 import { LEAKSCOPE_TOOLS } from './tools';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -69,10 +68,4 @@ async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: 
     extra.signal.removeEventListener('abort', onAbort);
     cancel.dispose();
   }
-}
-
-/** A user's mistake in its one sentence; anything else says it is a bug, as the CLI does. */
-export function errorText(e: unknown): string {
-  if (e instanceof LeakscopeError && e.userFacing) return e.code === ErrorCode.Cancelled ? 'Cancelled.' : e.message;
-  return `Internal error in Leakscope: ${(e as Error)?.message ?? String(e)}. This is a bug in Leakscope.`;
 }

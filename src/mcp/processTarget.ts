@@ -1,8 +1,7 @@
 import { z } from 'zod/v4';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
-import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
-import { hostOf } from '../cli/connectTarget';
+import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 
 /** How a tool names a running process: as `leakscope attach`, `memory` and `snapshot` do. */
 export const processInput = {

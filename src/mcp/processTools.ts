@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod/v4';
-import { explainMemory } from '../cli/memoryCommand';
+import { explainMemory } from '../session/explainMemory';
 import { formatBytes } from '../common/bytes';
 import { describeProcess, processInput, withProcess } from './processTarget';
 import { defineTool, resolvePath } from './toolDefinition';

@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { Finding, RetainerGroup } from '../analysis/types';
-import { readReport } from '../cli/fixCommand';
+import { readReport } from '../cli/readReport';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { compareReports } from '../report/compareReports';
 import { formatLeakedObjectLabel, formatLocation, formatPathFrom, formatRetainerPath, printable } from '../report/format';

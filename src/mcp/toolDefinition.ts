@@ -82,3 +82,9 @@ export function page<T>(items: readonly T[], input: { cursor?: string; limit?: n
   const end = Math.min(items.length, offset + (input.limit ?? 10));
   return { items: items.slice(offset, end), total: items.length, offset, ...(end < items.length ? { nextCursor: String(end) } : {}) };
 }
+
+/** A user's mistake in its one sentence; anything else says it is a bug, as the CLI does. */
+export function errorText(e: unknown): string {
+  if (e instanceof LeakscopeError && e.userFacing) return e.code === ErrorCode.Cancelled ? 'Cancelled.' : e.message;
+  return `Internal error in Leakscope: ${(e as Error)?.message ?? String(e)}. This is a bug in Leakscope.`;
+}
