@@ -3,8 +3,11 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { asLeakReport } from '../report/compareReports';
 import type { LeakReport } from '../report/leakReport';
 
-/** A leak check's report.json, told apart from the other files people hand over by mistake (a snapshot, a diff). */
-export async function readReport(file: string): Promise<LeakReport> {
+/**
+ * A leak check's report.json, told apart from the other files people hand over by mistake (a
+ * snapshot, a diff); `wanted` ends those messages with what the caller takes instead.
+ */
+export async function readReport(file: string, wanted = 'fix takes the report.json that leakscope run, attach or demo writes'): Promise<LeakReport> {
   let text: string;
   try {
     const handle = await fs.open(file, 'r');
@@ -12,7 +15,7 @@ export async function readReport(file: string): Promise<LeakReport> {
       const head = Buffer.alloc(4096);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       if (/^\s*\{\s*"snapshot"\s*:/.test(head.subarray(0, bytesRead).toString('utf8'))) {
-        throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap snapshot, not a Leakscope report; fix takes the report.json that leakscope run, attach or demo writes.`);
+        throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap snapshot, not a Leakscope report; ${wanted}.`);
       }
       text = await handle.readFile('utf8');
     } finally {
@@ -33,7 +36,7 @@ export async function readReport(file: string): Promise<LeakReport> {
   }
   const r = value as Record<string, unknown> | null;
   if (r && typeof r === 'object' && !('findings' in r) && 'groups' in r && 'classes' in r) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap diff, not a Leakscope report; fix takes the report.json that leakscope run, attach or demo writes.`);
+    throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap diff, not a Leakscope report; ${wanted}.`);
   }
   return asLeakReport(value, file);
 }
