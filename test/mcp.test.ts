@@ -98,6 +98,8 @@ describe('leakscope mcp', () => {
     assert.ok(progress.some((m) => /baseline/i.test(m)) && progress.some((m) => /cycle/i.test(m)), `progress: ${progress.join(' | ')}`);
     assert.ok(s.findings.some((f: Structured) => /summaryCache/.test(f.holder)), `findings: ${JSON.stringify(s.findings.map((f: Structured) => f.holder))}`);
     assert.match((result.content[0] as { text: string }).text, /^Verdict: leak\./);
+    // What the service prints is the server's log (stderr), never on the protocol's stdout.
+    assert.match(stderr, /^\[target\] order service listening on http:\/\/127\.0\.0\.1:\d+/m);
     reportFile = s.files.report;
   });
 

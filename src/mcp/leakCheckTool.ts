@@ -72,7 +72,7 @@ export const runLeakCheckTool = defineTool({
       if (i.target !== undefined || i.pid !== undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either a command to launch or a running process (target / pid), not both.');
       const [command, ...args] = i.command;
       context.progress(`Starting ${command}`);
-      const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl };
+      const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl, onOutput: (line: string) => context.targetOutput?.(line) };
       checked = await withLaunchedTarget(command, args, launch, context.token, (connection) => checkAndWrite(connection, options, progress, context.token));
     } else {
       checked = await withProcess(i, async (connection) => {

@@ -40,7 +40,7 @@ export function createMcpServer(cwd: string, shutdown: CancellationToken = Never
         description: tool.description,
         inputSchema: tool.input,
         outputSchema: tool.output,
-        annotations: { title: tool.title, readOnlyHint: tool.readOnly, openWorldHint: !tool.readOnly },
+        annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: !tool.readOnly },
       },
       (input: unknown, extra: Extra) => callTool(tool, input, extra, cwd, shutdown),
     );
@@ -60,7 +60,9 @@ async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: 
     void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: ++step, message } }).catch(() => {});
   };
   try {
-    const { structured, summary } = await tool.run(input as never, { token: cancel.token, progress, cwd });
+    // stdout is the protocol; what the target prints goes to stderr, which clients keep as the server's log.
+    const targetOutput = (line: string) => void process.stderr.write(`[target] ${line}\n`);
+    const { structured, summary } = await tool.run(input as never, { token: cancel.token, progress, cwd, targetOutput });
     return { structuredContent: structured as Record<string, unknown>, content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }] };
   } catch (e) {
     return { isError: true, content: [{ type: 'text', text: errorText(e) }] };
