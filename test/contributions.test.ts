@@ -47,7 +47,7 @@ test('the language model tools are the shared tool definitions, with the same sc
   for (const [i, tool] of LEAKSCOPE_TOOLS.entries()) {
     assert.equal(declared[i].displayName, tool.title, tool.name);
     assert.equal(declared[i].modelDescription, tool.description, tool.name);
-    assert.deepEqual(declared[i].inputSchema, inputJsonSchema(tool), `${tool.name}: package.json's inputSchema is not the definition's`);
+    assert.deepEqual(declared[i].inputSchema, inputJsonSchema(tool), `${tool.name}: package.json's inputSchema is not the definition's; it should be ${JSON.stringify(inputJsonSchema(tool))}`);
     assert.match(declared[i].toolReferenceName, /^[a-zA-Z]+$/);
   }
   // A tool that launches or attaches asks first; one that only reads never needs to.
