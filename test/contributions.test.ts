@@ -56,5 +56,5 @@ test('the language model tools are the shared tool definitions, with the same sc
 
 test('the extension registers the language model tools', () => {
   const wiring = readFileSync(join(REPO_ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
-  assert.match(wiring, /\.\.\.registerLanguageModelTools\(api\)/);
+  assert.match(wiring, /\.\.\.registerLanguageModelTools\(api, output\)/);
 });

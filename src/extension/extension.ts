@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     api.window.registerTreeDataProvider(Views.Sessions, new SessionsView(api, store)),
     ...registerCustomEditors(api, panels),
     ...registerLeakCheckDebugType(api, panels, diagnostics),
-    ...registerLanguageModelTools(api),
+    ...registerLanguageModelTools(api, output),
     registerCommand(api, Commands.ProfileDebugSession, async () => {
       const target = await targetCommands.profileDebugSession();
       if (target) await offerActions(api, capture, target.label);

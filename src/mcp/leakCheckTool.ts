@@ -70,7 +70,8 @@ export const runLeakCheckTool = defineTool({
     let checked: Awaited<ReturnType<typeof checkAndWrite>>;
     if (i.command) {
       if (i.target !== undefined || i.pid !== undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either a command to launch or a running process (target / pid), not both.');
-      const [command, ...args] = i.command;
+      // The host's PATH may lead to another Node than the user's; a configured one wins.
+      const [command, ...args] = i.command[0] === 'node' && context.nodePath ? [context.nodePath, ...i.command.slice(1)] : i.command;
       context.progress(`Starting ${command}`);
       const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl, onOutput: (line: string) => context.targetOutput?.(line) };
       checked = await withLaunchedTarget(command, args, launch, context.token, (connection) => checkAndWrite(connection, options, progress, context.token));

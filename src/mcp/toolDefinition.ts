@@ -29,6 +29,8 @@ export interface ToolContext {
   progress(message: string): void;
   /** Relative paths in the input resolve against this folder: the server's working folder, or the workspace's. */
   cwd: string;
+  /** The Node to run for a launched command that starts with `node` (VS Code's leakscope.launch.nodePath). */
+  nodePath?: string;
   /** A line the launched target printed, for the host's log (never the answer: it is the target's text). */
   targetOutput?(line: string): void;
 }
