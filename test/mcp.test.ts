@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -159,6 +160,29 @@ describe('leakscope mcp', () => {
     const diff = await structured('leakscope_diff_snapshots', { baseline: report.snapshots.baseline, after: report.snapshots.after, limit: 3 });
     assert.ok(diff.newObjects.count > 0);
     assert.ok(diff.groups.some((g: Structured) => /summaryCache/.test(g.holder)), JSON.stringify(diff.groups));
+  });
+
+  test('attaches to a running process by host:port: explains its memory and snapshots it, leaving it running', async () => {
+    const inspectPort = await freePort();
+    const service = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, SAMPLE], { env: { ...process.env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        service.once('exit', (code) => reject(new Error(`the service exited (${code})`)));
+        service.stdout.on('data', (d) => /listening/.test(String(d)) && resolve());
+      });
+      const target = `127.0.0.1:${inspectPort}`;
+      const memory = await structured('leakscope_explain_memory', { target });
+      assert.ok(memory.afterGc.rss > 0 && memory.breakdown.rss === memory.afterGc.rss, JSON.stringify(memory.breakdown));
+      assert.ok(['leak', 'allocator-retention', 'heap-headroom', 'high-water-mark', 'no-leak'].includes(memory.verdict.kind));
+      const snapshot = await structured('leakscope_take_snapshot', { target, file: 'live.heapsnapshot' });
+      assert.equal(snapshot.file, join(dir, 'live.heapsnapshot'));
+      assert.ok(snapshot.bytes > 100_000 && statSync(snapshot.file).size === snapshot.bytes);
+      const overview = await structured('leakscope_inspect_snapshot', { file: 'live.heapsnapshot', limit: 50 });
+      assert.ok(overview.totals.nodeCount > 1000 && overview.classes.length === 50);
+      assert.equal(service.exitCode, null, 'the process is left running');
+    } finally {
+      service.kill();
+    }
   });
 
   test('a process on another machine needs allowRemote', async () => {
