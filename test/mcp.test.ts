@@ -160,6 +160,10 @@ describe('leakscope mcp', () => {
     const diff = await structured('leakscope_diff_snapshots', { baseline: report.snapshots.baseline, after: report.snapshots.after, limit: 3 });
     assert.ok(diff.newObjects.count > 0);
     assert.ok(diff.groups.some((g: Structured) => /summaryCache/.test(g.holder)), JSON.stringify(diff.groups));
+    // Three snapshots: only what was new at the mid snapshot and still alive at the end counts.
+    const survivors = await structured('leakscope_diff_snapshots', { baseline: report.snapshots.baseline, after: report.snapshots.mid, final: report.snapshots.after, section: 'classes', limit: 50 });
+    assert.ok(survivors.newObjects.count > 0 && survivors.newObjects.count < diff.newObjects.count, `${survivors.newObjects.count} of ${diff.newObjects.count}`);
+    assert.ok(survivors.classes.some((c: Structured) => c.className === 'OrderSummary'));
   });
 
   test('attaches to a running process by host:port: explains its memory and snapshots it, leaving it running', async () => {
