@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { COMMAND_TITLES, SETTING_DEFAULTS } from '../src/extension/contributions';
+import { COMMAND_TITLES, LANGUAGE_MODEL_TOOL_IDS, SETTING_DEFAULTS } from '../src/extension/contributions';
+import { inputJsonSchema } from '../src/mcp/toolDefinition';
+import { LEAKSCOPE_TOOLS } from '../src/mcp/tools';
 import { REPO_ROOT } from './helpers/cli';
 
 /** package.json and src/extension/contributions.ts declare the same commands and settings (STYLE 2). */
@@ -36,4 +38,23 @@ test('menus, views and editors name only things that exist', () => {
   assert.deepEqual(contributes.customEditors.map((e: { viewType: string }) => e.viewType).sort(), ['leakscope.reportEditor', 'leakscope.snapshotEditor']);
   assert.equal(contributes.debuggers[0].type, 'leakscope');
   assert.equal(manifest.main, './dist/extension.js');
+});
+
+test('the language model tools are the shared tool definitions, with the same schemas', () => {
+  const declared = contributes.languageModelTools as Array<{ name: string; displayName: string; modelDescription: string; toolReferenceName: string; inputSchema: unknown }>;
+  assert.deepEqual(declared.map((t) => t.name), LEAKSCOPE_TOOLS.map((t) => t.name));
+  assert.deepEqual(declared.map((t) => t.name).sort(), Object.keys(LANGUAGE_MODEL_TOOL_IDS).sort());
+  for (const [i, tool] of LEAKSCOPE_TOOLS.entries()) {
+    assert.equal(declared[i].displayName, tool.title, tool.name);
+    assert.equal(declared[i].modelDescription, tool.description, tool.name);
+    assert.deepEqual(declared[i].inputSchema, inputJsonSchema(tool), `${tool.name}: package.json's inputSchema is not the definition's; it should be ${JSON.stringify(inputJsonSchema(tool))}`);
+    assert.match(declared[i].toolReferenceName, /^[a-zA-Z]+$/);
+  }
+  // A tool that launches or attaches asks first; one that only reads never needs to.
+  for (const tool of LEAKSCOPE_TOOLS) assert.equal(Boolean(tool.confirmation), !tool.readOnly, tool.name);
+});
+
+test('the extension registers the language model tools', () => {
+  const wiring = readFileSync(join(REPO_ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
+  assert.match(wiring, /\.\.\.registerLanguageModelTools\(api, output\)/);
 });

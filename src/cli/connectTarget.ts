@@ -1,5 +1,5 @@
 import { InspectorConnection } from '../inspector/connection';
-import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
+import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
 import { positiveInteger, type CommandContext } from './main';
 
@@ -14,7 +14,7 @@ export function targetFrom(positionals: string[], pid: string | undefined, comma
 }
 
 export async function connectTarget(spec: TargetSpec, context: CommandContext): Promise<InspectorConnection> {
-  const host = spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+  const host = hostOf(spec);
   if (!isLoopback(host)) {
     context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
   }

@@ -2,12 +2,12 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { applyEdits, unifiedDiff } from '../fixes';
-import { asLeakReport } from '../report/compareReports';
-import type { LeakReport } from '../report/leakReport';
 import { addDependencies, missingDependencies, nearestPackageJson } from './packageDependencies';
 import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './main';
 import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
+import { diffName, fixPlanJson } from './fixPlanJson';
+import { readReport } from './readReport';
 
 /**
  * `leakscope fix --report report.json [--write] [--json] [--root DIR]`: the quick-fixes for a
@@ -28,7 +28,7 @@ export async function runFix(args: string[], context: CommandContext): Promise<n
   const report = await readReport(reportFile);
   const plan = planFixes(report, root);
   const written = values.write ? await writeFixes(plan) : [];
-  if (values.json) context.io.stdout.write(JSON.stringify(toJson(plan, root, written), null, 2) + '\n');
+  if (values.json) context.io.stdout.write(JSON.stringify(fixPlanJson(plan, root, written), null, 2) + '\n');
   else context.io.stdout.write(renderPlan(plan, root, values.write === true, written));
   return 0;
 }
@@ -40,40 +40,6 @@ async function assertFolder(dir: string): Promise<void> {
     // reported below
   }
   throw usageError(`--root ${dir} is not a folder.`);
-}
-
-async function readReport(file: string): Promise<LeakReport> {
-  let text: string;
-  try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const head = Buffer.alloc(4096);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      if (/^\s*\{\s*"snapshot"\s*:/.test(head.subarray(0, bytesRead).toString('utf8'))) {
-        throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap snapshot, not a Leakscope report; fix takes the report.json that leakscope run, attach or demo writes.`);
-      }
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    if (e instanceof LeakscopeError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new LeakscopeError(ErrorCode.FileNotFound, `${file} does not exist.`);
-    if (code === 'EISDIR') throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a folder; give the report.json inside it.`);
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot read ${file} (${code ?? (e as Error).message}).`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is not JSON, so not a Leakscope report (the report.json that leakscope run, attach or demo writes).`);
-  }
-  const r = value as Record<string, unknown> | null;
-  if (r && typeof r === 'object' && !('findings' in r) && 'groups' in r && 'classes' in r) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap diff, not a Leakscope report; fix takes the report.json that leakscope run, attach or demo writes.`);
-  }
-  return asLeakReport(value, file);
 }
 
 /** Writes each edited file (and package.json where a fix needs a package it lacks), each to a temporary name renamed into place. */
@@ -108,12 +74,6 @@ async function replaceFile(file: string, text: string): Promise<void> {
     await fs.rm(temp, { force: true });
     throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }
-}
-
-/** The file as a diff names it: relative to the project root when it is inside. */
-function diffName(file: string, root: string): string {
-  const rel = relative(root, file);
-  return rel && !rel.startsWith('..') ? rel : file;
 }
 
 function display(file: string): string {
@@ -168,31 +128,4 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n');
-}
-
-function toJson(plan: FixPlan, root: string, written: string[]) {
-  return {
-    findings: plan.findings.map((entry) => ({
-      kind: entry.finding.kind,
-      title: entry.finding.title,
-      fixId: entry.finding.fix.id,
-      location: entry.location,
-      ...(entry.unfixed && entry.fixes.length === 0 ? { unfixed: entry.unfixed, explanation: entry.finding.explanation, summary: entry.finding.fix.summary } : {}),
-      fixes: entry.fixes.map((p) => {
-        const before = plan.texts.get(p.file)!;
-        return {
-          file: p.file,
-          ruleId: p.diagnostic.ruleId,
-          message: p.diagnostic.message,
-          line: p.diagnostic.line,
-          column: p.diagnostic.column,
-          match: p.reason,
-          ...(p.sameAs !== undefined ? { sameAsFinding: p.sameAs } : {}),
-          ...(p.conflict ? { conflict: true } : {}),
-          ...(p.fix ? { title: p.fix.title, edits: p.fix.edits, dependencies: p.fix.dependencies, diff: unifiedDiff(before, applyEdits(before, p.fix.edits), diffName(p.file, root)) } : {}),
-        };
-      }),
-    })),
-    written,
-  };
 }

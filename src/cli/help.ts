@@ -46,6 +46,9 @@ Usage:
       side's memory verdict, as Markdown for a pull-request comment.
         --out FILE           also write the Markdown to FILE
         --fail-on new-leak   exit 3 when head has a finding base does not (for CI)
+  leakscope mcp
+      A Model Context Protocol server on stdin/stdout for coding agents (Claude Code,
+      Copilot, Cursor): the leak check, memory, snapshots, reports and fix plans as tools.
   leakscope fix --report REPORT [--write] [--json] [--root DIR]
       The quick-fix for each finding of a leak check's report.json: the rule that
       recognises the code at the finding's source line, and its edit as a diff.

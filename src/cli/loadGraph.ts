@@ -6,13 +6,20 @@ import { analyzeSnapshot } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { parseSnapshot } from '../snapshot/parser';
 import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
-import type { CommandContext } from './main';
+import type { CancellationToken } from '../common/cancellation';
+import type { Progress } from '../common/progress';
+
+/** What loading needs from its host: a token, and progress in named phases (a big file's phases show even off a terminal). */
+export interface GraphLoadContext {
+  token: CancellationToken;
+  progress: { phase(message: string, big?: boolean): Progress; done(): void };
+}
 
 /** Files from this size on get progress lines even when stderr is not a terminal. */
 const BIG_FILE = 50 << 20;
 
 /** Parse and analyse one file with progress on stderr. */
-export async function loadGraphWithProgress(file: string, context: CommandContext, options: ParseOptions & AnalyzeOptions = {}): Promise<HeapGraph> {
+export async function loadGraphWithProgress(file: string, context: GraphLoadContext, options: ParseOptions & AnalyzeOptions = {}): Promise<HeapGraph> {
   let size = 0;
   try {
     size = (await fs.stat(file)).size;

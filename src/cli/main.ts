@@ -82,6 +82,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runFix(rest, context);
       case 'compare':
         return await runCompare(rest, context);
+      case 'mcp': // loaded on demand: the MCP SDK is only needed here
+        return await (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }

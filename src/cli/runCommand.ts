@@ -1,14 +1,11 @@
-import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
-import { InspectorConnection } from '../inspector/connection';
+import type { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
-import { runLeakCheck } from '../session/leakCheck';
+import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
 import type { LeakCheckOptions } from '../session/types';
-import { waitUntilReady } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
-import { writeReportFiles } from '../session/writeOutputs';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
@@ -39,20 +36,8 @@ export async function runLaunched(command: string, commandArgs: string[], values
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
-  let target: LaunchedTarget | undefined;
-  let connection: InspectorConnection | undefined;
-  const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
-  try {
-    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
-    connection = await InspectorConnection.connect(target.webSocketUrl);
-    const running = target;
-    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
-    return await checkAndReport(connection, options, values, context);
-  } finally {
-    stopOnCancel.dispose();
-    await connection?.close();
-    await target?.stop();
-  }
+  const launch = { env, onOutput: (line: string) => stderr.write(`[target] ${line}\n`), readyUrl: values['ready-url'] as string | undefined };
+  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection) => checkAndReport(connection, options, values, context));
 }
 
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
@@ -75,11 +60,10 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
 export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
-  const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
+  const { result, files } = await checkAndWrite(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
   const report = result.report;
-  const written = await writeReportFiles(options.outDir, report);
-  context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
+  context.io.stderr.write(`Wrote ${files.join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     const out = context.io.stdout;

@@ -45,6 +45,35 @@ export const enum Editors {
   Report = 'leakscope.reportEditor',
 }
 
+/** Language model tools for agent mode: src/mcp/tools.ts defines them (shared with `leakscope mcp`); the test keeps the three lists equal. */
+export const enum LanguageModelTools {
+  RunLeakCheck = 'leakscope_run_leak_check',
+  ReportFindings = 'leakscope_report_findings',
+  FindingHolderPath = 'leakscope_finding_holder_path',
+  ReportSamples = 'leakscope_report_samples',
+  ReportClasses = 'leakscope_report_classes',
+  FixPlan = 'leakscope_fix_plan',
+  CompareReports = 'leakscope_compare_reports',
+  ExplainMemory = 'leakscope_explain_memory',
+  TakeSnapshot = 'leakscope_take_snapshot',
+  InspectSnapshot = 'leakscope_inspect_snapshot',
+  DiffSnapshots = 'leakscope_diff_snapshots',
+}
+
+export const LANGUAGE_MODEL_TOOL_IDS: { [K in LanguageModelTools]: null } = {
+  [LanguageModelTools.RunLeakCheck]: null,
+  [LanguageModelTools.ReportFindings]: null,
+  [LanguageModelTools.FindingHolderPath]: null,
+  [LanguageModelTools.ReportSamples]: null,
+  [LanguageModelTools.ReportClasses]: null,
+  [LanguageModelTools.FixPlan]: null,
+  [LanguageModelTools.CompareReports]: null,
+  [LanguageModelTools.ExplainMemory]: null,
+  [LanguageModelTools.TakeSnapshot]: null,
+  [LanguageModelTools.InspectSnapshot]: null,
+  [LanguageModelTools.DiffSnapshots]: null,
+};
+
 /** What each command is called with (from menus, the tree view or other commands). */
 export interface CommandArgs {
   [Commands.ProfileDebugSession]: [];

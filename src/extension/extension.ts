@@ -5,6 +5,7 @@ import { registerCustomEditors } from './customEditors';
 import { FileCommands } from './fileCommands';
 import { FindingDiagnostics } from './findingDiagnostics';
 import { registerLeakCheckDebugType } from './leakCheckDebugType';
+import { registerLanguageModelTools } from './languageModelTools';
 import type { LeakCheckInputs } from './leakCheckInputs';
 import { Panels } from './panels';
 import { SessionStore } from './sessionStore';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     api.window.registerTreeDataProvider(Views.Sessions, new SessionsView(api, store)),
     ...registerCustomEditors(api, panels),
     ...registerLeakCheckDebugType(api, panels, diagnostics),
+    ...registerLanguageModelTools(api, output),
     registerCommand(api, Commands.ProfileDebugSession, async () => {
       const target = await targetCommands.profileDebugSession();
       if (target) await offerActions(api, capture, target.label);

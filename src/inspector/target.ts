@@ -12,6 +12,11 @@ export function parseTarget(text: string): TargetSpec {
   return { kind: 'address', host: match[1] || match[2] || '127.0.0.1', port };
 }
 
+/** The host a target's inspector is reached at (a PID's inspector listens on loopback). */
+export function hostOf(spec: TargetSpec): string {
+  return spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+}
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

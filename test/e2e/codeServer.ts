@@ -92,6 +92,8 @@ export async function startCodeServer(workspace: string, stateDir: string, env: 
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--reconnection-grace-time', '5',
+      // Lets a window run a test module in the extension host (the payload's extensionTestsPath).
+      '--vscode-option', 'enable-smoke-test-driver',
       workspace,
     ],
     { env: childEnv, stdio: ['ignore', log.fd, log.fd], detached: true },

@@ -174,4 +174,58 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     assert.match((await panel.locator('.dominators').textContent()) ?? '', /\S/);
     await runCommand(page, 'Debug: Stop');
   });
+
+  test('the agent tools are registered as language model tools, and one answers in the extension host', async () => {
+    const suite = join(dir, 'lmSuite');
+    const resultFile = join(suite, 'result.json');
+    await fs.mkdir(suite, { recursive: true });
+    // Runs in the real extension host of a second window: vscode.lm.tools, and one read-only tool invoked.
+    await fs.writeFile(
+      join(suite, 'index.js'),
+      `const vscode = require('vscode');
+const fs = require('fs');
+exports.run = async () => {
+  const write = (value) => fs.writeFileSync(${JSON.stringify(resultFile)}, JSON.stringify(value));
+  try {
+    await vscode.extensions.getExtension('leakscope.leakscope').activate();
+    const tools = vscode.lm.tools.filter((t) => t.name.startsWith('leakscope_')).map((t) => ({ name: t.name, inputSchema: t.inputSchema }));
+    const result = await vscode.lm.invokeTool('leakscope_report_findings', { input: { report: 'review/report.json', limit: 1 }, toolInvocationToken: undefined });
+    write({ tools, answer: result.content.map((part) => part.value).join('') });
+  } catch (e) {
+    write({ error: String((e && e.stack) || e) });
+  }
+};
+`,
+    );
+    const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const extension = (await fs.readdir(join(server.stateDir, 'extensions'))).find((d) => d.startsWith('leakscope.leakscope-'))!;
+    const payload = [
+      ['extensionDevelopmentPath', remote(join(server.stateDir, 'extensions', extension))],
+      ['extensionTestsPath', remote(join(suite, 'index.js'))],
+    ];
+    const testPage = await bench.context.newPage();
+    try {
+      await testPage.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      let text: string | undefined;
+      for (let waited = 0; !(text = await fs.readFile(resultFile, 'utf8').catch(() => undefined)); waited += 500) {
+        assert.ok(waited < 180_000, `the extension host test wrote nothing in 180 s:\n${(await server.log()).slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const result = JSON.parse(text) as { tools?: Array<{ name: string; inputSchema: unknown }>; answer?: string; error?: string };
+      assert.equal(result.error, undefined);
+      const manifest = JSON.parse(await fs.readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
+      const declared = manifest.contributes.languageModelTools as Array<{ name: string; inputSchema: unknown }>;
+      assert.deepEqual(result.tools!.map((t) => t.name).sort(), declared.map((t) => t.name).sort());
+      for (const tool of declared) assert.deepEqual(result.tools!.find((t) => t.name === tool.name)!.inputSchema, tool.inputSchema, tool.name);
+      // The bundled tool read the pull request's report: the first of its findings, with the paging that says there are more.
+      const [summary, json] = result.answer!.split('\n');
+      assert.match(summary, /^Findings 1-1 of \d+\./);
+      const structured = JSON.parse(json);
+      assert.equal(structured.findings.length, 1);
+      assert.equal(structured.nextCursor, '1');
+      assert.match(structured.findings[0].holder, /summaryCache|recentRequests/);
+    } finally {
+      await testPage.close();
+    }
+  });
 });

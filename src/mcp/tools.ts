@@ -1,0 +1,21 @@
+import { fixPlanTool } from './fixPlanTool';
+import { runLeakCheckTool } from './leakCheckTool';
+import { explainMemoryTool, takeSnapshotTool } from './processTools';
+import { compareReportsTool, findingHolderPathTool, reportClassesTool, reportFindingsTool, reportSamplesTool } from './reportTools';
+import { diffSnapshotsTool, inspectSnapshotTool } from './snapshotTools';
+import type { LeakscopeTool } from './toolDefinition';
+
+/** Every tool, in the order a hunt uses them; the MCP server and VS Code both register exactly these. */
+export const LEAKSCOPE_TOOLS: readonly LeakscopeTool[] = [
+  runLeakCheckTool,
+  reportFindingsTool,
+  findingHolderPathTool,
+  reportSamplesTool,
+  reportClassesTool,
+  fixPlanTool,
+  compareReportsTool,
+  explainMemoryTool,
+  takeSnapshotTool,
+  inspectSnapshotTool,
+  diffSnapshotsTool,
+] as unknown as readonly LeakscopeTool[];

@@ -1,0 +1,42 @@
+import type { CancellationToken } from '../common/cancellation';
+import type { Progress } from '../common/progress';
+import { InspectorConnection } from '../inspector/connection';
+import { launchUnderInspector, type LaunchedTarget, type LaunchOptions } from '../inspector/launch';
+import { runLeakCheck } from './leakCheck';
+import type { LeakCheckOptions, LeakCheckResult } from './types';
+import { waitUntilReady } from './workload';
+import { writeReportFiles } from './writeOutputs';
+
+/**
+ * Launches a command under the inspector and hands its connection to `use` once it is ready
+ * (`readyUrl` answers); the target is stopped at the end, on errors and on cancellation.
+ */
+export async function withLaunchedTarget<T>(
+  command: string,
+  commandArgs: string[],
+  launch: LaunchOptions & { readyUrl?: string },
+  token: CancellationToken,
+  use: (connection: InspectorConnection) => Promise<T>,
+): Promise<T> {
+  let target: LaunchedTarget | undefined;
+  let connection: InspectorConnection | undefined;
+  const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
+  try {
+    target = await launchUnderInspector(command, commandArgs, launch);
+    connection = await InspectorConnection.connect(target.webSocketUrl);
+    const running = target;
+    if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, token, () => running.process.exitCode === null);
+    return await use(connection);
+  } finally {
+    stopOnCancel.dispose();
+    await connection?.close();
+    await target?.stop();
+  }
+}
+
+/** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
+export async function checkAndWrite(connection: InspectorConnection, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<{ result: LeakCheckResult; files: string[] }> {
+  const result = await runLeakCheck(connection, options, progress, token);
+  const written = await writeReportFiles(options.outDir, result.report);
+  return { result, files: [result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written] };
+}
