@@ -1,13 +1,13 @@
 import { promises as fs, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { applyEdits, unifiedDiff } from '../fixes';
+import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
 import { asLeakReport } from '../report/compareReports';
 import type { LeakReport } from '../report/leakReport';
-import { addDependencies, missingDependencies, nearestPackageJson } from './packageDependencies';
 import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './main';
 import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
+import { replaceFiles, type FileChange } from './replaceFiles';
 
 /**
  * `leakscope fix --report report.json [--write] [--json] [--root DIR]`: the quick-fixes for a
@@ -23,8 +23,10 @@ export async function runFix(args: string[], context: CommandContext): Promise<n
   const reportFile = (values.report as string | undefined) ?? positionals[0];
   if (!reportFile) throw usageError('fix needs the report of a leak check: leakscope fix --report report.json.');
   if (positionals.length > (values.report ? 0 : 1)) throw usageError('fix takes one report: leakscope fix --report report.json [--write].');
-  const root = resolve((values.root as string | undefined) ?? process.cwd());
-  if (values.root) await assertFolder(root);
+  // Real, so that files (planned by real path) compare with it and diffs name them relative to it.
+  const given = resolve((values.root as string | undefined) ?? process.cwd());
+  if (values.root) await assertFolder(given);
+  const root = await fs.realpath(given);
   const report = await readReport(reportFile);
   const plan = planFixes(report, root);
   const written = values.write ? await writeFixes(plan) : [];
@@ -76,38 +78,25 @@ async function readReport(file: string): Promise<LeakReport> {
   return asLeakReport(value, file);
 }
 
-/** Writes each edited file (and package.json where a fix needs a package it lacks), each to a temporary name renamed into place. */
+/**
+ * Writes each edited file, and package.json where a fix needs a package it lacks, all or none:
+ * nothing is written if any of them changed since it was read.
+ */
 async function writeFixes(plan: FixPlan): Promise<string[]> {
-  const written: string[] = [];
-  for (const [file, edits] of plan.edits) {
-    await replaceFile(file, applyEdits(plan.texts.get(file)!, edits));
-    written.push(file);
-  }
+  const changes: FileChange[] = [];
+  for (const [file, edits] of plan.edits) changes.push({ file, before: plan.texts.get(file)!, after: applyEdits(plan.texts.get(file)!, edits) });
   const byManifest = new Map<string, Record<string, string>>();
   for (const [file, deps] of plan.dependencies) {
-    const manifest = nearestPackageJson(file);
+    const manifest = plan.manifests.get(file);
     if (manifest) byManifest.set(manifest, { ...byManifest.get(manifest), ...deps });
   }
   for (const [manifest, deps] of byManifest) {
     const text = await fs.readFile(manifest, 'utf8');
     const missing = missingDependencies(text, deps);
-    if (Object.keys(missing).length === 0) continue;
-    await replaceFile(manifest, addDependencies(text, missing));
-    written.push(manifest);
+    if (Object.keys(missing).length > 0) changes.push({ file: manifest, before: text, after: addDependencies(text, missing) });
   }
-  return written;
-}
-
-async function replaceFile(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.leakscope-${process.pid}.tmp`);
-  try {
-    const mode = (await fs.stat(file)).mode;
-    await fs.writeFile(temp, text, { mode });
-    await fs.rename(temp, file);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
+  await replaceFiles(changes);
+  return changes.map((c) => c.file);
 }
 
 /** The file as a diff names it: relative to the project root when it is inside. */
@@ -141,7 +130,7 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
       out.push(`  Fix: ${planned.fix.title}${planned.conflict ? ' (not applied: it overlaps an earlier fix in this file; run fix again after writing)' : ''}`);
       const before = plan.texts.get(planned.file)!;
       out.push(indent(unifiedDiff(before, applyEdits(before, planned.fix.edits), diffName(planned.file, root))));
-      const manifest = nearestPackageJson(planned.file);
+      const manifest = plan.manifests.get(planned.file);
       const missing = manifest ? missingDependencies(readFileSync(manifest, 'utf8'), planned.fix.dependencies ?? {}) : (planned.fix.dependencies ?? {});
       for (const [name, range] of Object.entries(missing)) {
         out.push(manifest ? `  Needs ${name}@${range}, which ${display(manifest)} does not list: --write adds it there (run npm install after).` : `  Needs ${name}@${range}, and no package.json was found to add it to.`);
