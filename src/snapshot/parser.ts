@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { NeverCancelled } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, PhaseProgress } from '../common/progress';
+import { roomForReaderThreads } from './addressSpace';
 import { EdgeSink, FlatSink, LocationSink, NodeSink } from './columnSinks';
 import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, QUOTE, isSpace, type ValueReader } from './jsonBytes';
 import { NumberArrayReader } from './numberArrayReader';
@@ -283,7 +284,7 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     if (size === 0) throw new LeakscopeError(ErrorCode.NotASnapshot, `${path} is empty, not a heap snapshot.`);
     const chunkSize = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
     let edgesJob: EdgesWorkerRun | undefined;
-    const parallel = options.parallel ?? size >= PARALLEL_MIN_BYTES;
+    const parallel = options.parallel ?? (size >= PARALLEL_MIN_BYTES && roomForReaderThreads());
     const parser = new SnapshotStreamParser((header, headerEnd) => {
       if (!parallel || header.edgeCount === 0) return;
       edgesJob = startEdgesWorker(path, header, headerEnd, chunkSize);
