@@ -1,3 +1,4 @@
+import { printable } from '../common/printable';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
@@ -43,7 +44,7 @@ export async function runLaunched(command: string, commandArgs: string[], values
   let connection: InspectorConnection | undefined;
   const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
   try {
-    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
+    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`) });
     connection = await InspectorConnection.connect(target.webSocketUrl);
     const running = target;
     if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
