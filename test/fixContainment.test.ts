@@ -103,6 +103,16 @@ describe('leakscope fix stays inside its root', () => {
     await assertRefused('relative', top, root, report, /outside\/x\.js/);
   });
 
+  test('a path with terminal escapes is named as data', async () => {
+    const { top, root } = layout('escapes');
+    const evil = '../outside/\x1b]8;;evil\x07x\x1b]8;;\x07\x1b[2J.js';
+    copyFileSync(SAMPLE, join(top, 'outside', '\x1b]8;;evil\x07x\x1b]8;;\x07\x1b[2J.js'));
+    const report = writeReport(join(top, 'report.json'), [cacheFinding(evil)]);
+    await assertRefused('escapes', top, root, report, /outside\/\\x1b\]8;;evil\\x07x\\x1b\]8;;\\x07\\x1b\[2J\.js/);
+    const r = await runCli(['fix', '--report', report], { cwd: root });
+    assert.doesNotMatch(r.stderr + r.stdout, /\x1b|\x07/);
+  });
+
   test('a source file named by absolute path', async () => {
     const { top, root, outside } = layout('absolute');
     const report = writeReport(join(top, 'report.json'), [cacheFinding(join(outside, 'x.js'))]);

@@ -1,6 +1,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { printable } from '../common/printable';
 import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
 import { asLeakReport } from '../report/compareReports';
 import type { LeakReport } from '../report/leakReport';
@@ -107,14 +108,15 @@ function diffName(file: string, root: string): string {
 
 function display(file: string): string {
   const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
+  return printable(rel && !rel.startsWith('..') ? rel : file, 500);
 }
 
 function renderPlan(plan: FixPlan, root: string, write: boolean, written: string[]): string {
   if (plan.findings.length === 0) return 'The report has no findings: nothing to fix.\n';
   const out: string[] = [];
   plan.findings.forEach((entry, i) => {
-    out.push(`Finding ${i + 1}: ${entry.finding.title} [${entry.finding.kind}, fix ${entry.finding.fix.id}]`);
+    // Everything from the report is data from a pull request: shown, never obeyed by the terminal.
+    out.push(`Finding ${i + 1}: ${printable(entry.finding.title, 300)} [${printable(entry.finding.kind, 60)}, fix ${printable(entry.finding.fix.id, 60)}]`);
     if (entry.fixes.length === 0) out.push(...unfixed(entry));
     for (const planned of entry.fixes) {
       const d = planned.diagnostic;
@@ -145,9 +147,9 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
 }
 
 function unfixed(entry: FindingPlan): string[] {
-  const lines = [`  ${entry.unfixed ?? 'No quick-fix.'}`];
-  if (entry.location) lines.push(`  Go to ${display(entry.location.file)}:${entry.location.line}:${entry.location.column}${entry.finding.source?.functionName ? ` (${entry.finding.source.functionName})` : ''}`);
-  lines.push(`  Why: ${entry.finding.explanation}`, `  What to do: ${entry.finding.fix.summary}`);
+  const lines = [`  ${printable(entry.unfixed ?? 'No quick-fix.', 1000)}`];
+  if (entry.location) lines.push(`  Go to ${display(entry.location.file)}:${printable(String(entry.location.line), 12)}:${printable(String(entry.location.column), 12)}${entry.finding.source?.functionName ? ` (${printable(entry.finding.source.functionName, 80)})` : ''}`);
+  lines.push(`  Why: ${printable(entry.finding.explanation, 2000)}`, `  What to do: ${printable(entry.finding.fix.summary, 2000)}`);
   return lines;
 }
 

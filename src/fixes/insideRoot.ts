@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { printable } from '../common/printable';
 
 /**
  * The real path of `path` when it lies inside `root`; otherwise a refusal naming it. Every file
@@ -14,8 +15,9 @@ export function insideRoot(path: string, root: string): string {
   const realRoot = realPath(root);
   const real = realPath(absolute);
   if (contains(realRoot, real)) return real;
-  const via = real !== absolute ? ` (it leads to ${real})` : '';
-  throw new LeakscopeError(ErrorCode.FileUnreadable, `${path} is outside the project folder ${root}${via}; Leakscope reads and changes only files inside it.`);
+  const via = real !== absolute ? ` (it leads to ${printable(real, 500)})` : '';
+  // The path comes from a report, so it is shown as data.
+  throw new LeakscopeError(ErrorCode.FileUnreadable, `${printable(path, 500)} is outside the project folder ${printable(root, 500)}${via}; Leakscope reads and changes only files inside it.`);
 }
 
 /** Whether `path` is `root` or below it; both absolute and already real. */
