@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { roomForReaderThreads } from '../snapshot/addressSpace';
 import { loadHeapGraph } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { IdSet, type IdSetParts } from '../snapshot/idSet';
@@ -34,7 +35,8 @@ export async function loadForDiff(
   const token = options.token ?? NeverCancelled;
   const load = options.load ?? ((file: string, more: ParseOptions & AnalyzeOptions) => loadHeapGraph(file, { token, ...more }));
   const size = await fs.stat(files.baseline).then((s) => s.size, () => 0);
-  const baselineJob = size >= WORKER_MIN_BYTES ? comparableInWorker(files.baseline, token) : undefined;
+  // A worker thread needs its own WebAssembly memory, which a low `ulimit -v` may not leave room for.
+  const baselineJob = size >= WORKER_MIN_BYTES && roomForReaderThreads() ? comparableInWorker(files.baseline, token) : undefined;
   try {
     // Without a worker the baseline loads first, so errors come in the order the files were given.
     const inline = baselineJob ? undefined : comparableSnapshot(await load(files.baseline, { paths: false }), files.baseline);

@@ -9,9 +9,11 @@ const PRESENCE_SAMPLE = 50_000;
 
 /**
  * Object ids only mean "the same object" within one process, and a deterministic program hands
- * out the same ids in every run. So check two things: every heap id of the later snapshot that
- * is not above the earlier one's largest must be in the earlier one (ids only grow), and the
- * earlier snapshot's sampled objects that are still there carry the same name, type and size.
+ * out the same ids in every run. So check two things: the objects both snapshots should share
+ * are in both (ids only grow, so an object of the later snapshot whose id is not above the
+ * earlier one's largest was alive then), and the earlier snapshot's sampled objects that are
+ * still there carry the same name, type and size. Which snapshot is older is judged only once
+ * they are known to be of one process: two processes' ids say nothing about order.
  */
 export function checkSameProcess(earlier: ComparableSnapshot, later: { snapshot: HeapSnapshot; file: string }): void {
   const b = later.snapshot;
@@ -20,18 +22,19 @@ export function checkSameProcess(earlier: ComparableSnapshot, later: { snapshot:
   const laterIds = b.nodes.ids;
   let laterMax = 0;
   for (let j = 0; j < laterIds.length; j++) if (isHeapId(laterIds[j]) && laterIds[j] > laterMax) laterMax = laterIds[j];
-  if (laterMax < earlierMax) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `${later.file} was taken before ${earlier.file}; give the snapshots oldest first.`);
-  }
+  const reversed = laterMax < earlierMax;
 
+  // Given oldest first: the later snapshot's old objects must be in the earlier one.
   let old = 0;
   let missing = 0;
-  const step = Math.max(1, Math.floor(b.nodeCount / PRESENCE_SAMPLE));
-  for (let j = 0; j < b.nodeCount; j += step) {
-    const id = laterIds[j];
-    if (!isHeapId(id) || id > earlierMax) continue;
-    old++;
-    if (!earlierIds.has(id)) missing++;
+  if (!reversed) {
+    const step = Math.max(1, Math.floor(b.nodeCount / PRESENCE_SAMPLE));
+    for (let j = 0; j < b.nodeCount; j += step) {
+      const id = laterIds[j];
+      if (!isHeapId(id) || id > earlierMax) continue;
+      old++;
+      if (!earlierIds.has(id)) missing++;
+    }
   }
 
   const sample = earlier.sample;
@@ -49,6 +52,11 @@ export function checkSameProcess(earlier: ComparableSnapshot, later: { snapshot:
     compared++;
     if (sample.names[k] === b.nodeName(j) && sample.types[k] === b.nodes.types[j] && sample.sizes[k] === b.selfSize(j)) same++;
   }
+  if (reversed) {
+    // Given newest first: the earlier (newer) snapshot's objects old enough to be in the later one must be there.
+    for (const id of sample.ids) if (id <= laterMax) old++;
+    for (const id of wanted.keys()) if (id <= laterMax) missing++;
+  }
   const agreement = compared === 0 ? 0 : same / compared;
   if (old === 0 || missing > old * (1 - MIN_AGREEMENT) || agreement < MIN_AGREEMENT) {
     throw new LeakscopeError(
@@ -56,4 +64,5 @@ export function checkSameProcess(earlier: ComparableSnapshot, later: { snapshot:
       `${earlier.file} and ${later.file} are snapshots of different processes (or of one that restarted): their object ids do not name the same objects, so they cannot be compared.`,
     );
   }
+  if (reversed) throw new LeakscopeError(ErrorCode.InvalidArgument, `${later.file} was taken before ${earlier.file}; give the snapshots oldest first.`);
 }

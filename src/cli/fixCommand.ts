@@ -1,13 +1,13 @@
 import { promises as fs, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ErrorCode, LeakscopeError } from '../common/errors';
-import { applyEdits, unifiedDiff } from '../fixes';
-import { addDependencies, missingDependencies, nearestPackageJson } from './packageDependencies';
+import { relative, resolve } from 'node:path';
+import { printable } from '../common/printable';
+import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
 import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './main';
 import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
 import { diffName, fixPlanJson } from './fixPlanJson';
 import { readReport } from './readReport';
+import { replaceFiles, type FileChange } from './replaceFiles';
 
 /**
  * `leakscope fix --report report.json [--write] [--json] [--root DIR]`: the quick-fixes for a
@@ -23,8 +23,10 @@ export async function runFix(args: string[], context: CommandContext): Promise<n
   const reportFile = (values.report as string | undefined) ?? positionals[0];
   if (!reportFile) throw usageError('fix needs the report of a leak check: leakscope fix --report report.json.');
   if (positionals.length > (values.report ? 0 : 1)) throw usageError('fix takes one report: leakscope fix --report report.json [--write].');
-  const root = resolve((values.root as string | undefined) ?? process.cwd());
-  if (values.root) await assertFolder(root);
+  // Real, so that files (planned by real path) compare with it and diffs name them relative to it.
+  const given = resolve((values.root as string | undefined) ?? process.cwd());
+  if (values.root) await assertFolder(given);
+  const root = await fs.realpath(given);
   const report = await readReport(reportFile);
   const plan = planFixes(report, root);
   const written = values.write ? await writeFixes(plan) : [];
@@ -42,50 +44,38 @@ async function assertFolder(dir: string): Promise<void> {
   throw usageError(`--root ${dir} is not a folder.`);
 }
 
-/** Writes each edited file (and package.json where a fix needs a package it lacks), each to a temporary name renamed into place. */
+/**
+ * Writes each edited file, and package.json where a fix needs a package it lacks, all or none:
+ * nothing is written if any of them changed since it was read.
+ */
 async function writeFixes(plan: FixPlan): Promise<string[]> {
-  const written: string[] = [];
-  for (const [file, edits] of plan.edits) {
-    await replaceFile(file, applyEdits(plan.texts.get(file)!, edits));
-    written.push(file);
-  }
+  const changes: FileChange[] = [];
+  for (const [file, edits] of plan.edits) changes.push({ file, before: plan.texts.get(file)!, after: applyEdits(plan.texts.get(file)!, edits) });
   const byManifest = new Map<string, Record<string, string>>();
   for (const [file, deps] of plan.dependencies) {
-    const manifest = nearestPackageJson(file);
+    const manifest = plan.manifests.get(file);
     if (manifest) byManifest.set(manifest, { ...byManifest.get(manifest), ...deps });
   }
   for (const [manifest, deps] of byManifest) {
     const text = await fs.readFile(manifest, 'utf8');
     const missing = missingDependencies(text, deps);
-    if (Object.keys(missing).length === 0) continue;
-    await replaceFile(manifest, addDependencies(text, missing));
-    written.push(manifest);
+    if (Object.keys(missing).length > 0) changes.push({ file: manifest, before: text, after: addDependencies(text, missing) });
   }
-  return written;
-}
-
-async function replaceFile(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.leakscope-${process.pid}.tmp`);
-  try {
-    const mode = (await fs.stat(file)).mode;
-    await fs.writeFile(temp, text, { mode });
-    await fs.rename(temp, file);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
+  await replaceFiles(changes);
+  return changes.map((c) => c.file);
 }
 
 function display(file: string): string {
   const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
+  return printable(rel && !rel.startsWith('..') ? rel : file, 500);
 }
 
 function renderPlan(plan: FixPlan, root: string, write: boolean, written: string[]): string {
   if (plan.findings.length === 0) return 'The report has no findings: nothing to fix.\n';
   const out: string[] = [];
   plan.findings.forEach((entry, i) => {
-    out.push(`Finding ${i + 1}: ${entry.finding.title} [${entry.finding.kind}, fix ${entry.finding.fix.id}]`);
+    // Everything from the report is data from a pull request: shown, never obeyed by the terminal.
+    out.push(`Finding ${i + 1}: ${printable(entry.finding.title, 300)} [${printable(entry.finding.kind, 60)}, fix ${printable(entry.finding.fix.id, 60)}]`);
     if (entry.fixes.length === 0) out.push(...unfixed(entry));
     for (const planned of entry.fixes) {
       const d = planned.diagnostic;
@@ -101,7 +91,7 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
       out.push(`  Fix: ${planned.fix.title}${planned.conflict ? ' (not applied: it overlaps an earlier fix in this file; run fix again after writing)' : ''}`);
       const before = plan.texts.get(planned.file)!;
       out.push(indent(unifiedDiff(before, applyEdits(before, planned.fix.edits), diffName(planned.file, root))));
-      const manifest = nearestPackageJson(planned.file);
+      const manifest = plan.manifests.get(planned.file);
       const missing = manifest ? missingDependencies(readFileSync(manifest, 'utf8'), planned.fix.dependencies ?? {}) : (planned.fix.dependencies ?? {});
       for (const [name, range] of Object.entries(missing)) {
         out.push(manifest ? `  Needs ${name}@${range}, which ${display(manifest)} does not list: --write adds it there (run npm install after).` : `  Needs ${name}@${range}, and no package.json was found to add it to.`);
@@ -116,9 +106,9 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
 }
 
 function unfixed(entry: FindingPlan): string[] {
-  const lines = [`  ${entry.unfixed ?? 'No quick-fix.'}`];
-  if (entry.location) lines.push(`  Go to ${display(entry.location.file)}:${entry.location.line}:${entry.location.column}${entry.finding.source?.functionName ? ` (${entry.finding.source.functionName})` : ''}`);
-  lines.push(`  Why: ${entry.finding.explanation}`, `  What to do: ${entry.finding.fix.summary}`);
+  const lines = [`  ${printable(entry.unfixed ?? 'No quick-fix.', 1000)}`];
+  if (entry.location) lines.push(`  Go to ${display(entry.location.file)}:${printable(String(entry.location.line), 12)}:${printable(String(entry.location.column), 12)}${entry.finding.source?.functionName ? ` (${printable(entry.finding.source.functionName, 80)})` : ''}`);
+  lines.push(`  Why: ${printable(entry.finding.explanation, 2000)}`, `  What to do: ${printable(entry.finding.fix.summary, 2000)}`);
   return lines;
 }
 

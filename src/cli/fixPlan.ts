@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
-import { editsConflict, fixesForFinding, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
+import { editsConflict, fixesForFinding, insideRoot, isFile, locateSource, nearestPackageJson, resolveUnder, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
 import type { LeakReport } from '../report/leakReport';
 
 /** One diagnostic chosen for a finding, with the fix that `--write` applies. */
@@ -34,12 +33,17 @@ export interface FixPlan {
   texts: Map<string, string>;
   /** Packages the fixes import, per file that imports them. */
   dependencies: Map<string, Record<string, string>>;
+  /** The package.json (inside the root) that takes each file's dependencies, when there is one. */
+  manifests: Map<string, string>;
 }
 
 /**
  * Matches each finding of a report to the code: the file its source location names (resolved
  * under `root` when the report came from another machine or a container), or for findings
  * without a location the scripts the leak check launched and the local modules they require.
+ * Every file it reads, and every package.json a fix would add to, must be inside `root` by real
+ * path (a report may come from a pull request); one outside is refused with a LeakscopeError.
+ * Files are keyed by real path, so a symlink's target is what gets edited.
  */
 export function planFixes(report: LeakReport, root: string): FixPlan {
   const texts = new Map<string, string>();
@@ -48,17 +52,17 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     return texts.get(file)!;
   };
   let launched: string[] | undefined;
-  const plan: FixPlan = { findings: [], edits: new Map(), texts, dependencies: new Map() };
+  const plan: FixPlan = { findings: [], edits: new Map(), texts, dependencies: new Map(), manifests: new Map() };
   const taken = new Map<string, number>();
   report.findings.forEach((finding, index) => {
     const entry: FindingPlan = { finding, fixes: [] };
     plan.findings.push(entry);
     if (rulesForFinding(finding).length === 0) {
       entry.unfixed = `No quick-fix rule answers "${finding.fix.id}".`;
-      entry.location = locate(finding, root);
+      entry.location = locateSource(finding, root);
       return;
     }
-    const location = locate(finding, root);
+    const location = locateSource(finding, root);
     entry.location = location;
     let candidates: Array<{ file: string; atSource: boolean }>;
     // In an installed package the location says where the library holds the objects; the code to
@@ -67,7 +71,7 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     if (inLibrary) {
       launched ??= launchedFiles(report, root);
       candidates = launched.map((file) => ({ file, atSource: false }));
-    } else if (location) candidates = [{ file: location.file, atSource: true }];
+    } else if (location) candidates = [{ file: insideRoot(location.file, root), atSource: true }];
     else if (finding.source && !finding.source.file.startsWith('node:')) {
       entry.unfixed = `The source file ${finding.source.file} is not here${root === process.cwd() ? '; pass --root with the project folder' : ` (looked under ${root})`}.`;
       return;
@@ -87,6 +91,10 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
         const key = `${file}\0${diagnostic.ruleId}\0${diagnostic.start}`;
         const fix = diagnostic.fixes[0];
         const planned: PlannedFix = { file, diagnostic, fix, reason };
+        if (fix?.dependencies && Object.keys(fix.dependencies).length > 0 && !plan.manifests.has(file)) {
+          const manifest = nearestPackageJson(file);
+          if (manifest) plan.manifests.set(file, insideRoot(manifest, root));
+        }
         if (taken.has(key)) planned.sameAs = taken.get(key);
         else if (fix) {
           taken.set(key, index);
@@ -111,50 +119,19 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
   return plan;
 }
 
-/** A finding's source file as a local path: a path or file:// URL, or its tail under `root`. */
-export function locate(finding: Finding, root: string): FindingPlan['location'] {
-  const source = finding.source;
-  if (!source || source.file.startsWith('node:')) return undefined;
-  let file = source.file;
-  if (file.startsWith('file:')) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
-  }
-  const local = resolveUnder(file, root);
-  return local ? { file: local, line: source.line, column: source.column } : undefined;
-}
-
-function resolveUnder(file: string, root: string): string | undefined {
-  if (!isAbsolute(file)) {
-    const joined = resolve(root, file);
-    return isFile(joined) ? joined : undefined;
-  }
-  if (isFile(file)) return file;
-  // A path from another machine: /app/src/orders.js may be ROOT/src/orders.js here.
-  const parts = file.split(/[\\/]+/).filter(Boolean);
-  for (let i = 1; i < parts.length; i++) {
-    const candidate = join(root, ...parts.slice(i));
-    if (isFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 const MAX_LAUNCHED_FILES = 200;
 
-/** The scripts on the leak check's command line, and the local modules they require or import, transitively. */
+/**
+ * The scripts on the leak check's command line, and the local modules they require or import,
+ * transitively, by real path. A script named outside `root` is refused; a module outside it that
+ * a script imports is left out (the report did not name it, the code did).
+ */
 export function launchedFiles(report: LeakReport, root: string): string[] {
-  const start = (report.target.command ?? []).filter((arg) => SOURCE_EXTENSIONS.test(arg)).map((arg) => resolveUnder(arg, root)).filter((f): f is string => f !== undefined);
+  const start = (report.target.command ?? [])
+    .filter((arg) => SOURCE_EXTENSIONS.test(arg))
+    .map((arg) => resolveUnder(arg, root))
+    .filter((f): f is string => f !== undefined)
+    .map((f) => insideRoot(f, root));
   const files: string[] = [];
   const queue = [...start];
   while (queue.length > 0 && files.length < MAX_LAUNCHED_FILES) {
@@ -169,7 +146,12 @@ export function launchedFiles(report: LeakReport, root: string): string[] {
     }
     for (const [, spec] of text.matchAll(/(?:require\(\s*|from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
       const resolved = resolveModule(resolve(dirname(file), spec));
-      if (resolved && !resolved.split(sep).includes('node_modules')) queue.push(resolved);
+      if (!resolved || resolved.split(sep).includes('node_modules')) continue;
+      try {
+        queue.push(insideRoot(resolved, root));
+      } catch {
+        // outside the root: not ours to read
+      }
     }
   }
   return files;

@@ -1,3 +1,4 @@
+import { printable } from '../common/printable';
 import type { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
@@ -36,7 +37,7 @@ export async function runLaunched(command: string, commandArgs: string[], values
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
-  const launch = { env, onOutput: (line: string) => stderr.write(`[target] ${line}\n`), readyUrl: values['ready-url'] as string | undefined };
+  const launch = { env, onOutput: (line: string) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`), readyUrl: values['ready-url'] as string | undefined };
   return withLaunchedTarget(command, commandArgs, launch, context.token, (connection) => checkAndReport(connection, options, values, context));
 }
 

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
-import { fixesForFinding, type CodeFix, type FixDiagnostic } from '../fixes';
+import { addDependencies, fixesForFinding, insideRoot, locateSource, missingDependencies, nearestPackageJson, type CodeFix, type FixDiagnostic } from '../fixes';
 import { readReport } from '../session/panelBackend';
 
 /** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */
@@ -35,8 +34,8 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     this.collection.clear();
     this.entries.clear();
     for (const finding of report.findings) {
-      const file = finding.source && sourcePath(finding.source.file);
-      if (!file || !existsSync(file)) continue;
+      const file = this.sourceFileOrNone(finding)?.file;
+      if (!file) continue;
       const text = readFileSync(file, 'utf8');
       const fix = this.firstFix(finding, file, text);
       const range = fix ? this.rangeOf(text, fix.diagnostic.start, fix.diagnostic.end) : this.lineRange(text, finding.source!.line);
@@ -52,19 +51,26 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   /** Whether a quick-fix exists for the finding in its file as it is now. */
   fixAvailable(finding: Finding): boolean {
-    const file = finding.source && sourcePath(finding.source.file);
-    if (!file || !existsSync(file)) return false;
+    const file = this.sourceFileOrNone(finding)?.file;
+    if (!file) return false;
     return this.firstFix(finding, file, readFileSync(file, 'utf8')) !== undefined;
   }
 
-  /** Applies the finding's first fix to its file (saved), adding dependencies to package.json. */
+  /**
+   * Applies the finding's first fix to its file (saved), adding dependencies to package.json.
+   * Both must be inside a workspace folder by real path (the same check as `leakscope fix`), since
+   * the report may have come from a pull request.
+   */
   async applyFix(finding: Finding): Promise<string> {
-    const file = finding.source && sourcePath(finding.source.file);
-    if (!file || !existsSync(file)) throw new Error('Leakscope: this finding names no source file on this machine.');
+    const folders = this.api.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) throw new Error('Leakscope: open the project folder first; a fix changes only files inside the workspace.');
+    const found = this.sourceFile(finding, folders.map((f) => f.uri.fsPath));
+    if (!found) throw new Error('Leakscope: this finding names no source file in this workspace.');
+    const { file, root } = found;
     const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
     const fix = this.firstFix(finding, file, document.getText());
     if (!fix) throw new Error(`Leakscope: no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
-    const edit = this.workspaceEdit(document, fix.fix);
+    const edit = this.workspaceEdit(document, fix.fix, root);
     if (!(await this.api.workspace.applyEdit(edit))) throw new Error(`Leakscope: VS Code refused the edit to ${file}.`);
     await document.save();
     const deps = Object.keys(fix.fix.dependencies ?? {});
@@ -73,6 +79,8 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    const root = this.api.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+    if (!root) return actions;
     for (const entry of this.entries.get(document.uri.fsPath) ?? []) {
       if (!entry.diagnostic.range.intersection(range)) continue;
       const result = fixesForFinding(entry.finding, document.fileName, document.getText(), true);
@@ -80,13 +88,45 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
         for (const fix of d.fixes) {
           const action = new this.api.CodeAction(`Leakscope: ${fix.title}`, this.api.CodeActionKind.QuickFix);
           action.diagnostics = [entry.diagnostic];
-          action.edit = this.workspaceEdit(document, fix);
+          try {
+            action.edit = this.workspaceEdit(document, fix, root);
+          } catch {
+            continue; // its package.json is outside the workspace
+          }
           action.isPreferred = fix === d.fixes[0];
           actions.push(action);
         }
       }
     }
     return actions;
+  }
+
+  /**
+   * The finding's source file by real path, inside the first of `roots` it resolves in; a
+   * LeakscopeError naming it when it resolves only outside them.
+   */
+  private sourceFile(finding: Finding, roots: string[]): { file: string; root: string } | undefined {
+    let refusal: unknown;
+    for (const root of roots) {
+      const location = locateSource(finding, root);
+      if (!location) continue;
+      try {
+        return { file: insideRoot(location.file, root), root };
+      } catch (e) {
+        refusal ??= e;
+      }
+    }
+    if (refusal) throw refusal;
+    return undefined;
+  }
+
+  /** As sourceFile, for showing: a file outside the workspace gets no diagnostic and is not read. */
+  private sourceFileOrNone(finding: Finding): { file: string; root: string } | undefined {
+    try {
+      return this.sourceFile(finding, (this.api.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    } catch {
+      return undefined;
+    }
   }
 
   private firstFix(finding: Finding, file: string, text: string): { diagnostic: FixDiagnostic; fix: CodeFix } | undefined {
@@ -99,21 +139,17 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     }
   }
 
-  private workspaceEdit(document: vscode.TextDocument, fix: CodeFix): vscode.WorkspaceEdit {
+  /** The fix's edits, and its packages added to the nearest package.json, which must be inside `root`. */
+  private workspaceEdit(document: vscode.TextDocument, fix: CodeFix, root: string): vscode.WorkspaceEdit {
     const edit = new this.api.WorkspaceEdit();
     for (const e of fix.edits) edit.replace(document.uri, new this.api.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
     const deps = fix.dependencies ?? {};
-    const manifest = Object.keys(deps).length ? nearestPackageJson(document.uri.fsPath) : undefined;
-    if (manifest) {
+    const found = Object.keys(deps).length ? nearestPackageJson(document.uri.fsPath) : undefined;
+    if (found) {
+      const manifest = insideRoot(found, root);
       const text = readFileSync(manifest, 'utf8');
-      const json = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-      const missing = Object.entries(deps).filter(([name]) => !json.dependencies?.[name] && !json.devDependencies?.[name]);
-      if (missing.length) {
-        json.dependencies = { ...json.dependencies, ...Object.fromEntries(missing) };
-        const indent = /\n(\s+)"/.exec(text)?.[1] ?? '  ';
-        const uri = this.api.Uri.file(manifest);
-        edit.replace(uri, new this.api.Range(0, 0, text.split('\n').length + 1, 0), JSON.stringify(json, null, indent) + '\n');
-      }
+      const missing = missingDependencies(text, deps);
+      if (Object.keys(missing).length) edit.replace(this.api.Uri.file(manifest), new this.api.Range(0, 0, text.split('\n').length + 1, 0), addDependencies(text, missing));
     }
     return edit;
   }
@@ -135,13 +171,5 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   dispose(): void {
     this.collection.dispose();
-  }
-}
-
-function nearestPackageJson(file: string): string | undefined {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return undefined;
   }
 }

@@ -4,3 +4,6 @@ export { fixesForFinding, holderNames, rulesForFinding, type MatchReason } from 
 export { RULES } from './rules/index';
 export type { CodeFix, FindingLocator, FixDiagnostic, FixRule, TextEdit } from './types';
 export { unifiedDiff } from './unifiedDiff';
+export { contains, insideRoot } from './insideRoot';
+export { isFile, locateSource, resolveUnder, type SourceLocation } from './locateSource';
+export { addDependencies, missingDependencies, nearestPackageJson } from './packageDependencies';

@@ -1,4 +1,4 @@
-import type { SnapshotDiff, SnapshotSummary } from '../analysis/types';
+import type { RetainerGroup, SnapshotDiff, SnapshotSummary } from '../analysis/types';
 import { formatBytes, formatBytesDelta, formatCount } from './format';
 
 /** `1,204 new objects still alive, +3.4 MB retained`: the one line a reviewer reads. */
@@ -24,4 +24,13 @@ export function heapChange(d: SnapshotDiff): string {
   const sizes = diffSnapshots(d).map((s) => s.summary.totals.reachableSize);
   const delta = sizes[sizes.length - 1] - sizes[0];
   return `${sizes.map(formatBytes).join(' → ')} (${formatBytesDelta(delta)})`;
+}
+
+/**
+ * A group's classes with each class's retained size at most the group's: a class's figure sums
+ * its instances' retained sizes, which can count the group's shared structure more than once,
+ * and a part never holds more than its whole.
+ */
+export function groupClasses(group: RetainerGroup): RetainerGroup['classes'] {
+  return group.classes.map((c) => (c.retainedSize > group.retainedSize ? { ...c, retainedSize: group.retainedSize } : c));
 }

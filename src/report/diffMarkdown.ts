@@ -1,5 +1,5 @@
 import type { ClassDiff, RetainerGroup, SnapshotDiff } from '../analysis/types';
-import { diffHeadline, diffSnapshots, heapChange } from './diffHeadline';
+import { diffHeadline, diffSnapshots, groupClasses, heapChange } from './diffHeadline';
 import {
   formatBytes,
   formatBytesDelta,
@@ -84,7 +84,7 @@ function classTable(classes: ClassDiff[]): string[] {
     formatCountDelta(c.countDelta),
     ...(withSurvivors ? [c.survivorCount === undefined ? '' : formatCount(c.survivorCount)] : []),
     formatBytesDelta(c.selfSizeDelta),
-    `**${formatBytesDelta(c.retainedSizeDelta)}**`,
+    formatBytesDelta(c.retainedSizeDelta),
   ]);
   return markdownTable(columns, rows);
 }
@@ -97,10 +97,10 @@ function groupItem(group: RetainerGroup, n: number, maxPathSteps: number): strin
   const lines = [`${marker}${markdownCode(chain)}`];
   const noun = group.count === 1 ? 'object' : 'objects';
   lines.push(
-    `${indent}- **${formatCount(group.count)}** ${noun}, **${formatBytes(group.retainedSize)}** retained (${formatBytes(group.selfSize)} self)`,
+    `${indent}- ${formatCount(group.count)} ${noun}, ${formatBytes(group.retainedSize)} retained (${formatBytes(group.selfSize)} self)`,
   );
   if (group.classes.length > 0) {
-    const shown = group.classes.slice(0, 5).map((c) => `${markdownCode(c.className, { maxLength: 60 })} ×${formatCount(c.count)} (${formatBytes(c.retainedSize)})`);
+    const shown = groupClasses(group).slice(0, 5).map((c) => `${markdownCode(c.className, { maxLength: 60 })} ×${formatCount(c.count)} (${formatBytes(c.retainedSize)})`);
     const more = group.classes.length - shown.length;
     lines.push(`${indent}- Classes: ${shown.join(', ')}${more > 0 ? `, and ${formatCount(more)} more` : ''}`);
   }

@@ -176,6 +176,10 @@ describe('printable', () => {
     assert.equal(printable('Größe 🧠 キャッシュ'), 'Größe 🧠 キャッシュ');
   });
 
+  it('keeps tabs and newlines only when asked (a target\'s own output), escaping every terminal sequence', () => {
+    assert.equal(printable('\x1b]8;;https://x/\x07a\x1b]8;;\x07\t\x1b[2J\x9b1m\n', Infinity, { keepLayout: true }), '\\x1b]8;;https://x/\\x07a\\x1b]8;;\\x07\t\\x1b[2J\\x9b1m\n');
+  });
+
   it('cuts long strings by code points', () => {
     assert.equal(printable('abcdef', 3), 'abc…');
     assert.equal(printable('🧠🧠🧠', 2), '🧠🧠…');
@@ -197,6 +201,10 @@ describe('escapeMarkdownCell', () => {
     assert.equal(escapeMarkdownCell('`x`'), '\\`x\\`');
     assert.equal(escapeMarkdownCell('<img>'), '\\<img\\>');
     assert.equal(escapeMarkdownCell('*a* _b_ [c](d) $e$'), '\\*a\\* \\_b\\_ \\[c\\](d) \\$e\\$');
+  });
+
+  it('keeps GitHub from making mentions, links and issue references of heap text', () => {
+    assert.equal(escapeMarkdownCell('@octocat https://x.io www.x.io a@b.co #12 #x'), '@\u2060octocat https\u2060://x.io www\u2060.x.io a@\u2060b.co \\#\u206012 \\#x');
   });
 
   it('keeps a cell on one line', () => {

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { AllocationSite, LeakedObject, RetainerGroup } from '../analysis/types';
 import type { RetainerPath, RetainerStep, SourceLocation } from '../snapshot/types';
+import { printable } from '../common/printable';
 
 // Every string that comes out of a heap snapshot (class names, property names, string values) is
-// attacker-controllable: a web app can name a constructor anything. The helpers here are the only
-// place such strings are made displayable; renderers then escape the result for their medium.
+// attacker-controllable: a web app can name a constructor anything. The helpers here make such
+// strings displayable through `printable` (src/common/printable.ts, shared with the hosts that
+// print the target's own output); renderers then escape the result for their medium.
 
 export { formatBytes, formatBytesDelta } from '../common/bytes';
+export { printable };
 
 
 /** `1,234,567`. Hand-rolled rather than toLocaleString so output does not depend on the machine's locale. */
@@ -49,39 +52,6 @@ export function displayUrl(url: string): string {
   const cwd = typeof process !== 'undefined' ? process.cwd() + '/' : '';
   if (cwd && path.startsWith(cwd)) path = path.slice(cwd.length);
   return path;
-}
-
-const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-// C0/C1 controls (terminal escape sequences, table-breaking newlines), invisible and bidi
-// formatting characters (which can make a PR comment display something other than what it
-// contains), and lone surrogates (which some renderers turn into garbage).
-const UNSAFE_CHAR =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * A single-line, visible rendering of an untrusted string: control and formatting characters
- * become code-like escapes (`\n`, `\x1b`, `\u202e`), and the result is cut at `maxLength` code
- * points with `…`. Idempotent on its own output (when not cut), so layering is harmless.
- */
-export function printable(s: string, maxLength = 160): string {
-  let out = '';
-  let length = 0;
-  for (const ch of s) {
-    if (length >= maxLength) return `${out}…`;
-    if (UNSAFE_CHAR.test(ch)) {
-      const code = ch.charCodeAt(0);
-      out += CONTROL_ESCAPES[ch] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-    } else {
-      out += ch;
-    }
-    length++;
-  }
-  return out;
-}
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0');
 }
 
 /**
@@ -209,7 +179,18 @@ export function escapeHtml(s: string): string {
  * start Markdown, HTML, math or a table column break is backslash-escaped so it shows literally.
  */
 export function escapeMarkdownCell(s: string, maxLength?: number): string {
-  return printable(s, maxLength).replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&');
+  return neutraliseAutolinks(printable(s, maxLength).replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&'));
+}
+
+/**
+ * GitHub turns `@name`, `#12`, `https://…`, `www.…` and `a@b.co` in comment text into live
+ * mentions and links, after Markdown escapes are gone, so backslashes do not stop it. A word
+ * joiner (U+2060, invisible) after `@` and `#`, before `://` and inside `www.` keeps them text.
+ * Only prose that mixes in heap text comes here; heap text alone goes in a code span
+ * ({@link markdownCode}), where GitHub links nothing.
+ */
+function neutraliseAutolinks(s: string): string {
+  return s.replace(/@|#(?=\d)|:\/\/|\b(www)\./gi, (m: string, www?: string) => (www ? `${www}\u2060.` : m === '://' ? '\u2060://' : `${m}\u2060`));
 }
 
 /**

@@ -178,6 +178,20 @@ input[type="search"] {
 }
 ol.path { list-style: none; margin: 4px 0 8px; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 0; }
 ol.path li + li::before { content: "\\2192"; color: var(--muted); padding: 0 6px; }
+.memory-chart { margin: 8px 0 16px; max-width: 760px; }
+.chart .grid { stroke: var(--border); stroke-width: 1; }
+.chart .tick { fill: var(--muted); font-size: 11px; }
+.chart .series { fill: none; stroke-width: 2; }
+.chart .point { stroke: none; }
+.rss { stroke: var(--grow); fill: var(--grow); }
+.heap-total { stroke: var(--muted); fill: var(--muted); }
+.heap-used { stroke: var(--accent); fill: var(--accent); }
+.external { stroke: var(--shrink); fill: var(--shrink); }
+.chart-legend { display: flex; gap: 14px; flex-wrap: wrap; color: var(--muted); font-size: 0.9em; }
+.swatch { display: inline-block; width: 12px; height: 3px; margin-right: 4px; vertical-align: middle; background: currentColor; }
+.swatch.rss { background: var(--grow); } .swatch.heap-total { background: var(--muted); }
+.swatch.heap-used { background: var(--accent); } .swatch.external { background: var(--shrink); }
+details.folded { margin: 16px 0; } details.folded summary { cursor: pointer; color: var(--muted); }
 .group { border: 1px solid var(--border); border-radius: 8px; padding: 12px 16px; margin: 12px 0; }
 .group .stats { margin: 4px 0 8px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 0.9em; }

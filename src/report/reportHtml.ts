@@ -1,5 +1,6 @@
 import { formatBytes } from '../common/bytes';
 import { diffHtmlBody } from './diffHtml';
+import { memoryChartSvg } from './memoryChartSvg';
 import { findingFacts } from './findingsText';
 import { escapeHtml } from './format';
 import { htmlDocument, htmlText, type HtmlRenderOptions } from './htmlDocument';
@@ -32,7 +33,8 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
     '<h2>Memory</h2>',
     `<p>RSS ${formatBytes(b.rss)}: live V8 heap ${formatBytes(b.heapUsed)}, free heap pages ${formatBytes(b.heapFree)}, external ${formatBytes(b.external)}, code and files ${formatBytes(b.fileBacked)}, native ${formatBytes(b.native)}.</p>`,
     `<p>${htmlText(r.memory.verdict.summary, 2000)}</p>`,
-    diffHtmlBody(r.diff),
+    memoryChartSvg(r.memory.samples),
+    diffHtmlBody(r.diff, { midFile: r.snapshots.mid }),
   );
   // The diff's tables sort from `data.classes` and `data.groups`; the rest of the report rides along.
   return htmlDocument({ title: `Leakscope: ${r.verdict}`, body: parts.join('\n'), data: { ...r.diff, report: { ...r, diff: undefined } }, nonce: options.nonce });

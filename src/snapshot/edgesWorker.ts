@@ -16,6 +16,8 @@ export interface EdgesJob {
   edgeCount: number;
   nodeFieldCount: number;
   edgeFields: string[];
+  edgeTypeCount: number;
+  nodeCount: number;
   chunkSize: number;
   columns: { types: SharedArrayBuffer; nameOrIndex: SharedArrayBuffer; targets: SharedArrayBuffer };
 }
@@ -62,7 +64,7 @@ async function parseEdges(job: EdgesJob): Promise<number> {
       nameOrIndex: new Uint32Array(job.columns.nameOrIndex),
       targets: new Uint32Array(job.columns.targets),
     };
-    const sink = new EdgeSink(job.edgeFields, job.edgeCount, job.nodeFieldCount, columns);
+    const sink = new EdgeSink(job.edgeFields, job.edgeTypeCount, job.edgeCount, job.nodeFieldCount, job.nodeCount, columns);
     const reader = new NumberArrayReader('edges', sink);
     pos = arrayStart;
     for (;;) {

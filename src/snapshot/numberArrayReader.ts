@@ -2,7 +2,8 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { OPEN_BRACKET, isSpace, type ValueReader, type NumberSink } from './jsonBytes';
 import { NUMBER_PARSER_WASM } from './numberParserWasm';
-import { notASnapshot } from './snapshotErrors';
+import { addressSpaceLimit } from './addressSpace';
+import { noRoomForWasm, notASnapshot } from './snapshotErrors';
 
 interface NumberParserExports {
   memory: WebAssembly.Memory;
@@ -23,8 +24,36 @@ const enum Status {
   BadByte = 2,
 }
 
-/** Compiled once per thread (a few hundred bytes); each reader instantiates its own copy. */
+/** Compiled once per thread (a few hundred bytes). */
 let compiled: WebAssembly.Module | undefined;
+
+interface NumberParser {
+  wasm: NumberParserExports;
+  memory: Uint8Array;
+}
+
+/**
+ * Instances whose reader finished its section, reused by the next one: each holds a WebAssembly
+ * memory, and V8 reserves ~10 GB of address space per memory, so one instance per section (or
+ * per snapshot) fails under `ulimit -v`. Readers on one thread that overlap (two snapshots
+ * parsed at once) each take their own.
+ */
+const idle: NumberParser[] = [];
+
+function acquireParser(): NumberParser {
+  const reused = idle.pop();
+  if (reused) return reused;
+  compiled ??= new WebAssembly.Module(Buffer.from(NUMBER_PARSER_WASM, 'base64'));
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(compiled, {});
+  } catch (e) {
+    if (e instanceof RangeError) throw noRoomForWasm(addressSpaceLimit());
+    throw e;
+  }
+  const wasm = instance.exports as unknown as NumberParserExports;
+  return { wasm, memory: new Uint8Array(wasm.memory.buffer) };
+}
 
 /**
  * Parses a flat array of whole numbers, handing them to a sink in batches of whole records. The
@@ -33,6 +62,7 @@ let compiled: WebAssembly.Module | undefined;
  */
 export class NumberArrayReader implements ValueReader {
   private started = false;
+  private readonly parser: NumberParser;
   private readonly wasm: NumberParserExports;
   private readonly memory: Uint8Array;
   private readonly inputBase: number;
@@ -42,9 +72,9 @@ export class NumberArrayReader implements ValueReader {
   private readonly outputEnd: number;
 
   constructor(private readonly section: string, private readonly sink: NumberSink) {
-    compiled ??= new WebAssembly.Module(Buffer.from(NUMBER_PARSER_WASM, 'base64'));
-    this.wasm = new WebAssembly.Instance(compiled, {}).exports as unknown as NumberParserExports;
-    this.memory = new Uint8Array(this.wasm.memory.buffer);
+    this.parser = acquireParser();
+    this.wasm = this.parser.wasm;
+    this.memory = this.parser.memory;
     this.inputBase = this.wasm.inputBase.value as number;
     this.inputSize = this.wasm.inputSize.value as number;
     const outputBase = this.wasm.outputBase.value as number;
@@ -81,6 +111,8 @@ export class NumberArrayReader implements ValueReader {
           const count = wasm.count();
           if (count > 0) this.sink.consume(batch, count);
           wasm.clear();
+          // Back for the next section only after a clean end: mid-number state stays with a failed reader.
+          idle.push(this.parser);
           this.sink.end();
           return i + (at - inputBase) + 1;
         }

@@ -11,11 +11,12 @@ before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-parser-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const META = {
-  // Field order differs from V8's usual one on purpose: offsets must come from meta.
+  // Field order differs from V8's usual one on purpose: offsets must come from meta, and so must
+  // the list of type names, which `node_types`/`edge_types` give at the position of the "type" field.
   node_fields: ['name', 'type', 'id', 'edge_count', 'self_size', 'trace_node_id', 'detachedness'],
-  node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic'], 'string', 'number', 'number', 'number', 'number', 'number'],
+  node_types: ['string', ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic'], 'number', 'number', 'number', 'number', 'number'],
   edge_fields: ['to_node', 'type', 'name_or_index'],
-  edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
+  edge_types: ['node', ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number'],
   location_fields: ['object_index', 'script_id', 'line', 'column'],
 };
 const STRINGS = ['', 'root', 'Thing', 'a "quoted" name', 'back\\slash\\\\', 'line\nbreak', 'ünïcødé ✓ 😀', '\u2028\u0000', 'value'];
@@ -131,4 +132,41 @@ test('locations are found by node whatever order V8 wrote them in', async () => 
   assert.deepEqual(s.location(1), { scriptId: 12, line: 34, column: 5 });
   assert.deepEqual(s.location(2), { scriptId: 3, line: 7, column: 8 });
   assert.equal(s.location(0), undefined);
+});
+
+test('values out of range are rejected with the position, on either thread', async () => {
+  // Field offsets in tinySnapshot: nodes are [name, type, id, edge_count, self_size, …] × 7, edges [to_node, type, name_or_index].
+  const cases: Array<[string, (o: { nodes: number[]; edges: number[]; snapshot: { meta: typeof META } }) => void, RegExp]> = [
+    ['negative size', (o) => (o.nodes[7 + 4] = -5), /node 1 \(nodes\[7\]\) has self_size -5, which no heap object has/],
+    ['absurd size', (o) => (o.nodes[7 + 4] = 5.7e18), /node 1 \(nodes\[7\]\) has self_size 5700000000000000000/],
+    ['node type', (o) => (o.nodes[14 + 1] = 10), /node 2 \(nodes\[14\]\) has type 10, not one of the 10 in "node_types"/],
+    ['negative node type', (o) => (o.nodes[1] = -1), /node 0 \(nodes\[0\]\) has type -1/],
+    ['negative name', (o) => (o.nodes[7] = -3), /node 1 \(nodes\[7\]\) has name -3, outside 0 to 4294967295/],
+    ['wide id', (o) => (o.nodes[14 + 2] = 2 ** 33), /node 2 \(nodes\[14\]\) has id 8589934592/],
+    ['negative edge count', (o) => (o.nodes[3] = -1), /node 0 \(nodes\[0\]\) has edge_count -1/],
+    ['node string', (o) => (o.nodes[7] = 99), /node 1 \(nodes\[7\]\) names string 99, beyond the 9 in "strings"/],
+    ['edge type', (o) => (o.edges[3 + 1] = 7), /edge 1 \(edges\[3\]\) has type 7, not one of the 7 in "edge_types"/],
+    ['edge string', (o) => (o.edges[2] = 50), /edge 0 \(edges\[0\]\) is named by string 50, beyond the 9 in "strings"/],
+    ['negative edge name', (o) => (o.edges[2] = -1), /edge 0 \(edges\[0\]\) has name_or_index -1/],
+    ['negative target', (o) => (o.edges[0] = -7), /edge 0 \(edges\[0\]\) points outside the node list/],
+    ['misaligned target', (o) => (o.edges[0] = 8), /edge 0 \(edges\[0\]\) points between two node records \(to_node 8 is not a multiple of the 7 node fields\)/],
+  ];
+  for (const [name, damage, pattern] of cases) {
+    const o = JSON.parse(tinySnapshot());
+    damage(o);
+    const path = write(`${name.replace(/ /g, '-')}.heapsnapshot`, JSON.stringify(o));
+    for (const parallel of [false, true]) {
+      await assert.rejects(parseSnapshot(path, { parallel }), (e: unknown) => {
+        assert.ok(e instanceof LeakscopeError, `${name}: ${String(e)}`);
+        assert.equal(e.code, ErrorCode.NotASnapshot, name);
+        assert.match(e.message, pattern, name);
+        assert.ok(e.message.startsWith(path), name);
+        return true;
+      });
+    }
+  }
+  // An element edge's name is an index, not a string: any whole number is fine.
+  const element = JSON.parse(tinySnapshot());
+  element.edges[3 + 2] = 1000;
+  assert.equal((await parseSnapshot(write('element.heapsnapshot', JSON.stringify(element)))).edgeName(1), '1000');
 });

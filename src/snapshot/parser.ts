@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { NeverCancelled } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, PhaseProgress } from '../common/progress';
+import { roomForReaderThreads } from './addressSpace';
 import { EdgeSink, FlatSink, LocationSink, NodeSink } from './columnSinks';
 import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, QUOTE, isSpace, type ValueReader } from './jsonBytes';
 import { NumberArrayReader } from './numberArrayReader';
@@ -41,6 +42,8 @@ function startEdgesWorker(path: string, header: SnapshotHeader, headerEnd: numbe
     edgeCount: e,
     nodeFieldCount: header.meta.nodeFields.length,
     edgeFields: header.meta.edgeFields,
+    edgeTypeCount: header.meta.edgeTypes.length,
+    nodeCount: header.nodeCount,
     chunkSize,
     columns: shared,
   };
@@ -60,11 +63,15 @@ function readMeta(raw: unknown): SnapshotHeader {
   const strings = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
   const nodeFields = strings(meta?.node_fields);
   const edgeFields = strings(meta?.edge_fields);
-  const nodeTypes = Array.isArray(meta?.node_types) ? strings(meta.node_types[0]) : undefined;
-  const edgeTypes = Array.isArray(meta?.edge_types) ? strings(meta.edge_types[0]) : undefined;
+  // `node_types[i]` describes `node_fields[i]`: the type names are the entry at the "type" field.
+  const typeNames = (types: unknown, fields: string[] | undefined) => (Array.isArray(types) && fields ? strings(types[fields.indexOf('type')]) : undefined);
+  const nodeTypes = typeNames(meta?.node_types, nodeFields);
+  const edgeTypes = typeNames(meta?.edge_types, edgeFields);
   if (!snapshot || !meta || !nodeFields || !edgeFields || !nodeTypes || !edgeTypes) {
     throw notASnapshot('its "snapshot.meta" header is missing or incomplete');
   }
+  // Types are kept in one byte per node and edge.
+  if (nodeTypes.length > 256 || edgeTypes.length > 256) throw notASnapshot('its header lists more than 256 node or edge types');
   for (const required of ['type', 'name', 'id', 'self_size', 'edge_count']) {
     if (!nodeFields.includes(required)) throw notASnapshot(`its nodes have no "${required}" field`);
   }
@@ -221,7 +228,7 @@ class SnapshotStreamParser {
         if (this.offloadedEdges) return (this.skippedEdges = new SkipArrayReader(() => this.chunkBase));
         const e = h.edgeCount;
         const columns: EdgeColumns = { types: new Uint8Array(e), nameOrIndex: new Uint32Array(e), targets: new Uint32Array(e) };
-        this.edgeSink = new EdgeSink(h.meta.edgeFields, e, h.meta.nodeFields.length, columns);
+        this.edgeSink = new EdgeSink(h.meta.edgeFields, h.meta.edgeTypes.length, e, h.meta.nodeFields.length, h.nodeCount, columns);
         return new NumberArrayReader(key, this.edgeSink);
       }
       case 'locations': {
@@ -277,7 +284,7 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     if (size === 0) throw new LeakscopeError(ErrorCode.NotASnapshot, `${path} is empty, not a heap snapshot.`);
     const chunkSize = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
     let edgesJob: EdgesWorkerRun | undefined;
-    const parallel = options.parallel ?? size >= PARALLEL_MIN_BYTES;
+    const parallel = options.parallel ?? (size >= PARALLEL_MIN_BYTES && roomForReaderThreads());
     const parser = new SnapshotStreamParser((header, headerEnd) => {
       if (!parallel || header.edgeCount === 0) return;
       edgesJob = startEdgesWorker(path, header, headerEnd, chunkSize);
@@ -338,7 +345,7 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     if (parser.nodeSink.edgeTotalCount !== header.edgeCount) throw withFile(path, countMismatch('edges'));
     const nodes = parser.nodeSink.columns;
     const edges = parser.edgeColumns;
-    validateReferences(path, nodes, edges, parser.stringReader.table.length, header.nodeCount);
+    validateReferences(path, header, nodes, edges, parser.stringReader.table.length);
     const locations = parser.locationSink?.result() ?? emptyLocations();
     const trace = allocationTrace(parser, header);
     phase.finish();
@@ -348,15 +355,23 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
   }
 }
 
-function validateReferences(path: string, nodes: NodeColumns, edges: EdgeColumns, stringCount: number, nodeCount: number): void {
+/**
+ * The string indexes, checked once `strings` is read (it comes last): each node's name, and the
+ * name of each edge that has one (element and hidden edges hold an index instead). Edge targets
+ * and every other range are checked as the columns are filled (columnSinks.ts).
+ */
+function validateReferences(path: string, header: SnapshotHeader, nodes: NodeColumns, edges: EdgeColumns, stringCount: number): void {
   const names = nodes.names;
   for (let i = 0; i < names.length; i++) {
-    if (names[i] >= stringCount) throw withFile(path, notASnapshot(`node ${i} names string ${names[i]}, beyond the ${stringCount} in "strings"`));
+    if (names[i] >= stringCount) throw withFile(path, notASnapshot(`node ${i} (nodes[${i * header.meta.nodeFields.length}]) names string ${names[i]}, beyond the ${stringCount} in "strings"`));
   }
-  const targets = edges.targets;
-  for (let i = 0; i < targets.length; i++) {
-    const t = targets[i];
-    if (t >= nodeCount || t !== Math.floor(t)) throw withFile(path, notASnapshot(`edge ${i} points outside the node list`));
+  const element = header.meta.edgeTypes.indexOf('element');
+  const hidden = header.meta.edgeTypes.indexOf('hidden');
+  const { types, nameOrIndex } = edges;
+  for (let i = 0; i < nameOrIndex.length; i++) {
+    if (nameOrIndex[i] >= stringCount && types[i] !== element && types[i] !== hidden) {
+      throw withFile(path, notASnapshot(`edge ${i} (edges[${i * header.meta.edgeFields.length}]) is named by string ${nameOrIndex[i]}, beyond the ${stringCount} in "strings"`));
+    }
   }
 }
 
