@@ -4,7 +4,8 @@ import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
-import type { LeakCheckOptions } from '../session/types';
+import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
+import { parseByteSize } from '../memory/headroom';
 import { waitUntilReady } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
@@ -22,6 +23,9 @@ export const RUN_OPTIONS = {
   json: { type: 'boolean' },
   'track-allocations': { type: 'boolean' },
   'fail-on': { type: 'string' },
+  capture: { type: 'string' },
+  'memory-limit': { type: 'string' },
+  'sampling-interval': { type: 'string' },
 } as const;
 
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
@@ -68,6 +72,12 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
     outDir: (values.out as string | undefined) ?? 'leakscope-out',
     trackAllocations: Boolean(values['track-allocations']),
   };
+  const capture = (values.capture as string | undefined) ?? 'auto';
+  if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling') throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
+  options.capture = capture;
+  const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
+  if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
+  if (values['sampling-interval'] !== undefined) options.samplingInterval = positiveInteger(values['sampling-interval'] as string, '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
   if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak') throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
   return options;
@@ -79,20 +89,29 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   context.progress.done();
   const report = result.report;
   const written = await writeReportFiles(options.outDir, report);
-  context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
+  context.io.stderr.write(`Wrote ${[result.baselineFile, result.midFile, result.afterFile, ...written].filter(Boolean).join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     const out = context.io.stdout;
     out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
+    if (report.capture) out.write(`Capture: ${report.capture.mode}. ${report.capture.reason}\n\n`);
     out.write(`Findings\n${renderFindingsText(report.findings)}\n`);
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
-    out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
+    if (result.afterFile) out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }
   if (values['fail-on'] === 'leak' && report.verdict === 'leak') {
     context.io.stderr.write('leakscope: failing: the check found a leak (--fail-on leak).\n');
     return ExitCode.FailOn;
   }
   return ExitCode.Ok;
+}
+
+/** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
+export function memoryLimitOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
+  return bytes;
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {

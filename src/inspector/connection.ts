@@ -1,5 +1,6 @@
 import CDP from 'chrome-remote-interface';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import type { SamplingProfile } from '../memory/samplingProfile';
 import { captureHeapSnapshot, type SnapshotOptions } from './heapSnapshotCapture';
 
 export type { SnapshotOptions } from './heapSnapshotCapture';
@@ -95,6 +96,24 @@ export class InspectorConnection {
   /** Stops allocation tracking; V8 answers with a snapshot that holds the allocation stacks, written to `path`. */
   stopTrackingToFile(path: string, options: SnapshotOptions = {}): Promise<void> {
     return this.streamSnapshot(path, () => this.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true }), options);
+  }
+
+  /**
+   * Starts V8's sampling heap profiler: one allocation in about `samplingInterval` bytes is
+   * recorded with its stack and kept while its object lives. Collected objects are left out
+   * (both `includeObjectsCollectedBy…` flags false), so a profile is what is still alive.
+   */
+  async startSampling(samplingInterval: number): Promise<void> {
+    await this.send('HeapProfiler.startSampling', { samplingInterval, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+  }
+
+  /** The live samples now, with their allocation stacks and ordinals. */
+  async samplingProfile(): Promise<SamplingProfile> {
+    return (await this.send('HeapProfiler.getSamplingProfile')).profile as SamplingProfile;
+  }
+
+  async stopSampling(): Promise<void> {
+    await this.send('HeapProfiler.stopSampling');
   }
 
   private streamSnapshot(path: string, command: () => Promise<unknown>, options: SnapshotOptions): Promise<void> {
