@@ -82,11 +82,12 @@ export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimi
   }
   if (facts.memAvailable !== undefined && (available === undefined || facts.memAvailable * (1 - LIMIT_RESERVE) < available)) {
     available = facts.memAvailable * (1 - LIMIT_RESERVE);
-    if (limitSource === 'unknown' || limitSource === 'cgroup') {
-      limitSource = limitSource === 'unknown' ? 'machine' : limitSource;
-      limitText = `the machine's available memory of ${formatBytes(facts.memAvailable)}`;
-    } else {
-      limitText += ` and the machine's available memory of ${formatBytes(facts.memAvailable)}`;
+    const machine = `the machine's available memory of ${formatBytes(facts.memAvailable)}`;
+    // A user's --memory-limit stays the limit named; the machine merely has less to give.
+    if (limitSource === 'memory-limit') limitText += ` and ${machine}`;
+    else {
+      limitSource = 'machine';
+      limitText = machine;
     }
   }
   if (available === undefined) {
