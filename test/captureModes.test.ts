@@ -127,3 +127,18 @@ describe('leakscope snapshot and headroom', () => {
     assert.ok((JSON.parse(inspect.stdout) as SnapshotOverview).totals.nodeCount > 200000);
   });
 });
+
+describe('leakscope run --oom-snapshot', () => {
+  test('V8 writes a snapshot near the heap limit into the output folder, the error names it, and inspect reads it', async () => {
+    const out = join(dir, 'oom');
+    const script = "globalThis.keep = []; globalThis.grow = () => { for (let i = 0; i < 2e6; i++) keep.push({ i, s: 'row-' + i }); }; setInterval(() => {}, 1000);";
+    const r = await runCli(['run', '--oom-snapshot', '--workload-expr', 'grow()', '--warmup', '0', '--cycles', '2', '--capture', 'sampling', '--out', out, '-q', '--', process.execPath, '--max-old-space-size=24', '-e', script]);
+    assert.equal(r.code, 1);
+    const written = readdirSync(out).filter((f) => /^Heap\..*\.heapsnapshot$/.test(f));
+    assert.equal(written.length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`V8 wrote a heap snapshot as it neared its heap limit: .*${written[0].replace(/\./g, '\\.')}`));
+    const inspect = await runCli(['inspect', join(out, written[0]), '--json', '-q']);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    assert.ok((JSON.parse(inspect.stdout) as SnapshotOverview).totals.nodeCount > 100000);
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LeakscopeError } from '../common/errors';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
@@ -26,6 +29,7 @@ export const RUN_OPTIONS = {
   capture: { type: 'string' },
   'memory-limit': { type: 'string' },
   'sampling-interval': { type: 'string' },
+  'oom-snapshot': { type: 'boolean' },
 } as const;
 
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
@@ -34,7 +38,38 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   if (separator < 0 || separator === args.length - 1) throw usageError('run needs the command to launch after `--`: leakscope run --workload-url URL -- node app.js');
   const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
   const [command, ...commandArgs] = args.slice(separator + 1);
-  return runLaunched(command, commandArgs, values, context);
+  if (!values['oom-snapshot']) return runLaunched(command, commandArgs, values, context);
+  const outDir = resolve((values.out as string | undefined) ?? 'leakscope-out');
+  const since = Date.now();
+  try {
+    return await runLaunched(command, commandArgs, values, context, oomSnapshotEnv(outDir));
+  } catch (e) {
+    const written = nearHeapLimitSnapshots(outDir, since);
+    if (written.length === 0 || !(e instanceof LeakscopeError)) throw e;
+    throw new LeakscopeError(e.code, `${e.message} V8 wrote a heap snapshot as it neared its heap limit: ${written.join(', ')} (leakscope inspect reads it).`, e.userFacing, { cause: e });
+  }
+}
+
+/**
+ * `--oom-snapshot`: V8 writes one snapshot as the heap nears its limit, into the check's folder.
+ * Through NODE_OPTIONS, so it reaches the node behind a wrapper (npm, a shell script) too.
+ */
+function oomSnapshotEnv(outDir: string): NodeJS.ProcessEnv {
+  mkdirSync(outDir, { recursive: true });
+  const flags = `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=${JSON.stringify(outDir)}`;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim() };
+}
+
+/** Snapshots V8 wrote near the heap limit (`Heap.<date>.<time>.<pid>.0.<n>.heapsnapshot`) since `since`. */
+export function nearHeapLimitSnapshots(outDir: string, since: number): string[] {
+  try {
+    return readdirSync(outDir)
+      .filter((f) => /^Heap\..*\.heapsnapshot$/.test(f))
+      .map((f) => join(outDir, f))
+      .filter((f) => statSync(f).mtimeMs >= since - 1000);
+  } catch {
+    return [];
+  }
 }
 
 export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
@@ -85,9 +120,12 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
 export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
+  if (values['oom-snapshot']) await connection.releaseHeapLimit();
   const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
   const report = result.report;
+  const nearLimit = values['oom-snapshot'] ? nearHeapLimitSnapshots(resolve(options.outDir), 0) : [];
+  if (nearLimit.length > 0) report.heapLimitSnapshots = nearLimit;
   const written = await writeReportFiles(options.outDir, report);
   context.io.stderr.write(`Wrote ${[result.baselineFile, result.midFile, result.afterFile, ...written].filter(Boolean).join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');

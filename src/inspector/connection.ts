@@ -116,6 +116,15 @@ export class InspectorConnection {
     await this.send('HeapProfiler.stopSampling');
   }
 
+  /**
+   * Turns the Debugger domain off. With it on, V8's inspector claims the near-heap-limit
+   * callback to pause on out-of-memory, so Node's `--heapsnapshot-near-heap-limit` never fires
+   * (the target hangs at the limit instead). Script URLs then come from snapshots and profiles.
+   */
+  async releaseHeapLimit(): Promise<void> {
+    await this.send('Debugger.disable');
+  }
+
   private streamSnapshot(path: string, command: () => Promise<unknown>, options: SnapshotOptions): Promise<void> {
     // The client is an EventEmitter at run time; its typings only declare `on`.
     const events = this.client as unknown as NodeJS.EventEmitter;

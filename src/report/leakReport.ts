@@ -27,6 +27,8 @@ export interface LeakReport {
   diff: SnapshotDiff;
   /** How the check captured the heap and why. Absent in reports written before sampling existed (they took snapshots). */
   capture?: CaptureReport;
+  /** With `run --oom-snapshot`: snapshots V8 wrote as the target's heap neared its limit. */
+  heapLimitSnapshots?: string[];
 }
 
 /**
