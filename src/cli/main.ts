@@ -12,6 +12,7 @@ import { runMemory } from './memoryCommand';
 import { StderrProgress } from './progressReporter';
 import { runRun } from './runCommand';
 import { runSnapshot } from './snapshotCommand';
+import { runWatch } from './watchCommand';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -82,6 +83,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runFix(rest, context);
       case 'compare':
         return await runCompare(rest, context);
+      case 'watch':
+        return await runWatch(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }
