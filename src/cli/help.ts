@@ -50,6 +50,12 @@ Usage:
       Refused when building it would need more memory than the target may use
       (its cgroup limit, the machine's available memory, or --memory-limit);
       --force takes it anyway.
+  leakscope watch TARGET | --pid N [--for DURATION] [--interval DURATION] [--rss-limit SIZE]
+                 [--memory-limit SIZE] [--gc] [--sampling-interval BYTES] [--out DIR] [--json]
+      Watches a process under its real traffic (default 10m, a reading every 10s): the
+      memory trend against its noise, and, from V8's sampling heap profiler at a low
+      rate, the allocation sites whose surviving memory keeps growing. Crossing
+      --rss-limit or a sustained trend ends it with a snapshot, if one fits.
   leakscope compare BASE_REPORT HEAD_REPORT [--json] [--out FILE] [--fail-on new-leak]
       What a change did to the leaks, from the report.json of a leak check on each
       side: new leaks, fixed ones, the ones still there (worse or not), and each

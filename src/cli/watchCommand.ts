@@ -60,7 +60,7 @@ export async function runWatch(args: string[], context: CommandContext): Promise
     const h = result.heapTrend;
     const last = result.samples[result.samples.length - 1];
     out.write(`Watched ${result.samples.length} readings. RSS ${formatBytes(last.rss)}, heap ${formatBytes(last.heapUsed)}.\n`);
-    out.write(`Heap trend: ${formatBytes(h.slopePerHour)} per hour (± ${formatBytes(h.slopeError)}): ${h.sustained ? 'steady growth' : 'no growth that stands out from the noise'}.\n`);
+    out.write(Number.isFinite(h.slopeError) ? `Heap trend: ${formatBytes(h.slopePerHour)} per hour (± ${formatBytes(h.slopeError)}): ${h.sustained ? 'steady growth' : 'no growth that stands out from the noise'}.\n` : 'Heap trend: too few readings for a trend.\n');
     if (result.trigger) out.write(`Stopped early: ${result.trigger}\n`);
     if (result.snapshot) out.write(result.snapshot.file ? `Snapshot: ${result.snapshot.file}\n` : `No snapshot: ${result.snapshot.headroom.reason}\n`);
     out.write(`\nAllocation sites whose surviving memory keeps growing\n${result.findings.length > 0 ? renderFindingsText(result.findings) : 'None.\n'}`);
