@@ -132,6 +132,8 @@ export interface Finding {
    */
   source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder' };
   fix: { id: string; summary: string };
+  /** From a sampling check: the stack that allocated the growing memory, innermost frame first (one-based). */
+  stack?: Array<{ functionName: string; url: string; line: number; column: number }>;
   /** Why this is a leak, in a sentence or two. */
   explanation: string;
 }

@@ -30,6 +30,13 @@ Usage:
         --track-allocations  record the stack of every allocation during the cycles,
                              so each leak names the function that allocated it
                              (off by default: it slows the target noticeably)
+        --capture MODE       auto (default): snapshots when they fit in the memory
+                             the target may use, else sampling; snapshot: always
+                             snapshots; sampling: V8's sampling heap profiler only,
+                             leaks named by allocation site, no snapshot
+        --memory-limit SIZE  what the target may use in all (512M, 1.5G); default:
+                             its cgroup limit, else the machine's available memory
+        --sampling-interval BYTES  bytes between samples (default 4096)
   leakscope attach TARGET | --pid N [options]
       The same leak check on a process that is already running (left running).
   leakscope demo [--out DIR]
@@ -38,8 +45,17 @@ Usage:
       Where the RSS of a running process goes (live V8 heap, free heap pages, Buffers,
       code and files, native allocations), before and after a forced GC, and a verdict
       in words: a leak, allocator retention, V8 heap headroom, or a high-water mark.
-  leakscope snapshot TARGET | --pid N -o FILE [--no-gc]
+  leakscope snapshot TARGET | --pid N -o FILE [--no-gc] [--memory-limit SIZE] [--force]
       A heap snapshot of a running process, streamed to FILE after a forced GC.
+      Refused when building it would need more memory than the target may use
+      (its cgroup limit, the machine's available memory, or --memory-limit);
+      --force takes it anyway.
+  leakscope watch TARGET | --pid N [--for DURATION] [--interval DURATION] [--rss-limit SIZE]
+                 [--memory-limit SIZE] [--gc] [--sampling-interval BYTES] [--out DIR] [--json]
+      Watches a process under its real traffic (default 10m, a reading every 10s): the
+      memory trend against its noise, and, from V8's sampling heap profiler at a low
+      rate, the allocation sites whose surviving memory keeps growing. Crossing
+      --rss-limit or a sustained trend ends it with a snapshot, if one fits.
   leakscope compare BASE_REPORT HEAD_REPORT [--json] [--out FILE] [--fail-on new-leak]
       What a change did to the leaks, from the report.json of a leak check on each
       side: new leaks, fixed ones, the ones still there (worse or not), and each

@@ -12,6 +12,7 @@ import { runMemory } from './memoryCommand';
 import { StderrProgress } from './progressReporter';
 import { runRun } from './runCommand';
 import { runSnapshot } from './snapshotCommand';
+import { runWatch } from './watchCommand';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -84,6 +85,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         return await runCompare(rest, context);
       case 'mcp': // loaded on demand: the MCP SDK is only needed here
         return await (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
+      case 'watch':
+        return await runWatch(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }

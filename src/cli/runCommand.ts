@@ -1,10 +1,14 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 import type { InspectorConnection } from '../inspector/connection';
+import { parseByteSize } from '../memory/headroom';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
-import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
-import type { LeakCheckOptions } from '../session/types';
+import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../session/launchedCheck';
+import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
 
@@ -20,6 +24,10 @@ export const RUN_OPTIONS = {
   json: { type: 'boolean' },
   'track-allocations': { type: 'boolean' },
   'fail-on': { type: 'string' },
+  capture: { type: 'string' },
+  'memory-limit': { type: 'string' },
+  'sampling-interval': { type: 'string' },
+  'oom-snapshot': { type: 'boolean' },
 } as const;
 
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
@@ -28,8 +36,28 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   if (separator < 0 || separator === args.length - 1) throw usageError('run needs the command to launch after `--`: leakscope run --workload-url URL -- node app.js');
   const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
   const [command, ...commandArgs] = args.slice(separator + 1);
-  return runLaunched(command, commandArgs, values, context);
+  if (!values['oom-snapshot']) return runLaunched(command, commandArgs, values, context);
+  const outDir = resolve((values.out as string | undefined) ?? 'leakscope-out');
+  const since = Date.now();
+  try {
+    return await runLaunched(command, commandArgs, values, context, oomSnapshotEnv(outDir));
+  } catch (e) {
+    const written = nearHeapLimitSnapshots(outDir, since);
+    if (written.length === 0 || !(e instanceof LeakscopeError)) throw e;
+    throw new LeakscopeError(e.code, `${e.message} V8 wrote a heap snapshot as it neared its heap limit: ${written.join(', ')} (leakscope inspect reads it).`, e.userFacing, { cause: e });
+  }
 }
+
+/**
+ * `--oom-snapshot`: V8 writes one snapshot as the heap nears its limit, into the check's folder.
+ * Through NODE_OPTIONS, so it reaches the node behind a wrapper (npm, a shell script) too.
+ */
+function oomSnapshotEnv(outDir: string): NodeJS.ProcessEnv {
+  mkdirSync(outDir, { recursive: true });
+  const flags = `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=${JSON.stringify(outDir)}`;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim() };
+}
+
 
 export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
 
@@ -53,7 +81,14 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
     cycles: positiveInteger(values.cycles as string | undefined, '--cycles', 5),
     outDir: (values.out as string | undefined) ?? 'leakscope-out',
     trackAllocations: Boolean(values['track-allocations']),
+    oomSnapshot: Boolean(values['oom-snapshot']),
   };
+  const capture = (values.capture as string | undefined) ?? 'auto';
+  if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling') throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
+  options.capture = capture;
+  const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
+  if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
+  if (values['sampling-interval'] !== undefined) options.samplingInterval = positiveInteger(values['sampling-interval'] as string, '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
   if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak') throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
   return options;
@@ -69,15 +104,24 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   else {
     const out = context.io.stdout;
     out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
+    if (report.capture) out.write(`Capture: ${report.capture.mode}. ${report.capture.reason}\n\n`);
     out.write(`Findings\n${renderFindingsText(report.findings)}\n`);
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
-    out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
+    if (result.afterFile) out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }
   if (values['fail-on'] === 'leak' && report.verdict === 'leak') {
     context.io.stderr.write('leakscope: failing: the check found a leak (--fail-on leak).\n');
     return ExitCode.FailOn;
   }
   return ExitCode.Ok;
+}
+
+/** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
+export function memoryLimitOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
+  return bytes;
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -12,6 +12,8 @@ export const enum ErrorCode {
   /** The target process, its inspector or its workload did not do what the check needs. */
   TargetUnreachable = 'target-unreachable',
   InvalidArgument = 'invalid-argument',
+  /** A heap snapshot would need more memory than the target may use (see memory/headroom). */
+  NoHeadroom = 'no-headroom',
   Cancelled = 'cancelled',
   Internal = 'internal',
 }

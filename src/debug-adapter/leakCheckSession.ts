@@ -2,7 +2,8 @@ import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent,
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancellationTokenSource } from '../common/cancellation';
-import { isLeakscopeError } from '../common/errors';
+import { ErrorCode, isLeakscopeError, LeakscopeError } from '../common/errors';
+import { parseByteSize } from '../memory/headroom';
 import { formatBytes } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
@@ -104,6 +105,8 @@ export class LeakCheckSession extends LoggingDebugSession {
           warmup: args.warmup ?? 1,
           cycles: args.cycles ?? 5,
           trackAllocations: Boolean(args.trackAllocations),
+          ...(args.capture ? { capture: args.capture } : {}),
+          ...(args.memoryLimit ? { memoryLimit: memoryLimitOf(args.memoryLimit) } : {}),
           outDir,
           ...(command ? { command } : {}),
           onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
@@ -150,4 +153,11 @@ export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): s
   if (args.cycles !== undefined && (!Number.isInteger(args.cycles) || args.cycles < 1)) return '"cycles" must be a whole number of at least 1.';
   if (args.failOn !== undefined && args.failOn !== 'leak' && args.failOn !== 'never') return '"failOn" is "leak" or "never".';
   return undefined;
+}
+
+/** launch.json's `memoryLimit`: `1.5G`, `512M`. */
+function memoryLimitOf(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, `memoryLimit needs a size such as 512M or 1.5G, not "${text}".`);
+  return bytes;
 }

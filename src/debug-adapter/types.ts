@@ -23,6 +23,10 @@ export interface LeakCheckConfiguration {
   cycles?: number;
   warmup?: number;
   trackAllocations?: boolean;
+  /** How the heap is captured (default auto: snapshots when they fit, sampling otherwise). */
+  capture?: 'auto' | 'snapshot' | 'sampling';
+  /** What the target may use in all, `1.5G`; default: its cgroup limit, else the machine's available memory. */
+  memoryLimit?: string;
   /** `leak`: the session ends with exit code 3 and says so when the verdict is a leak. */
   failOn?: 'leak' | 'never';
   /** Snapshots and report.json|md|html; default `leakscope-out` in `cwd`. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { formatBytes } from '../common/bytes';
@@ -6,7 +7,9 @@ import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
 import type { MemoryMark } from '../report/protocol';
+import { parseByteSize } from '../memory/headroom';
 import { runLeakCheck } from '../session/leakCheck';
+import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
 import { Editors, readConfig, Settings } from './contributions';
@@ -33,6 +36,7 @@ export class CaptureCommands {
   async takeSnapshot(): Promise<void> {
     const target = await this.targetCommands.ensureTarget();
     if (!target) return;
+    if (!(await this.snapshotFits(target))) return;
     const { id, dir } = await this.store.createDir('snapshots');
     const file = join(dir, 'snapshot.heapsnapshot');
     const done = await this.capture(target, 'Taking a heap snapshot', async (progress, token) => {
@@ -53,7 +57,8 @@ export class CaptureCommands {
     const { id, dir } = await this.store.createDir('before-after');
     const before = join(dir, 'before.heapsnapshot');
     const after = join(dir, 'after.heapsnapshot');
-    const snap = (file: string, title: string) =>
+    const snap = async (file: string, title: string) =>
+      (await this.snapshotFits(target)) &&
       this.capture(target, title, async (progress, token) => {
         progress.report({ message: 'forcing GC' });
         await target.connection.collectGarbage();
@@ -118,6 +123,8 @@ export class CaptureCommands {
           warmup: readConfig(api, Settings.Warmup),
           cycles: inputs.cycles,
           trackAllocations: readConfig(api, Settings.TrackAllocations),
+          capture: readConfig(api, Settings.Capture),
+          ...this.memoryLimit(),
           outDir: dir,
           ...(target.command ? { command: target.command } : {}),
           thresholds: { minBytesPerCycle: readConfig(api, Settings.MinBytesPerCycle), minObjectsPerCycle: readConfig(api, Settings.MinObjectsPerCycle) },
@@ -137,10 +144,35 @@ export class CaptureCommands {
       panel.showProgress('The leak check did not finish.');
       return undefined;
     }
-    await this.store.save({ id, label: `Leak check of ${target.label}`, kind: 'leak-check', createdAt: new Date().toISOString(), dir, snapshots: ['baseline', 'mid', 'after'].map((n) => join(dir, `${n}.heapsnapshot`)), report: reportFile });
+    await this.store.save({ id, label: `Leak check of ${target.label}`, kind: 'leak-check', createdAt: new Date().toISOString(), dir, snapshots: ['baseline', 'mid', 'after'].map((n) => join(dir, `${n}.heapsnapshot`)).filter((f) => existsSync(f)), report: reportFile });
     await this.panels.openReport(reportFile, panel);
     await this.diagnostics.showReport(reportFile);
     return reportFile;
+  }
+
+  /**
+   * Whether to go on with a snapshot: yes when it fits in what the target may use; otherwise
+   * the user decides, told what it would cost (building a snapshot can take many times the heap).
+   */
+  private async snapshotFits(target: Target): Promise<boolean> {
+    let headroom;
+    try {
+      headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
+    } catch (e) {
+      void this.api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
+      return false;
+    }
+    if (headroom.fits) return true;
+    const take = 'Take it anyway';
+    return (await this.api.window.showWarningMessage(`Leakscope: ${headroom.reason}`, { modal: true, detail: 'The process may be killed for lack of memory while V8 builds the snapshot. A leak check with capture "auto" samples allocations instead.' }, take)) === take;
+  }
+
+  /** The leakscope.leakCheck.memoryLimit setting, when set and valid. */
+  private memoryLimit(): { memoryLimit?: number } {
+    const text = readConfig(this.api, Settings.MemoryLimit).trim();
+    const bytes = text ? parseByteSize(text) : undefined;
+    if (text && bytes === undefined) void this.api.window.showWarningMessage(`Leakscope: the memory limit setting "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+    return bytes !== undefined ? { memoryLimit: bytes } : {};
   }
 
   /** Where the target's memory goes now: live samples, the breakdown and the verdict. */

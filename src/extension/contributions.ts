@@ -25,6 +25,8 @@ export const enum Settings {
   Warmup = 'leakscope.leakCheck.warmup',
   Requests = 'leakscope.leakCheck.requests',
   TrackAllocations = 'leakscope.leakCheck.trackAllocations',
+  Capture = 'leakscope.leakCheck.capture',
+  MemoryLimit = 'leakscope.leakCheck.memoryLimit',
   OutputFolder = 'leakscope.output.folder',
   MinBytesPerCycle = 'leakscope.findings.minBytesPerCycle',
   MinObjectsPerCycle = 'leakscope.findings.minObjectsPerCycle',
@@ -95,6 +97,9 @@ export interface SettingTypes {
   [Settings.Warmup]: number;
   [Settings.Requests]: number;
   [Settings.TrackAllocations]: boolean;
+  [Settings.Capture]: 'auto' | 'snapshot' | 'sampling';
+  /** `1.5G`, `512M`; empty: the target's cgroup limit, else the machine's available memory. */
+  [Settings.MemoryLimit]: string;
   [Settings.OutputFolder]: string;
   [Settings.MinBytesPerCycle]: number;
   [Settings.MinObjectsPerCycle]: number;
@@ -108,6 +113,8 @@ export const SETTING_DEFAULTS: { [K in Settings]: SettingTypes[K] } = {
   [Settings.Warmup]: 1,
   [Settings.Requests]: 100,
   [Settings.TrackAllocations]: false,
+  [Settings.Capture]: 'auto',
+  [Settings.MemoryLimit]: '',
   [Settings.OutputFolder]: '',
   [Settings.MinBytesPerCycle]: 1024,
   [Settings.MinObjectsPerCycle]: 10,

@@ -1,13 +1,9 @@
 import CDP from 'chrome-remote-interface';
-import { promises as fs } from 'node:fs';
-import { NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
-import { NoProgress, type Progress } from '../common/progress';
+import { ErrorCode, LeakscopeError } from '../common/errors';
+import type { SamplingProfile } from '../memory/samplingProfile';
+import { captureHeapSnapshot, type SnapshotOptions } from './heapSnapshotCapture';
 
-export interface SnapshotOptions {
-  progress?: Progress;
-  token?: CancellationToken;
-}
+export type { SnapshotOptions } from './heapSnapshotCapture';
 
 /**
  * One inspector (CDP) connection to a Node process: forced GC, heap snapshots streamed to disk,
@@ -102,45 +98,37 @@ export class InspectorConnection {
     return this.streamSnapshot(path, () => this.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true }), options);
   }
 
-  private async streamSnapshot(path: string, command: () => Promise<unknown>, options: SnapshotOptions): Promise<void> {
-    const progress = options.progress ?? NoProgress;
-    const token = options.token ?? NeverCancelled;
-    const temp = `${path}.partial`;
-    const file = await fs.open(temp, 'w');
-    let writing = Promise.resolve();
-    let failed: unknown;
-    const onChunk = (e: { chunk: string }) => {
-      writing = writing.then(() => file.write(e.chunk).then(() => undefined)).catch((err) => void (failed ??= err));
-    };
-    let reported = 0;
-    const onProgress = (e: { done: number; total: number }) => {
-      const pct = e.total ? (e.done / e.total) * 100 : 0;
-      if (pct - reported >= 1) {
-        progress.report({ increment: pct - reported });
-        reported = pct;
-      }
-    };
-    this.client.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    this.client.on('HeapProfiler.reportHeapSnapshotProgress', onProgress);
-    const cancel = token.onCancellationRequested(() => void this.client.close().catch(() => undefined));
-    try {
-      await command();
-      await writing;
-      if (failed) throw failed;
-      await file.close();
-      await fs.rename(temp, path);
-    } catch (e) {
-      await file.close().catch(() => undefined);
-      await fs.rm(temp, { force: true });
-      if (token.isCancellationRequested) throw new CancelledError('The heap snapshot was cancelled.');
-      throw e instanceof LeakscopeError ? e : new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(e as Error).message}).`);
-    } finally {
-      // The client is an EventEmitter at run time; its typings only declare `on`.
-      const emitter = this.client as unknown as NodeJS.EventEmitter;
-      emitter.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk);
-      emitter.removeListener('HeapProfiler.reportHeapSnapshotProgress', onProgress);
-      cancel.dispose();
-    }
+  /**
+   * Starts V8's sampling heap profiler: one allocation in about `samplingInterval` bytes is
+   * recorded with its stack and kept while its object lives. Collected objects are left out
+   * (both `includeObjectsCollectedBy…` flags false), so a profile is what is still alive.
+   */
+  async startSampling(samplingInterval: number): Promise<void> {
+    await this.send('HeapProfiler.startSampling', { samplingInterval, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+  }
+
+  /** The live samples now, with their allocation stacks and ordinals. */
+  async samplingProfile(): Promise<SamplingProfile> {
+    return (await this.send('HeapProfiler.getSamplingProfile')).profile as SamplingProfile;
+  }
+
+  async stopSampling(): Promise<void> {
+    await this.send('HeapProfiler.stopSampling');
+  }
+
+  /**
+   * Turns the Debugger domain off. With it on, V8's inspector claims the near-heap-limit
+   * callback to pause on out-of-memory, so Node's `--heapsnapshot-near-heap-limit` never fires
+   * (the target hangs at the limit instead). Script URLs then come from snapshots and profiles.
+   */
+  async releaseHeapLimit(): Promise<void> {
+    await this.send('Debugger.disable');
+  }
+
+  private streamSnapshot(path: string, command: () => Promise<unknown>, options: SnapshotOptions): Promise<void> {
+    // The client is an EventEmitter at run time; its typings only declare `on`.
+    const events = this.client as unknown as NodeJS.EventEmitter;
+    return captureHeapSnapshot(events, path, command, () => void this.client.close().catch(() => undefined), options);
   }
 
   /**

@@ -37,15 +37,22 @@ interface RawSample {
 }
 
 export async function sampleMemory(connection: InspectorConnection, label?: string): Promise<MemorySample> {
-  // Without the console's helpers: sampled every cycle, they would leave objects behind on the
-  // global object that the check would then see grow. Only Nodes with neither getBuiltinModule
-  // nor a main module need them.
-  const text = await connection.evaluate(SAMPLE_EXPRESSION, { commandLineApi: false }).catch((e: unknown) => {
-    if (e instanceof LeakscopeError && /require is not defined/.test(e.message)) return connection.evaluate(SAMPLE_EXPRESSION);
-    throw e;
-  });
+  const text = await evaluateProbe(connection, SAMPLE_EXPRESSION);
   if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
   return toSample(JSON.parse(text) as RawSample, label);
+}
+
+/**
+ * Evaluates one of Leakscope's own probes (written with the `load` helper above). Without the
+ * console's helpers: probed every cycle, they would leave objects behind on the global object
+ * that the check would then see grow. Only Nodes with neither getBuiltinModule nor a main
+ * module need them.
+ */
+export function evaluateProbe(connection: InspectorConnection, expression: string): Promise<unknown> {
+  return connection.evaluate(expression, { commandLineApi: false }).catch((e: unknown) => {
+    if (e instanceof LeakscopeError && /require is not defined/.test(e.message)) return connection.evaluate(expression);
+    throw e;
+  });
 }
 
 export function toSample(raw: RawSample, label?: string): MemorySample {

@@ -3,10 +3,12 @@ import { formatBytes } from '../common/bytes';
 import { displayUrl, formatCount, printable } from './format';
 
 /** The parts of a finding every rendering shows, as plain strings (not yet escaped for a medium). */
-export function findingFacts(f: Finding): { title: string; path: string; growth: string; classes: string; source?: string; fix: string } {
+export function findingFacts(f: Finding): { title: string; pathLabel: string; path: string; growth: string; classes: string; source?: string; fix: string } {
   const g = f.growth;
   return {
     title: printable(f.title, 200),
+    // A sampling check knows the allocation stack, not the holder.
+    pathLabel: f.stack ? 'Allocated by' : 'Held by',
     path: f.path.map((step) => printable(step, 80)).join(' → '),
     growth:
       `${formatCount(Math.round(g.objectsPerCycle))} objects, ${formatBytes(g.bytesPerCycle)} per cycle ` +
@@ -32,9 +34,9 @@ export function renderFindingsText(findings: Finding[]): string {
   findings.forEach((f, i) => {
     const facts = findingFacts(f);
     lines.push(`${String(i + 1).padStart(2)}. [${f.kind}] ${facts.title} (${f.confidence} confidence)`);
-    lines.push(`    held by   ${facts.path}`);
+    lines.push(`    ${facts.pathLabel === 'Held by' ? 'held by  ' : 'stack    '} ${facts.path}`);
     lines.push(`    growth    ${facts.growth}`);
-    lines.push(`    classes   ${facts.classes}`);
+    if (facts.classes) lines.push(`    classes   ${facts.classes}`);
     if (facts.source) lines.push(`    source    ${facts.source}`);
     lines.push(`    fix       ${facts.fix}`);
     lines.push('');

@@ -25,4 +25,23 @@ export interface LeakReport {
   memory: { samples: MemorySample[]; breakdown: RssBreakdown; verdict: MemoryVerdict };
   snapshots: { baseline: string; mid?: string; after: string };
   diff: SnapshotDiff;
+  /** How the check captured the heap and why. Absent in reports written before sampling existed (they took snapshots). */
+  capture?: CaptureReport;
+  /** With `run --oom-snapshot`: snapshots V8 wrote as the target's heap neared its limit. */
+  heapLimitSnapshots?: string[];
+}
+
+/**
+ * `snapshot`: three heap snapshots and their diff; `sampling`: V8's sampling heap profiler, no
+ * snapshot (`snapshots` and `diff` are then empty). With `headroom`, the numbers the choice
+ * was made on, in bytes: what a snapshot would add to the target and what it had left.
+ */
+export interface CaptureReport {
+  requested: 'auto' | 'snapshot' | 'sampling';
+  mode: 'snapshot' | 'sampling';
+  reason: string;
+  headroom?: { estimate: number; basis: 'heap-statistics' | 'earlier-snapshots'; available?: number; limit?: number; limitSource: 'memory-limit' | 'cgroup' | 'machine' | 'unknown'; rss: number; heapUsed: number };
+  samplingInterval?: number;
+  /** Snapshots an `auto` check skipped because they no longer fitted. */
+  skipped?: string[];
 }

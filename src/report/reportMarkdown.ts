@@ -14,14 +14,15 @@ const VERDICT: Record<LeakReport['verdict'], string> = {
 /** `report.md`: for a pull-request comment. The findings first, then memory, then the full diff. */
 export function renderReportMarkdown(r: LeakReport): string {
   const lines = [`## Leakscope: ${VERDICT[r.verdict]}`, '', escapeMarkdownCell(r.summary, 2000), ''];
+  if (r.capture) lines.push(`Captured by ${r.capture.mode === 'sampling' ? 'sampling allocations' : 'heap snapshots'}: ${escapeMarkdownCell(r.capture.reason, 1000)}`, '');
   if (r.findings.length > 0) {
     lines.push('### Findings', '');
     r.findings.forEach((f, i) => {
       const facts = findingFacts(f);
       lines.push(`${i + 1}. **${escapeMarkdownCell(facts.title)}** (\`${f.kind}\`, ${f.confidence} confidence)`);
-      lines.push(`   - Held by: ${markdownCode(facts.path, { maxLength: 2000 })}`);
+      lines.push(`   - ${facts.pathLabel}: ${markdownCode(facts.path, { maxLength: 2000 })}`);
       lines.push(`   - Growth: ${escapeMarkdownCell(facts.growth)}`);
-      lines.push(`   - Classes: ${escapeMarkdownCell(facts.classes)}`);
+      if (facts.classes) lines.push(`   - Classes: ${escapeMarkdownCell(facts.classes)}`);
       if (facts.source) lines.push(`   - Source: ${markdownCode(facts.source)}`);
       lines.push(`   - Fix: ${escapeMarkdownCell(facts.fix)}`);
     });

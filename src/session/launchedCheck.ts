@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { CancellationToken } from '../common/cancellation';
 import type { Progress } from '../common/progress';
 import { InspectorConnection } from '../inspector/connection';
@@ -36,7 +38,24 @@ export async function withLaunchedTarget<T>(
 
 /** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
 export async function checkAndWrite(connection: InspectorConnection, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<{ result: LeakCheckResult; files: string[] }> {
+  // With the Debugger domain on, V8's pause-on-OOM handler replaces Node's and the near-limit snapshot never comes.
+  if (options.oomSnapshot) await connection.releaseHeapLimit();
   const result = await runLeakCheck(connection, options, progress, token);
+  const nearLimit = options.oomSnapshot ? nearHeapLimitSnapshots(resolve(options.outDir), 0) : [];
+  if (nearLimit.length > 0) result.report.heapLimitSnapshots = nearLimit;
   const written = await writeReportFiles(options.outDir, result.report);
-  return { result, files: [result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written] };
+  const snapshots = [result.baselineFile, result.midFile, result.afterFile].filter((f): f is string => Boolean(f));
+  return { result, files: [...snapshots, ...written] };
+}
+
+/** Snapshots V8 wrote near the heap limit (`Heap.<date>.<time>.<pid>.0.<n>.heapsnapshot`) since `since`. */
+export function nearHeapLimitSnapshots(outDir: string, since: number): string[] {
+  try {
+    return readdirSync(outDir)
+      .filter((f) => /^Heap\..*\.heapsnapshot$/.test(f))
+      .map((f) => join(outDir, f))
+      .filter((f) => statSync(f).mtimeMs >= since - 1000);
+  } catch {
+    return [];
+  }
 }

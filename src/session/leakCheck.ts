@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { diffWithHolders } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
@@ -12,9 +12,15 @@ import { scriptUrlsOf } from '../snapshot/scriptUrls';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemoryVerdict } from '../memory/types';
-import type { LeakReport, LeakVerdict } from '../report/leakReport';
-import type { SnapshotDiff } from '../analysis/types';
-import type { LeakCheckOptions, LeakCheckResult } from './types';
+import type { CaptureReport, LeakReport, LeakVerdict } from '../report/leakReport';
+import type { Finding, SnapshotDiff } from '../analysis/types';
+import { samplingFindings } from '../analysis/samplingLeaks';
+import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
+import type { Headroom } from '../memory/headroom';
+import type { MemorySample } from '../memory/types';
+import type { SamplingProfile } from '../memory/samplingProfile';
+import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
+import { SnapshotGuard } from './snapshotGuard';
 import { requestMany } from './workload';
 
 /**
@@ -50,36 +56,166 @@ export async function runLeakCheck(
     await cycle();
   }
   if (options.warmup === 0 && options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
-  step('Collecting garbage and taking the baseline snapshot');
+  step('Collecting garbage');
   await connection.collectGarbage();
   const samples = [await sampleMemory(connection, 'baseline')];
   options.onSample?.(samples[0]);
+  const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
+  const capture = await chooseCapture(guard, options);
+  const checked = { cycle, samples, capture, step };
+  const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
+
+  const breakdown = rssBreakdown(samples[samples.length - 1]);
+  const memory = { samples, breakdown, verdict: memoryVerdict(samples, run.findings.length > 0 ? { retainedGrowth: true } : {}) };
+  const verdict = leakVerdict(run.findings.length, memory.verdict);
+  const hasEvidence = run.files.mid !== undefined || (capture.mode === 'sampling' && options.cycles >= 2);
+  const report: LeakReport = {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    verdict,
+    summary: verdictSummary(verdict, run.findings.length, memory.verdict.summary, hasEvidence, capture.mode),
+    target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
+    settings: {
+      warmup: options.warmup,
+      cycles: options.cycles,
+      ...(options.workload.url ? { workloadUrl: options.workload.url, requests: options.workload.requests ?? 100 } : {}),
+      ...(options.workload.expression ? { workloadExpression: options.workload.expression } : {}),
+      ...(options.cleanupExpression ? { cleanupExpression: options.cleanupExpression } : {}),
+      trackAllocations: Boolean(options.trackAllocations) && capture.mode === 'snapshot',
+    },
+    findings: run.findings,
+    memory,
+    snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
+    diff: run.diff,
+    capture,
+  };
+  return {
+    ...(run.files.baseline ? { baselineFile: run.files.baseline } : {}),
+    ...(run.files.mid ? { midFile: run.files.mid } : {}),
+    ...(run.files.after ? { afterFile: run.files.after } : {}),
+    diff: run.diff,
+    samples,
+    breakdown,
+    verdict: memory.verdict,
+    report,
+    scripts: Object.fromEntries(connection.scriptUrls),
+  };
+}
+
+interface Checked {
+  cycle: () => Promise<void>;
+  samples: MemorySample[];
+  capture: CaptureReport;
+  step: (message: string) => void;
+}
+
+interface CycleRun {
+  findings: Finding[];
+  diff: SnapshotDiff;
+  files: { baseline?: string; mid?: string; after?: string };
+}
+
+/**
+ * `auto` takes snapshots when the baseline's fits in what the target may use; the estimate is
+ * already generous, and each later snapshot is checked again before it is taken.
+ */
+async function chooseCapture(guard: SnapshotGuard, options: LeakCheckOptions): Promise<CaptureReport> {
+  const requested = options.capture ?? 'auto';
+  const samplingInterval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+  if (requested === 'sampling') return { requested, mode: 'sampling', reason: 'Sampling was asked for (--capture sampling): no heap snapshot is taken.', samplingInterval };
+  const headroom = await guard.headroom();
+  const numbers = headroomNumbers(headroom);
+  if (requested === 'snapshot') return { requested, mode: 'snapshot', reason: `Snapshots were asked for (--capture snapshot). ${headroom.reason}`, headroom: numbers };
+  if (headroom.fits) return { requested, mode: 'snapshot', reason: headroom.reason, headroom: numbers };
+  return { requested, mode: 'sampling', reason: `${headroom.reason} The check samples allocations instead.`, headroom: numbers, samplingInterval };
+}
+
+function headroomNumbers(h: Headroom): NonNullable<CaptureReport['headroom']> {
+  return { estimate: h.estimate, basis: h.basis, ...(h.available !== undefined ? { available: h.available } : {}), ...(h.limit !== undefined ? { limit: h.limit } : {}), limitSource: h.limitSource, rss: h.rss, heapUsed: h.heapUsed };
+}
+
+/** The cycles under V8's sampling heap profiler: after each cycle and GC, the highest sample ordinal marks the cycle's end. */
+async function samplingCycles(connection: InspectorConnection, options: LeakCheckOptions, checked: Checked): Promise<CycleRun> {
+  const interval = checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+  await connection.startSampling(interval);
+  try {
+    let profile = await connection.samplingProfile();
+    const boundaries = [maxOrdinal(profile, -1)];
+    for (let i = 0; i < options.cycles; i++) {
+      checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
+      await checked.cycle();
+      await connection.collectGarbage();
+      checked.samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
+      options.onSample?.(checked.samples[checked.samples.length - 1]);
+      profile = await connection.samplingProfile();
+      boundaries.push(maxOrdinal(profile, boundaries[boundaries.length - 1]));
+    }
+    checked.step('Analysing the sampled allocations');
+    const findings = samplingFindings({ samplingInterval: interval, boundaries, final: profile }, options.thresholds);
+    return { findings, diff: noSnapshotDiff(), files: {} };
+  } finally {
+    await connection.stopSampling().catch(() => undefined);
+  }
+}
+
+function maxOrdinal(profile: SamplingProfile, floor: number): number {
+  let max = floor;
+  for (const s of profile.samples) if (s.ordinal > max) max = s.ordinal;
+  return max;
+}
+
+/** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
+function noSnapshotDiff(): SnapshotDiff {
+  const none = { file: '', totals: { nodeCount: 0, edgeCount: 0, totalSize: 0, reachableSize: 0, unreachableCount: 0, unreachableSize: 0, extraNativeBytes: 0, maxNodeId: 0 } };
+  return { schemaVersion: 1, baseline: none, after: { ...none }, classes: [], newObjects: { count: 0, selfSize: 0, retainedSize: 0 }, groups: [] };
+}
+
+async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGuard, options: LeakCheckOptions, checked: Checked, token: CancellationToken): Promise<CycleRun> {
+  const { step, samples } = checked;
+  const snapshot = async (file: string, take: (o: SnapshotOptions) => Promise<void>): Promise<boolean> => {
+    // Under auto, a later snapshot that no longer fits is skipped rather than risk the target.
+    if (checked.capture.requested === 'auto') {
+      const headroom = await guard.headroom();
+      if (!headroom.fits) {
+        checked.capture.reason += ` Later, ${lowerFirst(headroom.reason)}`;
+        checked.capture.skipped = [...(checked.capture.skipped ?? []), basename(file)];
+        return false;
+      }
+    }
+    await guard.take(take, { token });
+    return true;
+  };
+  step('Taking the baseline snapshot');
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
-  await connection.takeHeapSnapshot(baselineFile, { token });
+  await guard.take((o) => connection.takeHeapSnapshot(baselineFile, o), { token });
 
   if (options.trackAllocations) await connection.startTrackingAllocations();
   // A snapshot halfway splits each group's growth into two windows: steady growth shows in both.
   const midAfter = options.cycles >= 2 ? Math.ceil(options.cycles / 2) : 0;
   const midFile = join(options.outDir, 'mid.heapsnapshot');
+  let tookMid = false;
   for (let i = 0; i < options.cycles; i++) {
     step(`Cycle ${i + 1}/${options.cycles}`);
-    await cycle();
+    await checked.cycle();
     await connection.collectGarbage();
     samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
     options.onSample?.(samples[samples.length - 1]);
     if (i + 1 === midAfter && i + 1 < options.cycles) {
       step('Taking the mid snapshot');
-      await connection.takeHeapSnapshot(midFile, { token });
+      tookMid = await snapshot(midFile, (o) => connection.takeHeapSnapshot(midFile, o));
     }
   }
   step('Taking the after snapshot');
   const afterFile = join(options.outDir, 'after.heapsnapshot');
   // Ending the tracking yields the snapshot that carries the allocation stacks.
-  if (options.trackAllocations) await connection.stopTrackingToFile(afterFile, { token });
-  else await connection.takeHeapSnapshot(afterFile, { token });
+  const tookAfter = await snapshot(afterFile, (o) => (options.trackAllocations ? connection.stopTrackingToFile(afterFile, o) : connection.takeHeapSnapshot(afterFile, o)));
+  // Allocation tracking, if on, ends with the inspector session (nothing stops it without a snapshot).
+  if (!tookAfter) {
+    return { findings: [], diff: noSnapshotDiff(), files: { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}) } };
+  }
 
   step('Analysing the snapshots');
-  const hasMid = midAfter > 0 && midAfter < options.cycles;
+  const hasMid = tookMid;
   const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile, ...(hasMid ? { mid: midFile } : {}) }, { token });
   const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: midAfter, cyclesAfter: options.cycles - midAfter } : undefined;
   const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
@@ -88,39 +224,11 @@ export async function runLeakCheck(
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
   const diff = withScriptUrls(rawDiff, scriptUrl);
   const findings = detectFindings(diff, graph, holders, { scriptUrl, ...options.thresholds });
-  const breakdown = rssBreakdown(samples[samples.length - 1]);
-  const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
-  const verdict = leakVerdict(findings.length, memory.verdict);
-  const report: LeakReport = {
-    schemaVersion: 1,
-    createdAt: new Date().toISOString(),
-    verdict,
-    summary: verdictSummary(verdict, findings.length, memory.verdict.summary, hasMid),
-    target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
-    settings: {
-      warmup: options.warmup,
-      cycles: options.cycles,
-      ...(options.workload.url ? { workloadUrl: options.workload.url, requests: options.workload.requests ?? 100 } : {}),
-      ...(options.workload.expression ? { workloadExpression: options.workload.expression } : {}),
-      ...(options.cleanupExpression ? { cleanupExpression: options.cleanupExpression } : {}),
-      trackAllocations: Boolean(options.trackAllocations),
-    },
-    findings,
-    memory,
-    snapshots: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile },
-    diff,
-  };
-  return {
-    baselineFile,
-    ...(hasMid ? { midFile } : {}),
-    afterFile,
-    diff,
-    samples,
-    breakdown,
-    verdict: memory.verdict,
-    report,
-    scripts: Object.fromEntries(connection.scriptUrls),
-  };
+  return { findings, diff, files: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile } };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Snapshot locations name scripts by id; the inspector saw which file each id is. */
@@ -141,7 +249,8 @@ function leakVerdict(findings: number, memory: MemoryVerdict): LeakVerdict {
   return 'no-leak';
 }
 
-function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean): string {
+function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean, mode: CaptureReport['mode']): string {
+  if (findings > 0 && mode === 'sampling') return `${findings === 1 ? 'One allocation site keeps' : `${findings} allocation sites keep`} adding memory that survives cleanup and GC, cycle after cycle. ${memory}`;
   if (findings > 0) return `${findings === 1 ? 'One holder grows' : `${findings} holders grow`} steadily across the cycles and survive${findings === 1 ? 's' : ''} cleanup and GC. ${memory}`;
   if (!hadMid) return `${memory} (With fewer than two cycles there is no growth evidence; run more cycles to name leaks.)`;
   return verdict === 'leak' ? memory : `Nothing grew steadily across the cycles. ${memory}`;

@@ -10,6 +10,14 @@ export interface Workload {
   expression?: string;
 }
 
+export type CaptureMode = 'auto' | 'snapshot' | 'sampling';
+
+/**
+ * One sample per 4 kB allocated: a fixture's 100 kB per cycle gives about 25 live samples a
+ * cycle, enough for growth in both halves to stand out from noise.
+ */
+export const DEFAULT_SAMPLING_INTERVAL = 4096;
+
 export interface LeakCheckOptions {
   workload: Workload;
   /** Evaluated in the target after each workload, before GC (clear caches, close pools…). */
@@ -18,21 +26,38 @@ export interface LeakCheckOptions {
   cycles: number;
   /** Run the cycles under allocation tracking, so survivors carry the stack that allocated them (slows the target). */
   trackAllocations?: boolean;
+  /**
+   * The target was started with --heapsnapshot-near-heap-limit into `outDir` (`run --oom-snapshot`):
+   * the Debugger domain is released so that Node's handler, not V8's pause, answers the heap limit,
+   * and the report links what V8 wrote.
+   */
+  oomSnapshot?: boolean;
   /** Where the snapshots go. */
   outDir: string;
   /** The launched command, for the report. */
   command?: string[];
   /** Each memory sample as it is taken (the baseline's, then one per cycle), for a live chart. */
   onSample?: (sample: MemorySample) => void;
+  /**
+   * `snapshot`: heap snapshots, whatever they cost the target; `sampling`: V8's sampling heap
+   * profiler, no snapshot; `auto` (the default): snapshots when they fit in the memory the
+   * target may use, sampling otherwise.
+   */
+  capture?: CaptureMode;
+  /** Bytes the target may use in all (overrides its cgroup limit and the machine's available memory). */
+  memoryLimit?: number;
+  /** Bytes between samples for the sampling check (default {@link DEFAULT_SAMPLING_INTERVAL}). */
+  samplingInterval?: number;
   /** Growth below both of these per cycle is not reported (defaults: 1 kB and 10 objects). */
   thresholds?: { minBytesPerCycle?: number; minObjectsPerCycle?: number };
 }
 
 export interface LeakCheckResult {
-  baselineFile: string;
+  /** Absent when the check sampled instead of taking snapshots (see `report.capture`). */
+  baselineFile?: string;
   /** Taken halfway through the cycles, for growth evidence (when there are at least two). */
   midFile?: string;
-  afterFile: string;
+  afterFile?: string;
   diff: SnapshotDiff;
   /** After GC: one at the baseline, then one per cycle. */
   samples: MemorySample[];

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
+import { halvesGrowth, samplingFindings } from './samplingLeaks';
+
+const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 4 });
+
+/** root → handler (app.js:10) → [cacheEntry (app.js:20), render (lib in node_modules:5)]; a node: internal frame under root too. */
+function tree(): SamplingNode {
+  return {
+    id: 1, callFrame: frame('(root)', '', -1), children: [
+      { id: 2, callFrame: frame('handler', 'file:///srv/app.js', 9), children: [
+        { id: 3, callFrame: frame('cacheEntry', 'file:///srv/app.js', 19), children: [] },
+        { id: 4, callFrame: frame('render', 'file:///srv/node_modules/tpl/index.js', 4), children: [] },
+      ] },
+      { id: 5, callFrame: frame('emit', 'node:events', 500), children: [] },
+    ],
+  };
+}
+
+/** Samples of `size` bytes at `node`, `perCycle[i]` of them in cycle i + 1, with ordinals in each cycle's range. */
+function profile(groups: Array<{ node: number; size: number; perCycle: number[] }>, cycles: number): { final: SamplingProfile; boundaries: number[] } {
+  const boundaries = [100];
+  const samples: SamplingProfile['samples'] = [];
+  for (let c = 1; c <= cycles; c++) {
+    let ordinal = boundaries[c - 1];
+    for (const g of groups) for (let k = 0; k < g.perCycle[c - 1]; k++) samples.push({ nodeId: g.node, size: g.size, ordinal: ++ordinal });
+    boundaries.push(ordinal + 7); // samples that died before the boundary leave gaps
+  }
+  // A sample from before the baseline (warm-up) is never growth.
+  samples.push({ nodeId: 3, size: 64, ordinal: 50 });
+  return { final: { head: tree(), samples }, boundaries };
+}
+
+test('a site that keeps memory from every cycle is named with its stack; one that keeps only the last cycle is not', () => {
+  const { final, boundaries } = profile([
+    { node: 3, size: 64, perCycle: [3, 4, 3, 4] },
+    { node: 2, size: 200, perCycle: [0, 0, 0, 9] },
+  ], 4);
+  const findings = samplingFindings({ samplingInterval: 4096, boundaries, final });
+  assert.equal(findings.length, 1);
+  const [f] = findings;
+  assert.deepEqual(f.source, { file: 'file:///srv/app.js', line: 20, column: 5, functionName: 'cacheEntry', role: 'allocated' });
+  assert.deepEqual(f.path, ['handler (app.js:10)', 'cacheEntry (app.js:20)']);
+  assert.equal(f.stack?.[0].functionName, 'cacheEntry');
+  assert.equal(f.growth.steady, true);
+  assert.equal(f.growth.cyclesBeforeMid, 2);
+  // Each 64-byte sample stands for about 4096 / 64 objects.
+  assert.ok(f.growth.bytesPerCycle > 3 * 4096 && f.growth.bytesPerCycle < 4 * 4200, String(f.growth.bytesPerCycle));
+});
+
+test('memory allocated in a library is named at the program frame that called it', () => {
+  const { final, boundaries } = profile([{ node: 4, size: 64, perCycle: [3, 3, 3, 3] }], 4);
+  const [f] = samplingFindings({ samplingInterval: 4096, boundaries, final });
+  assert.equal(f.source?.functionName, 'handler');
+});
+
+test('growth that stops in the second half, or only Node internals, is no finding', () => {
+  const fills = profile([{ node: 3, size: 64, perCycle: [6, 5, 0, 1] }], 4);
+  assert.deepEqual(samplingFindings({ samplingInterval: 4096, ...fills }), []);
+  const internal = profile([{ node: 5, size: 64, perCycle: [3, 3, 3, 3] }], 4);
+  assert.deepEqual(samplingFindings({ samplingInterval: 4096, ...internal }), []);
+});
+
+test('one stray sample per half is not evidence', () => {
+  const g = halvesGrowth([1, 0, 0, 1], [64, 0, 0, 64], [4096, 0, 0, 4096], 2);
+  assert.equal(g.steady, false);
+  assert.equal(halvesGrowth([1, 1, 1, 1], [64, 64, 64, 64], [4096, 4096, 4096, 4096], 2).steady, true);
+});
