@@ -113,7 +113,15 @@ export interface DiffOptions {
   samplesPerGroup?: number;
 }
 
-export type FindingKind = 'unbounded-collection' | 'identity-map' | 'undisposed-pool' | 'timer' | 'listener' | 'metric-cardinality' | 'retained-large-object';
+export type FindingKind =
+  | 'unbounded-collection'
+  | 'identity-map'
+  | 'undisposed-pool'
+  | 'timer'
+  | 'listener'
+  | 'metric-cardinality'
+  | 'retained-large-object'
+  | 'closure-context';
 
 /** A leak, named: what grows across cycles, what holds it, where it comes from and what to do. */
 export interface Finding {

@@ -1,4 +1,6 @@
+import { contextChainDetector } from './contextChain';
 import type { Detector } from './detector';
+import { eventTargetListenerDetector } from './eventTargetListener';
 import { identityMapDetector } from './identityMap';
 import { listenerDetector } from './listener';
 import { metricCardinalityDetector } from './metricCardinality';
@@ -12,6 +14,8 @@ import { undisposedPoolDetector } from './undisposedPool';
 export const DETECTORS: readonly Detector[] = [
   identityMapDetector,
   listenerDetector,
+  eventTargetListenerDetector,
+  contextChainDetector,
   timerDetector,
   metricCardinalityDetector,
   undisposedPoolDetector,
