@@ -62,7 +62,7 @@ function chainLink(graph: HeapGraph, start: number): Link | undefined {
   for (const { context, closure } of contextsNear(graph, start)) {
     for (const [variable, value] of contextVariables(graph, context)) {
       if (value === start) continue;
-      const next = contextsNear(graph, value).find((c) => c.context !== context && contextVariables(graph, c.context).some(([v]) => v === variable));
+      const next = contextsNear(graph, value).find((c) => c.context !== context && sameLink(graph, context, c.context, variable));
       if (next) return { context, variable, ...(closure ? { closure } : {}) };
     }
   }
@@ -105,6 +105,21 @@ function contextVariables(graph: HeapGraph, context: number): Array<[string, num
   return result;
 }
 
+/**
+ * Whether `other` is another call's context of the same function, holding the same variable: two
+ * modules that both use `process` are not a chain, two calls of replaceThing are.
+ */
+function sameLink(graph: HeapGraph, context: number, other: number, variable: string): boolean {
+  const info = scopeInfo(graph, context);
+  return info !== undefined && info === scopeInfo(graph, other) && contextVariables(graph, other).some(([v]) => v === variable);
+}
+
+function scopeInfo(graph: HeapGraph, context: number): number | undefined {
+  const s = graph.snapshot;
+  for (let e = s.firstEdge(context); e < s.edgeEnd(context); e++) if (s.edgeName(e) === 'scope_info') return s.edgeTarget(e);
+  return undefined;
+}
+
 /** How many contexts the chain through `variable` links, from `context` on. */
 function chainLength(graph: HeapGraph, context: number, variable: string): number {
   const seen = new Set<number>();
@@ -112,7 +127,8 @@ function chainLength(graph: HeapGraph, context: number, variable: string): numbe
   while (current !== undefined && !seen.has(current) && seen.size < MAX_CHAIN) {
     seen.add(current);
     const value: number | undefined = contextVariables(graph, current).find(([v]) => v === variable)?.[1];
-    current = value === undefined ? undefined : contextsNear(graph, value).find((c) => !seen.has(c.context) && contextVariables(graph, c.context).some(([v]) => v === variable))?.context;
+    const from: number = current;
+    current = value === undefined ? undefined : contextsNear(graph, value).find((c) => !seen.has(c.context) && sameLink(graph, from, c.context, variable))?.context;
   }
   return seen.size;
 }
@@ -124,9 +140,8 @@ function chainLength(graph: HeapGraph, context: number, variable: string): numbe
 function functionOfContext(graph: HeapGraph, context: number): string | undefined {
   const s = graph.snapshot;
   const variables = new Set(contextVariables(graph, context).map(([v]) => v));
-  for (let e = s.firstEdge(context); e < s.edgeEnd(context); e++) {
-    if (s.edgeName(e) !== 'scope_info') continue;
-    const info = s.edgeTarget(e);
+  const info = scopeInfo(graph, context);
+  if (info !== undefined) {
     for (let f = s.firstEdge(info); f < s.edgeEnd(info); f++) {
       const t = s.edgeTarget(f);
       const name = s.nodeName(t);
