@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { diffWithHolders } from '../analysis/diff';
+import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
@@ -89,13 +89,15 @@ export async function runLeakCheck(
   const diff = withScriptUrls(rawDiff, scriptUrl);
   const findings = detectFindings(diff, graph, holders, { scriptUrl, ...options.thresholds });
   const breakdown = rssBreakdown(samples[samples.length - 1]);
-  const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
+  // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
+  const unsettled = findings.length === 0 ? inconclusiveGrowth(diff) : undefined;
+  const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : unsettled ? { retainedGrowth: false } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);
   const report: LeakReport = {
     schemaVersion: 1,
     createdAt: new Date().toISOString(),
     verdict,
-    summary: verdictSummary(verdict, findings.length, memory.verdict.summary, hasMid),
+    summary: verdictSummary(verdict, findings.length, memory.verdict.summary, hasMid) + (unsettled ? ` ${unsettled}` : ''),
     target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
     settings: {
       warmup: options.warmup,
