@@ -439,8 +439,12 @@ function boundsOf<A extends BoundInput>(
 ): Map<A, string> {
   const result = new Map<A, string>();
   for (const acc of accs) {
+    // A class's population says what a holder drops only for the program's own kinds of object:
+    // strings, closures and V8's internals churn everywhere. And a holder that is a handle kind,
+    // not one object, splits its growth by chance.
     const main = [...acc.classes].sort((a, b) => b[1].count - a[1].count)[0];
-    const delta = main && baseline.population.get(names[main[0]]);
+    const ownKind = main && !/^[(]|^system \/|^Node \//.test(names[main[0]]) && isHeapId(graph.snapshot.nodeId(acc.holder));
+    const delta = ownKind ? baseline.population.get(names[main[0]]) : undefined;
     if (main && delta !== undefined && main[1].count >= MIN_BOUND_EVIDENCE && delta < 0.25 * main[1].count) {
       result.set(acc, `it replaces what it holds: ${main[1].count} ${names[main[0]]} objects are new since the baseline, but there are only ${Math.max(0, delta)} more of them`);
       continue;

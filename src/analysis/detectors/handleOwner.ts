@@ -2,6 +2,7 @@ import { formatBytes } from '../../common/bytes';
 import type { HeapGraph } from '../../snapshot/heapGraph';
 import type { Detector } from './detector';
 import { fieldNames } from './shape';
+import { poolShape } from './undisposedPool';
 
 /** Edges from a JS object to the native handle it owns, and back. */
 const HANDLE_EDGES = new Set(['_handle', '<symbol kHandle>']);
@@ -27,19 +28,26 @@ export const handleOwnerDetector: Detector = {
   detect({ group, graph, sampleNodes }) {
     const fromHandle = group.holderClassName.startsWith('Node / ') || group.holderPath.some((s) => s.edge === OWNER_EDGE) || group.edgeFromHolder.includes('native_to_javascript');
     if (!fromHandle) return undefined;
-    const votes = new Map<string, number>();
+    const votes = new Map<string, { count: number; node: number }>();
     for (const top of sampleNodes) {
       if (top < 0) continue;
       const owner = outermostOwner(graph, top);
-      if (owner !== undefined) votes.set(graph.className(owner), (votes.get(graph.className(owner)) ?? 0) + 1);
+      if (owner === undefined) continue;
+      const vote = votes.get(graph.className(owner)) ?? { count: 0, node: owner };
+      vote.count++;
+      votes.set(graph.className(owner), vote);
     }
-    const best = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
-    if (!best) return undefined;
+    const [best, vote] = [...votes].sort((a, b) => b[1].count - a[1].count)[0] ?? [];
+    if (!best || !vote) return undefined;
     const made = group.classes.find((c) => c.className === best)?.count ?? 0;
     const perCycle = group.growth ? made / Math.max(1, group.growth.cyclesBeforeMid + group.growth.cyclesAfterMid) : 0;
+    // A pool or agent whose library is known by its fields reads as that library's (three call a class `Pool`).
+    const shape = poolShape(graph, vote.node);
     return {
       kind: 'undisposed-pool',
-      title: `${best} objects are made every cycle and never closed: their open handles keep them`,
+      title: shape
+        ? `${shape.what[0].toUpperCase()}${shape.what.slice(1)} (${best}) are created every cycle and never ended: their open handles keep them`
+        : `${best} objects are made every cycle and never closed: their open handles keep them`,
       confidence: 'high',
       explanation:
         `${made} ${best} objects appeared during the check${perCycle >= 1 ? ` (${Math.round(perCycle)} per cycle)` : ''} and each still owns an open handle (a socket, a timer), ` +
@@ -59,15 +67,19 @@ function outermostOwner(graph: HeapGraph, top: number): number | undefined {
   const s = graph.snapshot;
   const subtree = dominatedFrom(graph, top);
   const handleOwners = new Set<number>();
+  // The handles' own JS wrappers (TCP, Timer): they point at their owner, they are not one.
+  const wrappers = new Set<number>();
   for (const node of subtree) {
     for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) {
       const name = s.edgeName(e);
-      if (name === OWNER_EDGE && subtree.has(s.edgeTarget(e))) handleOwners.add(s.edgeTarget(e));
-      else if (HANDLE_EDGES.has(name) && s.nodeType(node) === 'object') handleOwners.add(node);
+      if (name === OWNER_EDGE && subtree.has(s.edgeTarget(e))) {
+        handleOwners.add(s.edgeTarget(e));
+        wrappers.add(node);
+      } else if (HANDLE_EDGES.has(name) && s.nodeType(node) === 'object') handleOwners.add(node);
     }
   }
   if (handleOwners.size === 0) return undefined;
-  const candidates = [...subtree].filter((n) => isResourceObject(graph, n) && !handleOwners.has(n));
+  const candidates = [...subtree].filter((n) => isResourceObject(graph, n) && !handleOwners.has(n) && !wrappers.has(n));
   const candidateSet = new Set(candidates);
   // owns[a]: the candidates and handle owners `a` holds through plain containers.
   const owns = new Map<number, number[]>();
