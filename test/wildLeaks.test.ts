@@ -89,7 +89,7 @@ describe('point 1, point 5: what makes the handles, and caches still filling', {
     // The request handler that makes the Agent (the exact statement is the source mapping's work).
     const lines = readFileSync(wild('undiciAgent.js'), 'utf8').split('\n');
     const handler = lines.findIndex((l) => l.startsWith('serve(')) + 1;
-    const made = lines.findIndex((l) => l.includes('new Agent({')) + 1;
+    const made = lines.findIndex((l) => l.includes('const dispatcher')) + 1;
     assert.ok(finding.source!.line >= handler && finding.source!.line <= made, JSON.stringify(finding.source));
   });
 
