@@ -26,7 +26,10 @@ export const handleOwnerDetector: Detector = {
   id: 'handle-owner',
   title: 'Objects made per request that keep handles open',
   detect({ group, graph, sampleNodes }) {
-    const fromHandle = group.holderClassName.startsWith('Node / ') || group.holderPath.some((s) => s.edge === OWNER_EDGE) || group.edgeFromHolder.includes('native_to_javascript');
+    // The handle itself holds the growth (a kind of handle, or its wrapper just below it); a path
+    // that merely passes through a handle (a server's) is someone else's holder.
+    const last = group.holderPath.slice(-2).map((s) => s.edge);
+    const fromHandle = group.holderClassName.startsWith('Node / ') || last.includes(OWNER_EDGE) || group.edgeFromHolder.includes('native_to_javascript');
     if (!fromHandle) return undefined;
     const votes = new Map<string, { count: number; node: number }>();
     for (const top of sampleNodes) {
