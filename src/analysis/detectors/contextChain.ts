@@ -5,6 +5,8 @@ import type { Detector } from './detector';
 const CONTEXT = 'system / Context';
 /** How far from an object to look for the context its closures keep: object → closure → context. */
 const NEAR = 3;
+/** Nodes looked at around one object: a sample may be a collection with 100k entries. */
+const MAX_NEAR = 2000;
 /** Links followed when measuring a chain: enough to tell a chain from a pair. */
 const MAX_CHAIN = 10_000;
 
@@ -75,9 +77,10 @@ function contextsNear(graph: HeapGraph, node: number): Array<{ context: number; 
   const found: Array<{ context: number; closure?: string }> = [];
   const seen = new Set([node]);
   let frontier: Array<{ node: number; closure?: string }> = [{ node }];
-  for (let depth = 0; depth < NEAR && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < NEAR && frontier.length > 0 && seen.size < MAX_NEAR; depth++) {
     const next: typeof frontier = [];
     for (const item of frontier) {
+      if (seen.size >= MAX_NEAR) break;
       for (let e = s.firstEdge(item.node); e < s.edgeEnd(item.node); e++) {
         if (s.isWeakEdge(e)) continue;
         const name = s.edgeName(e);
