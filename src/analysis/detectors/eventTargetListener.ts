@@ -19,6 +19,9 @@ export const eventTargetListenerDetector: Detector = {
     let table = -1;
     for (let i = steps.length - 1; i >= 1 && table < 0; i--) if (steps[i].edge === LISTENER_TABLE) table = i;
     if (table < 1) return undefined;
+    // Only the table, its entries and the listener list may follow: a path that runs on through a
+    // listener's closure to something else is that something's growth.
+    if (!steps.slice(table + 1).every((step) => step.edge.startsWith('(internal)') || step.edge === 'next' || step.edge === 'previous')) return undefined;
     if (!group.classes.some((c) => c.className === '(closure)' || c.className === 'Listener')) return undefined;
     const target = steps[table - 1];
     const type = eventType(graph, pathNodes[table + 1], pathNodes[table + 2]);
