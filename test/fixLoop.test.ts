@@ -44,6 +44,8 @@ async function leakCheck(folder: string, script: string, c: Case, out: string): 
 const CASES: Case[] = [
   { name: 'a listener per request on a long-lived emitter', app: 'test/fixtures/apps/listenerPerRequest.js', path: '/work', requests: 60, kinds: ['listener'] },
   { name: 'an interval per request (a finding with no source line)', app: 'test/fixtures/apps/intervalPerRequest.js', path: '/work', requests: 60, kinds: ['timer'] },
+  // The interval is started by a plain function the handler calls: the fix returns its handle to the caller, which clears it (unref() would not stop it).
+  { name: 'an interval started per call by a plain function', app: 'test/fixtures/apps/pollerPerCall.js', path: '/work', requests: 60, kinds: ['timer'] },
   { name: 'a keep-alive agent per request', app: 'test/fixtures/apps/agentPerRequest.js', path: '/work', requests: 60, kinds: ['undisposed-pool'] },
   // More requests than the bounds the fixes pick (lru-cache max 1000), so the check sees them evict.
   { name: 'an unbounded cache and an untrimmed window (the sample service)', app: 'samples/leakyServer.js', path: '/orders', requests: 600, kinds: ['unbounded-collection', 'unbounded-collection'] },

@@ -10,6 +10,7 @@ const KIND_LABEL: Record<FindingView['finding']['kind'], string> = {
   listener: 'Listener',
   'metric-cardinality': 'Metric cardinality',
   'retained-large-object': 'Retained large object',
+  'closure-context': 'Closure context chain',
 };
 
 export interface FindingCards {

@@ -36,7 +36,8 @@ export function diffWithHolders(
   if (final) checkSameProcess(comparableSnapshot(after.graph, after.file), { snapshot: final.graph.snapshot, file: final.file });
   const baseIds = IdSet.fromParts(base.ids);
 
-  const classes = diffClasses(base, after.graph, baseIds, afterIds, final?.graph, options.maxClasses ?? 200);
+  const population = new Map<string, number>();
+  const classes = diffClasses(base, after.graph, baseIds, afterIds, final?.graph, options.maxClasses ?? 200, population);
 
   // Survivors are looked at in the latest snapshot: its paths are what still holds them.
   const leakGraph = (final ?? after).graph;
@@ -46,7 +47,7 @@ export function diffWithHolders(
     const id = leakIds[i];
     if (isHeapId(id) && !baseIds.has(id) && (!final || afterIds.has(id)) && leakGraph.isReachable(i) && !isRoot(leakGraph, i)) isNew[i] = 1;
   }
-  const { groups, holders, totals } = groupByHolder(leakGraph, isNew, options);
+  const { groups, holders, totals } = groupByHolder(leakGraph, isNew, options, { population, isOld: (id) => baseIds.has(id) });
   const diff: SnapshotDiff = {
     schemaVersion: 1,
     baseline: { file: base.file, totals: base.totals },
@@ -63,7 +64,15 @@ function isRoot(graph: HeapGraph, node: number): boolean {
   return node === graph.snapshot.rootIndex || graph.snapshot.nodes.types[node] === graph.snapshot.nodeTypeIds.synthetic;
 }
 
-function diffClasses(base: ComparableSnapshot, after: HeapGraph, baseIds: IdSet, afterIds: IdSet, final: HeapGraph | undefined, max: number): ClassDiff[] {
+function diffClasses(
+  base: ComparableSnapshot,
+  after: HeapGraph,
+  baseIds: IdSet,
+  afterIds: IdSet,
+  final: HeapGraph | undefined,
+  max: number,
+  population: Map<string, number>,
+): ClassDiff[] {
   const byName = new Map<string, ClassDiff & { baseHeapCount: number; afterHeapCount: number }>();
   const empty = (className: string): ClassAggregate => ({ className, count: 0, selfSize: 0, retainedSize: 0 });
   const entry = (className: string) => {
@@ -93,6 +102,7 @@ function diffClasses(base: ComparableSnapshot, after: HeapGraph, baseIds: IdSet,
     d.countDelta = d.after.count - d.baseline.count;
     d.selfSizeDelta = d.after.selfSize - d.baseline.selfSize;
     d.retainedSizeDelta = d.after.retainedSize - d.baseline.retainedSize;
+    population.set(d.className, afterHeapCount - baseHeapCount);
     if (d.newCount || d.deletedCount || d.countDelta || d.selfSizeDelta || d.retainedSizeDelta) result.push(d);
   }
   // Synthetic roots retain everything; their delta is the heap's, not a class's.
@@ -127,7 +137,14 @@ function countByClass(graph: HeapGraph, test: (id: number) => boolean): Map<stri
  * same jobs) counts in that holder's group too: each holder must let go of it, and a holder that
  * only ever shares its objects would otherwise never show its growth.
  */
-function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
+/** What the baseline tells the grouping: which ids it had, and how each class's population changed since. */
+interface BaselineFacts {
+  /** Heap instances per class in `after` minus those in the baseline. */
+  population: Map<string, number>;
+  isOld: (id: number) => boolean;
+}
+
+function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions, baseline: BaselineFacts): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
   const s = graph.snapshot;
   const n = graph.nodeCount;
   const idom = graph.idom;
@@ -162,6 +179,8 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     /** With a mid snapshot: objects alive at it, and the own size of objects allocated after it. */
     beforeMid: number;
     afterMidSelf: number;
+    /** Top objects (the group's own entries). */
+    tops: number;
   }
   const midIds = options.mid ? IdSet.fromParts(options.mid.ids) : undefined;
   const ids = graph.snapshot.nodes.ids;
@@ -180,7 +199,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     if (g < 0) {
       g = accs.length;
       groupIndex.set(key, g);
-      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0 });
+      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0, tops: 0 });
     }
     return g;
   };
@@ -217,6 +236,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     // collection's storage may predate it while its new entries do not.
     else if (midIds) acc.afterMidSelf += self;
     if (isTop) {
+      acc.tops++;
       acc.retainedSize += retained[v];
       keepLargest(acc.samples, v, retained, sampleCount);
     }
@@ -240,6 +260,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   const { names } = graph.classIndex();
   const stacks = AllocationStacks.of(graph.snapshot);
   const kept = accs.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count).slice(0, options.maxGroups ?? 20);
+  const bounds = options.mid ? boundsOf(graph, kept, shares, baseline, names, options.mid) : new Map<Acc, string>();
   const groups = kept.map((acc): RetainerGroup => {
       return {
         holderPath: graph.retainerPath(acc.holder),
@@ -254,7 +275,7 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
           .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
         samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
         ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
-        ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid) } : {}),
+        ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid, bounds.get(acc)) } : {}),
         ...(shares.has(acc) ? { sharedWith: [...shares.get(acc)!].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([other, count]) => ({ holderId: s.nodeId(other.holder), count })) } : {}),
       };
     });
@@ -383,10 +404,130 @@ function isBackingStore(graph: HeapGraph, node: number, edgeOut: number): boolea
   return t === s.edgeTypeIds.internal || t === s.edgeTypeIds.hidden;
 }
 
-function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mid: NonNullable<DiffOptions['mid']>): GroupGrowth {
+/** What a group needs for the bound judgement; `Acc` in groupByHolder has it. */
+interface BoundInput {
+  holder: number;
+  tops: number;
+  count: number;
+  beforeMid: number;
+  classes: Map<number, { count: number }>;
+}
+
+/** Fewer new objects than this tell nothing about a bound: a leak and a cache look alike. */
+const MIN_BOUND_EVIDENCE = 16;
+
+/**
+ * Groups whose growth is bounded by what holds them, with why. A collection is judged by its size
+ * over the cycles and by what it drops, not by its new objects alone:
+ * - it replaces what it holds: as many of its objects' kind were dropped as were added (a Map that
+ *   stays at 50 keys gets a new value per call);
+ * - it fills storage sized ahead: its backing store predates the check and is larger than growth
+ *   by appending would have made it (an LRU's `new Array(max)`), so the store is its bound;
+ * - it indexes a bounded store: nearly all its entries are held by a group judged bounded too
+ *   (an LRU's key map beside its key list);
+ * - it drops what it added early: far more survivors from the second half than from the first,
+ *   while its kind of object grew by less than it gained (a cache filling up and evicting). A
+ *   linked list that only grows splits between two holders unevenly but drops nothing.
+ */
+function boundsOf<A extends BoundInput>(
+  graph: HeapGraph,
+  accs: A[],
+  shares: Map<A, Map<A, number>>,
+  baseline: BaselineFacts,
+  names: string[],
+  mid: NonNullable<DiffOptions['mid']>,
+): Map<A, string> {
+  const result = new Map<A, string>();
+  for (const acc of accs) {
+    // A class's population says what a holder drops only for the program's own kinds of object:
+    // strings, closures and V8's internals churn everywhere. And a holder that is a handle kind,
+    // not one object, splits its growth by chance.
+    const main = [...acc.classes].sort((a, b) => b[1].count - a[1].count)[0];
+    const ownKind = main && !/^[(]|^system \/|^Node \//.test(names[main[0]]) && isHeapId(graph.snapshot.nodeId(acc.holder));
+    const delta = ownKind ? baseline.population.get(names[main[0]]) : undefined;
+    if (main && delta !== undefined && main[1].count >= MIN_BOUND_EVIDENCE && delta < 0.25 * main[1].count) {
+      result.set(acc, `it replaces what it holds: ${main[1].count} ${names[main[0]]} objects are new since the baseline, but there are only ${Math.max(0, delta)} more of them`);
+      continue;
+    }
+    const rateBefore = acc.beforeMid / Math.max(1, mid.cyclesBefore);
+    const rateAfter = (acc.count - acc.beforeMid) / Math.max(1, mid.cyclesAfter);
+    if (main && delta !== undefined && rateAfter > 2 * rateBefore + 1 && delta < 0.75 * main[1].count) {
+      result.set(acc, `it kept ${Math.round(rateBefore)} objects per cycle from the first half and ${Math.round(rateAfter)} from the second, and drops what it added early: it is still filling towards a bound; run more cycles to tell`);
+      continue;
+    }
+    const replaced = replacedUnderOldKeys(graph, acc.holder, baseline);
+    if (replaced !== undefined) {
+      result.set(acc, `it replaces what it holds: ${replaced} of its new entries went under keys it already had before the check`);
+      continue;
+    }
+    const capacity = reservedCapacity(graph, acc.holder, acc.tops, baseline);
+    if (capacity !== undefined) result.set(acc, `it fills storage sized ahead (${capacity} slots, reserved before the check), which bounds it; run more cycles to see it evict`);
+  }
+  for (const acc of accs) {
+    const row = shares.get(acc);
+    if (result.has(acc) || !row || acc.tops < MIN_BOUND_EVIDENCE) continue;
+    let covered = 0;
+    for (const [other, n] of row) if (result.has(other)) covered += n;
+    if (covered >= 0.9 * acc.tops) result.set(acc, 'its entries are those of a bounded store beside it, which it indexes');
+  }
+  return result;
+}
+
+/**
+ * For a Map or Set whose hash table predates the check: how many new values sit under keys that
+ * predate it too, when nearly all new values do (a Map that stays at its 50 keys); undefined when
+ * the new values came with new keys, as a growing map's do. The table stores each entry's key in
+ * the slot before its value; a small-integer key has no node and counts as neither.
+ */
+function replacedUnderOldKeys(graph: HeapGraph, holder: number, baseline: BaselineFacts): number | undefined {
+  const s = graph.snapshot;
+  for (let e = s.firstEdge(holder); e < s.edgeEnd(holder); e++) {
+    if (s.edges.types[e] !== s.edgeTypeIds.internal || s.edgeName(e) !== 'table') continue;
+    const table = s.edgeTarget(e);
+    if (!baseline.isOld(s.nodeId(table))) return undefined;
+    const bySlot = new Map<string, number>();
+    for (let f = s.firstEdge(table); f < s.edgeEnd(table); f++) bySlot.set(s.edgeName(f), s.edgeTarget(f));
+    let replaced = 0;
+    let added = 0;
+    for (const [slot, value] of bySlot) {
+      if (baseline.isOld(s.nodeId(value)) || s.nodes.types[value] === s.nodeTypeIds.hidden) continue;
+      const key = bySlot.get(String(Number(slot) - 1));
+      if (key === undefined) continue;
+      if (baseline.isOld(s.nodeId(key))) replaced++;
+      else added++;
+    }
+    return replaced >= MIN_BOUND_EVIDENCE && replaced >= 0.9 * (replaced + added) ? replaced : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The slots of a holder's backing store (an Array's elements), when the store is older than the
+ * check and larger than appending would have grown it (V8 grows by half plus 16): storage that
+ * was reserved up front. Undefined otherwise.
+ */
+function reservedCapacity(graph: HeapGraph, holder: number, added: number, baseline: BaselineFacts): number | undefined {
+  if (added < MIN_BOUND_EVIDENCE) return undefined;
+  const s = graph.snapshot;
+  for (let e = s.firstEdge(holder); e < s.edgeEnd(holder); e++) {
+    if (s.edges.types[e] !== s.edgeTypeIds.internal || s.edgeName(e) !== 'elements') continue;
+    const store = s.edgeTarget(e);
+    if (s.nodes.types[store] !== s.nodeTypeIds.array || !baseline.isOld(s.nodeId(store))) return undefined;
+    let used = 0;
+    for (let f = s.firstEdge(store); f < s.edgeEnd(store); f++) if (!s.isWeakEdge(f) && s.nodes.types[s.edgeTarget(f)] !== s.nodeTypeIds.hidden) used++;
+    // A FixedArray: a 16-byte header, then one pointer per slot.
+    const capacity = Math.floor((s.selfSize(store) - 16) / 8);
+    return capacity > 1.5 * Math.max(0, used - added) + 16 && capacity >= used ? capacity : undefined;
+  }
+  return undefined;
+}
+
+function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mid: NonNullable<DiffOptions['mid']>, bound: string | undefined): GroupGrowth {
   const newAfterMid = count - beforeMid;
   const rateBefore = beforeMid / Math.max(1, mid.cyclesBefore);
   const rateAfter = newAfterMid / Math.max(1, mid.cyclesAfter);
+  const grows = beforeMid >= mid.cyclesBefore && newAfterMid >= mid.cyclesAfter && rateAfter >= 0.5 * rateBefore;
+  const note = grows ? bound : undefined;
   return {
     cyclesBeforeMid: mid.cyclesBefore,
     cyclesAfterMid: mid.cyclesAfter,
@@ -395,8 +536,10 @@ function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mi
     objectsPerCycle: rateAfter,
     bytesPerCycle: afterMidBytes / Math.max(1, mid.cyclesAfter),
     // At least one new object per cycle in each window (a reallocated backing store is one per
-    // window, not growth), and the second window not slowing to under half the first.
-    steady: beforeMid >= mid.cyclesBefore && newAfterMid >= mid.cyclesAfter && rateAfter >= 0.5 * rateBefore,
+    // window, not growth), the second window not slowing to under half the first, and nothing
+    // showing the holder bounded.
+    steady: grows && note === undefined,
+    ...(note ? { inconclusive: note } : {}),
   };
 }
 
@@ -428,4 +571,16 @@ function leakedObject(graph: HeapGraph, node: number, stacks: AllocationStacks |
     ...(location ? { location } : {}),
     ...(allocation && allocation.length > 0 ? { allocation } : {}),
   };
+}
+
+/**
+ * One sentence on the holders that grew during the check but showed a bound (they replace what
+ * they hold, fill storage sized ahead, or drop what they added early), for a report's summary:
+ * not a leak, and a longer run would settle them. Undefined when there are none.
+ */
+export function inconclusiveGrowth(diff: SnapshotDiff): string | undefined {
+  const unsettled = diff.groups.filter((g) => g.growth?.inconclusive && g.count >= MIN_BOUND_EVIDENCE);
+  if (unsettled.length === 0) return undefined;
+  const named = unsettled.slice(0, 3).map((g) => `${g.holderPath.at(-1)?.edge || g.holderClassName} (${g.holderClassName}): ${g.growth!.inconclusive}`);
+  return `Inconclusive for ${unsettled.length === 1 ? 'one holder' : `${unsettled.length} holders`} that grew but look bounded, not called leaks: ${named.join('; ')}.`;
 }

@@ -86,8 +86,14 @@ export interface GroupGrowth {
   objectsPerCycle: number;
   /** Bytes the group gains per cycle over the second half: the own size of the objects born in it. */
   bytesPerCycle: number;
-  /** Both halves added at least one object per cycle, the second at least half as fast as the first. */
+  /** Both halves added at least one object per cycle at about the same rate, and nothing shows the holder bounded. */
   steady: boolean;
+  /**
+   * Growth that is not called steady, and why: the holder replaces what it holds, fills storage
+   * sized ahead, or its growth races ahead in the second half. The check was too short to call it
+   * a leak; more cycles would tell.
+   */
+  inconclusive?: string;
 }
 
 export interface SnapshotDiff {
@@ -113,7 +119,15 @@ export interface DiffOptions {
   samplesPerGroup?: number;
 }
 
-export type FindingKind = 'unbounded-collection' | 'identity-map' | 'undisposed-pool' | 'timer' | 'listener' | 'metric-cardinality' | 'retained-large-object';
+export type FindingKind =
+  | 'unbounded-collection'
+  | 'identity-map'
+  | 'undisposed-pool'
+  | 'timer'
+  | 'listener'
+  | 'metric-cardinality'
+  | 'retained-large-object'
+  | 'closure-context';
 
 /** A leak, named: what grows across cycles, what holds it, where it comes from and what to do. */
 export interface Finding {

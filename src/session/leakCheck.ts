@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { diffWithHolders } from '../analysis/diff';
+import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
@@ -66,14 +66,16 @@ export async function runLeakCheck(
   const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
 
   const breakdown = rssBreakdown(samples[samples.length - 1]);
-  const memory = { samples, breakdown, verdict: memoryVerdict(samples, run.findings.length > 0 ? { retainedGrowth: true } : {}) };
+  // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
+  const unsettled = run.findings.length === 0 ? inconclusiveGrowth(run.diff) : undefined;
+  const memory = { samples, breakdown, verdict: memoryVerdict(samples, run.findings.length > 0 ? { retainedGrowth: true } : unsettled ? { retainedGrowth: false } : {}) };
   const verdict = leakVerdict(run.findings.length, memory.verdict);
   const hasEvidence = run.files.mid !== undefined || (capture.mode === 'sampling' && options.cycles >= 2);
   const report: LeakReport = {
     schemaVersion: 1,
     createdAt: new Date().toISOString(),
     verdict,
-    summary: verdictSummary(verdict, run.findings.length, memory.verdict.summary, hasEvidence, capture.mode),
+    summary: verdictSummary(verdict, run.findings.length, memory.verdict.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
     target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
     settings: {
       warmup: options.warmup,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
-import { diffWithHolders } from '../analysis/diff';
+import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
@@ -165,7 +165,7 @@ function leakReport(
     summary:
       findings.length > 0
         ? `${findings.length === 1 ? 'One holder grows' : `${findings.length} holders grow`} with every call of ${name} and survive${findings.length === 1 ? 's' : ''} GC. ${memory.verdict.summary}`
-        : `Nothing grew with every call of ${name}. ${memory.verdict.summary}`,
+        : `Nothing grew with every call of ${name}. ${memory.verdict.summary}${inconclusiveGrowth(diff) ? ` ${inconclusiveGrowth(diff)}` : ''}`,
     target: { command: process.argv.slice(), endpoint: 'in-process' },
     settings: {
       warmup: settings.warmup,

@@ -1,5 +1,5 @@
 import type { HeapGraph } from '../../snapshot/heapGraph';
-import type { Finding, FindingKind, RetainerGroup } from '../types';
+import type { Finding, RetainerGroup } from '../types';
 
 /** What a detector looks at: one group that grew across the cycles, and the graph it lives in. */
 export interface DetectorInput {
@@ -16,7 +16,8 @@ export interface DetectorInput {
 export type FindingDraft = Pick<Finding, 'kind' | 'title' | 'confidence' | 'fix' | 'explanation'>;
 
 export interface Detector {
-  id: FindingKind;
+  /** The detector's own name; several detectors may report the same finding kind. */
+  id: string;
   title: string;
   /** A finding when the group matches this anti-pattern's shape, else undefined. */
   detect(input: DetectorInput): FindingDraft | undefined;

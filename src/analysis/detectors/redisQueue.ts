@@ -11,7 +11,7 @@ const CLIENT_FIELDS = ['offlineQueue', 'commandQueue', 'connector', 'condition']
  * arguments and the caller's promise. Recognised by the client's shape on the holder's path.
  */
 export const redisQueueDetector: Detector = {
-  id: 'unbounded-collection',
+  id: 'redis-queue',
   title: 'Redis commands queueing up while the connection is down',
   detect({ group, graph, pathNodes }) {
     const steps = group.holderPath;
