@@ -1,4 +1,9 @@
-import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { CancellationTokenSource } from '../common/cancellation';
+import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { describeExit, formatTail, launchUnderInspector, printableArgs, type LaunchedTarget, type MeasuredProcess } from '../inspector/launch';
+import { printable } from '../report/format';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
@@ -39,20 +44,75 @@ export async function runLaunched(command: string, commandArgs: string[], values
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
+  const workloadUrl = values['workload-url'] as string | undefined;
+  const readyUrl = values['ready-url'] as string | undefined;
   let target: LaunchedTarget | undefined;
   let connection: InspectorConnection | undefined;
+  const check = new CancellationTokenSource(context.token);
   const stopOnCancel = context.token.onCancellationRequested(() => void target?.stop());
+  const startedAt = Date.now();
   try {
-    target = await launchUnderInspector(command, commandArgs, { env, onOutput: (line) => stderr.write(`[target] ${line}\n`) });
+    target = await launchUnderInspector(command, commandArgs, {
+      env,
+      serviceUrl: workloadUrl ?? readyUrl,
+      token: context.token,
+      onOutput: (line) => stderr.write(`[target] ${printable(line, 2000)}\n`),
+      onNote: (line) => stderr.write(`${line}\n`),
+    });
+    const measured = target.measured;
+    stderr.write(`Measuring pid ${measured.pid} (\`${printableArgs(measured.argv)}\`): ${measured.reason}.\n`);
     connection = await InspectorConnection.connect(target.webSocketUrl);
     const running = target;
-    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token, () => running.process.exitCode === null);
-    return await checkAndReport(connection, options, values, context);
+    const open = connection;
+    const work = async () => {
+      if (readyUrl) await waitUntilReady(readyUrl, 30_000, check.token, () => running.process.exitCode === null);
+      await assertServesWorkload(running, workloadUrl);
+      return checkAndReport(open, options, values, { ...context, token: check.token }, measured);
+    };
+    const outcome = await Promise.race([work().then((code) => ({ code }), (error: unknown) => ({ error })), running.exited.then((exit) => ({ exit }))]);
+    if ('code' in outcome) return outcome.code;
+    if (context.token.isCancellationRequested) throw new CancelledError('The leak check was stopped.');
+    // A command that failed because the target was dying says less than the exit itself: wait a moment for it.
+    const exit = 'exit' in outcome ? outcome.exit : await Promise.race([running.exited, delay(2000).then(() => undefined)]);
+    if (!exit) throw (outcome as { error: unknown }).error;
+    check.cancel();
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}\n${await keptSnapshots(options.outDir, startedAt)}`);
   } finally {
     stopOnCancel.dispose();
+    check.dispose();
     await connection?.close();
     await target?.stop();
   }
+}
+
+/** The measured process must be the one the workload reaches; a check of a process that handled none of it has no verdict. */
+async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string | undefined): Promise<void> {
+  if (!workloadUrl) return;
+  let port: number;
+  try {
+    const url = new URL(workloadUrl.replace(/\{i\}/g, '0'));
+    port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return;
+  }
+  if ((await target.listensOn(port)) === false) {
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. Give the --workload-url of the service the command starts.`);
+  }
+}
+
+/** The snapshots this run had finished before it stopped, for the error message: they stay on disk. */
+async function keptSnapshots(outDir: string, since: number): Promise<string> {
+  const names = await fs.readdir(outDir).catch(() => [] as string[]);
+  const kept: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('.heapsnapshot')).sort()) {
+    const stat = await fs.stat(join(outDir, name)).catch(() => undefined);
+    if (stat && stat.mtimeMs >= since) kept.push(join(outDir, name));
+  }
+  return kept.length ? `Kept what was captured: ${kept.join(', ')}.` : 'No snapshot had been written yet.';
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
@@ -74,10 +134,11 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
 }
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
-export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
+export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext, measured?: MeasuredProcess): Promise<number> {
   const result = await runLeakCheck(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
   context.progress.done();
   const report = result.report;
+  if (measured) report.target = { ...report.target, pid: measured.pid, argv: measured.argv, why: measured.reason };
   const written = await writeReportFiles(options.outDir, report);
   context.io.stderr.write(`Wrote ${[result.baselineFile, ...(result.midFile ? [result.midFile] : []), result.afterFile, ...written].join(', ')}\n`);
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
