@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LeakReport } from '../src/report/leakReport';
 import { freePort } from '../src/inspector/freePort';
-import { REPO_ROOT, runCli, type CliResult } from './helpers/cli';
+import { listeningSocketsOf } from '../src/inspector/procFs';
+import { BIN, REPO_ROOT, runCli, type CliResult } from './helpers/cli';
 
 /** A leaking HTTP service with a package.json whose scripts start it the usual ways. */
 const APP = join(REPO_ROOT, 'test', 'fixtures', 'launch');
@@ -61,4 +63,41 @@ describe('leakscope run follows wrappers to the process that serves the workload
     const { r, report, port } = await check('watch', [process.execPath, '--watch', 'server.js']);
     assertMeasuredService(r, report, 'server.js', port);
   });
+});
+
+describe('an inspector asked for on every interface opens on loopback', { skip: process.platform !== 'linux' ? 'reads /proc' : false }, () => {
+  for (const [name, command, env, where] of [
+    ['in the arguments', [process.execPath, '--inspect=0.0.0.0:0', 'server.js'], {}, /Note: `--inspect=0\.0\.0\.0:0` \(in args\) would open the inspector on every network interface; Leakscope opens it on loopback instead: `--inspect=127\.0\.0\.1:0`\./],
+    ['in NODE_OPTIONS', ['npm', 'start'], { NODE_OPTIONS: '--inspect=0.0.0.0:0' }, /Note: `--inspect=0\.0\.0\.0:0` \(in NODE_OPTIONS\) would open the inspector on every network interface/],
+    ['in an npm script', ['npm', 'run', 'exposed'], {}, /Note: pid \d+ opened its inspector at ws:\/\/0\.0\.0\.0:\d+\/\S+, on every network interface; Leakscope moved it to loopback\./],
+  ] as const) {
+    test(name, async () => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const cli = spawn(process.execPath, [BIN, 'run', '--workload-url', `${base}/orders/{i}`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', '3', '--out', join(dir, `exposed-${name}`), '-q', '--', ...command], {
+        cwd: APP,
+        env: { ...process.env, PORT: String(port), ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      cli.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+      const deadline = Date.now() + 60_000;
+      let pid: number | undefined;
+      while (pid === undefined && Date.now() < deadline && cli.exitCode === null) {
+        pid = Number(/Measuring pid (\d+)/.exec(stderr)?.[1]) || undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(pid, stderr);
+      const sockets = await listeningSocketsOf(pid);
+      assert.ok(sockets.length >= 2, 'the service and its inspector listen');
+      assert.deepEqual(
+        sockets.filter((s) => s.wildcard),
+        [],
+        'nothing of the measured process listens on every interface',
+      );
+      assert.equal(await exited, 0, stderr);
+      assert.match(stderr, where);
+    });
+  }
 });

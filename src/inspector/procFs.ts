@@ -12,6 +12,8 @@ export interface ListeningSocket {
   /** The address to reach it by from here: 127.0.0.1 for 0.0.0.0, ::1 for ::. */
   host: string;
   port: number;
+  /** Bound to every interface (0.0.0.0 or ::), so reachable from other machines. */
+  wildcard: boolean;
 }
 
 /** `/proc/PID/stat` fields after the command name, which may itself hold spaces and parentheses. */
@@ -121,7 +123,7 @@ async function listeningTable(pid: number): Promise<Map<string, ListeningSocket>
       const columns = line.trim().split(/\s+/);
       if (columns.length < 10 || columns[3] !== LISTEN) continue;
       const [address, port] = columns[1].split(':');
-      table.set(columns[9], { host: reachableHost(address, v6), port: parseInt(port, 16) });
+      table.set(columns[9], { host: reachableHost(address, v6), port: parseInt(port, 16), wildcard: /^0+$/.test(address) });
     }
   }
   return table;
