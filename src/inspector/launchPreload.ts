@@ -47,11 +47,12 @@ function isLoopbackUrl(url: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
 
-function leave(inspector: typeof import('node:inspector') | undefined): void {
+/** Closes this process's inspector and ends it: Leakscope, the only one meant to use that inspector, is gone. */
+function leave(): void {
   try {
-    inspector?.close();
+    (require('node:inspector') as typeof import('node:inspector')).close();
   } catch {
-    // Already closed.
+    // Never opened, or already closed.
   }
   // SIGTERM lets the program shut down as it would under a supervisor; if it ignores it, exit.
   setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
@@ -60,6 +61,26 @@ function leave(inspector: typeof import('node:inspector') | undefined): void {
   } catch {
     process.exit(1);
   }
+}
+
+interface InspectorControls {
+  url(): string | undefined;
+  open(port: number, host: string, wait: boolean): void;
+}
+
+/**
+ * The inspector's native binding, which `node:inspector` wraps. Loading `node:inspector` itself
+ * leaves V8's allocation tracker recording no stacks (seen on Node 20), and `--track-allocations`
+ * needs them, so the module is loaded only where the binding is missing or to close an inspector.
+ */
+function inspectorBinding(): InspectorControls | undefined {
+  try {
+    const binding = (process as unknown as { binding(name: string): Partial<InspectorControls> }).binding('inspector');
+    if (typeof binding.url === 'function' && typeof binding.open === 'function') return binding as InspectorControls;
+  } catch {
+    // Not exposed by this Node.
+  }
+  return undefined;
 }
 
 function main(): void {
@@ -73,15 +94,16 @@ function main(): void {
     // Very old Node: no threads either.
   }
   if (worker && !worker.isMainThread) return;
-  let inspector: typeof import('node:inspector') | undefined;
-  if (!ownerAlive(owner)) return leave(inspector);
+  if (!ownerAlive(owner)) return leave();
   const report: ProcessReport = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(0, 64).map((a) => a.slice(0, 4096)), execArgv: process.execArgv.slice(0, 64).map((a) => a.slice(0, 4096)) };
   try {
-    inspector = require('node:inspector') as typeof import('node:inspector');
+    let inspector = inspectorBinding() ?? (require('node:inspector') as InspectorControls);
     const existing = inspector.url();
     if (existing && !isLoopbackUrl(existing)) {
       report.movedFrom = existing;
-      inspector.close();
+      const full = require('node:inspector') as typeof import('node:inspector');
+      full.close();
+      inspector = full;
     }
     // Port 0: every process of the tree gets a port of its own; wait false: nothing pauses.
     if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
@@ -105,7 +127,7 @@ function main(): void {
   const watch = setInterval(() => {
     if (ownerAlive(owner)) return;
     clearInterval(watch);
-    leave(inspector);
+    leave();
   }, OWNER_POLL_MS);
   watch.unref();
 }
