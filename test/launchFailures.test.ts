@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -70,7 +70,7 @@ describe('a launched target that dies says how', () => {
     assert.ok(!existsSync(join(out, 'report.json')), 'no verdict was written');
   });
 
-  test('SIGKILL of leakscope: the service it launched (behind npm) ends and its inspector closes', async () => {
+  test('SIGKILL of leakscope: the service it launched (behind npm) ends, its inspector closes, its launch directory goes', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN, ...runArgs(port, join(dir, 'killed'), '200'), '--', 'npm', 'start'], {
       cwd: APP,
@@ -84,8 +84,10 @@ describe('a launched target that dies says how', () => {
       return match ? Number(match[1]) : undefined;
     });
     assert.ok(isRunning(pid));
+    const launchDir = process.platform === 'linux' ? /(?:^|\0)LEAKSCOPE_LAUNCH_DIR=([^\0]+)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] : undefined;
     child.kill('SIGKILL');
     await waitFor(`pid ${pid} to end`, () => (isRunning(pid) ? undefined : true));
+    if (launchDir) await waitFor('the launch directory to be removed', () => (existsSync(launchDir) ? undefined : true));
     const answers = await fetch(`http://127.0.0.1:${port}/health`).then(
       () => true,
       () => false,

@@ -48,7 +48,13 @@ function isLoopbackUrl(url: string): boolean {
 }
 
 /** Closes this process's inspector and ends it: Leakscope, the only one meant to use that inspector, is gone. */
-function leave(): void {
+function leave(dir: string): void {
+  // Leakscope cannot remove its launch directory now; whichever process leaves first does.
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Another process of the tree removed it first.
+  }
   try {
     (require('node:inspector') as typeof import('node:inspector')).close();
   } catch {
@@ -94,7 +100,7 @@ function main(): void {
     // Very old Node: no threads either.
   }
   if (worker && !worker.isMainThread) return;
-  if (!ownerAlive(owner)) return leave();
+  if (!ownerAlive(owner)) return leave(dir);
   const report: ProcessReport = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(0, 64).map((a) => a.slice(0, 4096)), execArgv: process.execArgv.slice(0, 64).map((a) => a.slice(0, 4096)) };
   try {
     let inspector = inspectorBinding() ?? (require('node:inspector') as InspectorControls);
@@ -127,7 +133,7 @@ function main(): void {
   const watch = setInterval(() => {
     if (ownerAlive(owner)) return;
     clearInterval(watch);
-    leave();
+    leave(dir);
   }, OWNER_POLL_MS);
   watch.unref();
 }
