@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Bundles the extension for VS Code: the extension host entry and the three worker threads it
-// starts (each loaded by path beside the bundle, so each needs an entry of its own), then the
-// panel UI. `vscode` is provided by the host; everything else, typescript included, is bundled.
+// Bundles the extension for VS Code: the extension host entry, the three worker threads it
+// starts and the launch preload (each loaded by path beside the bundle, so each needs an entry
+// of its own), then the panel UI. `vscode` is provided by the host; everything else, typescript included, is bundled.
 'use strict';
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -16,6 +16,8 @@ async function main() {
       graphWorker: join(root, 'src', 'session', 'graphWorker.ts'),
       edgesWorker: join(root, 'src', 'snapshot', 'edgesWorker.ts'),
       comparableWorker: join(root, 'src', 'analysis', 'comparableWorker.ts'),
+      // Loaded by path (NODE_OPTIONS --require) into every Node process a launch starts.
+      launchPreload: join(root, 'src', 'inspector', 'launchPreload.ts'),
     },
     outdir: join(root, 'dist'),
     bundle: true,

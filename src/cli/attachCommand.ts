@@ -1,5 +1,5 @@
 import { waitUntilReady } from '../session/workload';
-import { connectTarget, targetFrom } from './connectTarget';
+import { connectTarget, measuredPid, targetFrom } from './connectTarget';
 import { parseCommandArgs, type CommandContext } from './main';
 import { RUN_OPTIONS, checkAndReport, leakCheckOptions } from './runCommand';
 
@@ -11,7 +11,7 @@ export async function runAttach(args: string[], context: CommandContext): Promis
   const connection = await connectTarget(spec, context);
   try {
     if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token);
-    return await checkAndReport(connection, options, values, context);
+    return await checkAndReport(connection, options, values, context, measuredPid(spec));
   } finally {
     await connection.close();
   }

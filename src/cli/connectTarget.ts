@@ -1,4 +1,7 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
+import type { MeasuredProcess } from '../inspector/launch';
+import { commandLine, parentPid } from '../inspector/procFs';
 import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
 import { positiveInteger, type CommandContext } from './main';
@@ -18,5 +21,30 @@ export async function connectTarget(spec: TargetSpec, context: CommandContext): 
   if (!isLoopback(host)) {
     context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
   }
-  return InspectorConnection.connect(await resolveTarget(spec));
+  const connection = await InspectorConnection.connect(await resolveTarget(spec));
+  if (spec.kind === 'pid') await assertIsPid(connection, spec.pid);
+  return connection;
+}
+
+/**
+ * Where /proc cannot tell whose inspector a port is (not Linux), SIGUSR1's 127.0.0.1:9229 may
+ * belong to another process: ask the process itself, and never measure one that was not given.
+ */
+async function assertIsPid(connection: InspectorConnection, pid: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    connection.evaluate('process.pid', { commandLineApi: false }).catch(() => undefined),
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 5000))),
+  ]);
+  clearTimeout(timer);
+  if (typeof answered === 'number' && answered !== pid) {
+    await connection.close();
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The inspector that opened belongs to PID ${answered}, not PID ${pid}; Leakscope measures only the process it was given.`);
+  }
+}
+
+/** The process `--pid` names, for the report: its argv as /proc has it. */
+export function measuredPid(spec: TargetSpec): MeasuredProcess | undefined {
+  if (spec.kind !== 'pid') return undefined;
+  return { pid: spec.pid, ppid: parentPid(spec.pid) ?? 0, argv: commandLine(spec.pid) ?? [], reason: 'it was given with --pid' };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { LeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 import type { InspectorConnection } from '../inspector/connection';
+import type { MeasuredProcess } from '../inspector/launch';
 import { parseByteSize } from '../memory/headroom';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
@@ -65,9 +66,19 @@ export async function runLaunched(command: string, commandArgs: string[], values
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
-  const launch = { env, onOutput: (line: string) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`), readyUrl: values['ready-url'] as string | undefined };
-  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection) => checkAndReport(connection, options, values, context));
+  const launch = {
+    env,
+    readyUrl: values['ready-url'] as string | undefined,
+    workloadUrl: values['workload-url'] as string | undefined,
+    outDir: options.outDir,
+    onOutput: (line: string) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`),
+    onNote: (line: string) => stderr.write(`${line}\n`),
+  };
+  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection, target, token) => checkAndReport(connection, options, values, { ...context, token }, target.measured));
 }
+
+
+
 
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
   const options: LeakCheckOptions = {
@@ -95,8 +106,8 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
 }
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
-export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext): Promise<number> {
-  const { result, files } = await checkAndWrite(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token);
+export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext, measured?: MeasuredProcess): Promise<number> {
+  const { result, files } = await checkAndWrite(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token, measured);
   context.progress.done();
   const report = result.report;
   context.io.stderr.write(`Wrote ${files.join(', ')}\n`);

@@ -158,10 +158,11 @@ export class TargetCommands {
     const [command, ...args] = words[0] === 'node' && nodePath ? [nodePath, ...words.slice(1)] : words;
     this.output.appendLine(`$ ${words.join(' ')}`);
     try {
-      const launched = await launchUnderInspector(command, args, { cwd, env, onOutput: (text) => this.output.appendLine(text) });
+      const launched = await launchUnderInspector(command, args, { cwd, env, onOutput: (text) => this.output.appendLine(text), onNote: (text) => this.output.appendLine(text) });
       launched.process.once('exit', (code, signal) => this.output.appendLine(`[${command} exited with ${signal ?? code}]`));
+      this.output.appendLine(`Measuring pid ${launched.measured.pid} (${launched.measured.argv.join(' ')}): ${launched.measured.reason}.`);
       const connection = await InspectorConnection.connect(launched.webSocketUrl);
-      const target: Target = { kind: 'launched', label: `${words.join(' ')} (pid ${launched.process.pid})`, connection, launched, command: words, ...(cwd ? { cwd } : {}) };
+      const target: Target = { kind: 'launched', label: `${words.join(' ')} (pid ${launched.measured.pid})`, connection, launched, command: words, ...(cwd ? { cwd } : {}) };
       await this.targets.set(target);
       return target;
     } catch (e) {

@@ -1,4 +1,5 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { openInspectorOfPid } from './pidInspector';
 
 export type TargetSpec = { kind: 'url'; url: string } | { kind: 'address'; host: string; port: number } | { kind: 'pid'; pid: number };
 
@@ -44,33 +45,6 @@ export async function webSocketUrlOf(host: string, port: number, timeoutMs = 500
   return target.webSocketDebuggerUrl.replace(/^ws:\/\/[^/]+/, `ws://${where}`);
 }
 
-/**
- * Opens the inspector of a running local Node process the way `node inspect -p` does: SIGUSR1
- * makes Node listen on 127.0.0.1:9229 (or the --inspect-port it was started with).
- */
-export async function openInspectorOfPid(pid: number, port = 9229, timeoutMs = 5000): Promise<string> {
-  try {
-    process.kill(pid, 'SIGUSR1');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LeakscopeError(
-      ErrorCode.TargetUnreachable,
-      code === 'ESRCH' ? `No process has PID ${pid}.` : code === 'EPERM' ? `Not allowed to signal PID ${pid}; run Leakscope as the same user as the process.` : `Cannot signal PID ${pid} (${code}).`,
-    );
-  }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await webSocketUrlOf('127.0.0.1', port, 1000);
-    } catch (e) {
-      if (Date.now() > deadline) {
-        throw new LeakscopeError(ErrorCode.TargetUnreachable, `PID ${pid} did not open an inspector on 127.0.0.1:${port} after SIGUSR1; is it a Node.js process, and is that port free?`, true, { cause: e });
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 export async function resolveTarget(spec: TargetSpec): Promise<string> {
   switch (spec.kind) {
     case 'url':
@@ -78,6 +52,6 @@ export async function resolveTarget(spec: TargetSpec): Promise<string> {
     case 'address':
       return webSocketUrlOf(spec.host, spec.port);
     case 'pid':
-      return openInspectorOfPid(spec.pid);
+      return openInspectorOfPid(spec.pid, webSocketUrlOf);
   }
 }

@@ -73,8 +73,8 @@ export const runLeakCheckTool = defineTool({
       // The host's PATH may lead to another Node than the user's; a configured one wins.
       const [command, ...args] = i.command[0] === 'node' && context.nodePath ? [context.nodePath, ...i.command.slice(1)] : i.command;
       context.progress(`Starting ${command}`);
-      const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl, onOutput: (line: string) => context.targetOutput?.(line) };
-      checked = await withLaunchedTarget(command, args, launch, context.token, (connection) => checkAndWrite(connection, options, progress, context.token));
+      const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl, workloadUrl: i.workloadUrl, outDir: options.outDir, onOutput: (line: string) => context.targetOutput?.(line), onNote: (line: string) => context.targetOutput?.(line) };
+      checked = await withLaunchedTarget(command, args, launch, context.token, (connection, target, token) => checkAndWrite(connection, options, progress, token, target.measured));
     } else {
       checked = await withProcess(i, async (connection) => {
         if (readyUrl) await waitUntilReady(readyUrl, 30_000, context.token);

@@ -11,7 +11,14 @@ export interface LeakReport {
   verdict: LeakVerdict;
   /** The verdict in a sentence or two. */
   summary: string;
-  target: { command?: string[]; endpoint: string };
+  target: {
+    command?: string[];
+    endpoint: string;
+    /** The process measured, when the command started several (npm → sh → node): its pid, argv and why it was chosen. */
+    pid?: number;
+    argv?: string[];
+    why?: string;
+  };
   settings: {
     warmup: number;
     cycles: number;

@@ -1,48 +1,114 @@
-import { readdirSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CancellationToken } from '../common/cancellation';
+import { CancellationTokenSource, type CancellationToken } from '../common/cancellation';
+import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import type { Progress } from '../common/progress';
 import { InspectorConnection } from '../inspector/connection';
-import { launchUnderInspector, type LaunchedTarget, type LaunchOptions } from '../inspector/launch';
+import { describeExit, formatTail, launchUnderInspector, printableArgs, type LaunchedTarget, type LaunchOptions, type MeasuredProcess } from '../inspector/launch';
 import { runLeakCheck } from './leakCheck';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { waitUntilReady } from './workload';
 import { writeReportFiles } from './writeOutputs';
 
+/** How to launch for a check: the URLs say which process of the command's tree is the service. */
+export interface CheckLaunchOptions extends LaunchOptions {
+  readyUrl?: string;
+  workloadUrl?: string;
+  /** The check's output folder: snapshots already written there are named if the target dies. */
+  outDir?: string;
+}
+
 /**
- * Launches a command under the inspector and hands its connection to `use` once it is ready
- * (`readyUrl` answers); the target is stopped at the end, on errors and on cancellation.
+ * Launches a command under the inspector and hands the measured process's connection to `use`
+ * once it is ready (`readyUrl` answers) and serves the workload's port. The target is stopped at
+ * the end, on errors and on cancellation; if it dies first, its exit and last stderr lines are the
+ * error, at once, with the snapshots already kept.
  */
 export async function withLaunchedTarget<T>(
   command: string,
   commandArgs: string[],
-  launch: LaunchOptions & { readyUrl?: string },
+  launch: CheckLaunchOptions,
   token: CancellationToken,
-  use: (connection: InspectorConnection) => Promise<T>,
+  use: (connection: InspectorConnection, target: LaunchedTarget, token: CancellationToken) => Promise<T>,
 ): Promise<T> {
   let target: LaunchedTarget | undefined;
   let connection: InspectorConnection | undefined;
+  const check = new CancellationTokenSource(token);
   const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
+  const startedAt = Date.now();
   try {
-    target = await launchUnderInspector(command, commandArgs, launch);
+    target = await launchUnderInspector(command, commandArgs, { ...launch, serviceUrl: launch.serviceUrl ?? launch.workloadUrl ?? launch.readyUrl, token });
+    const measured = target.measured;
+    launch.onNote?.(`Measuring pid ${measured.pid} (\`${printableArgs(measured.argv)}\`): ${measured.reason}.`);
     connection = await InspectorConnection.connect(target.webSocketUrl);
     const running = target;
-    if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, token, () => running.process.exitCode === null);
-    return await use(connection);
+    const open = connection;
+    const work = async () => {
+      if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, check.token, () => running.process.exitCode === null);
+      await assertServesWorkload(running, launch.workloadUrl);
+      return use(open, running, check.token);
+    };
+    const outcome = await Promise.race([work().then((value) => ({ value }), (error: unknown) => ({ error })), running.exited.then((exit) => ({ exit }))]);
+    if ('value' in outcome) return outcome.value;
+    if (token.isCancellationRequested) throw new CancelledError('The leak check was stopped.');
+    // A command that failed because the target was dying says less than the exit itself: wait a moment for it.
+    const exit = 'exit' in outcome ? outcome.exit : await Promise.race([running.exited, delay(2000).then(() => undefined)]);
+    if (!exit) throw (outcome as { error: unknown }).error;
+    check.cancel();
+    const kept = launch.outDir ? `\n${await keptSnapshots(launch.outDir, startedAt)}` : '';
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}${kept}`);
   } finally {
     stopOnCancel.dispose();
+    check.dispose();
     await connection?.close();
     await target?.stop();
   }
 }
 
+/** The measured process must be the one the workload reaches; a check of a process that handled none of it has no verdict. */
+async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string | undefined): Promise<void> {
+  if (!workloadUrl) return;
+  let port: number;
+  try {
+    const url = new URL(workloadUrl.replace(/\{i\}/g, '0'));
+    port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return;
+  }
+  if ((await target.listensOn(port)) === false) {
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. Give the --workload-url of the service the command starts.`);
+  }
+}
+
+/** The snapshots this run had finished before it stopped, for the error message: they stay on disk. */
+async function keptSnapshots(outDir: string, since: number): Promise<string> {
+  const names = await fs.readdir(outDir).catch(() => [] as string[]);
+  const kept: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('.heapsnapshot')).sort()) {
+    const stat = await fs.stat(join(outDir, name)).catch(() => undefined);
+    if (stat && stat.mtimeMs >= since) kept.push(join(outDir, name));
+  }
+  return kept.length ? `Kept what was captured: ${kept.join(', ')}.` : 'No snapshot had been written yet.';
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
-export async function checkAndWrite(connection: InspectorConnection, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<{ result: LeakCheckResult; files: string[] }> {
+export async function checkAndWrite(
+  connection: InspectorConnection,
+  options: LeakCheckOptions,
+  progress: Progress,
+  token: CancellationToken,
+  measured?: MeasuredProcess,
+): Promise<{ result: LeakCheckResult; files: string[] }> {
   // With the Debugger domain on, V8's pause-on-OOM handler replaces Node's and the near-limit snapshot never comes.
   if (options.oomSnapshot) await connection.releaseHeapLimit();
   const result = await runLeakCheck(connection, options, progress, token);
   const nearLimit = options.oomSnapshot ? nearHeapLimitSnapshots(resolve(options.outDir), 0) : [];
   if (nearLimit.length > 0) result.report.heapLimitSnapshots = nearLimit;
+  if (measured) result.report.target = { ...result.report.target, pid: measured.pid, argv: measured.argv, why: measured.reason };
   const written = await writeReportFiles(options.outDir, result.report);
   const snapshots = [result.baselineFile, result.midFile, result.afterFile].filter((f): f is string => Boolean(f));
   return { result, files: [...snapshots, ...written] };
