@@ -113,6 +113,19 @@ export interface DiffOptions {
   samplesPerGroup?: number;
 }
 
+/** A one-based place in a file. */
+export interface CodeLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Maps a one-based location in the code V8 ran to the code the user wrote (through the
+ * script's source map), or answers undefined when the script has no usable map.
+ */
+export type LocationMapper = (location: CodeLocation) => (CodeLocation & { name?: string }) | undefined;
+
 export type FindingKind = 'unbounded-collection' | 'identity-map' | 'undisposed-pool' | 'timer' | 'listener' | 'metric-cardinality' | 'retained-large-object';
 
 /** A leak, named: what grows across cycles, what holds it, where it comes from and what to do. */
@@ -130,7 +143,7 @@ export interface Finding {
    * One-based. `allocated`: the function that allocated the objects (allocation tracking);
    * `holder`: the function whose scope holds the collection (the nearest closure on the path).
    */
-  source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder' };
+  source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder'; generated?: CodeLocation };
   fix: { id: string; summary: string };
   /** Why this is a leak, in a sentence or two. */
   explanation: string;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { diffWithHolders } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
+import { mapDiffLocations } from '../analysis/mapLocations';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -15,6 +16,7 @@ import type { MemoryVerdict } from '../memory/types';
 import type { LeakReport, LeakVerdict } from '../report/leakReport';
 import type { SnapshotDiff } from '../analysis/types';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
+import { SourceMaps } from './sourceMaps';
 import { requestMany } from './workload';
 
 /**
@@ -86,8 +88,9 @@ export async function runLeakCheck(
   // Scripts the connection saw parsed first; the snapshot names the rest (a late attach, a CDP proxy).
   let fromSnapshot: Map<number, string> | undefined;
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
-  const diff = withScriptUrls(rawDiff, scriptUrl);
-  const findings = detectFindings(diff, graph, holders, { scriptUrl, ...options.thresholds });
+  const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
+  const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
+  const findings = detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds });
   const breakdown = rssBreakdown(samples[samples.length - 1]);
   const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);
