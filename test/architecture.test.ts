@@ -17,7 +17,8 @@ const ALLOWED: Record<string, string[]> = {
   analysis: ['common', 'snapshot', 'memory'],
   report: ['common', 'snapshot', 'memory', 'analysis'],
   inspector: ['common', 'snapshot', 'memory'],
-  session: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector'],
+  // `fixes` reads the user's code: the session uses it to point findings at the statement that inserts.
+  session: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'fixes'],
   cli: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes'],
   // The adapter runs inline in the extension host, so the extension constructs it; never the reverse.
   extension: ['common', 'snapshot', 'memory', 'analysis', 'report', 'inspector', 'session', 'fixes', 'debug-adapter'],

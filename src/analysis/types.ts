@@ -113,6 +113,12 @@ export interface DiffOptions {
   samplesPerGroup?: number;
 }
 
+/** An installed package, from the package.json of its folder under node_modules. */
+export interface PackageRef {
+  name: string;
+  version?: string;
+}
+
 /** A one-based place in a file. */
 export interface CodeLocation {
   file: string;
@@ -143,7 +149,25 @@ export interface Finding {
    * One-based. `allocated`: the function that allocated the objects (allocation tracking);
    * `holder`: the function whose scope holds the collection (the nearest closure on the path).
    */
-  source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder'; generated?: CodeLocation };
+  source?: {
+    file: string;
+    line: number;
+    column: number;
+    functionName?: string;
+    /** `inserts`: the statement that adds to the holder, found in that function's code. */
+    role: 'allocated' | 'holder' | 'inserts';
+    /** Where V8 ran it, when a source map moved the location to the code the user wrote. */
+    generated?: CodeLocation;
+  };
+  /** The statements that add to the holder (`cache.set(…)`, `bus.on(…)`), one-based, in the code the user wrote. */
+  insertions?: Array<CodeLocation & { text: string }>;
+  /** Where the holder is declared: `const cache = new Map()`, a class field, `this.cache = …`. */
+  holderDeclaration?: CodeLocation & { name: string; text: string };
+  /**
+   * The installed package whose code holds the growth (its closure or object on the holder's
+   * path, or the code that allocated it): the fix is in how the package is configured or used.
+   */
+  package?: PackageRef;
   fix: { id: string; summary: string };
   /** Why this is a leak, in a sentence or two. */
   explanation: string;

@@ -30,6 +30,7 @@ Usage:
         --track-allocations  record the stack of every allocation during the cycles,
                              so each leak names the function that allocated it
                              (off by default: it slows the target noticeably)
+        --raw-paths          also print V8's retainer path of each holder
   leakscope attach TARGET | --pid N [options]
       The same leak check on a process that is already running (left running).
   leakscope demo [--out DIR]

@@ -21,6 +21,7 @@ export const RUN_OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   'track-allocations': { type: 'boolean' },
+  'raw-paths': { type: 'boolean' },
   'fail-on': { type: 'string' },
 } as const;
 
@@ -84,7 +85,7 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   else {
     const out = context.io.stdout;
     out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
-    out.write(`Findings\n${renderFindingsText(report.findings)}\n`);
+    out.write(`Findings\n${renderFindingsText(report.findings, { rawPaths: Boolean(values['raw-paths']) })}\n`);
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
     out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }

@@ -16,6 +16,7 @@ import type { MemoryVerdict } from '../memory/types';
 import type { LeakReport, LeakVerdict } from '../report/leakReport';
 import type { SnapshotDiff } from '../analysis/types';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
+import { attachHolderCode } from './attachHolderCode';
 import { SourceMaps } from './sourceMaps';
 import { requestMany } from './workload';
 
@@ -90,7 +91,7 @@ export async function runLeakCheck(
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
   const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
   const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
-  const findings = detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds });
+  const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
   const breakdown = rssBreakdown(samples[samples.length - 1]);
   const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);
