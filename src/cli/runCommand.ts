@@ -2,6 +2,7 @@ import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { InspectorConnection } from '../inspector/connection';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
+import { renderPackagesText } from '../report/packagesReport';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
 import type { LeakCheckOptions } from '../session/types';
@@ -86,6 +87,8 @@ export async function checkAndReport(connection: InspectorConnection, options: L
     const out = context.io.stdout;
     out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
     out.write(`Findings\n${renderFindingsText(report.findings, { rawPaths: Boolean(values['raw-paths']) })}\n`);
+    const byPackage = renderPackagesText(report.packages, { color: context.color });
+    if (byPackage) out.write(byPackage + '\n');
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
     out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }

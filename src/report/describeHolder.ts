@@ -46,7 +46,7 @@ function accessExpression(steps: RetainerStep[]): string | undefined {
   let text = printable(first.edge, 60);
   for (const step of rest) {
     if (step.edgeType === 'element') text += /^\[\d+\]$/.test(step.edge) ? step.edge : `[${printable(step.edge, 40)}]`;
-    else if (IDENTIFIER.test(step.edge)) text += `.${step.edge}`;
+    else if (IDENTIFIER.test(step.edge.replace(/^#/, ''))) text += `.${step.edge}`;
     else text += `['${printable(step.edge, 60).replace(/'/g, "\\'")}']`;
   }
   return text;

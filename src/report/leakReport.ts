@@ -1,3 +1,4 @@
+import type { PackageUsage } from '../analysis/packageAttribution';
 import type { Finding, SnapshotDiff } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 
@@ -22,6 +23,8 @@ export interface LeakReport {
     trackAllocations: boolean;
   };
   findings: Finding[];
+  /** New memory still alive per package whose code made or holds it, most retained first (absent in older reports). */
+  packages?: PackageUsage[];
   memory: { samples: MemorySample[]; breakdown: RssBreakdown; verdict: MemoryVerdict };
   snapshots: { baseline: string; mid?: string; after: string };
   diff: SnapshotDiff;

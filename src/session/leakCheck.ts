@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { diffWithHolders } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { mapDiffLocations } from '../analysis/mapLocations';
+import { attributePackages } from '../analysis/packageAttribution';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -17,6 +18,7 @@ import type { LeakReport, LeakVerdict } from '../report/leakReport';
 import type { SnapshotDiff } from '../analysis/types';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { attachHolderCode } from './attachHolderCode';
+import { packageVersion } from './packageVersion';
 import { SourceMaps } from './sourceMaps';
 import { requestMany } from './workload';
 
@@ -92,6 +94,7 @@ export async function runLeakCheck(
   const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
   const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
   const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
+  const packages = attributePackages(diff, graph, holders, findings, { scriptUrl, mapLocation, packageVersion });
   const breakdown = rssBreakdown(samples[samples.length - 1]);
   const memory = { samples, breakdown, verdict: memoryVerdict(samples, findings.length > 0 ? { retainedGrowth: true } : {}) };
   const verdict = leakVerdict(findings.length, memory.verdict);
@@ -110,6 +113,7 @@ export async function runLeakCheck(
       trackAllocations: Boolean(options.trackAllocations),
     },
     findings,
+    packages,
     memory,
     snapshots: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile },
     diff,
