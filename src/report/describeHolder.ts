@@ -18,7 +18,7 @@ export function describeHolder(finding: Pick<Finding, 'holderPath' | 'source' | 
   const holder = path[path.length - 1];
   // The chain of properties down to the holder, from the nearest variable or named object.
   let start = path.length - 1;
-  while (start > 0 && path.length - start < MAX_ACCESS_STEPS && isAccess(path[start]) && path[start].edgeType !== 'context' && isAccess(path[start - 1]) && path[start - 1].node.type !== 'closure') start--;
+  while (start > 0 && path.length - start < MAX_ACCESS_STEPS && isAccess(path[start]) && path[start].edgeType !== 'context' && canName(path[start - 1])) start--;
   const access = accessExpression(path.slice(start));
   if (!access) return undefined;
   const subject = `\`${access}\` (${printable(holder.node.className, 60)})`;
@@ -33,6 +33,11 @@ export function describeHolder(finding: Pick<Finding, 'holderPath' | 'source' | 
   const owner = start > 0 ? path[start - 1].node : undefined;
   if (!owner || owner.type === 'synthetic') return `${subject}${where || ','} a global`;
   return `${subject}${where || ','} a property of a ${printable(owner.className, 60)}`;
+}
+
+/** A step the access expression can start from or go through: a named property, element or variable of a plain object. */
+function canName(step: RetainerStep): boolean {
+  return isAccess(step) && step.edge !== '' && !step.edge.startsWith('(') && step.node.type !== 'closure' && step.node.type !== 'synthetic';
 }
 
 function isAccess(step: RetainerStep): boolean {
