@@ -1,19 +1,5 @@
 import type { HeapGraph } from '../snapshot/heapGraph';
-import type { CodeLocation, Finding, LocationMapper, PackageRef, RetainerGroup, SnapshotDiff } from './types';
-
-/** Memory that the leak check saw new and alive, attributed to the package whose code made or holds it. */
-export interface PackageUsage {
-  /** The package's name, or `(your code)` for the program's own files, `(node)` for Node's internals. */
-  name: string;
-  version?: string;
-  /** Holders (diff groups) attributed to it. */
-  holders: number;
-  /** New objects still alive, and the bytes they retain. */
-  objects: number;
-  retainedSize: number;
-  /** What its steadily growing holders gain per cycle. */
-  bytesPerCycle: number;
-}
+import type { CodeLocation, Finding, LocationMapper, PackageRef, PackageUsage, RetainerGroup, SnapshotDiff } from './types';
 
 export interface PackageOptions {
   scriptUrl: (scriptId: number) => string | undefined;

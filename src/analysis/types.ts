@@ -119,6 +119,20 @@ export interface PackageRef {
   version?: string;
 }
 
+/** Memory that the leak check saw new and alive, attributed to the package whose code made or holds it. */
+export interface PackageUsage {
+  /** The package's name, or `(your code)` for the program's own files, `(node)` for Node's internals. */
+  name: string;
+  version?: string;
+  /** Holders (diff groups) attributed to it. */
+  holders: number;
+  /** New objects still alive, and the bytes they retain. */
+  objects: number;
+  retainedSize: number;
+  /** What its steadily growing holders gain per cycle. */
+  bytesPerCycle: number;
+}
+
 /** A one-based place in a file. */
 export interface CodeLocation {
   file: string;

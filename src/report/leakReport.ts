@@ -1,5 +1,4 @@
-import type { PackageUsage } from '../analysis/packageAttribution';
-import type { Finding, SnapshotDiff } from '../analysis/types';
+import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 
 export type LeakVerdict = 'leak' | 'no-leak' | 'allocator-retention' | 'heap-headroom';

@@ -1,4 +1,4 @@
-import type { PackageUsage } from '../analysis/packageAttribution';
+import type { PackageUsage } from '../analysis/types';
 import { formatBytes } from '../common/bytes';
 import { escapeHtml, escapeMarkdownCell, formatCount, printable } from './format';
 import { markdownTable } from './markdownTable';
