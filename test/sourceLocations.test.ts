@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../src/inspector/freePort';
 import type { LeakReport } from '../src/report/leakReport';
+import { openReportBackend } from '../src/session/panelBackend';
 import { REPO_ROOT, runCli, runNode } from './helpers/cli';
 
 /**
@@ -61,6 +62,27 @@ describe('TypeScript services', () => {
     assert.equal(site.url, ts);
     assert.equal(site.line, lineOf(text, 'function priceOf('));
     assert.ok(group!.samples.some((s) => s.allocation?.some((f) => f.url === ts)), 'a sample stack is mapped');
+
+    // A report that names the compiled script (an older Leakscope, checkLeaks): fix and the panel still go to the .ts.
+    const js = readFileSync(join(app, 'dist', 'quotes.js'), 'utf8');
+    const old: LeakReport = JSON.parse(readFileSync(join(dir, 'quoteService-out', 'report.json'), 'utf8'));
+    for (const f of old.findings) {
+      delete f.insertions;
+      delete f.holderDeclaration;
+      f.source = { file: join(app, 'dist', 'quotes.js'), line: lineOf(js, 'function quote('), column: 1, functionName: 'quote', role: 'holder' };
+    }
+    writeFileSync(join(dir, 'old-report.json'), JSON.stringify(old));
+    const dry = await runCli(['fix', '--report', join(dir, 'old-report.json')]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.ok(dry.stdout.includes(`${ts}:${lineOf(text, 'quoteCache.set(key, fresh)')}`), dry.stdout);
+    assert.ok(!dry.stdout.includes('dist/quotes.js:'), dry.stdout);
+    const backend = await openReportBackend(join(dir, 'old-report.json'), { inProcess: true });
+    try {
+      const view = backend.model.kind === 'report' ? backend.model.report.findings.find((v) => v.finding.path.at(-1) === 'quoteCache (Map)') : undefined;
+      assert.deepEqual(view && [view.finding.source?.file, view.finding.source?.line], [ts, lineOf(text, 'quoteCache.set(key, fresh)')]);
+    } finally {
+      backend.dispose();
+    }
 
     const distBefore = readFileSync(join(app, 'dist', 'quotes.js'), 'utf8');
     const fix = await runCli(['fix', '--report', join(dir, 'quoteService-out', 'report.json'), '--write']);

@@ -5,6 +5,7 @@ import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
 import { editsConflict, fixesForFinding, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
 import type { LeakReport } from '../report/leakReport';
+import { SourceMaps } from '../session/sourceMaps';
 
 /** One diagnostic chosen for a finding, with the fix that `--write` applies. */
 export interface PlannedFix {
@@ -76,8 +77,10 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       candidates = launched.map((file) => ({ file, atSource: false }));
     }
     const found: Array<{ file: string; diagnostics: FixDiagnostic[]; reason: MatchReason }> = [];
+    // The rules look for the function at the location as resolved here (a source map may have moved it).
+    const located: Finding = location && finding.source ? { ...finding, source: { ...finding.source, ...location } } : finding;
     for (const { file, atSource } of candidates) {
-      const result = fixesForFinding(finding, file, read(file), atSource);
+      const result = fixesForFinding(located, file, read(file), atSource);
       if (result.diagnostics.length > 0) found.push({ file, diagnostics: result.diagnostics, reason: result.reason! });
     }
     // Without a location, a single match across the launched files is as good as it gets; several are a guess.
@@ -112,6 +115,8 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
 }
 
 /** A finding's source file as a local path: a path or file:// URL, or its tail under `root`. */
+const sourceMaps = new SourceMaps();
+
 export function locate(finding: Finding, root: string): FindingPlan['location'] {
   const source = finding.source;
   if (!source || source.file.startsWith('node:')) return undefined;
@@ -124,7 +129,11 @@ export function locate(finding: Finding, root: string): FindingPlan['location'] 
     }
   }
   const local = resolveUnder(file, root);
-  return local ? { file: local, line: source.line, column: source.column } : undefined;
+  if (!local) return undefined;
+  // A compiled script's line is the .ts line its source map names: the fix edits the code the user wrote.
+  const mapped = source.role === 'inserts' || source.generated ? undefined : sourceMaps.mapLocation({ file: local, line: source.line, column: source.column });
+  if (mapped && isFile(mapped.file)) return { file: mapped.file, line: mapped.line, column: mapped.column };
+  return { file: local, line: source.line, column: source.column };
 }
 
 function resolveUnder(file: string, root: string): string | undefined {

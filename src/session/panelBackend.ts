@@ -9,6 +9,7 @@ import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
 import { findingFacts } from '../report/findingsText';
 import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
+import { toUserSources } from './userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
 export interface PanelBackend {
@@ -87,6 +88,8 @@ export async function openReportBackend(
   options: BackendOptions & { fixAvailable?: (finding: Finding) => boolean } = {},
 ): Promise<PanelBackend> {
   const report = await readReport(file);
+  // Go to source and Apply fix open the code the user wrote, not the compiled script.
+  toUserSources(report.findings);
   const rows = classRowsOfDiff(report.diff);
   const afterFile = await findSnapshot(report.snapshots?.after, dirname(resolve(file)));
   const model: PanelModel = { kind: 'report', title: basename(dirname(resolve(file))) + '/' + basename(file), report: reportView(report, rows, Boolean(afterFile), options.fixAvailable) };
