@@ -214,9 +214,15 @@ describe('panel webview', { skip }, () => {
     assert.ok((await cards.count()) >= 2, 'a card per finding');
     const first = cards.first();
     assert.equal(await first.getAttribute('data-kind'), 'unbounded-collection');
+    // The holder as the code names it; V8's path opens from a disclosure.
+    assert.equal(await first.locator('.held-by-text').innerText(), "`summaryCache` (Map), a variable of `samples/leakyServer.js` captured by the Server's `request` listener");
+    await first.locator('.raw-path summary').click();
     const path = await first.locator('.finding-path').innerText();
     assert.match(path, /summaryCache \(Map\)/);
     assert.ok((await first.locator('.finding-path li').count()) >= 3, 'the holder path as steps');
+    assert.match(await first.locator('.holder-declaration').innerText(), /const summaryCache = new Map\(\)/);
+    await page.waitForSelector('.package-table table.packages');
+    assert.match(await page.locator('.package-table').innerText(), /\(your code\)/);
     assert.match(await page.locator('.verdict').innerText(), /Verdict: a leak\./);
     assert.equal(await page.locator('.memory-chart path.layer').count(), 4);
     assert.ok(((await page.locator('.memory-chart path.line-rss').getAttribute('d')) ?? '').length > 10, 'the RSS line is drawn');

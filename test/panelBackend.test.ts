@@ -23,6 +23,13 @@ test('a report answers class pages, the new objects of a class with paths, and o
     if (backend.model.kind !== 'report') return;
     assert.ok(backend.model.report.findings.length > 0);
     assert.ok(backend.model.report.canQueryObjects);
+    // The holder reads like the code, with the line that adds to it; V8's path stays on the finding.
+    const cache = backend.model.report.findings.find((v) => v.finding.path.at(-1) === 'summaryCache (Map)');
+    assert.equal(cache?.heldBy, "`summaryCache` (Map), a variable of `samples/leakyServer.js` captured by the Server's `request` listener");
+    assert.match(cache?.facts?.source ?? '', /^samples\/leakyServer\.js:\d+:\d+ {2}summaryCache\.set\(/);
+    assert.match(cache?.facts?.declared ?? '', /const summaryCache = new Map\(\)/);
+    const { packages } = (await backend.query({ method: 'packages', params: {} })) as { packages: Array<{ name: string; bytesPerCycle: number }> };
+    assert.ok(packages.some((p) => p.name === '(your code)' && p.bytesPerCycle > 0), JSON.stringify(packages));
     const page = (await backend.query({ method: 'classRows', params: { start: 0, end: 3, sortBy: 'newCount', descending: true } })) as { total: number; rows: ClassRow[] };
     assert.equal(page.rows.length, 3);
     assert.ok(page.total >= 3);

@@ -51,8 +51,18 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
   const g = f.growth;
   const titleId = `finding-${index}-title`;
 
-  const path = el('ol', { cls: 'finding-path path-steps', attrs: { 'aria-label': 'Held by' } });
+  const path = el('ol', { cls: 'finding-path path-steps', attrs: { 'aria-label': view.heldBy ? "V8's retainer path" : 'Held by' } });
   for (const step of f.path) path.append(el('li', { cls: 'path-step', text: printable(step, 80) }));
+  // The holder as the code names it; V8's own path is one click away.
+  const heldBy = view.heldBy
+    ? el(
+        'div',
+        { cls: 'held-by' },
+        el('span', { cls: 'held-by-text', text: printable(view.heldBy, 600) }),
+        el('details', { cls: 'raw-path' }, el('summary', { text: "V8's retainer path" }), path),
+      )
+    : path;
+  const facts = view.facts ?? {};
 
   const classes = el('ul', { cls: 'finding-classes' });
   for (const c of f.classes.slice(0, 6)) {
@@ -76,7 +86,7 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
   if (f.source) {
     const source = f.source;
     const where = `${printable(displayUrl(source.file), 200)}:${source.line}:${source.column}`;
-    sourceRow = row(
+    sourceRow = source.role === 'inserts' && facts.source ? row('added by', el('code', { cls: 'source-location', text: printable(facts.source, 300) })) : row(
       'source',
       el(
         'span',
@@ -109,10 +119,13 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
     el(
       'dl',
       { cls: 'finding-facts' },
-      row('held by', path),
+      row('held by', heldBy),
+      facts.package ? row('package', el('span', { cls: 'finding-package', text: printable(facts.package, 300) })) : null,
       row('growth', el('span', { cls: g.steady ? 'growth steady' : 'growth', text: growth })),
       f.classes.length > 0 ? row('classes', classes) : null,
       sourceRow ?? null,
+      facts.alsoAdded ? row('also by', el('code', { text: printable(facts.alsoAdded, 300) })) : null,
+      facts.declared ? row('declared', el('code', { cls: 'holder-declaration', text: printable(facts.declared, 300) })) : null,
       row('fix', el('span', { text: printable(f.fix.summary, 400) })),
     ),
     el('p', { cls: 'finding-explanation', text: printable(f.explanation, 1000) }),

@@ -8,6 +8,7 @@ import { renderDiffTotals, renderDominators, renderGroups, renderSnapshotTotals 
 import { assertNever, el, section } from './dom';
 import { createFindingCards } from './findingCards';
 import { formatCount, printable } from './format';
+import { createPackageTable } from './packageTable';
 import { createMemoryChart, renderBreakdown, renderMemoryVerdict } from './memoryChart';
 import { createRetainerGraph } from './retainerGraph';
 import { createRpc, type Query } from './rpc';
@@ -121,11 +122,13 @@ function renderReport(title: string, report: ReportView, query: Query): View {
     ),
     toc([
       ['findings', `Findings (${report.findings.length})`],
+      ['packages', 'By package'],
       ['memory', 'Memory'],
       ['groups', 'What holds the new objects'],
       ['classes', 'Classes'],
     ]),
     section(`Findings (${formatCount(report.findings.length)})`, 'findings', cards.element),
+    section('By package', 'packages', createPackageTable(query)),
     section('Memory', 'memory', chart.element, renderBreakdown(report.memory.breakdown, maxRss), renderMemoryVerdict(report.memory.verdict)),
     diffSections(report.diff),
     section('Classes', 'classes', createClassTable({ query, mode: 'diff', classCount: report.diff.classCount, onRetainers })),

@@ -4,11 +4,18 @@ import type { RetainerPath } from '../snapshot/types';
 import type { FindingDraft } from './detectors/detector';
 import { DETECTORS } from './detectors/index';
 import { holderName } from './detectors/shape';
-import type { Finding, RetainerGroup, SnapshotDiff } from './types';
+import { mappedSource } from './mapLocations';
+import type { Finding, LocationMapper, RetainerGroup, SnapshotDiff } from './types';
 
 export interface FindingOptions {
   /** File or URL of a script id (from the inspector's Debugger.scriptParsed), for source locations. */
   scriptUrl?: (scriptId: number) => string | undefined;
+  /**
+   * Where a location in the code V8 ran comes from (TypeScript, a bundle), through source maps.
+   * Allocation sites are expected to be mapped already (see mapDiffLocations); closures found on
+   * the holder's path are mapped here.
+   */
+  mapLocation?: LocationMapper;
   /** Growth below both of these per cycle is noise (an interned string, a lazily built cache line). */
   minBytesPerCycle?: number;
   minObjectsPerCycle?: number;
@@ -46,7 +53,7 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       draft = detector.detect(input);
       if (draft) break;
     }
-    const finding = complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl));
+    const finding = complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl, options.mapLocation));
     const others = (group.sharedWith ?? []).map((s) => labels.get(s.holderId)).filter((l): l is string => l !== undefined);
     if (others.length > 0) finding.explanation += ` The same objects are also held by ${others.join(' and ')}: each must let go of them before they can be freed.`;
     findings.push(finding);
@@ -96,7 +103,7 @@ function complete(draft: FindingDraft, group: RetainerGroup, holding: Source | u
   };
 }
 
-function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: FindingOptions['scriptUrl']): Source | undefined {
+function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: FindingOptions['scriptUrl'], mapLocation: LocationMapper | undefined): Source | undefined {
   if (!scriptUrl) return undefined;
   const s = graph.snapshot;
   // The program's own code first: a library's closure (ioredis's reconnect timer) holds the
@@ -108,8 +115,8 @@ function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: Findi
     const location = s.location(node);
     const file = location && scriptUrl(location.scriptId);
     if (!location || !file || file.startsWith('node:')) continue;
-    const source: Source = { file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' };
-    if (!isLibraryFile(file)) return source;
+    const source: Source = mappedSource({ file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' as const }, mapLocation);
+    if (!isLibraryFile(source.file)) return source;
     inLibrary ??= source;
   }
   return inLibrary;

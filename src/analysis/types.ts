@@ -119,6 +119,39 @@ export interface DiffOptions {
   samplesPerGroup?: number;
 }
 
+/** An installed package, from the package.json of its folder under node_modules. */
+export interface PackageRef {
+  name: string;
+  version?: string;
+}
+
+/** Memory that the leak check saw new and alive, attributed to the package whose code made or holds it. */
+export interface PackageUsage {
+  /** The package's name, or `(your code)` for the program's own files, `(node)` for Node's internals. */
+  name: string;
+  version?: string;
+  /** Holders (diff groups) attributed to it. */
+  holders: number;
+  /** New objects still alive, and the bytes they retain. */
+  objects: number;
+  retainedSize: number;
+  /** What its steadily growing holders gain per cycle. */
+  bytesPerCycle: number;
+}
+
+/** A one-based place in a file. */
+export interface CodeLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Maps a one-based location in the code V8 ran to the code the user wrote (through the
+ * script's source map), or answers undefined when the script has no usable map.
+ */
+export type LocationMapper = (location: CodeLocation) => (CodeLocation & { name?: string }) | undefined;
+
 export type FindingKind =
   | 'unbounded-collection'
   | 'identity-map'
@@ -144,7 +177,25 @@ export interface Finding {
    * One-based. `allocated`: the function that allocated the objects (allocation tracking);
    * `holder`: the function whose scope holds the collection (the nearest closure on the path).
    */
-  source?: { file: string; line: number; column: number; functionName?: string; role: 'allocated' | 'holder' };
+  source?: {
+    file: string;
+    line: number;
+    column: number;
+    functionName?: string;
+    /** `inserts`: the statement that adds to the holder, found in that function's code. */
+    role: 'allocated' | 'holder' | 'inserts';
+    /** Where V8 ran it, when a source map moved the location to the code the user wrote. */
+    generated?: CodeLocation;
+  };
+  /** The statements that add to the holder (`cache.set(…)`, `bus.on(…)`), one-based, in the code the user wrote. */
+  insertions?: Array<CodeLocation & { text: string }>;
+  /** Where the holder is declared: `const cache = new Map()`, a class field, `this.cache = …`. */
+  holderDeclaration?: CodeLocation & { name: string; text: string };
+  /**
+   * The installed package whose code holds the growth (its closure or object on the holder's
+   * path, or the code that allocated it): the fix is in how the package is configured or used.
+   */
+  package?: PackageRef;
   fix: { id: string; summary: string };
   /** From a sampling check: the stack that allocated the growing memory, innermost frame first (one-based). */
   stack?: Array<{ functionName: string; url: string; line: number; column: number }>;

@@ -4,6 +4,7 @@ import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
 import { editsConflict, fixesForFinding, insideRoot, isFile, locateSource, nearestPackageJson, resolveUnder, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
 import type { LeakReport } from '../report/leakReport';
+import { SourceMaps } from '../session/sourceMaps';
 
 /** One diagnostic chosen for a finding, with the fix that `--write` applies. */
 export interface PlannedFix {
@@ -59,10 +60,10 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     plan.findings.push(entry);
     if (rulesForFinding(finding).length === 0) {
       entry.unfixed = `No quick-fix rule answers "${finding.fix.id}".`;
-      entry.location = locateSource(finding, root);
+      entry.location = locate(finding, root);
       return;
     }
-    const location = locateSource(finding, root);
+    const location = locate(finding, root);
     entry.location = location;
     let candidates: Array<{ file: string; atSource: boolean }>;
     // In an installed package the location says where the library holds the objects; the code to
@@ -80,8 +81,10 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       candidates = launched.map((file) => ({ file, atSource: false }));
     }
     const found: Array<{ file: string; diagnostics: FixDiagnostic[]; reason: MatchReason }> = [];
+    // The rules look for the function at the location as resolved here (a source map may have moved it).
+    const located: Finding = location && finding.source ? { ...finding, source: { ...finding.source, ...location } } : finding;
     for (const { file, atSource } of candidates) {
-      const result = fixesForFinding(finding, file, read(file), atSource);
+      const result = fixesForFinding(located, file, read(file), atSource);
       if (result.diagnostics.length > 0) found.push({ file, diagnostics: result.diagnostics, reason: result.reason! });
     }
     // Without a location, a single match across the launched files is as good as it gets; several are a guess.
@@ -117,6 +120,18 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
     }
   });
   return plan;
+}
+
+const sourceMaps = new SourceMaps();
+
+/** The finding's source as a local file, moved through the script's source map: the fix edits the code the user wrote. */
+function locate(finding: Finding, root: string): FindingPlan['location'] {
+  const local = locateSource(finding, root);
+  const source = finding.source;
+  if (!local || !source) return local;
+  // `inserts` and mapped locations are already in the user's code.
+  const mapped = source.role === 'inserts' || source.generated ? undefined : sourceMaps.mapLocation(local);
+  return mapped && isFile(mapped.file) ? { file: mapped.file, line: mapped.line, column: mapped.column } : local;
 }
 
 const MAX_LAUNCHED_FILES = 200;

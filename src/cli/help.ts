@@ -37,6 +37,7 @@ Usage:
         --memory-limit SIZE  what the target may use in all (512M, 1.5G); default:
                              its cgroup limit, else the machine's available memory
         --sampling-interval BYTES  bytes between samples (default 4096)
+        --raw-paths          also print V8's retainer path of each holder
   leakscope attach TARGET | --pid N [options]
       The same leak check on a process that is already running (left running).
   leakscope demo [--out DIR]

@@ -7,6 +7,7 @@ import type { MeasuredProcess } from '../inspector/launch';
 import { parseByteSize } from '../memory/headroom';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
+import { renderPackagesText } from '../report/packagesReport';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../session/launchedCheck';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
@@ -24,6 +25,7 @@ export const RUN_OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   'track-allocations': { type: 'boolean' },
+  'raw-paths': { type: 'boolean' },
   'fail-on': { type: 'string' },
   capture: { type: 'string' },
   'memory-limit': { type: 'string' },
@@ -116,7 +118,9 @@ export async function checkAndReport(connection: InspectorConnection, options: L
     const out = context.io.stdout;
     out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
     if (report.capture) out.write(`Capture: ${report.capture.mode}. ${report.capture.reason}\n\n`);
-    out.write(`Findings\n${renderFindingsText(report.findings)}\n`);
+    out.write(`Findings\n${renderFindingsText(report.findings, { rawPaths: Boolean(values['raw-paths']) })}\n`);
+    const byPackage = renderPackagesText(report.packages, { color: context.color });
+    if (byPackage) out.write(byPackage + '\n');
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
     if (result.afterFile) out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
   }

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
 import { addDependencies, fixesForFinding, insideRoot, locateSource, missingDependencies, nearestPackageJson, type CodeFix, type FixDiagnostic } from '../fixes';
 import { readReport } from '../session/panelBackend';
+import { toUserSources } from '../session/userSources';
 
 /** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */
 export function sourcePath(file: string): string | undefined {
@@ -33,7 +34,8 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     const report = await readReport(reportFile);
     this.collection.clear();
     this.entries.clear();
-    for (const finding of report.findings) {
+    // A location in a compiled script becomes the line of the .ts it came from.
+    for (const finding of toUserSources(report.findings)) {
       const file = this.sourceFileOrNone(finding)?.file;
       if (!file) continue;
       const text = readFileSync(file, 'utf8');

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { analyzeSource } from './analyzeSource';
 import { RULES } from './rules/index';
-import { isFunctionWithBody } from './syntax';
+import { functionAtPosition } from './syntax';
 import type { FindingLocator, FixDiagnostic, FixRule } from './types';
 
 /**
@@ -56,14 +56,6 @@ export function holderNames(path: readonly string[]): Set<string> {
 /** The innermost function containing a one-based position, as offsets. */
 function functionAt(fileName: string, text: string, line: number, column: number): { start: number; end: number } | undefined {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
-  if (line < 1 || line > sf.getLineStarts().length) return undefined;
-  const offset = sf.getPositionOfLineAndCharacter(line - 1, Math.max(0, column - 1));
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (offset < node.getStart(sf) || offset >= node.end) return;
-    if (isFunctionWithBody(node)) found = node;
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  const found = functionAtPosition(sf, line, column);
   return found ? { start: found.getStart(sf), end: found.end } : undefined;
 }

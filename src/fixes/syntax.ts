@@ -7,6 +7,20 @@ export function isFunctionWithBody(node: ts.Node): node is FunctionNode {
   return ts.isFunctionLike(node) && 'body' in node && node.body !== undefined;
 }
 
+/** The innermost function containing a one-based position. */
+export function functionAtPosition(sf: ts.SourceFile, line: number, column: number): FunctionNode | undefined {
+  if (line < 1 || line > sf.getLineStarts().length) return undefined;
+  const offset = sf.getPositionOfLineAndCharacter(line - 1, Math.max(0, column - 1));
+  let found: FunctionNode | undefined;
+  const visit = (node: ts.Node): void => {
+    if (offset < node.getStart(sf) || offset >= node.end) return;
+    if (isFunctionWithBody(node)) found = node;
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
 export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
   for (let n = node.parent; n; n = n.parent) if (isFunctionWithBody(n)) return n;
   return undefined;

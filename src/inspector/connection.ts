@@ -12,11 +12,14 @@ export type { SnapshotOptions } from './heapSnapshotCapture';
  */
 export class InspectorConnection {
   private readonly scripts = new Map<string, string>();
+  /** Script URL → the `sourceMapURL` V8 found for it (an inline `data:` map for what tsx or ts-node transform). */
+  private readonly sourceMaps = new Map<string, string>();
   private closed = false;
 
   private constructor(private readonly client: CDP.Client, readonly endpoint: string) {
     client.on('Debugger.scriptParsed', (e) => {
       if (e.url) this.scripts.set(e.scriptId, e.url);
+      if (e.url && e.sourceMapURL) this.sourceMaps.set(e.url, e.sourceMapURL);
     });
     client.on('disconnect', () => {
       this.closed = true;
@@ -65,6 +68,11 @@ export class InspectorConnection {
   /** File path (or URL) of a script id from the snapshot's locations. */
   scriptUrl(scriptId: number | string): string | undefined {
     return this.scripts.get(String(scriptId));
+  }
+
+  /** The source map URL the inspector reported for a script, when it did. */
+  sourceMapUrl(scriptUrl: string): string | undefined {
+    return this.sourceMaps.get(scriptUrl);
   }
 
   get scriptUrls(): ReadonlyMap<string, string> {

@@ -12,7 +12,7 @@ export const findingSummaryOutput = z.object({
   bytesPerCycle: z.number(),
   objectsPerCycle: z.number(),
   source: z
-    .object({ file: z.string(), line: z.number(), column: z.number(), functionName: z.string().optional(), role: z.enum(['allocated', 'holder']) })
+    .object({ file: z.string(), line: z.number(), column: z.number(), functionName: z.string().optional(), role: z.enum(['inserts', 'allocated', 'holder']) })
     .optional()
     .describe('allocated: the code that allocated the objects; holder: the function whose scope holds the collection.'),
   fixId: z.string(),

@@ -1,4 +1,4 @@
-import type { Finding, SnapshotDiff } from '../analysis/types';
+import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 
 export type LeakVerdict = 'leak' | 'no-leak' | 'allocator-retention' | 'heap-headroom';
@@ -29,6 +29,8 @@ export interface LeakReport {
     trackAllocations: boolean;
   };
   findings: Finding[];
+  /** New memory still alive per package whose code made or holds it, most retained first (absent in older reports). */
+  packages?: PackageUsage[];
   memory: { samples: MemorySample[]; breakdown: RssBreakdown; verdict: MemoryVerdict };
   snapshots: { baseline: string; mid?: string; after: string };
   diff: SnapshotDiff;

@@ -3,7 +3,7 @@
  * Heap strings in these messages come from the inspected process: the panel renders them as
  * text nodes, never as HTML.
  */
-import type { Finding, RetainerGroup } from '../analysis/types';
+import type { Finding, PackageUsage, RetainerGroup } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 import type { Dominator, RetainerPath, SnapshotTotals } from '../snapshot/types';
 
@@ -33,6 +33,10 @@ export interface FindingView {
   finding: Finding;
   /** The extension found a quick-fix for this finding at its source line. */
   fixAvailable: boolean;
+  /** The holder as the code names it (`summaryCache` (Map), a variable of …); V8's path is `finding.path`. */
+  heldBy?: string;
+  /** `finding.source` and friends as text: the line that adds to the holder, where it is declared, the package. */
+  facts?: { source?: string; declared?: string; alsoAdded?: string; package?: string };
 }
 
 export interface DiffView {
@@ -101,6 +105,8 @@ export interface PanelQueries {
   /** The largest (new, for a diff) objects of a class and their retainer paths. */
   classPaths: { params: { className: string; limit: number }; result: { objects: ObjectPath[] } };
   retainerGraph: { params: { id: number; depth: number; maxRetainersPerNode: number }; result: RetainerGraph };
+  /** New memory per package whose code made or holds it (a leak check's report; empty for a bare snapshot or diff). */
+  packages: { params: Record<string, never>; result: { packages: PackageUsage[] } };
 }
 
 export type QueryMethod = keyof PanelQueries;

@@ -5,6 +5,7 @@ import { findingFacts } from './findingsText';
 import { escapeHtml } from './format';
 import { htmlDocument, htmlText, type HtmlRenderOptions } from './htmlDocument';
 import type { LeakReport } from './leakReport';
+import { renderPackagesHtml } from './packagesReport';
 
 /** `report.html`: one self-contained page, findings and memory above the diff's sortable tables. */
 export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {}): string {
@@ -17,10 +18,15 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
         '<li>',
         `<p><strong>${escapeHtml(facts.title)}</strong> <span class="muted">(${escapeHtml(f.kind)}, ${escapeHtml(f.confidence)} confidence)</span></p>`,
         '<dl>',
-        `<dt>${escapeHtml(facts.pathLabel)}</dt><dd><code>${escapeHtml(facts.path)}</code></dd>`,
+        facts.heldBy
+          ? `<dt>${escapeHtml(facts.pathLabel)}</dt><dd>${escapeHtml(facts.heldBy)}<details><summary>V8's retainer path</summary><code>${escapeHtml(facts.path)}</code></details></dd>`
+          : `<dt>${escapeHtml(facts.pathLabel)}</dt><dd><code>${escapeHtml(facts.path)}</code></dd>`,
+        ...(facts.package ? [`<dt>Package</dt><dd>${escapeHtml(facts.package)}</dd>`] : []),
         `<dt>Growth</dt><dd>${escapeHtml(facts.growth)}</dd>`,
         ...(facts.classes ? [`<dt>Classes</dt><dd>${escapeHtml(facts.classes)}</dd>`] : []),
-        ...(facts.source ? [`<dt>Source</dt><dd><code>${escapeHtml(facts.source)}</code></dd>`] : []),
+        ...(facts.source ? [`<dt>${f.source?.role === 'inserts' ? 'Added by' : 'Source'}</dt><dd><code>${escapeHtml(facts.source)}</code></dd>`] : []),
+        ...(facts.alsoAdded ? [`<dt>Also added by</dt><dd><code>${escapeHtml(facts.alsoAdded)}</code></dd>`] : []),
+        ...(facts.declared ? [`<dt>Declared</dt><dd><code>${escapeHtml(facts.declared)}</code></dd>`] : []),
         `<dt>Fix</dt><dd>${escapeHtml(facts.fix)}</dd>`,
         '</dl>',
         '</li>',
@@ -28,6 +34,8 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
     }
     parts.push('</ol>');
   }
+  const byPackage = renderPackagesHtml(r.packages);
+  if (byPackage) parts.push(byPackage);
   const b = r.memory.breakdown;
   parts.push(
     '<h2>Memory</h2>',

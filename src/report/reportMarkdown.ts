@@ -3,6 +3,7 @@ import { renderDiffMarkdown } from './diffMarkdown';
 import { findingFacts } from './findingsText';
 import { escapeMarkdownCell, markdownCode } from './format';
 import type { LeakReport } from './leakReport';
+import { renderPackagesMarkdown } from './packagesReport';
 
 const VERDICT: Record<LeakReport['verdict'], string> = {
   leak: 'Leak',
@@ -20,14 +21,19 @@ export function renderReportMarkdown(r: LeakReport): string {
     r.findings.forEach((f, i) => {
       const facts = findingFacts(f);
       lines.push(`${i + 1}. **${escapeMarkdownCell(facts.title)}** (\`${f.kind}\`, ${f.confidence} confidence)`);
-      lines.push(`   - ${facts.pathLabel}: ${markdownCode(facts.path, { maxLength: 2000 })}`);
+      if (facts.heldBy) lines.push(`   - ${facts.pathLabel}: ${escapeMarkdownCell(facts.heldBy, 600)}`, `   - V8 path: ${markdownCode(facts.path, { maxLength: 2000 })}`);
+      else lines.push(`   - ${facts.pathLabel}: ${markdownCode(facts.path, { maxLength: 2000 })}`);
+      if (facts.package) lines.push(`   - Package: ${escapeMarkdownCell(facts.package)}`);
       lines.push(`   - Growth: ${escapeMarkdownCell(facts.growth)}`);
       if (facts.classes) lines.push(`   - Classes: ${escapeMarkdownCell(facts.classes)}`);
-      if (facts.source) lines.push(`   - Source: ${markdownCode(facts.source)}`);
+      if (facts.source) lines.push(`   - ${f.source?.role === 'inserts' ? 'Added by' : 'Source'}: ${markdownCode(facts.source)}`);
+      if (facts.alsoAdded) lines.push(`   - Also added by: ${markdownCode(facts.alsoAdded)}`);
+      if (facts.declared) lines.push(`   - Declared: ${markdownCode(facts.declared)}`);
       lines.push(`   - Fix: ${escapeMarkdownCell(facts.fix)}`);
     });
     lines.push('');
   }
+  lines.push(...renderPackagesMarkdown(r.packages));
   const b = r.memory.breakdown;
   lines.push('### Memory', '');
   lines.push(`RSS ${formatBytes(b.rss)}: live V8 heap ${formatBytes(b.heapUsed)}, free heap pages ${formatBytes(b.heapFree)}, external ${formatBytes(b.external)}, code and files ${formatBytes(b.fileBacked)}, native ${formatBytes(b.native)}.`);

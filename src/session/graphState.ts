@@ -74,6 +74,9 @@ export class GraphState {
       case 'retainerGraph':
         this.retainers ??= buildRetainerIndex(graph.snapshot);
         return retainerGraph(graph, this.retainers, call.params.id, call.params.depth, call.params.maxRetainersPerNode);
+      case 'packages':
+        // Attribution needs the script of each location, which a bare snapshot cannot name reliably.
+        return { packages: [] };
       default: {
         const never: never = call;
         throw new Error(`Unknown query ${JSON.stringify(never)}`);

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
+import { mapDiffLocations } from '../analysis/mapLocations';
+import { attributePackages } from '../analysis/packageAttribution';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -13,7 +15,7 @@ import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemoryVerdict } from '../memory/types';
 import type { CaptureReport, LeakReport, LeakVerdict } from '../report/leakReport';
-import type { Finding, SnapshotDiff } from '../analysis/types';
+import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import { samplingFindings } from '../analysis/samplingLeaks';
 import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
@@ -21,6 +23,9 @@ import type { MemorySample } from '../memory/types';
 import type { SamplingProfile } from '../memory/samplingProfile';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
 import { SnapshotGuard } from './snapshotGuard';
+import { attachHolderCode } from './attachHolderCode';
+import { packageVersion } from './packageVersion';
+import { SourceMaps } from './sourceMaps';
 import { requestMany } from './workload';
 
 /**
@@ -86,6 +91,7 @@ export async function runLeakCheck(
       trackAllocations: Boolean(options.trackAllocations) && capture.mode === 'snapshot',
     },
     findings: run.findings,
+    ...(run.packages ? { packages: run.packages } : {}),
     memory,
     snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
     diff: run.diff,
@@ -114,6 +120,8 @@ interface Checked {
 interface CycleRun {
   findings: Finding[];
   diff: SnapshotDiff;
+  /** New memory per package (snapshot checks only). */
+  packages?: PackageUsage[];
   files: { baseline?: string; mid?: string; after?: string };
 }
 
@@ -224,9 +232,11 @@ async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGu
   // Scripts the connection saw parsed first; the snapshot names the rest (a late attach, a CDP proxy).
   let fromSnapshot: Map<number, string> | undefined;
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
-  const diff = withScriptUrls(rawDiff, scriptUrl);
-  const findings = detectFindings(diff, graph, holders, { scriptUrl, ...options.thresholds });
-  return { findings, diff, files: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile } };
+  const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
+  const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
+  const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
+  const packages = attributePackages(diff, graph, holders, findings, { scriptUrl, mapLocation, packageVersion });
+  return { findings, diff, packages, files: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile } };
 }
 
 function lowerFirst(text: string): string {

@@ -6,8 +6,10 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
 import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
-import type { ClassRow, DiffView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
+import { findingFacts } from '../report/findingsText';
+import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
+import { toUserSources } from './userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
 export interface PanelBackend {
@@ -86,6 +88,8 @@ export async function openReportBackend(
   options: BackendOptions & { fixAvailable?: (finding: Finding) => boolean } = {},
 ): Promise<PanelBackend> {
   const report = await readReport(file);
+  // Go to source and Apply fix open the code the user wrote, not the compiled script.
+  toUserSources(report.findings);
   const rows = classRowsOfDiff(report.diff);
   const afterFile = await findSnapshot(report.snapshots?.after, dirname(resolve(file)));
   const model: PanelModel = { kind: 'report', title: basename(dirname(resolve(file))) + '/' + basename(file), report: reportView(report, rows, Boolean(afterFile), options.fixAvailable) };
@@ -102,6 +106,7 @@ export async function openReportBackend(
     model,
     query: async (call, token = NeverCancelled) => {
       if (call.method === 'classRows') return pageClassRows(rows, call.params);
+      if (call.method === 'packages') return { packages: report.packages ?? [] };
       if (call.method === 'classPaths' && !afterFile) return { objects: samplesOfClass(report, call.params.className, call.params.limit) };
       return objects(call, token);
     },
@@ -135,7 +140,7 @@ export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects
     createdAt: report.createdAt,
     target: endpoint,
     cycles: report.settings.cycles,
-    findings: report.findings.map((finding) => ({ finding, fixAvailable: fixAvailable?.(finding) ?? false })),
+    findings: report.findings.map((finding) => findingView(finding, fixAvailable?.(finding) ?? false)),
     memory: { samples: report.memory.samples, marks: marksOf(report), breakdown: report.memory.breakdown, verdict: report.memory.verdict },
     diff: {
       baselineTotals: report.diff.baseline.totals,
@@ -146,6 +151,13 @@ export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects
     },
     canQueryObjects,
   };
+}
+
+function findingView(finding: Finding, fixAvailable: boolean): FindingView {
+  const facts = findingFacts(finding);
+  const heldBy = facts.heldBy;
+  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package };
+  return { finding, fixAvailable, ...(heldBy ? { heldBy } : {}), facts: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
 }
 
 /** Samples are labelled by what the check was doing; the baseline, mid and after snapshots are marked on the chart. */

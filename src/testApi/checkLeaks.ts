@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
+import { mapDiffLocations } from '../analysis/mapLocations';
+import { SourceMaps } from '../session/sourceMaps';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -109,9 +111,12 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
     // A leak of one small object per call retains less than V8's own warm-up does, so every
     // holder is weighed, not only the largest (the default for a whole-process diff).
     const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid, maxGroups: MAX_GROUPS });
-    const diff = withScriptUrls(rawDiff, scripts);
+    // Code a runner transformed (ts-jest, Vitest) or tsc compiled is mapped back to the file the test's author wrote.
+    const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => inspector.sourceMapUrl(url) });
+    const diff = mapDiffLocations(withScriptUrls(rawDiff, scripts), mapLocation);
     const detected = detectFindings(diff, graph, holders, {
       scriptUrl: (id) => scripts.get(String(id)),
+      mapLocation,
       minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
       minBytesPerCycle: options.minBytesPerIteration ?? 0,
     });

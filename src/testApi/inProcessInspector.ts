@@ -8,6 +8,8 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
  * checks its own code, so there is nothing to launch or attach to.
  */
 export class InProcessInspector {
+  private readonly sourceMaps = new Map<string, string>();
+
   private constructor(private readonly session: Session) {}
 
   static open(): InProcessInspector {
@@ -70,8 +72,9 @@ export class InProcessInspector {
    */
   async scriptUrls(): Promise<Map<string, string>> {
     const scripts = new Map<string, string>();
-    const onScript = (message: { params: { scriptId: string; url: string } }) => {
+    const onScript = (message: { params: { scriptId: string; url: string; sourceMapURL?: string } }) => {
       if (message.params.url) scripts.set(message.params.scriptId, message.params.url);
+      if (message.params.url && message.params.sourceMapURL) this.sourceMaps.set(message.params.url, message.params.sourceMapURL);
     };
     this.session.on('Debugger.scriptParsed', onScript);
     try {
@@ -81,6 +84,11 @@ export class InProcessInspector {
       this.session.removeListener('Debugger.scriptParsed', onScript);
     }
     return scripts;
+  }
+
+  /** The source map URL V8 reported for a script (an inline map for code a runner transformed), once `scriptUrls` ran. */
+  sourceMapUrl(scriptUrl: string): string | undefined {
+    return this.sourceMaps.get(scriptUrl);
   }
 
   close(): void {

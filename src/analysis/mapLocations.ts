@@ -1,0 +1,34 @@
+import type { CodeLocation, LocationMapper, SnapshotDiff } from './types';
+
+/**
+ * Moves every location of a diff (samples' function locations, allocation stacks and sites) to
+ * the code the user wrote, where a source map says where it came from. In place; a location
+ * without a map stays as V8 reported it.
+ */
+export function mapDiffLocations(diff: SnapshotDiff, mapLocation: LocationMapper): SnapshotDiff {
+  for (const group of diff.groups) {
+    for (const site of group.allocationSites ?? []) mapOneBased(site, mapLocation);
+    for (const sample of group.samples) {
+      for (const frame of sample.allocation ?? []) mapOneBased(frame, mapLocation);
+      const location = sample.location;
+      if (!location?.url) continue;
+      // Snapshot locations are zero-based.
+      const mapped = mapLocation({ file: location.url, line: location.line + 1, column: location.column + 1 });
+      if (mapped) Object.assign(location, { url: mapped.file, line: mapped.line - 1, column: mapped.column - 1 });
+    }
+  }
+  return diff;
+}
+
+function mapOneBased(where: { url: string; line: number; column: number }, mapLocation: LocationMapper): void {
+  if (!where.url || where.line < 1) return;
+  const mapped = mapLocation({ file: where.url, line: where.line, column: where.column });
+  if (mapped) Object.assign(where, { url: mapped.file, line: mapped.line, column: mapped.column });
+}
+
+/** A source location moved through the map, keeping where V8 ran it. */
+export function mappedSource<T extends CodeLocation>(source: T, mapLocation: LocationMapper | undefined): T & { generated?: CodeLocation } {
+  const mapped = mapLocation?.(source);
+  if (!mapped) return source;
+  return { ...source, file: mapped.file, line: mapped.line, column: mapped.column, generated: { file: source.file, line: source.line, column: source.column } };
+}
