@@ -11,7 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cliTable, timeCli, type CliTiming } from './cliTimings';
 import { cacheDir, ensureBigPair, ensurePair, ensureSingle, GENERATOR_VERSION, SINGLE_SPECS, type SnapshotFile } from './generate';
-import { CAPTURE_MODES, leakCheckTable, measureLeakCheck, type LeakCheckResult } from './leakCheckBench';
+import { CAPTURE_MODES, LEAK_CHECK_TIMEOUT_SECONDS, leakCheckTable, measureLeakCheck, type LeakCheckResult } from './leakCheckBench';
 import { measure, DEFAULT_TIMEOUT_SECONDS, type RunResult } from './measure';
 import { ensurePeersInstalled, peerVersion } from './peers';
 import { agreementSection, bigHeapTargets, diffTable, evaluateTargets, find, snapshotTable, targetsSection, type Measurement } from './report';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     checks = [];
     for (const mode of CAPTURE_MODES) {
       log(`leak check, --capture ${mode}…`);
-      const result = await measureLeakCheck(mode, { ...LEAK_CHECK, timeoutSeconds: DEFAULT_TIMEOUT_SECONDS }).catch(
+      const result = await measureLeakCheck(mode, { ...LEAK_CHECK, timeoutSeconds: LEAK_CHECK_TIMEOUT_SECONDS }).catch(
         (e: unknown): LeakCheckResult => ({ mode, status: 'fails', reason: e instanceof Error ? e.message : String(e) }),
       );
       log(result.status === 'ok' ? `${result.seconds.toFixed(1)} s, ${result.verdict}, leak ${result.leakNamed ? '' : 'not '}named` : `${result.status}: ${result.reason}`);

@@ -30,9 +30,12 @@ export type LeakCheckResult =
       /** How the flags were passed: the old CLI has no --capture, and its one behaviour is `snapshot`. */
       flags: string[];
     }
-  | { mode: CaptureMode; status: 'n/a' | 'fails'; reason: string };
+  | { mode: CaptureMode; status: 'n/a'; reason: string }
+  | { mode: CaptureMode; status: 'fails'; reason: string; targetRssBeforeBytes?: number; targetPeakRssBytes?: number };
 
 const READY_TIMEOUT_MS = 180_000;
+/** A snapshot-mode check of this heap takes minutes (three ~900 MB snapshots); on a busy machine, many. */
+export const LEAK_CHECK_TIMEOUT_SECONDS = Number(process.env.LEAKSCOPE_BENCH_CHECK_TIMEOUT ?? 1800);
 
 function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -125,11 +128,12 @@ export async function measureLeakCheck(mode: CaptureMode, options: { records: nu
     const run: CliRun = await runCli(args, options.timeoutSeconds);
     // Read before the service stops: VmHWM goes with the process.
     const targetPeak = service.child.exitCode === null ? procStatusBytes(service.pid, 'VmHWM') : NaN;
-    if (run.status === 'timeout') return { mode, status: 'fails', reason: `timeout after ${run.seconds.toFixed(0)} s` };
+    const memory = { targetRssBeforeBytes: rssBefore, targetPeakRssBytes: targetPeak };
+    if (run.status === 'timeout') return { mode, status: 'fails', reason: `timeout after ${run.seconds.toFixed(0)} s`, ...memory };
     if (run.exitCode === 2 && mode !== 'snapshot') return { mode, status: 'n/a', reason: `the CLI rejects it: ${run.stderrTail.split('\n').find((l) => l.startsWith('leakscope:')) ?? run.stderrTail}` };
     if (run.exitCode !== 0) {
       const died = service.child.exitCode !== null || service.child.signalCode !== null ? `; the target died (${service.child.signalCode ?? service.child.exitCode})` : '';
-      return { mode, status: 'fails', reason: `exit ${run.exitCode}: ${run.stderrTail.split('\n').filter(Boolean).pop() ?? ''}${died}` };
+      return { mode, status: 'fails', reason: `exit ${run.exitCode}: ${run.stderrTail.split('\n').filter(Boolean).pop() ?? ''}${died}`, ...memory };
     }
     const report = join(out, 'report.json');
     const verdict = (JSON.parse(readFileSync(report, 'utf8')) as { verdict: string }).verdict;
@@ -155,7 +159,11 @@ const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1e6).toFixed(0)
 export function leakCheckTable(results: LeakCheckResult[], records: number, cycles: number, requests: number): string {
   const rows = results.map((r) => {
     const how = r.status === 'ok' ? `\`${['leakscope attach', ...r.flags].join(' ')}\`` : `\`--capture ${r.mode}\``;
-    if (r.status !== 'ok') return `| ${r.mode} | ${how} | ${r.status === 'n/a' ? `not available (${r.reason})` : `fails: ${r.reason}`} | | | | | |`;
+    if (r.status === 'n/a') return `| ${r.mode} | ${how} | not available (${r.reason}) | | | | |`;
+    if (r.status === 'fails') {
+      const memory = r.targetRssBeforeBytes ? `${mb(r.targetRssBeforeBytes)} → ${mb(r.targetPeakRssBytes ?? NaN)}` : '';
+      return `| ${r.mode} | ${how} | fails: ${r.reason} | | ${memory} | | |`;
+    }
     const ratio = r.targetPeakRssBytes / r.targetRssBeforeBytes;
     const overLimit = r.mode === 'auto' && r.targetPeakRssBytes > AUTO_LIMIT_BYTES ? ' (over the limit)' : '';
     return `| ${r.mode} | ${how} | ${r.seconds.toFixed(1)} | ${r.verdict} | ${mb(r.targetRssBeforeBytes)} → ${mb(r.targetPeakRssBytes)} (${ratio.toFixed(2)}×)${overLimit} | ${mb(r.toolPeakRssBytes)} | ${r.leakNamed ? 'yes' : 'no'} |`;
