@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './generate';
 
 export type CliRun =
-  | { status: 'ok'; seconds: number; exitCode: number; peakRssBytes: number; stderrTail: string }
+  | { status: 'ok'; seconds: number; exitCode: number; peakRssBytes: number; cpuSeconds: number; stderrTail: string }
   | { status: 'timeout'; seconds: number };
 
 const TAIL = 8 << 10;
@@ -35,14 +35,15 @@ export function runCli(args: string[], timeoutSeconds: number): Promise<CliRun> 
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let peakRssBytes = NaN;
+      let cpuSeconds = NaN;
       try {
-        peakRssBytes = Number(readFileSync(peakFile, 'utf8'));
+        ({ peakRssBytes, cpuSeconds } = JSON.parse(readFileSync(peakFile, 'utf8')) as { peakRssBytes: number; cpuSeconds: number });
       } catch {
         // Killed before its exit handler ran.
       }
       rmSync(dir, { recursive: true, force: true });
       if (timedOut) return resolve({ status: 'timeout', seconds });
-      resolve({ status: 'ok', seconds, exitCode: code ?? (signal ? 128 : 1), peakRssBytes, stderrTail: stderr });
+      resolve({ status: 'ok', seconds, exitCode: code ?? (signal ? 128 : 1), peakRssBytes, cpuSeconds, stderrTail: stderr });
     });
   });
 }

@@ -33,12 +33,13 @@ export function cliTable(rows: CliTiming[]): string {
     const run = r.cli.status === 'ok' && r.cli.exitCode === 0 ? r.cli : undefined;
     const extra = run && r.library?.status === 'ok' ? `${(run.seconds - r.library.seconds).toFixed(2)}` : '–';
     const peak = run && Number.isFinite(run.peakRssBytes) ? mb(run.peakRssBytes) : '–';
+    const cpu = run && Number.isFinite(run.cpuSeconds) ? run.cpuSeconds.toFixed(2) : '–';
     const ratio = run && r.command === 'inspect' ? ` (${(run.peakRssBytes / r.files[0].bytes).toFixed(2)}× the file)` : '';
-    return `| \`leakscope ${r.command} --json\` | ${r.files.map((f) => f.name).join(' → ')} | ${size} | ${lib} | ${describeRun(r.cli)} | ${extra} | ${peak}${ratio} |`;
+    return `| \`leakscope ${r.command} --json\` | ${r.files.map((f) => f.name).join(' → ')} | ${size} | ${lib} | ${describeRun(r.cli)} | ${cpu} | ${extra} | ${peak}${ratio} |`;
   });
   return [
-    '| command | file | size MB | library s | CLI end to end s | CLI − library s | CLI peak RSS MB |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| command | file | size MB | library s | CLI end to end s | CLI CPU s | CLI − library s | CLI peak RSS MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...lines,
   ].join('\n');
 }
