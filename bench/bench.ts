@@ -1,29 +1,43 @@
 /**
- * `npm run bench [-- --quick] [--only TOOL[,TOOL]] [--runs N]`: builds or reuses the snapshots,
- * measures every tool on each of them one process at a time (N times, keeping the median),
- * prints Markdown tables and the targets, and writes everything to <cache>/results.json.
+ * `npm run bench [-- --quick] [--only NAME[,NAME]] [--runs N] [--big]`: builds or reuses the
+ * snapshots, measures every tool on each of them one process at a time (N times, keeping the
+ * median), times the CLI end to end, runs the leak check on a big-heap service in each capture
+ * mode, prints Markdown tables and the targets, and writes everything to <cache>/results.json.
+ * `--only` takes tool names and the sections `cli`, `leakcheck` and `big`; `--big` adds the
+ * ~4 GB pair (written once, to $LEAKSCOPE_BENCH_BIG_DIR, about 9 GB of disk).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, ensurePair, ensureSingle, GENERATOR_VERSION, SINGLE_SPECS, type SnapshotFile } from './generate';
+import { cliTable, timeCli, type CliTiming } from './cliTimings';
+import { cacheDir, ensureBigPair, ensurePair, ensureSingle, GENERATOR_VERSION, SINGLE_SPECS, type SnapshotFile } from './generate';
+import { CAPTURE_MODES, LEAK_CHECK_TIMEOUT_SECONDS, leakCheckTable, measureLeakCheck, type LeakCheckResult } from './leakCheckBench';
 import { measure, DEFAULT_TIMEOUT_SECONDS, type RunResult } from './measure';
 import { ensurePeersInstalled, peerVersion } from './peers';
-import { agreementSection, diffTable, evaluateTargets, snapshotTable, targetsSection, type Measurement } from './report';
+import { agreementSection, bigHeapTargets, diffTable, evaluateTargets, find, snapshotTable, targetsSection, type Measurement } from './report';
 import { TOOLS } from './tools';
 import type { Phase, Tool } from './tools/tool';
+
+/** Sections that are not tools: the CLI timings, the leak check on a big heap, the ~4 GB pair. */
+const SECTIONS = ['cli', 'leakcheck', 'big'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The leak check's service and workload: ~400 MB of records, 5 cycles of 100 requests. */
+const LEAK_CHECK = { records: 1_000_000, cycles: 5, requests: 100 };
 
 interface Options {
   quick: boolean;
   runs: number;
+  big: boolean;
   only?: Set<string>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, runs: 1 };
+  const options: Options = { quick: false, runs: 1, big: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--big') options.big = true;
     else if (arg === '--runs' || arg.startsWith('--runs=')) {
       options.runs = Number(arg === '--runs' ? argv[++i] : arg.slice('--runs='.length));
       if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs needs a whole number ≥ 1');
@@ -32,10 +46,11 @@ function parseArgs(argv: string[]): Options {
       if (!value) throw new Error('--only needs a tool name');
       options.only ??= new Set();
       for (const name of value.split(',')) {
-        if (!TOOLS.some((t) => t.name === name)) throw new Error(`unknown tool "${name}"; known: ${TOOLS.map((t) => t.name).join(', ')}`);
+        const known = [...TOOLS.map((t) => t.name), ...SECTIONS];
+        if (!known.includes(name)) throw new Error(`unknown tool or section "${name}"; known: ${known.join(', ')}`);
         options.only.add(name);
       }
-    } else throw new Error(`unknown argument "${arg}" (known: --quick, --only TOOL[,TOOL], --runs N)`);
+    } else throw new Error(`unknown argument "${arg}" (known: --quick, --only NAME[,NAME], --runs N, --big)`);
   }
   return options;
 }
@@ -61,14 +76,20 @@ function median(results: RunResult[]): RunResult {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const tools = TOOLS.filter((t) => !options.only || options.only.has(t.name));
+  const only = options.only;
+  const tools = TOOLS.filter((t) => !only || only.has(t.name));
+  const wants = (section: Section) => (only ? only.has(section) : section !== 'big' || options.big);
   if (tools.some((t) => t.name !== 'leakscope')) ensurePeersInstalled();
 
   const singles: SnapshotFile[] = [];
-  for (const spec of SINGLE_SPECS) if (!options.quick || spec.name === 'small') singles.push(await ensureSingle(spec));
-  const pair = await ensurePair();
+  const pair = tools.length > 0 || wants('cli') ? await ensurePair() : undefined;
+  if (tools.length > 0 || wants('cli')) for (const spec of SINGLE_SPECS) if (!options.quick || spec.name === 'small') singles.push(await ensureSingle(spec));
 
   const measurements: Measurement[] = [];
   const run = async (file: string, tool: Tool, phase: Phase, paths: string[]): Promise<void> => {
@@ -86,15 +107,62 @@ async function main(): Promise<void> {
     }
     measurements.push({ file, tool: tool.name, phase, result: median(results) });
   };
-  for (const file of singles) {
+  for (const file of tools.length > 0 ? singles : []) {
     for (const tool of tools) {
       for (const phase of ['parse', 'full'] as const) await run(file.name, tool, phase, [file.path]);
     }
   }
-  for (const tool of tools) if (tool.phases.diff) await run('pair', tool, 'diff', [pair.before.path, pair.after.path]);
+  for (const tool of tools) if (tool.phases.diff && pair) await run('pair', tool, 'diff', [pair.before.path, pair.after.path]);
+
+  // The CLI as users run it, beside the library's time for the same work (the median run's).
+  const cliRows: CliTiming[] = [];
+  const timeRow = async (command: 'inspect' | 'diff', files: SnapshotFile[], library?: RunResult): Promise<CliTiming> => {
+    const runs = [];
+    for (let i = 0; i < options.runs; i++) {
+      process.stderr.write(`[bench] leakscope ${command} ${files.map((f) => f.name).join(' ')}${options.runs > 1 ? ` (${i + 1}/${options.runs})` : ''}… `);
+      const result = await timeCli(command, files, DEFAULT_TIMEOUT_SECONDS);
+      process.stderr.write(`${result.status === 'ok' ? `${result.seconds.toFixed(2)} s, exit ${result.exitCode}` : 'timeout'}\n`);
+      runs.push(result);
+      if (result.status !== 'ok' || result.exitCode !== 0) break;
+    }
+    const cli = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)];
+    return { command, files, cli, library };
+  };
+  if (wants('cli')) {
+    for (const file of singles) cliRows.push(await timeRow('inspect', [file], find(measurements, file.name, 'leakscope', 'full')));
+    if (pair) cliRows.push(await timeRow('diff', [pair.before, pair.after], find(measurements, 'pair', 'leakscope', 'diff')));
+  }
+
+  // The ~4 GB pair: CLI only (one run each; 5 GB of RSS), and no peers, which cannot load it.
+  let bigRows: CliTiming[] | undefined;
+  let bigFiles: SnapshotFile[] = [];
+  if (wants('big')) {
+    const big = ensureBigPair();
+    bigFiles = [big.before, big.after];
+    bigRows = [];
+    for (const [command, files] of [['inspect', [big.before]], ['diff', [big.before, big.after]]] as const) {
+      log(`leakscope ${command} ${files.map((f) => f.name).join(' ')}…`);
+      const cli = await timeCli(command, [...files], DEFAULT_TIMEOUT_SECONDS);
+      log(cli.status === 'ok' ? `${cli.seconds.toFixed(1)} s, exit ${cli.exitCode}, peak RSS ${(cli.peakRssBytes / 1e6).toFixed(0)} MB` : 'timeout');
+      bigRows.push({ command, files: [...files], cli });
+    }
+  }
+
+  let checks: LeakCheckResult[] | undefined;
+  if (wants('leakcheck')) {
+    checks = [];
+    for (const mode of CAPTURE_MODES) {
+      log(`leak check, --capture ${mode}…`);
+      const result = await measureLeakCheck(mode, { ...LEAK_CHECK, timeoutSeconds: LEAK_CHECK_TIMEOUT_SECONDS }).catch(
+        (e: unknown): LeakCheckResult => ({ mode, status: 'fails', reason: e instanceof Error ? e.message : String(e) }),
+      );
+      log(result.status === 'ok' ? `${result.seconds.toFixed(1)} s, ${result.verdict}, leak ${result.leakNamed ? '' : 'not '}named` : `${result.status}: ${result.reason}`);
+      checks.push(result);
+    }
+  }
 
   const large = singles.find((f) => f.name === 'large');
-  const targets = evaluateTargets(large, measurements);
+  const targets = [...(tools.length > 0 ? evaluateTargets(large, measurements) : []), ...bigHeapTargets(bigRows, checks)];
   const environment = {
     date: new Date().toISOString(),
     node: process.version,
@@ -107,31 +175,43 @@ async function main(): Promise<void> {
     peers: Object.fromEntries(['heapsnapshot-parser', '@memlab/core', 'chrome-devtools-mcp', '@vscode/v8-heap-parser'].map((p) => [p, peerVersion(p)])),
   };
 
-  const out = [
-    `# Leakscope benchmark (${environment.node}, ${environment.cores} × ${environment.cpu})`,
-    '',
-    '## Parse, and parse + dominators + retained sizes',
-    '',
-    snapshotTable(singles, tools, measurements),
-    '',
-    `Seconds exclude loading each tool's code (${options.runs > 1 ? `median of ${options.runs} runs` : 'one run each'}); peak RSS is that of the parse + dominators run when the tool has one; MB = 10^6 bytes.`,
-    '',
-    agreementSection(singles, tools, measurements),
-    '',
-    '## Diff: before/after pair from one process',
-    '',
-    diffTable(pair.before, pair.after, tools, measurements),
-    '',
-    targetsSection(targets),
-    '',
-  ].join('\n');
-  process.stdout.write(out);
+  const sections: string[] = [`# Leakscope benchmark (${environment.node}, ${environment.cores} × ${environment.cpu})`, ''];
+  if (tools.length > 0 && pair) {
+    sections.push(
+      '## Parse, and parse + dominators + retained sizes',
+      '',
+      snapshotTable(singles, tools, measurements),
+      '',
+      `Seconds exclude loading each tool's code (${options.runs > 1 ? `median of ${options.runs} runs` : 'one run each'}); peak RSS is that of the parse + dominators run when the tool has one; MB = 10^6 bytes.`,
+      '',
+      agreementSection(singles, tools, measurements),
+      '',
+      '## Diff: before/after pair from one process',
+      '',
+      diffTable(pair.before, pair.after, tools, measurements),
+      '',
+    );
+  }
+  if (cliRows.length > 0 || bigRows) {
+    sections.push(
+      '## The CLI end to end',
+      '',
+      'Wall time of `node bin/leakscope.js …` from spawn to exit (process start, module loading, rendering, output to /dev/null), beside the library calls alone for the same work (Leakscope\'s parse + dominators + retained, and diff, above).',
+      '',
+      cliTable([...cliRows, ...(bigRows ?? [])]),
+      '',
+    );
+  }
+  if (checks) sections.push('## Leak check on a big heap', '', leakCheckTable(checks, LEAK_CHECK.records, LEAK_CHECK.cycles, LEAK_CHECK.requests), '');
+  sections.push(targetsSection(targets), '');
+  process.stdout.write(sections.join('\n'));
 
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true });
   const resultsPath = join(dir, 'results.json');
-  writeFileSync(resultsPath, JSON.stringify({ environment, files: [...singles, pair.before, pair.after], measurements, targets }, null, 2) + '\n');
-  process.stderr.write(`[bench] results written to ${resultsPath}\n`);
+  const files = [...singles, ...(pair ? [pair.before, pair.after] : []), ...bigFiles];
+  writeFileSync(resultsPath, JSON.stringify({ environment, files, measurements, cli: [...cliRows, ...(bigRows ?? [])], leakChecks: checks, targets }, null, 2) + '\n');
+  log(`results written to ${resultsPath}`);
 }
 
 main().catch((e: unknown) => {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeBigSnapshot, type BigSnapshotSpec } from './bigSnapshot';
 
 /** Bump whenever workload.ts or a spec changes, so stale cached snapshots get rebuilt. */
 export const GENERATOR_VERSION = 4;
@@ -41,9 +42,20 @@ export const SINGLE_SPECS: readonly SnapshotSpec[] = [
 ];
 export const PAIR_SPEC: SnapshotSpec = { name: 'pair', units: 28_400, seed: 14, leakRecords: 75_000 };
 
+/**
+ * The multi-GB pair, written by bigSnapshot.ts rather than V8: ~4.3 GB (past 4 GiB, so file
+ * offsets pass 32 bits) and 51 M nodes; the after file adds 500,000 leaked records.
+ */
+export const BIG_SPEC: BigSnapshotSpec & { name: string } = { name: 'big', sessions: 3_400_000, seed: 15, leakRecords: 500_000 };
+
+/** The big pair takes 9 GB of disk: it lives where `$LEAKSCOPE_BENCH_BIG_DIR` says, else in the cache. */
+export function bigDir(): string {
+  return process.env.LEAKSCOPE_BENCH_BIG_DIR ?? join(cacheDir(), 'big');
+}
+
 interface Meta extends Omit<SnapshotFile, 'path' | 'name'> {
   generatorVersion: number;
-  spec: SnapshotSpec;
+  spec: SnapshotSpec | BigSnapshotSpec;
   nodeVersion: string;
 }
 
@@ -67,7 +79,7 @@ function describe(name: string, path: string): SnapshotFile {
   return { name, path, bytes: statSync(path).size, ...readCounts(path) };
 }
 
-function cached(name: string, path: string, spec: SnapshotSpec): SnapshotFile | undefined {
+function cached(name: string, path: string, spec: SnapshotSpec | BigSnapshotSpec): SnapshotFile | undefined {
   const metaPath = `${path}.meta.json`;
   if (!existsSync(path) || !existsSync(metaPath)) return undefined;
   try {
@@ -80,7 +92,7 @@ function cached(name: string, path: string, spec: SnapshotSpec): SnapshotFile | 
   }
 }
 
-function writeMeta(file: SnapshotFile, spec: SnapshotSpec): void {
+function writeMeta(file: SnapshotFile, spec: SnapshotSpec | BigSnapshotSpec): void {
   const meta: Meta = {
     generatorVersion: GENERATOR_VERSION,
     spec,
@@ -153,12 +165,38 @@ export async function ensurePair(spec: SnapshotSpec = PAIR_SPEC): Promise<{ befo
   return pair;
 }
 
+/** The big before/after pair, written directly (no V8 heap behind it), so it costs disk and time but little memory. */
+export function ensureBigPair(spec = BIG_SPEC): { before: SnapshotFile; after: SnapshotFile } {
+  const dir = bigDir();
+  mkdirSync(dir, { recursive: true });
+  const files = (['before', 'after'] as const).map((which) => {
+    const name = `${spec.name}-${which}`;
+    const path = join(dir, `${name}.heapsnapshot`);
+    const fileSpec = which === 'before' ? { ...spec, leakRecords: 0 } : spec;
+    const hit = cached(name, path, fileSpec);
+    if (hit) {
+      log(`cached ${summary(hit)}`);
+      return hit;
+    }
+    log(`writing ${name} (${fileSpec.sessions.toLocaleString('en-US')} sessions${fileSpec.leakRecords ? `, ${fileSpec.leakRecords.toLocaleString('en-US')} leaked records` : ''}) to ${path}…`);
+    const started = Date.now();
+    const stats = writeBigSnapshot(path, fileSpec);
+    const file = { name, path, bytes: stats.bytes, nodeCount: stats.nodeCount, edgeCount: stats.edgeCount };
+    writeMeta(file, fileSpec);
+    log(`wrote ${summary(file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return file;
+  });
+  return { before: files[0], after: files[1] };
+}
+
 if (require.main === module) {
-  // `node out/bench/generate.js [names…]` builds (or reports) snapshots without measuring.
+  // `node out/bench/generate.js [names…]` builds (or reports) snapshots without measuring; the
+  // big pair only when named (`big`), for its 9 GB of disk.
   const wanted = new Set(process.argv.slice(2));
   const run = async (): Promise<void> => {
     for (const spec of SINGLE_SPECS) if (wanted.size === 0 || wanted.has(spec.name)) await ensureSingle(spec);
     if (wanted.size === 0 || wanted.has(PAIR_SPEC.name)) await ensurePair();
+    if (wanted.has(BIG_SPEC.name)) ensureBigPair();
   };
   run().catch((e: unknown) => {
     log(String(e instanceof Error ? e.message : e));

@@ -1,5 +1,7 @@
 /** Markdown tables and the PASS/FAIL targets, from the measurements of one run. */
+import type { CliTiming } from './cliTimings';
 import type { SnapshotFile } from './generate';
+import type { LeakCheckResult } from './leakCheckBench';
 import type { RunResult } from './measure';
 import type { Phase } from './tools/tool';
 
@@ -136,4 +138,40 @@ export function agreementSection(files: SnapshotFile[], tools: ToolInfo[], measu
     else if (values.size > 1) lines.push(`- ${file.name}: tools DISAGREE: ${[...values].map(([b, t]) => `${t.join(', ')}: ${b.toLocaleString('en-US')}`).join('; ')}`);
   }
   return ['Root retained size, as a cross-check:', '', ...lines].join('\n');
+}
+
+/** The targets of issue 11: the 4 GB pair through the CLI, and the leak check on a big heap. */
+export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckResult[] | undefined): Target[] {
+  const targets: Target[] = [];
+  const t4 = '(4) `leakscope inspect` of the ~4 GB file under 40 s, peak RSS ≤ 1.3× the file';
+  const t5 = '(5) `leakscope diff` of the two ~4 GB files under 90 s';
+  const cliRun = (r: CliTiming | undefined) => (r?.cli.status === 'ok' && r.cli.exitCode === 0 ? r.cli : undefined);
+  const inspect = cliRun(big?.find((r) => r.command === 'inspect'));
+  const diff = cliRun(big?.find((r) => r.command === 'diff'));
+  const notRun = big ? 'it failed (see the table)' : 'the 4 GB pair is not part of this run (--big)';
+  if (inspect) {
+    const file = big!.find((r) => r.command === 'inspect')!.files[0];
+    const ratio = inspect.peakRssBytes / file.bytes;
+    const pass = inspect.seconds < 40 && ratio <= 1.3;
+    targets.push({ description: t4, status: pass ? 'PASS' : 'FAIL', detail: `${inspect.seconds.toFixed(1)} s (CPU ${inspect.cpuSeconds.toFixed(1)} s), ${ratio.toFixed(2)}× (${mb(inspect.peakRssBytes)} MB for ${mb(file.bytes)} MB)` });
+  } else targets.push({ description: t4, status: 'NOT MEASURED', detail: notRun });
+  if (diff) targets.push({ description: t5, status: diff.seconds < 90 ? 'PASS' : 'FAIL', detail: `${diff.seconds.toFixed(1)} s (CPU ${diff.cpuSeconds.toFixed(1)} s), peak RSS ${mb(diff.peakRssBytes)} MB` });
+  else targets.push({ description: t5, status: 'NOT MEASURED', detail: notRun });
+
+  const t6 = '(6) `--capture sampling` names the leak in under 30 s, target peak RSS ≤ 1.2× its RSS before';
+  const t7 = '(7) `--capture auto` with a 1.5 GB limit keeps the target under the limit and names the leak';
+  const check = (mode: string) => checks?.find((c) => c.mode === mode);
+  const sampling = check('sampling');
+  if (sampling?.status === 'ok') {
+    const ratio = sampling.targetPeakRssBytes / sampling.targetRssBeforeBytes;
+    const pass = sampling.leakNamed && sampling.seconds < 30 && ratio <= 1.2;
+    targets.push({ description: t6, status: pass ? 'PASS' : 'FAIL', detail: `${sampling.seconds.toFixed(1)} s, ${ratio.toFixed(2)}×, leak ${sampling.leakNamed ? '' : 'not '}named` });
+  } else targets.push({ description: t6, status: 'NOT MEASURED', detail: sampling ? sampling.reason : 'the leak check is not part of this run' });
+  const auto = check('auto');
+  if (auto?.status === 'ok') {
+    const limit = 1.5 * 1024 ** 3;
+    const pass = auto.leakNamed && auto.targetPeakRssBytes <= limit;
+    targets.push({ description: t7, status: pass ? 'PASS' : 'FAIL', detail: `target peak ${mb(auto.targetPeakRssBytes)} MB, leak ${auto.leakNamed ? '' : 'not '}named` });
+  } else targets.push({ description: t7, status: 'NOT MEASURED', detail: auto ? auto.reason : 'the leak check is not part of this run' });
+  return targets;
 }

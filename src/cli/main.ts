@@ -1,18 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { runAttach } from './attachCommand';
-import { runCompare } from './compareCommand';
-import { runDemo } from './demoCommand';
-import { runDiff } from './diffCommand';
-import { runFix } from './fixCommand';
 import { HELP, usageError } from './help';
-import { runInspect } from './inspectCommand';
-import { runMemory } from './memoryCommand';
 import { StderrProgress } from './progressReporter';
-import { runRun } from './runCommand';
-import { runSnapshot } from './snapshotCommand';
-import { runWatch } from './watchCommand';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -64,29 +54,31 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   const progress = new StderrProgress(io.stderr, !quiet);
   const context: CommandContext = { io, progress, token: cancel.token, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR };
   try {
+    // Each command loads its own modules: `inspect` need not load the fix rules' TypeScript
+    // compiler, which alone took a second of every run.
     switch (command) {
       case 'inspect':
-        return await runInspect(rest, context);
+        return await (require('./inspectCommand') as typeof import('./inspectCommand')).runInspect(rest, context);
       case 'diff':
-        return await runDiff(rest, context);
+        return await (require('./diffCommand') as typeof import('./diffCommand')).runDiff(rest, context);
       case 'run':
-        return await runRun(rest, context);
+        return await (require('./runCommand') as typeof import('./runCommand')).runRun(rest, context);
       case 'attach':
-        return await runAttach(rest, context);
+        return await (require('./attachCommand') as typeof import('./attachCommand')).runAttach(rest, context);
       case 'demo':
-        return await runDemo(rest, context);
+        return await (require('./demoCommand') as typeof import('./demoCommand')).runDemo(rest, context);
       case 'memory':
-        return await runMemory(rest, context);
+        return await (require('./memoryCommand') as typeof import('./memoryCommand')).runMemory(rest, context);
       case 'snapshot':
-        return await runSnapshot(rest, context);
+        return await (require('./snapshotCommand') as typeof import('./snapshotCommand')).runSnapshot(rest, context);
       case 'fix':
-        return await runFix(rest, context);
+        return await (require('./fixCommand') as typeof import('./fixCommand')).runFix(rest, context);
       case 'compare':
-        return await runCompare(rest, context);
-      case 'mcp': // loaded on demand: the MCP SDK is only needed here
-        return await (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
+        return await (require('./compareCommand') as typeof import('./compareCommand')).runCompare(rest, context);
       case 'watch':
-        return await runWatch(rest, context);
+        return await (require('./watchCommand') as typeof import('./watchCommand')).runWatch(rest, context);
+      case 'mcp': // the MCP SDK is loaded only here
+        return await (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
       default:
         throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
     }

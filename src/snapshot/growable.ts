@@ -20,6 +20,11 @@ export class GrowableUint32Array {
     return this.data[index];
   }
 
+  /** Drops the spare capacity (up to half the array) once nothing more will be pushed. */
+  trim(): void {
+    if (this.length < this.data.length) this.data = this.data.slice(0, Math.max(16, this.length));
+  }
+
   /** The filled part, copied to an exact-size array so the spare capacity can be freed. */
   toArray(): Uint32Array {
     return this.data.slice(0, this.length);

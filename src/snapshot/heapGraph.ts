@@ -244,29 +244,36 @@ export class HeapGraph {
     const idom = this.idom;
     const none = NONE;
     const sizes = this.retainedSizes;
-    // Children lists of the dominator tree (CSR).
+    // Children lists of the dominator tree (CSR): counts at each list's end, then filled backwards,
+    // which leaves childStart[v] at list v's start without a separate cursor array.
     const childStart = new Uint32Array(n + 1);
-    for (let i = 0; i < n; i++) if (idom[i] !== none && i !== root) childStart[idom[i] + 1]++;
+    for (let i = 0; i < n; i++) if (idom[i] !== none && i !== root) childStart[idom[i]]++;
     for (let i = 1; i <= n; i++) childStart[i] += childStart[i - 1];
     const children = new Uint32Array(childStart[n]);
-    const cursor = childStart.slice(0, n);
-    for (let i = 0; i < n; i++) if (idom[i] !== none && i !== root) children[cursor[idom[i]]++] = i;
-    // `cursor` now holds each list's end; reset per node as it is pushed and reuse it as the walk's cursor.
-    const path = new Uint32Array(this.order.length + 1);
+    for (let i = n - 1; i >= 0; i--) if (idom[i] !== none && i !== root) children[--childStart[idom[i]]] = i;
+    // The walk's stack holds (node, next child) pairs and grows with the tree's depth, which is
+    // small in real heaps: two node-sized arrays less at the analysis' peak (400 MB on a 4 GB file).
+    let stack = new Uint32Array(2048);
     const onPath = new Int32Array(classCount);
     let top = 0;
-    path[0] = root;
-    cursor[root] = childStart[root];
+    stack[0] = root;
+    stack[1] = childStart[root];
     retained[ofNode[root]] += sizes[root];
     onPath[ofNode[root]]++;
     while (top >= 0) {
-      const v = path[top];
-      const next = cursor[v];
+      const v = stack[2 * top];
+      const next = stack[2 * top + 1];
       if (next < childStart[v + 1]) {
-        cursor[v] = next + 1;
+        stack[2 * top + 1] = next + 1;
         const child = children[next];
-        cursor[child] = childStart[child];
-        path[++top] = child;
+        if (2 * (top + 2) > stack.length) {
+          const grown = new Uint32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        top++;
+        stack[2 * top] = child;
+        stack[2 * top + 1] = childStart[child];
         const c = ofNode[child];
         if (onPath[c] === 0) retained[c] += sizes[child];
         onPath[c]++;

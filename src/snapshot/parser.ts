@@ -348,6 +348,7 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
     validateReferences(path, header, nodes, edges, parser.stringReader.table.length);
     const locations = parser.locationSink?.result() ?? emptyLocations();
     const trace = allocationTrace(parser, header);
+    parser.stringReader.table.trim();
     phase.finish();
     return new HeapSnapshot(header, nodes, edges, parser.stringReader.table, locations, trace);
   } finally {

@@ -17,16 +17,17 @@ export function buildRetainerIndex(snapshot: HeapSnapshot): RetainerIndex {
   const m = snapshot.edgeCount;
   const targets = snapshot.edges.targets;
   const firstEdges = snapshot.nodes.firstEdges;
+  // Counts at each list's end, then filled backwards: first[n] ends at each list's start with no
+  // cursor array (a node-sized array less: 200 MB on a 4 GB snapshot). Lists stay in edge order.
   const first = new Uint32Array(n + 1);
-  for (let e = 0; e < m; e++) first[targets[e] + 1]++;
+  for (let e = 0; e < m; e++) first[targets[e]]++;
   for (let i = 1; i <= n; i++) first[i] += first[i - 1];
-  const cursor = first.slice(0, n);
   const edges = new Uint32Array(m);
   const sources = new Uint32Array(m);
-  for (let node = 0; node < n; node++) {
-    for (let e = firstEdges[node], end = firstEdges[node + 1]; e < end; e++) {
+  for (let node = n - 1; node >= 0; node--) {
+    for (let e = firstEdges[node + 1]; e-- > firstEdges[node]; ) {
       sources[e] = node;
-      edges[cursor[targets[e]]++] = e;
+      edges[--first[targets[e]]] = e;
     }
   }
   return { first, edges, sources };

@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { META } from '../../bench/bigSnapshot';
 
 /**
  * Writes a valid V8-format heap snapshot of any size without holding it in memory, for the
@@ -11,17 +12,6 @@ export interface SyntheticOptions {
   /** Characters per distinct string (each Item gets its own string); 0 shares one short string. */
   stringLength: number;
 }
-
-const META = {
-  node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
-  node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'], 'string', 'number', 'number', 'number', 'number', 'number'],
-  edge_fields: ['type', 'name_or_index', 'to_node'],
-  edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
-  trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
-  trace_node_fields: ['id', 'function_info_index', 'count', 'size', 'children'],
-  sample_fields: ['timestamp_us', 'last_assigned_id'],
-  location_fields: ['object_index', 'script_id', 'line', 'column'],
-};
 
 const T = { array: 1, string: 2, object: 3, synthetic: 9 };
 const E = { element: 1, property: 2, shortcut: 5 };
