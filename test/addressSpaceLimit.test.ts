@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { BIN, type CliResult } from './helpers/cli';
+import { BIN, runProcess, type CliResult } from './helpers/cli';
 import { writeSyntheticSnapshot } from './helpers/syntheticSnapshot';
 
 /**
@@ -25,15 +24,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function limited(kib: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, process.execPath, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess('/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, process.execPath, BIN, ...args], { env: { ...process.env, ...env } });
 }
 
 test('under ulimit -v 16 GiB, inspect and diff read snapshots (on one thread)', { skip: process.platform !== 'linux' }, async () => {
