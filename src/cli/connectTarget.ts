@@ -1,7 +1,7 @@
 import { InspectorConnection } from '../inspector/connection';
 import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
-import { positiveInteger, type CommandContext } from './main';
+import { positiveInteger, type CommandContext } from './args';
 
 /** The target of `attach`, `memory` and `snapshot`: one positional address, or `--pid N`. */
 export function targetFrom(positionals: string[], pid: string | undefined, command: string): TargetSpec {

@@ -6,7 +6,7 @@ import { analyzeSnapshot } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { parseSnapshot } from '../snapshot/parser';
 import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
-import type { CommandContext } from './main';
+import type { CommandContext } from './args';
 
 /** Files from this size on get progress lines even when stderr is not a terminal. */
 const BIG_FILE = 50 << 20;

@@ -3,7 +3,7 @@ import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import { renderMemoryText, type MemoryReport } from '../report/memoryText';
 import { connectTarget, targetFrom } from './connectTarget';
-import { parseCommandArgs, type CommandContext } from './main';
+import { parseCommandArgs, type CommandContext } from './args';
 
 /** `leakscope memory <target>`: where the RSS went, before and after a forced GC, and the verdict. */
 export async function runMemory(args: string[], context: CommandContext): Promise<number> {
