@@ -1,4 +1,5 @@
-import { InspectorConnection } from '../inspector/connection';
+import { throwIfCancelled } from '../common/cancellation';
+import { InspectorConnection, type InspectorWait } from '../inspector/connection';
 import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
 import { positiveInteger, type CommandContext } from './args';
@@ -18,5 +19,13 @@ export async function connectTarget(spec: TargetSpec, context: CommandContext): 
   if (!isLoopback(host)) {
     context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
   }
-  return InspectorConnection.connect(await resolveTarget(spec));
+  const url = await resolveTarget(spec);
+  throwIfCancelled(context.token);
+  return InspectorConnection.connect(url, { token: context.token, onWait: (wait) => context.progress.note(waitNote(wait)) });
+}
+
+/** A long wait on the target, in words, every few seconds: never silence. */
+export function waitNote(wait: InspectorWait): string {
+  const s = (ms: number) => Math.round(ms / 1000);
+  return `Waiting for ${wait.what}: ${s(wait.waitedMs)} s so far (limit ${s(wait.limitMs)} s)${wait.answering ? '' : '; the target is not answering'}.`;
 }

@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   } catch (e) {
     progress.done();
     if (signalled !== undefined) {
-      io.stderr.write(`leakscope: interrupted${e instanceof LeakscopeError && e.code === ErrorCode.Cancelled && e.message !== 'Cancelled.' ? `: ${e.message}` : ''}; files already written are kept.\n`);
+      io.stderr.write(`leakscope: interrupted (${signalName(signalled)}); files already written are kept.\n`);
       return signalled;
     }
     return reportError(e, io);
@@ -84,6 +84,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     io.stdout.off('error', onStdoutError);
     cancel.dispose();
   }
+}
+
+function signalName(code: ExitCode): string {
+  return Object.keys(SIGNAL_EXIT).find((name) => SIGNAL_EXIT[name] === code) ?? 'signal';
 }
 
 function dispatch(command: string, rest: string[], context: CommandContext): Promise<number> {
@@ -113,7 +117,7 @@ function dispatch(command: string, rest: string[], context: CommandContext): Pro
 
 function nearestCommand(command: string): string {
   const near = nearest(command, Object.keys(COMMAND_HELP));
-  return near ? `; did you mean ${near}?` : '';
+  return near ? ` (did you mean ${near}?)` : '';
 }
 
 function reportError(e: unknown, io: CliIo): number {
