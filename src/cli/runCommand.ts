@@ -5,13 +5,14 @@ import { renderFindingsText } from '../report/findingsText';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { runLeakCheck } from '../session/leakCheck';
 import type { LeakCheckOptions } from '../session/types';
-import { waitUntilReady } from '../session/workload';
+import { parseAcceptedStatuses, waitUntilReady } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
 import { writeReportFiles } from '../session/writeOutputs';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
+  'accept-status': { type: 'string' },
   requests: { type: 'string' },
   'workload-expr': { type: 'string' },
   'cleanup-expr': { type: 'string' },
@@ -61,6 +62,7 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
       url: values['workload-url'] as string | undefined,
       requests: positiveInteger(values.requests as string | undefined, '--requests', 100),
       expression: values['workload-expr'] as string | undefined,
+      ...acceptStatusOption(values['accept-status'] as string | undefined),
     },
     cleanupExpression: values['cleanup-expr'] as string | undefined,
     warmup: nonNegativeInteger(values.warmup as string | undefined, '--warmup', 1),
@@ -93,6 +95,13 @@ export async function checkAndReport(connection: InspectorConnection, options: L
     return ExitCode.FailOn;
   }
   return ExitCode.Ok;
+}
+
+function acceptStatusOption(text: string | undefined): { acceptStatus?: Array<[number, number]> } {
+  if (text === undefined) return {};
+  const acceptStatus = parseAcceptedStatuses(text);
+  if (!acceptStatus) throw usageError(`--accept-status takes statuses, ranges or classes separated by commas (404,410 or 400-499 or 4xx), not "${text}".`);
+  return { acceptStatus };
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {
