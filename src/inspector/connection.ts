@@ -26,6 +26,7 @@ export class InspectorConnection {
   private pausedSince?: number;
   private defaultContextId?: number;
   private heapBytes = 0;
+  private snapshots = 0;
   private readonly subscriptions: Array<{ dispose(): void }> = [];
 
   private constructor(
@@ -70,6 +71,11 @@ export class InspectorConnection {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Heap snapshots asked of the target so far: each leaves its cost in the target's RSS. */
+  get snapshotsTaken(): number {
+    return this.snapshots;
   }
 
   /**
@@ -247,6 +253,7 @@ export class InspectorConnection {
     throwIfCancelled(this.options.token);
     const heavy = HEAVY_METHODS[method];
     if (heavy && !this.options.jsDebugProxy) await this.refreshHeapSize();
+    if (heavy?.snapshot) this.snapshots++;
     const heapMb = this.heapBytes / MB;
     const call: PendingCall = {
       what: options.what ?? heavy?.what ?? `${method}`,
@@ -395,10 +402,10 @@ const WAIT_REPORT_MS = 5000;
  * (V8 writes a snapshot at tens of MB/s on a slow machine), and the target may be silent for a
  * tenth of that while it collects before a snapshot.
  */
-const HEAVY_METHODS: Partial<Record<string, { what: string; baseMs: number; msPerMb: number }>> = {
+const HEAVY_METHODS: Partial<Record<string, { what: string; baseMs: number; msPerMb: number; snapshot?: boolean }>> = {
   'HeapProfiler.collectGarbage': { what: 'a garbage collection', baseMs: 60_000, msPerMb: 50 },
-  'HeapProfiler.takeHeapSnapshot': { what: 'a heap snapshot', baseMs: 120_000, msPerMb: 500 },
-  'HeapProfiler.stopTrackingHeapObjects': { what: 'the heap snapshot with allocation stacks', baseMs: 120_000, msPerMb: 1000 },
+  'HeapProfiler.takeHeapSnapshot': { what: 'a heap snapshot', baseMs: 120_000, msPerMb: 500, snapshot: true },
+  'HeapProfiler.stopTrackingHeapObjects': { what: 'the heap snapshot with allocation stacks', baseMs: 120_000, msPerMb: 1000, snapshot: true },
 };
 
 function gone(): LeakscopeError {

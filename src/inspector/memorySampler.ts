@@ -45,7 +45,7 @@ export async function sampleMemory(connection: InspectorConnection, label?: stri
     throw e;
   });
   if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
-  return toSample(JSON.parse(text) as RawSample, label);
+  return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken: connection.snapshotsTaken };
 }
 
 export function toSample(raw: RawSample, label?: string): MemorySample {
