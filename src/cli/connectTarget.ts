@@ -1,5 +1,5 @@
 import { throwIfCancelled } from '../common/cancellation';
-import { InspectorConnection, type InspectorWait } from '../inspector/connection';
+import { InspectorConnection, type ConnectOptions, type InspectorWait } from '../inspector/connection';
 import { isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
 import { positiveInteger, type CommandContext } from './args';
@@ -21,7 +21,12 @@ export async function connectTarget(spec: TargetSpec, context: CommandContext): 
   }
   const url = await resolveTarget(spec);
   throwIfCancelled(context.token);
-  return InspectorConnection.connect(url, { token: context.token, onWait: (wait) => context.progress.note(waitNote(wait)) });
+  return InspectorConnection.connect(url, inspectorOptions(context));
+}
+
+/** What every CLI connection gets: the command's cancellation, and a note on stderr while a call waits. */
+export function inspectorOptions(context: CommandContext): ConnectOptions {
+  return { token: context.token, onWait: (wait) => context.progress.note(waitNote(wait)) };
 }
 
 /** A long wait on the target, in words, every few seconds: never silence. */
