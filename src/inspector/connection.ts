@@ -211,10 +211,15 @@ export class InspectorConnection {
    */
   async evaluate(expression: string, options: { commandLineApi?: boolean; timeoutMs?: number } = {}): Promise<unknown> {
     const userCode = options.commandLineApi ?? true;
+    const what = `the expression \`${clip(expression)}\``;
+    // While the user's expression runs synchronously the target answers nothing, so its silence
+    // is given longer before it counts as a stopped process. (Awaiting its promise in a second
+    // call would tell the two apart, but a promise that rejects before it is awaited is an
+    // unhandled rejection, which ends a Node process.)
     const result = await this.send(
       'Runtime.evaluate',
       { expression, awaitPromise: true, returnByValue: true, includeCommandLineAPI: userCode },
-      { timeoutMs: options.timeoutMs ?? (userCode ? EXPRESSION_MS : CALL_MS), what: userCode ? `the expression \`${clip(expression)}\`` : undefined, userCode },
+      userCode ? { timeoutMs: options.timeoutMs ?? EXPRESSION_MS, what, userCode, quietMs: USER_CODE_SILENCE_MS } : { timeoutMs: options.timeoutMs ?? CALL_MS },
     );
     if (result.exceptionDetails) {
       const description = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
@@ -246,7 +251,7 @@ export class InspectorConnection {
   private async send<M extends Parameters<CDP.Client['send']>[0]>(
     method: M,
     params?: Parameters<CDP.Client['send']>[1],
-    options: { timeoutMs?: number; what?: string; userCode?: boolean } = {},
+    options: { timeoutMs?: number; what?: string; userCode?: boolean; quietMs?: number } = {},
   ): Promise<any> {
     if (this.failure) throw this.failure;
     if (this.closed) throw gone();
@@ -259,7 +264,7 @@ export class InspectorConnection {
       what: options.what ?? heavy?.what ?? `${method}`,
       started: Date.now(),
       limitMs: options.timeoutMs ?? (heavy ? heavy.baseMs + heavy.msPerMb * heapMb : CALL_MS),
-      silenceMs: SILENCE_MS + (heavy ? heavy.msPerMb * heapMb * 0.1 : 0),
+      silenceMs: options.quietMs ?? SILENCE_MS + (heavy ? heavy.msPerMb * heapMb * 0.1 : 0),
       lastWaitReport: 0,
       userCode: Boolean(options.userCode),
       fail: () => undefined,
@@ -317,7 +322,8 @@ export class InspectorConnection {
     for (const call of this.pending) {
       const waited = now - call.started;
       if (silent >= call.silenceMs) {
-        this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, `The target stopped answering its inspector: nothing came for ${Math.round(silent / 1000)} s while waiting for ${call.what}; is the process stopped (SIGSTOP, a frozen container) or the network to it cut?`));
+        const cause = call.userCode ? 'does the expression block the event loop that long, or is the process stopped (SIGSTOP, a frozen container) or the network to it cut?' : 'is the process stopped (SIGSTOP, a frozen container) or the network to it cut?';
+        this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, `The target stopped answering its inspector: nothing came for ${Math.round(silent / 1000)} s while waiting for ${call.what}; ${cause}`));
         void this.close();
         return;
       }
@@ -379,6 +385,8 @@ interface PendingCall {
 }
 
 const MB = 1024 * 1024;
+/** Silence while the user's expression runs: it may block the target's event loop for a while. */
+const USER_CODE_SILENCE_MS = 120_000;
 const CONNECT_MS = 10_000;
 const CLOSE_MS = 2000;
 const TICK_MS = 500;
