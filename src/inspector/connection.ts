@@ -294,10 +294,10 @@ export class InspectorConnection {
     this.heapBytes = usage.totalSize ?? this.heapBytes;
   }
 
-  /** Fails every pending call and, with `error`, every later one. */
-  private failAll(error: LeakscopeError): void {
-    this.failure ??= error;
-    for (const call of this.pending) call.fail(this.failure);
+  /** Fails every pending call and, unless `onlyPending`, every later one. */
+  private failAll(error: LeakscopeError, onlyPending = false): void {
+    if (!onlyPending) this.failure ??= error;
+    for (const call of this.pending) call.fail(this.failure ?? error);
     this.pending.clear();
     this.stopWatchdog();
   }
@@ -316,7 +316,8 @@ export class InspectorConnection {
     const now = Date.now();
     const silent = now - this.lastMessageAt;
     if (this.pausedSince !== undefined && now - this.pausedSince >= PAUSED_GRACE_MS) {
-      this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target is paused in a debugger (another debugger stopped it at a breakpoint or a pause): resume it or detach that debugger, then try again.'));
+      // Only the calls waiting now: once the other debugger resumes, the connection works again.
+      this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target is paused in a debugger (another debugger stopped it at a breakpoint or a pause): resume it or detach that debugger, then try again.'), true);
       return;
     }
     for (const call of this.pending) {
