@@ -55,7 +55,8 @@ export class InspectorConnection {
     client.on('Runtime.executionContextDestroyed', (e) => {
       if (e.executionContextId !== this.defaultContextId) return;
       this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target process ended: its JavaScript finished (the event loop ran out of work, or it called process.exit).'));
-      void this.close();
+      // Closing it ourselves emits no 'disconnect', so those who wait for the end are told here.
+      void this.close().then(() => this.closeListeners.forEach((listener) => listener()));
     });
     if (options.token) {
       this.subscriptions.push(options.token.onCancellationRequested(() => this.failAll(new CancelledError('Cancelled while waiting for the target.'))));
