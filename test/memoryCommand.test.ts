@@ -40,6 +40,42 @@ describe('leakscope memory', () => {
     }
   });
 
+  test('one reading says it cannot tell growth; --samples reads a series and judges it', async () => {
+    const { target, address } = await start('idle.js');
+    try {
+      const one = await runCli(['memory', address, '-q']);
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(one.stdout, /Verdict: growth unknown from one reading\. One reading cannot tell/);
+      assert.doesNotMatch(one.stdout, /Memory is stable/);
+      const series = await runCli(['memory', address, '--samples', '3', '--interval', '0.2', '--json', '-q']);
+      assert.equal(series.code, 0, series.stderr);
+      const report = JSON.parse(series.stdout) as MemoryReport;
+      assert.equal(report.samples?.length, 3);
+      assert.equal(report.verdict.kind, 'no-leak', report.verdict.summary);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  test('a leak check of two cycles on a healthy route does not blame the allocator for its own snapshots', async () => {
+    const port = await freePort();
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const target = await launchUnderInspector(process.execPath, [app('misbehaving.js')], { env: { PORT: String(port) }, onOutput: (line) => line.startsWith('ready') && ready() });
+    await isReady;
+    const dir = mkdtempSync(join(tmpdir(), 'leakscope-own-'));
+    try {
+      const r = await runCli(['attach', new URL(target.webSocketUrl).host, '--workload-url', `http://127.0.0.1:${port}/ok`, '--cycles', '2', '--out', dir, '--json', '-q']);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { verdict: string; summary: string; memory: { samples: Array<{ snapshotsTaken?: number }> } };
+      assert.deepEqual(report.memory.samples.map((s) => s.snapshotsTaken), [0, 1, 2], 'each sample records the snapshots before it');
+      assert.notEqual(report.verdict, 'allocator-retention', report.summary);
+    } finally {
+      await target.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a small idle process is not a leak', async () => {
     const { target, address } = await start('idle.js');
     try {

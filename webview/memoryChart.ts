@@ -278,6 +278,7 @@ const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
   'heap-headroom': 'V8 heap headroom',
   'high-water-mark': 'a high-water mark',
   'no-leak': 'no leak',
+  undetermined: 'growth unknown from one reading',
 };
 
 /** The memory verdict in words, as the CLI says it. */

@@ -1,6 +1,6 @@
 import { waitUntilReady } from '../session/workload';
 import { connectTarget, measuredPid, targetFrom } from './connectTarget';
-import { parseCommandArgs, type CommandContext } from './main';
+import { parseCommandArgs, type CommandContext } from './args';
 import { RUN_OPTIONS, checkAndReport, leakCheckOptions } from './runCommand';
 
 /** `leakscope attach <host:port|ws-url|--pid N> [options]`: the leak check on a process that is already running; it is left running. */

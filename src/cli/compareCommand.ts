@@ -3,7 +3,7 @@ import { renderCompareMarkdown } from '../report/compareMarkdown';
 import { compareReports } from '../report/compareReports';
 import { usageError } from './help';
 import { readReport } from './readReport';
-import { ExitCode, parseCommandArgs, type CommandContext } from './main';
+import { ExitCode, parseCommandArgs, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
 const COMPARE_TAKES = 'compare takes the report.json of two leak checks';

@@ -1,10 +1,11 @@
+import { throwIfCancelled } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { InspectorConnection } from '../inspector/connection';
+import { InspectorConnection, type ConnectOptions, type InspectorWait } from '../inspector/connection';
 import type { MeasuredProcess } from '../inspector/launch';
 import { commandLine, parentPid } from '../inspector/procFs';
 import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from '../inspector/target';
 import { usageError } from './help';
-import { positiveInteger, type CommandContext } from './main';
+import { positiveInteger, type CommandContext } from './args';
 
 /** The target of `attach`, `memory` and `snapshot`: one positional address, or `--pid N`. */
 export function targetFrom(positionals: string[], pid: string | undefined, command: string): TargetSpec {
@@ -21,7 +22,9 @@ export async function connectTarget(spec: TargetSpec, context: CommandContext): 
   if (!isLoopback(host)) {
     context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
   }
-  const connection = await InspectorConnection.connect(await resolveTarget(spec));
+  const url = await resolveTarget(spec);
+  throwIfCancelled(context.token);
+  const connection = await InspectorConnection.connect(url, inspectorOptions(context));
   if (spec.kind === 'pid') await assertIsPid(connection, spec.pid);
   return connection;
 }
@@ -47,4 +50,15 @@ async function assertIsPid(connection: InspectorConnection, pid: number): Promis
 export function measuredPid(spec: TargetSpec): MeasuredProcess | undefined {
   if (spec.kind !== 'pid') return undefined;
   return { pid: spec.pid, ppid: parentPid(spec.pid) ?? 0, argv: commandLine(spec.pid) ?? [], reason: 'it was given with --pid' };
+}
+
+/** What every CLI connection gets: the command's cancellation, and a note on stderr while a call waits. */
+export function inspectorOptions(context: CommandContext): ConnectOptions {
+  return { token: context.token, onWait: (wait) => context.progress.note(waitNote(wait)) };
+}
+
+/** A long wait on the target, in words, every few seconds: never silence. */
+export function waitNote(wait: InspectorWait): string {
+  const s = (ms: number) => Math.round(ms / 1000);
+  return `Waiting for ${wait.what}: ${s(wait.waitedMs)} s so far (limit ${s(wait.limitMs)} s)${wait.answering ? '' : '; the target is not answering'}.`;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseCommandArgs, type CommandContext } from './main';
+import { parseCommandArgs, type CommandContext } from './args';
 import { runLaunched } from './runCommand';
 import { freePort } from '../inspector/freePort';
 

@@ -3,7 +3,7 @@ import { loadForDiff } from '../analysis/loadForDiff';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
-import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
 export async function runDiff(args: string[], context: CommandContext): Promise<number> {

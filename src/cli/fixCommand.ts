@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { printable } from '../common/printable';
 import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
 import { usageError } from './help';
-import { parseCommandArgs, type CommandContext } from './main';
+import { parseCommandArgs, type CommandContext } from './args';
 import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
 import { diffName, fixPlanJson } from './fixPlanJson';
 import { readReport } from './readReport';

@@ -2,7 +2,7 @@ import { renderOverviewHtml, renderOverviewMarkdown, renderOverviewText } from '
 import { overviewOf } from '../snapshot/overview';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
-import { parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
 export async function runInspect(args: string[], context: CommandContext): Promise<number> {

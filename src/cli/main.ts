@@ -1,29 +1,14 @@
-import { parseArgs } from 'node:util';
 import { CancellationTokenSource } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { HELP, usageError } from './help';
+import { ExitCode, nearest, type CliIo, type CommandContext } from './args';
+import { COMMAND_HELP, HELP, commandHelp, usageError } from './help';
 import { StderrProgress } from './progressReporter';
 
-export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
 
-export interface CommandContext {
-  io: CliIo;
-  progress: StderrProgress;
-  token: CancellationTokenSource['token'];
-  color: boolean;
-}
+/** How long a cancelled command may take to stop its target and close files before the process exits anyway. */
+const STOP_GRACE_MS = 8000;
 
-/** Exit codes: 0 ok, 1 a failure the user can act on, 2 bad usage, 3 `--fail-on` met, 130 interrupted. */
-export const enum ExitCode {
-  Ok = 0,
-  Failure = 1,
-  Usage = 2,
-  FailOn = 3,
-  Interrupted = 130,
-}
+const SIGNAL_EXIT: Record<string, ExitCode> = { SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated, SIGHUP: ExitCode.Hangup };
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
@@ -35,17 +20,34 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     io.stdout.write(`${require('../../../package.json').version}\n`);
     return ExitCode.Ok;
   }
+  const beforeSeparator = command === 'run' && rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (beforeSeparator.includes('--help') || beforeSeparator.includes('-h')) {
+    const help = commandHelp(command);
+    if (help) {
+      io.stdout.write(help);
+      return ExitCode.Ok;
+    }
+  }
   const cancel = new CancellationTokenSource();
-  const onSigint = () => {
-    if (cancel.token.isCancellationRequested) process.exit(ExitCode.Interrupted);
+  // SIGINT, SIGTERM and SIGHUP cancel the command: every wait rejects, a launched target is
+  // stopped, a partial file is removed and finished ones are kept. The command then ends with
+  // 128 + the signal, even when the cancellation surfaced as another error (a target stopped
+  // under a pending call). A second signal, or a stop that outlasts the grace, exits at once.
+  let signalled: ExitCode | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = SIGNAL_EXIT[signal] ?? ExitCode.Interrupted;
+    if (signalled !== undefined) process.exit(signalled);
+    signalled = code;
     cancel.cancel();
+    setTimeout(() => {
+      io.stderr.write(`\nleakscope: ${signal}: stopped waiting.\n`);
+      process.exit(code);
+    }, STOP_GRACE_MS).unref();
   };
-  process.on('SIGINT', onSigint);
-  // SIGTERM/SIGHUP and a closed stdout (`leakscope … | head`) end the run the same way as Ctrl-C:
-  // cancel, so a launched target is stopped and partial files are removed.
-  const onTerminate = () => cancel.cancel();
-  process.on('SIGTERM', onTerminate);
-  process.on('SIGHUP', onTerminate);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // A closed stdout (`leakscope … | head`) ends the run the same way.
   const onStdoutError = (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') cancel.cancel();
   };
@@ -54,44 +56,61 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   const progress = new StderrProgress(io.stderr, !quiet);
   const context: CommandContext = { io, progress, token: cancel.token, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR };
   try {
-    // Each command loads its own modules: `inspect` need not load the fix rules' TypeScript
-    // compiler, which alone took a second of every run.
-    switch (command) {
-      case 'inspect':
-        return await (require('./inspectCommand') as typeof import('./inspectCommand')).runInspect(rest, context);
-      case 'diff':
-        return await (require('./diffCommand') as typeof import('./diffCommand')).runDiff(rest, context);
-      case 'run':
-        return await (require('./runCommand') as typeof import('./runCommand')).runRun(rest, context);
-      case 'attach':
-        return await (require('./attachCommand') as typeof import('./attachCommand')).runAttach(rest, context);
-      case 'demo':
-        return await (require('./demoCommand') as typeof import('./demoCommand')).runDemo(rest, context);
-      case 'memory':
-        return await (require('./memoryCommand') as typeof import('./memoryCommand')).runMemory(rest, context);
-      case 'snapshot':
-        return await (require('./snapshotCommand') as typeof import('./snapshotCommand')).runSnapshot(rest, context);
-      case 'fix':
-        return await (require('./fixCommand') as typeof import('./fixCommand')).runFix(rest, context);
-      case 'compare':
-        return await (require('./compareCommand') as typeof import('./compareCommand')).runCompare(rest, context);
-      case 'watch':
-        return await (require('./watchCommand') as typeof import('./watchCommand')).runWatch(rest, context);
-      case 'mcp': // the MCP SDK is loaded only here
-        return await (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
-      default:
-        throw usageError(`Unknown command "${command}". Run \`leakscope help\` for the list of commands.`);
-    }
+    const code = await dispatch(command, rest, context);
+    return signalled ?? code;
   } catch (e) {
     progress.done();
+    if (signalled !== undefined) {
+      io.stderr.write(`leakscope: interrupted (${signalName(signalled)}); files already written are kept.\n`);
+      return signalled;
+    }
     return reportError(e, io);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onTerminate);
-    process.off('SIGHUP', onTerminate);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     io.stdout.off('error', onStdoutError);
     cancel.dispose();
   }
+}
+
+function signalName(code: ExitCode): string {
+  return Object.keys(SIGNAL_EXIT).find((name) => SIGNAL_EXIT[name] === code) ?? 'signal';
+}
+
+/** Each command loads its own modules: `inspect` need not load the fix rules' TypeScript compiler, which alone took a second of every run. */
+function dispatch(command: string, rest: string[], context: CommandContext): Promise<number> {
+  switch (command) {
+    case 'inspect':
+      return (require('./inspectCommand') as typeof import('./inspectCommand')).runInspect(rest, context);
+    case 'diff':
+      return (require('./diffCommand') as typeof import('./diffCommand')).runDiff(rest, context);
+    case 'run':
+      return (require('./runCommand') as typeof import('./runCommand')).runRun(rest, context);
+    case 'attach':
+      return (require('./attachCommand') as typeof import('./attachCommand')).runAttach(rest, context);
+    case 'demo':
+      return (require('./demoCommand') as typeof import('./demoCommand')).runDemo(rest, context);
+    case 'memory':
+      return (require('./memoryCommand') as typeof import('./memoryCommand')).runMemory(rest, context);
+    case 'snapshot':
+      return (require('./snapshotCommand') as typeof import('./snapshotCommand')).runSnapshot(rest, context);
+    case 'fix':
+      return (require('./fixCommand') as typeof import('./fixCommand')).runFix(rest, context);
+    case 'compare':
+      return (require('./compareCommand') as typeof import('./compareCommand')).runCompare(rest, context);
+    case 'watch':
+      return (require('./watchCommand') as typeof import('./watchCommand')).runWatch(rest, context);
+    case 'mcp': // the MCP SDK is loaded only here
+      return (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
+    default:
+      throw usageError(`Unknown command "${command}"${nearestCommand(command)}. Run \`leakscope help\` for the list of commands.`);
+  }
+}
+
+function nearestCommand(command: string): string {
+  const near = nearest(command, Object.keys(COMMAND_HELP));
+  return near ? ` (did you mean ${near}?)` : '';
 }
 
 function reportError(e: unknown, io: CliIo): number {
@@ -99,11 +118,6 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr.write(`leakscope: ${e.message}\n`);
     if (e.code === ErrorCode.Cancelled) return ExitCode.Interrupted;
     return e.code === ErrorCode.InvalidArgument ? ExitCode.Usage : ExitCode.Failure;
-  }
-  const code = (e as { code?: string })?.code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    io.stderr.write(`leakscope: ${(e as Error).message.split('\n')[0]} Run \`leakscope help\` for usage.\n`);
-    return ExitCode.Usage;
   }
   if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(e.message)) {
     io.stderr.write('leakscope: Not enough memory to load this snapshot; close other programs or use a machine with more memory.\n');
@@ -113,16 +127,4 @@ function reportError(e: unknown, io: CliIo): number {
   if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
   else io.stderr.write('This is a bug in Leakscope. Rerun with LEAKSCOPE_DEBUG=1 for the stack trace.\n');
   return ExitCode.Failure;
-}
-
-/** `parseArgs` with the options every command shares, and a positive integer reader. */
-export function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(args: string[], options: T) {
-  return parseArgs({ args, options: { ...options, quiet: { type: 'boolean', short: 'q' } }, allowPositionals: true, strict: true });
-}
-
-export function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} needs a positive whole number, not "${value}".`);
-  return n;
 }

@@ -34,6 +34,14 @@ export class StderrProgress implements Progress {
     this.draw(false);
   }
 
+  /** A line of its own (a long wait explained), kept out of the way of the progress line; nothing when quiet. */
+  note(line: string): void {
+    if (!this.enabled) return;
+    if (this.stream.isTTY && this.drawn) this.stream.write('\r\x1b[2K');
+    this.stream.write(`${line}\n`);
+    this.drawn = false;
+  }
+
   done(): void {
     if (this.enabled && this.stream.isTTY && this.drawn) this.stream.write('\r\x1b[2K');
     this.drawn = false;

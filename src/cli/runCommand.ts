@@ -11,11 +11,13 @@ import { renderPackagesText } from '../report/packagesReport';
 import { renderSessionMemoryText } from '../report/memoryText';
 import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../session/launchedCheck';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
+import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
-import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './main';
+import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './args';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
+  'accept-status': { type: 'string' },
   requests: { type: 'string' },
   'workload-expr': { type: 'string' },
   'cleanup-expr': { type: 'string' },
@@ -88,6 +90,7 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
       url: values['workload-url'] as string | undefined,
       requests: positiveInteger(values.requests as string | undefined, '--requests', 100),
       expression: values['workload-expr'] as string | undefined,
+      ...acceptStatusOption(values['accept-status'] as string | undefined),
     },
     cleanupExpression: values['cleanup-expr'] as string | undefined,
     warmup: nonNegativeInteger(values.warmup as string | undefined, '--warmup', 1),
@@ -137,6 +140,13 @@ export function memoryLimitOption(value: string | undefined): number | undefined
   const bytes = parseByteSize(value);
   if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
   return bytes;
+}
+
+function acceptStatusOption(text: string | undefined): { acceptStatus?: Array<[number, number]> } {
+  if (text === undefined) return {};
+  const acceptStatus = parseAcceptedStatuses(text);
+  if (!acceptStatus) throw usageError(`--accept-status takes statuses, ranges or classes separated by commas (404,410 or 400-499 or 4xx), not "${text}".`);
+  return { acceptStatus };
 }
 
 function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {

@@ -39,7 +39,7 @@ interface RawSample {
 export async function sampleMemory(connection: InspectorConnection, label?: string): Promise<MemorySample> {
   const text = await evaluateProbe(connection, SAMPLE_EXPRESSION);
   if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
-  return toSample(JSON.parse(text) as RawSample, label);
+  return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken: connection.snapshotsTaken };
 }
 
 /**

@@ -3,7 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
-import type { CommandContext } from '../cli/main';
+import type { CommandContext } from '../cli/args';
 import { usageError } from '../cli/help';
 import { errorText, type LeakscopeTool } from './toolDefinition';
 import { LEAKSCOPE_TOOLS } from './tools';

@@ -18,6 +18,11 @@ export interface MemorySample {
   spaces: HeapSpace[];
   /** Linux only: /proc/self/status and /proc/self/smaps_rollup, in bytes. */
   linux?: LinuxMemory;
+  /**
+   * Heap snapshots Leakscope had taken of this process when the sample was read (a running
+   * count): between two samples whose counts differ, RSS also holds the snapshot's own cost.
+   */
+  snapshotsTaken?: number;
 }
 
 export interface HeapSpace {
@@ -54,7 +59,8 @@ export interface RssBreakdown {
   native: number;
 }
 
-export type MemoryVerdictKind = 'leak' | 'allocator-retention' | 'heap-headroom' | 'high-water-mark' | 'no-leak';
+/** `undetermined`: one reading, which cannot tell whether memory grows. */
+export type MemoryVerdictKind = 'leak' | 'allocator-retention' | 'heap-headroom' | 'high-water-mark' | 'no-leak' | 'undetermined';
 
 export interface MemoryVerdict {
   kind: MemoryVerdictKind;

@@ -76,3 +76,20 @@ test('an RSS jump right after the baseline sample (the snapshot costs the target
   const cycles = [52, 88, 88.5, 89, 89.5].map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB }));
   assert.equal(memoryVerdict(cycles).kind, 'no-leak');
 });
+
+test('one reading cannot tell growth, so it never says memory is stable', () => {
+  const v = memoryVerdict([sample({})]);
+  assert.equal(v.kind, 'undetermined');
+  assert.match(v.summary, /One reading cannot tell/);
+  assert.doesNotMatch(v.summary, /stable/);
+});
+
+test('RSS steps across the check\'s own snapshots are its footprint, not allocator retention', () => {
+  // --cycles 2: the baseline snapshot sits between the first two samples, the mid one between the last two.
+  const rss = [60, 110, 160];
+  const cycles = rss.map((r, i) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: i + 1 }));
+  assert.notEqual(memoryVerdict(cycles).kind, 'allocator-retention');
+  // The same climb with no snapshot between the samples is the target's own.
+  const unsnapped = rss.map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: 1 }));
+  assert.equal(memoryVerdict(unsnapped).kind, 'allocator-retention');
+});

@@ -24,6 +24,27 @@ export function trend(values: number[]): { slope: number; r2: number } {
 }
 
 /**
+ * RSS and heap change between consecutive samples with no heap snapshot between them (the
+ * target's own doing), and how many such steps there are. Samples that do not record snapshots
+ * (taken by other means) are read as a leak check takes them: the baseline snapshot right after
+ * the first sample, so that first step is left out once there are enough others.
+ */
+function ownGrowth(samples: MemorySample[]): { rssGrowth: number; heapChange: number; steps: number } {
+  const recorded = samples.some((s) => s.snapshotsTaken !== undefined);
+  let rssGrowth = 0;
+  let heapChange = 0;
+  let steps = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const snapshotBetween = recorded ? (samples[i].snapshotsTaken ?? 0) !== (samples[i - 1].snapshotsTaken ?? 0) : i === 1 && samples.length >= 4;
+    if (snapshotBetween) continue;
+    rssGrowth += samples[i].rss - samples[i - 1].rss;
+    heapChange += samples[i].heapUsed - samples[i - 1].heapUsed;
+    steps++;
+  }
+  return { rssGrowth, heapChange, steps };
+}
+
+/**
  * Whether the live heap grows across cycles: a steady climb (a line fits well) of more than a
  * small share of the heap per cycle. Warm-up is excluded by the caller (samples start at the baseline).
  */
@@ -60,12 +81,12 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   // One reading (leakscope memory): a large native share is the evidence. Across a leak check the
   // target's allocator also keeps what our own heap snapshots used and freed, so only a climb counts.
   const nativeHeavy = samples.length < 3 && parts.native >= Math.max(64 * MiB, parts.rss * 0.4);
-  // Taking the baseline snapshot costs the target native memory its allocator then keeps, so a
-  // series that starts before it would show the check's own footprint as a climb.
-  const series = samples.length >= 4 ? samples.slice(1) : samples;
-  const seriesRssGrowth = series[series.length - 1].rss - series[0].rss;
-  const seriesHeapChange = series[series.length - 1].heapUsed - series[0].heapUsed;
-  const rssClimbsHeapFlat = series.length >= 3 && seriesRssGrowth > Math.max(32 * MiB, 4 * Math.max(0, seriesHeapChange) + 16 * MiB);
+  // A heap snapshot costs the target native memory (~50 MB) its allocator then keeps: RSS
+  // steps between samples with a snapshot between them are the check's footprint, not the target's.
+  const own = ownGrowth(samples);
+  const seriesRssGrowth = own.rssGrowth;
+  const seriesHeapChange = own.heapChange;
+  const rssClimbsHeapFlat = own.steps >= 2 && seriesRssGrowth > Math.max(32 * MiB, 4 * Math.max(0, seriesHeapChange) + 16 * MiB);
   if (nativeHeavy || rssClimbsHeapFlat) {
     const why = rssClimbsHeapFlat
       ? `RSS grew by ${formatBytes(seriesRssGrowth)} while the live V8 heap stayed at ${formatBytes(last.heapUsed)}`
@@ -89,6 +110,14 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
     return {
       kind: 'high-water-mark',
       summary: `Peak RSS (${formatBytes(last.maxRss)}) is a high-water mark: it records the most the process ever used and never goes down. Current RSS is ${formatBytes(last.rss)}, so the memory was given back.`,
+    };
+  }
+
+  if (samples.length === 1) {
+    return {
+      kind: 'undetermined',
+      summary: `One reading cannot tell whether memory grows: RSS is ${formatBytes(last.rss)} now, of which the live V8 heap is ${formatBytes(parts.heapUsed)}, and nothing in it points at a problem by itself.`,
+      advice: 'Read it several times under load (leakscope memory --samples 6 --interval 10), or run a leak check.',
     };
   }
 

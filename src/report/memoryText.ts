@@ -6,6 +6,8 @@ export interface MemoryReport {
   /** Before and after a forced GC. */
   beforeGc: MemorySample;
   afterGc: MemorySample;
+  /** With --samples: every reading after GC, the first being afterGc; the verdict judges them as a series. */
+  samples?: MemorySample[];
   breakdown: RssBreakdown;
   verdict: MemoryVerdict;
 }
@@ -16,13 +18,18 @@ const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
   'heap-headroom': 'V8 heap headroom',
   'high-water-mark': 'a high-water mark',
   'no-leak': 'no leak',
+  undetermined: 'growth unknown from one reading',
 };
 
 /** `leakscope memory`: where the RSS went, and what that means, in words. */
 export function renderMemoryText(report: MemoryReport): string {
   const freed = report.beforeGc.heapUsed - report.afterGc.heapUsed;
-  return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, report.afterGc.maxRss), [
+  const series = report.samples ?? [report.afterGc];
+  return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, ...series.map((s) => s.maxRss)), [
     `A forced GC freed ${formatBytes(Math.max(0, freed))} of the V8 heap.`,
+    ...(report.samples
+      ? [`Live V8 heap after GC, per reading: ${series.map((s) => formatBytes(s.heapUsed)).join(' → ')}`, `RSS, per reading: ${series.map((s) => formatBytes(s.rss)).join(' → ')}`]
+      : []),
   ]);
 }
 

@@ -48,7 +48,7 @@ export async function runLeakCheck(
   const cycle = async () => {
     if (options.workload.url) {
       const count = options.workload.requests ?? 100;
-      await requestMany(options.workload.url, count, token, sent);
+      await requestMany(options.workload.url, count, token, sent, options.workload.acceptStatus);
       sent += count;
     }
     if (options.workload.expression) await connection.evaluate(options.workload.expression);

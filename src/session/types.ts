@@ -6,6 +6,8 @@ export interface Workload {
   /** GET this URL `requests` times per cycle. */
   url?: string;
   requests?: number;
+  /** 4xx/5xx statuses (inclusive ranges) that count as a served request; any other fails the check. */
+  acceptStatus?: Array<[number, number]>;
   /** Or evaluate this expression in the target (awaited) once per cycle. */
   expression?: string;
 }

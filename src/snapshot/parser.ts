@@ -273,8 +273,12 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
   const progress = options.progress ?? NoProgress;
   let handle: fs.FileHandle;
   try {
+    // Opening a FIFO or a device blocks a thread until a writer comes, beyond the reach of cancellation.
+    const kind = await fs.stat(path);
+    if (!kind.isFile() && !kind.isDirectory()) throw new LeakscopeError(ErrorCode.FileUnreadable, `${path} is not a regular file (a pipe, socket or device); give a .heapsnapshot file.`);
     handle = await fs.open(path, 'r');
   } catch (e) {
+    if (e instanceof LeakscopeError) throw e;
     throw openError(path, e);
   }
   try {

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import type { CancellationToken } from '../common/cancellation';
+import { usageError } from './help';
+import type { StderrProgress } from './progressReporter';
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export interface CommandContext {
+  io: CliIo;
+  progress: StderrProgress;
+  token: CancellationToken;
+  color: boolean;
+}
+
+/**
+ * Exit codes: 0 ok, 1 a failure the user can act on, 2 bad usage, 3 `--fail-on` met, and 128 +
+ * the signal's number when a signal ended the command (SIGHUP 129, SIGINT 130, SIGTERM 143), as shells do.
+ */
+export const enum ExitCode {
+  Ok = 0,
+  Failure = 1,
+  Usage = 2,
+  FailOn = 3,
+  Hangup = 129,
+  Interrupted = 130,
+  Terminated = 143,
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/**
+ * `parseArgs` with the options every command shares. An unknown flag is one sentence naming the
+ * nearest known one, never parseArgs' own message.
+ */
+export function parseCommandArgs<T extends Options>(args: string[], options: T) {
+  const all = { ...options, quiet: { type: 'boolean', short: 'q' } } as T & { quiet: { type: 'boolean'; short: 'q' } };
+  try {
+    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw argumentError(e, Object.keys(all ?? {})) ?? e;
+  }
+}
+
+function argumentError(e: unknown, known: string[]): Error | undefined {
+  const code = (e as { code?: string })?.code;
+  const message = (e as Error).message ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'([^']+)'/.exec(message)?.[1] ?? '';
+    const name = flag.replace(/^-+/, '').split('=')[0];
+    const near = nearest(name, known);
+    return usageError(`unknown option ${flag}${near ? `; did you mean --${near}?` : ''} (see --help).`);
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /'(-[^ ']+)/.exec(message)?.[1] ?? 'an option';
+    return usageError(/argument missing/.test(message) ? `${flag.split(',')[0].trim()} needs a value (see --help).` : `${flag} takes no value (see --help).`);
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return usageError(`unexpected argument ${/'([^']+)'/.exec(message)?.[1] ?? ''} (see --help).`);
+  }
+  return undefined;
+}
+
+/** The known name closest to `name` by edit distance, when it is close enough to be a typo. */
+export function nearest(name: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+export function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} needs a positive whole number, not "${value}".`);
+  return n;
+}
