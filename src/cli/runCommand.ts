@@ -14,6 +14,7 @@ import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/typ
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './args';
+import { inspectorOptions } from './connectTarget';
 
 export const RUN_OPTIONS = {
   'workload-url': { type: 'string' },
@@ -77,6 +78,7 @@ export async function runLaunched(command: string, commandArgs: string[], values
     outDir: options.outDir,
     onOutput: (line: string) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`),
     onNote: (line: string) => stderr.write(`${line}\n`),
+    onWait: inspectorOptions(context).onWait,
   };
   return withLaunchedTarget(command, commandArgs, launch, context.token, (connection, target, token) => checkAndReport(connection, options, values, { ...context, token }, target.measured));
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CancellationTokenSource, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import type { Progress } from '../common/progress';
-import { InspectorConnection } from '../inspector/connection';
+import { InspectorConnection, type ConnectOptions } from '../inspector/connection';
 import { describeExit, formatTail, launchUnderInspector, printableArgs, type LaunchedTarget, type LaunchOptions, type MeasuredProcess } from '../inspector/launch';
 import { runLeakCheck } from './leakCheck';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
@@ -16,6 +16,8 @@ export interface CheckLaunchOptions extends LaunchOptions {
   workloadUrl?: string;
   /** The check's output folder: snapshots already written there are named if the target dies. */
   outDir?: string;
+  /** Told every few seconds while an inspector call waits. */
+  onWait?: ConnectOptions['onWait'];
 }
 
 /**
@@ -40,7 +42,7 @@ export async function withLaunchedTarget<T>(
     target = await launchUnderInspector(command, commandArgs, { ...launch, serviceUrl: launch.serviceUrl ?? launch.workloadUrl ?? launch.readyUrl, token });
     const measured = target.measured;
     launch.onNote?.(`Measuring pid ${measured.pid} (\`${printableArgs(measured.argv)}\`): ${measured.reason}.`);
-    connection = await InspectorConnection.connect(target.webSocketUrl);
+    connection = await InspectorConnection.connect(target.webSocketUrl, { token: check.token, ...(launch.onWait ? { onWait: launch.onWait } : {}) });
     const running = target;
     const open = connection;
     const work = async () => {
