@@ -43,3 +43,12 @@ test('the target output lines are shown with their control characters escaped, t
   assert.doesNotMatch(prose, /\bwww\./i, 'a live www. link');
   assert.doesNotMatch(prose, /(^|\W)#\d/, 'a live issue reference');
 });
+
+test('an exception the target throws reaches the error message escaped', async () => {
+  const script = join(dir, 'thrower.js');
+  writeFileSync(script, `globalThis.work = () => { throw new Error(${JSON.stringify(`boom ${OSC8} ${CLEAR}`)}); };\nsetInterval(() => {}, 1000);\n`);
+  const r = await runCli(['run', '--workload-expr', 'work()', '--warmup', '0', '--cycles', '1', '--out', join(dir, 'thrown'), '--', process.execPath, script]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /threw in the target: Error: boom \\x1b\]8;;https:\/\/evil\.example\//);
+  assert.doesNotMatch(r.stderr, /\x1b|\x07/, 'no raw escape reaches the terminal');
+});

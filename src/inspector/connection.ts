@@ -1,6 +1,7 @@
 import CDP from 'chrome-remote-interface';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { printable } from '../common/printable';
 import type { SamplingProfile } from '../memory/samplingProfile';
 import { captureHeapSnapshot, type SnapshotOptions } from './heapSnapshotCapture';
 
@@ -221,7 +222,7 @@ export class InspectorConnection {
     );
     if (result.exceptionDetails) {
       const description = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
-      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The expression \`${expression}\` threw in the target: ${description}`);
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The expression \`${expression}\` threw in the target: ${printable(description, 500)}`);
     }
     return result.result.value;
   }
