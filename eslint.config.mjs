@@ -32,6 +32,8 @@ export default tseslint.config(
       'no-console': 'off',
       // Escaping the target's control characters means matching them.
       'no-control-regex': 'off',
+      // The engine declares the WebAssembly API it uses (lib is ES2022, without the DOM's) in a .d.ts it references.
+      '@typescript-eslint/triple-slash-reference': ['error', { path: 'always', types: 'prefer-import', lib: 'always' }],
     },
   },
   ...all.map(layerRestrictions),

@@ -23,9 +23,8 @@ async function runSession(configuration: Partial<LeakCheckConfiguration> & { req
       if ((message as DebugProtocol.Event).event === 'terminated' || (message.type === 'response' && !(message as DebugProtocol.Response).success)) resolve();
     });
   });
-  let seq = 1;
-  session.handleMessage({ seq: seq++, type: 'request', command: 'initialize', arguments: { adapterID: 'leakscope', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true } } as DebugProtocol.Request);
-  session.handleMessage({ seq: seq++, type: 'request', command: configuration.request, arguments: configuration } as DebugProtocol.Request);
+  session.handleMessage({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'leakscope', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true } } as DebugProtocol.Request);
+  session.handleMessage({ seq: 2, type: 'request', command: configuration.request, arguments: configuration } as DebugProtocol.Request);
   await terminated;
   session.dispose();
   const output = events.filter((e) => e.event === 'output').map((e) => (e.body as { output: string }).output).join('');

@@ -89,7 +89,7 @@ describe('leak check → leakscope fix --write → leak check', { concurrency: 3
       const fix = await runCli(['fix', '--report', join(folder, 'before', 'report.json'), '--write'], { cwd: folder });
       assert.equal(fix.code, 0, fix.stderr);
       // Every finding the check was asked about gets a fix (a low-confidence extra may not).
-      const fixedKinds = fix.stdout.split('\n\n').filter((block) => /\n  Fix: /.test(block)).map((block) => block.match(/^Finding \d+: .* \[([a-z-]+), fix /)?.[1]);
+      const fixedKinds = fix.stdout.split('\n\n').filter((block) => /\n {2}Fix: /.test(block)).map((block) => block.match(/^Finding \d+: .* \[([a-z-]+), fix /)?.[1]);
       for (const kind of new Set(c.kinds)) assert.ok(fixedKinds.includes(kind), fix.stdout);
       assert.match(fix.stdout, new RegExp(`Wrote .*${basename(c.app)}`), fix.stdout);
       assert.notEqual(readFileSync(script, 'utf8'), readFileSync(join(REPO_ROOT, c.app), 'utf8'));

@@ -59,7 +59,7 @@ describe('rules in detail', () => {
     const array = fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-array' }, path: ['(global)', 'jobs (Array)'] }, 'jobs.js', text);
     assert.equal(array.reason, 'holder');
     assert.deepEqual(array.diagnostics.map((d) => d.message), ['jobs is added to with push() and a leak check saw it grow every cycle: what trims it (line 8) does not keep up, so it grows for as long as the process runs.']);
-    assert.match(applyEdits(text, array.diagnostics[0].fixes[0].edits), /jobs\.push\(job\);\n  if \(jobs\.length > MAX_JOBS\) jobs\.splice\(0, jobs\.length - MAX_JOBS\);/);
+    assert.match(applyEdits(text, array.diagnostics[0].fixes[0].edits), /jobs\.push\(job\);\n {2}if \(jobs\.length > MAX_JOBS\) jobs\.splice\(0, jobs\.length - MAX_JOBS\);/);
     const map = fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['(global)', 'byId (Map)'] }, 'jobs.js', text);
     assert.deepEqual(map.diagnostics.map((d) => d.message), ['byId gains an entry on every new key and a leak check saw it grow every cycle: what deletes from it or bounds it (line 9) does not keep up.']);
     // The other collection of the file did not grow: it stays quiet.

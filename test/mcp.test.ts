@@ -15,6 +15,8 @@ const SAMPLE = join(REPO_ROOT, 'samples', 'leakyServer.js');
 /** A leak check of a real process on a busy machine: generous, and reset by every progress notification. */
 const LONG = { timeout: 600_000, resetTimeoutOnProgress: true };
 
+// Tool answers are checked field by field against their schemas' shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Structured = Record<string, any>;
 
 /**

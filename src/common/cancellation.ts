@@ -19,6 +19,8 @@ export class CancellationTokenSource {
   readonly token: CancellationToken;
 
   constructor(parent?: CancellationToken) {
+    // The token's getter must read this source's state, not the token's own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.token = {
       get isCancellationRequested() {

@@ -21,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
   const store = new SessionStore(api, context);
   const diagnostics = new FindingDiagnostics(api);
   // Panels need the file commands (Go to source) and the file commands need the panels: the actions are late-bound.
+  // eslint-disable-next-line prefer-const -- assigned after the panels that read it are made
   let files: FileCommands | undefined;
   const panels = new Panels(
     api,

@@ -41,7 +41,7 @@ function languageModelTool(api: typeof vscode, tool: LeakscopeTool, output: vsco
         });
         return new api.LanguageModelToolResult([new api.LanguageModelTextPart(`${answer.summary}\n${JSON.stringify(answer.structured)}`)]);
       } catch (e) {
-        throw new Error(errorText(e));
+        throw new Error(errorText(e), { cause: e });
       }
     },
   };

@@ -13,7 +13,7 @@ export function unifiedDiff(before: string, after: string, fileName: string, con
   while (i < ops.length) {
     while (i < ops.length && ops[i].op === ' ') i++;
     if (i >= ops.length) break;
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     // Extend over changes closer together than twice the context.
     for (;;) {
@@ -32,7 +32,6 @@ export function unifiedDiff(before: string, after: string, fileName: string, con
     hunks.push(`@@ -${aCount ? aStart + 1 : aStart},${aCount} +${bCount ? bStart + 1 : bStart},${bCount} @@`);
     for (const o of slice) hunks.push(`${o.op}${o.text}`);
     i = stop;
-    start = stop;
   }
   const absolute = /^([\\/]|[A-Za-z]:)/.test(fileName);
   return [absolute ? `--- ${fileName}` : `--- a/${fileName}`, absolute ? `+++ ${fileName}` : `+++ b/${fileName}`, ...hunks].join('\n') + '\n';

@@ -251,6 +251,8 @@ export class InspectorConnection {
     method: M,
     params?: Parameters<CDP.Client['send']>[1],
     options: { timeoutMs?: number; what?: string; userCode?: boolean; quietMs?: number } = {},
+    // chrome-remote-interface types each method's result; this wrapper only bounds the call and hands it through.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ): Promise<any> {
     if (this.failure) throw this.failure;
     if (this.closed) throw gone();

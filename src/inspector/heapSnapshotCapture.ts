@@ -9,10 +9,13 @@ export interface SnapshotOptions {
 }
 
 /** The part of a CDP client a capture listens on: chrome-remote-interface's client is an EventEmitter. */
+// Listeners of chrome-remote-interface's events take each event's own parameter type.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface SnapshotEvents {
   on(event: string, listener: (params: any) => void): unknown;
   removeListener(event: string, listener: (params: any) => void): unknown;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Bytes gathered before one write: big enough that writes are few, small enough not to matter. */
 const BUFFER_BYTES = 4 * 1024 * 1024;

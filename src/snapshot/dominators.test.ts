@@ -8,7 +8,10 @@ function referenceIdoms(spec: TestNode[]): number[] {
   const strongSuccessors = spec.map((node) => (node.edges ?? []).filter((e) => e.type !== 'weak').map((e) => e.to));
   const reachable = new Set<number>([0]);
   const queue = [0];
-  while (queue.length) for (const w of strongSuccessors[queue.shift()!]) if (!reachable.has(w)) (reachable.add(w), queue.push(w));
+  while (queue.length) for (const w of strongSuccessors[queue.shift()!]) if (!reachable.has(w)) {
+      reachable.add(w);
+      queue.push(w);
+    }
   const preds: number[][] = spec.map(() => []);
   strongSuccessors.forEach((succ, v) => succ.forEach((w) => reachable.has(v) && preds[w].push(v)));
   const all = [...reachable];
@@ -20,7 +23,10 @@ function referenceIdoms(spec: TestNode[]): number[] {
       let next: Set<number> | undefined;
       for (const p of preds[v]) next = next ? new Set([...next].filter((x) => dom.get(p)!.has(x))) : new Set(dom.get(p));
       next = new Set([...(next ?? []), v]);
-      if (next.size !== dom.get(v)!.size) (dom.set(v, next), (changed = true));
+      if (next.size !== dom.get(v)!.size) {
+        dom.set(v, next);
+        changed = true;
+      }
     }
   }
   return spec.map((_, v) => {
