@@ -80,6 +80,35 @@ describe('--capture auto', () => {
     assert.equal(report.verdict, 'leak', report.summary);
   });
 
+  test('switches to the samples kept since the baseline when a later snapshot no longer fits, and still names the leak', async () => {
+    // A dry run measures what the baseline snapshot is estimated to cost; the limit is then set so
+    // that the baseline fits with a margin, and the several-fold heap growth of the cycles does not.
+    const dry = await check('bulkImport.js', ['--warmup', '0', '--cycles', '1', '--capture', 'auto']);
+    const measured = dry.report.capture!.headroom!;
+    assert.equal(dry.report.capture?.mode, 'snapshot', dry.report.capture?.reason);
+    const limit = Math.round(((measured.rss + measured.estimate) * 1.2) / 0.95);
+    const { report, out } = await check('bulkImport.js', ['--warmup', '0', '--memory-limit', String(limit)]);
+    const capture = report.capture!;
+    assert.equal(capture.requested, 'auto');
+    assert.equal(capture.mode, 'sampling', capture.reason);
+    assert.ok(existsSync(join(out, 'baseline.heapsnapshot')), 'the baseline fitted and was taken');
+    assert.equal(existsSync(join(out, 'after.heapsnapshot')), false);
+    const switched = capture.switched!;
+    assert.ok(switched, capture.reason);
+    assert.ok(['mid.heapsnapshot', 'after.heapsnapshot'].includes(switched.snapshot), switched.snapshot);
+    assert.ok(switched.afterCycle >= 2, String(switched.afterCycle));
+    assert.equal(switched.headroom.limit, limit);
+    assert.ok(switched.headroom.heapUsed > capture.headroom!.heapUsed, 'the heap grew since the baseline');
+    assert.ok(switched.headroom.estimate > switched.headroom.available!, JSON.stringify(switched.headroom));
+    assert.match(capture.reason, /fits in .*After cycle \d, a heap snapshot would add about .* not taken\. The check switched to the allocation samples kept since the baseline\./);
+    assert.ok(capture.samplingInterval);
+    assert.equal(report.verdict, 'leak', report.summary);
+    const [finding] = report.findings;
+    assert.ok(finding?.source?.file.endsWith('bulkImport.js'), JSON.stringify(report.findings.map((f) => f.source)));
+    assert.equal(finding.source?.line, lineOf('bulkImport.js', 'function importBatch'));
+    assert.ok(finding.growth.steady, JSON.stringify(finding.growth));
+  });
+
   test('takes snapshots when they fit', async () => {
     const { report, out } = await check('fixedKeyCache.js', []);
     assert.equal(report.capture?.mode, 'snapshot', report.capture?.reason);
