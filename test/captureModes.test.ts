@@ -48,13 +48,21 @@ describe('--capture sampling', () => {
     assert.equal(finding.source?.role, 'allocated');
     assert.ok(finding.stack && finding.stack.length >= 2, JSON.stringify(finding.stack));
     assert.ok(finding.growth.steady && finding.growth.bytesPerCycle > 1024);
+    // The holder, found by a bounded walk of the allocating function's closures over the inspector.
+    assert.match(finding.holderPath.map((s) => s.edge).join(' → '), /^\(anonymous\) → \(Closure\)\.(sessions|auditLog)$/, finding.explanation);
+    assert.ok(['Map', 'Array'].includes(finding.classes[0]?.className), JSON.stringify(finding.classes));
+    assert.ok(finding.classes[0].countDelta >= 100, JSON.stringify(finding.classes));
+    assert.match(finding.explanation, /Its holder is `(sessions|auditLog)` \((Map|Array)\) in the Closure scope/);
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')), [], 'no snapshot is taken');
   });
 
   test('a listener added per request is named where it is added', async () => {
     const { report } = await check('listenerPerRequest.js', ['--capture', 'sampling']);
     assert.equal(report.verdict, 'leak', report.summary);
-    assert.ok(report.findings[0]?.source?.file.endsWith('listenerPerRequest.js'), JSON.stringify(report.findings));
+    const [finding] = report.findings;
+    assert.ok(finding?.source?.file.endsWith('listenerPerRequest.js'), JSON.stringify(report.findings));
+    // An emitter is no Map, Set, Array or plain Object: when the walk names no holder, the finding says so.
+    assert.ok(finding.holderPath.length > 0 || /No holder was found without a snapshot: /.test(finding.explanation), finding.explanation);
   });
 
   for (const healthy of ['boundedCache.js', 'lruCache.js', 'fixedKeyCache.js']) {
@@ -107,6 +115,11 @@ describe('--capture auto', () => {
     assert.ok(finding?.source?.file.endsWith('bulkImport.js'), JSON.stringify(report.findings.map((f) => f.source)));
     assert.equal(finding.source?.line, lineOf('bulkImport.js', 'function importBatch'));
     assert.ok(finding.growth.steady, JSON.stringify(finding.growth));
+    if (switched.snapshot === 'mid.heapsnapshot') {
+      // Switched before the last cycle: the holder walk ran as in a sampling check.
+      assert.deepEqual(finding.holderPath.map((s) => s.edge), ['importBatch', '(Closure).imported'], finding.explanation);
+      assert.equal(finding.classes[0]?.className, 'Array');
+    } else assert.match(finding.explanation, /No holder was found without a snapshot/);
   });
 
   test('takes snapshots when they fit', async () => {

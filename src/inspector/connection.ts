@@ -146,6 +146,11 @@ export class InspectorConnection {
     return result.result.value;
   }
 
+  /** The commands of the bounded walks over the target's objects (closureHolders.ts), through the same path as every call. */
+  probe(method: 'Runtime.evaluate' | 'Runtime.queryObjects' | 'Runtime.callFunctionOn' | 'Runtime.getProperties' | 'Runtime.releaseObjectGroup' | 'Debugger.getScriptSource', params: object): Promise<any> {
+    return this.send(method, params);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

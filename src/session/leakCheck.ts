@@ -18,6 +18,7 @@ import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
 import type { MemorySample } from '../memory/types';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
+import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
 import { SamplingRecorder } from './samplingRecorder';
 import { SnapshotGuard } from './snapshotGuard';
 import { requestMany } from './workload';
@@ -136,8 +137,10 @@ function headroomNumbers(h: Headroom): NonNullable<CaptureReport['headroom']> {
 /** The cycles under V8's sampling heap profiler: after each cycle and GC, the highest sample ordinal marks the cycle's end. */
 async function samplingCycles(connection: InspectorConnection, options: LeakCheckOptions, checked: Checked): Promise<CycleRun> {
   const recorder = await SamplingRecorder.start(connection, checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL);
+  const holders = new SamplingHolderProbe(connection);
   try {
     for (let i = 0; i < options.cycles; i++) {
+      await probeBeforeLastCycle(holders, recorder, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
       await checked.cycle();
       await connection.collectGarbage();
@@ -146,10 +149,20 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
       await recorder.mark();
     }
     checked.step('Analysing the sampled allocations');
-    return { findings: recorder.findings(options.thresholds), diff: noSnapshotDiff(), files: {} };
+    return { findings: await holders.after(recorder.findings(options.thresholds)), diff: noSnapshotDiff(), files: {} };
   } finally {
     await recorder.stop();
   }
+}
+
+/**
+ * With two cycles sampled, the sites whose samples survive most are known: their closures are
+ * walked before the last cycle, so that cycle shows which collection they reach grows.
+ */
+async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: SamplingRecorder, options: LeakCheckOptions, cycle: number, step: (m: string) => void): Promise<void> {
+  if (cycle !== options.cycles - 1 || recorder.cycles < 2) return;
+  step('Looking for what holds the growing allocations');
+  await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES));
 }
 
 /** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
@@ -164,7 +177,7 @@ async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGu
   const interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
   const recorder = checked.capture.requested === 'auto' ? await SamplingRecorder.start(connection, interval) : undefined;
   try {
-    return await snapshotCyclesWith(connection, guard, options, checked, token, recorder);
+    return await snapshotCyclesWith(connection, guard, options, checked, token, recorder && { recorder, holders: new SamplingHolderProbe(connection) });
   } finally {
     await recorder?.stop();
   }
@@ -176,8 +189,9 @@ async function snapshotCyclesWith(
   options: LeakCheckOptions,
   checked: Checked,
   token: CancellationToken,
-  recorder: SamplingRecorder | undefined,
+  sampling: { recorder: SamplingRecorder; holders: SamplingHolderProbe } | undefined,
 ): Promise<CycleRun> {
+  const recorder = sampling?.recorder;
   const { step, samples, capture } = checked;
   /** Under auto, a later snapshot that no longer fits is not taken, and the check goes on sampling. */
   const snapshot = async (file: string, take: (o: SnapshotOptions) => Promise<void>, afterCycle: number): Promise<boolean> => {
@@ -206,6 +220,8 @@ async function snapshotCyclesWith(
   const midFile = join(options.outDir, 'mid.heapsnapshot');
   let tookMid = false;
   for (let i = 0; i < options.cycles; i++) {
+    // Once switched, the holder walk runs as in a sampling check.
+    if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, options, i, step);
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
     await checked.cycle();
     await connection.collectGarbage();
@@ -227,7 +243,7 @@ async function snapshotCyclesWith(
   // Allocation tracking, if on, ends with the inspector session (nothing stops it without a snapshot).
   if (!tookAfter) {
     step('Analysing the sampled allocations');
-    const findings = recorder?.findings(options.thresholds) ?? [];
+    const findings = sampling ? await sampling.holders.after(sampling.recorder.findings(options.thresholds)) : [];
     return { findings, diff: noSnapshotDiff(), files: { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}) } };
   }
   await recorder?.stop();

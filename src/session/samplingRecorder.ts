@@ -1,5 +1,5 @@
 import type { InspectorConnection } from '../inspector/connection';
-import { samplingFindings, type SamplingOptions } from '../analysis/samplingLeaks';
+import { samplingFindings, siteGrowth, type SamplingOptions, type StackFrame } from '../analysis/samplingLeaks';
 import type { Finding } from '../analysis/types';
 import type { SamplingProfile } from '../memory/samplingProfile';
 
@@ -42,6 +42,16 @@ export class SamplingRecorder {
   findings(thresholds?: SamplingOptions): Finding[] {
     if (!this.last) return [];
     return samplingFindings({ samplingInterval: this.samplingInterval, boundaries: this.boundaries, final: this.last }, thresholds);
+  }
+
+  /** The sites whose surviving samples weigh most so far, steady or not: where a holder walk starts. */
+  heaviestSites(count: number): StackFrame[] {
+    if (!this.last) return [];
+    const total = (bytes: number[]) => bytes.reduce((a, b) => a + b, 0);
+    return siteGrowth({ samplingInterval: this.samplingInterval, boundaries: this.boundaries, final: this.last })
+      .sort((a, b) => total(b.bytes) - total(a.bytes))
+      .slice(0, count)
+      .map((s) => s.site);
   }
 
   /** Stops the profiler and lets the last profile go; safe to call twice and when the target is gone. */
