@@ -33,9 +33,13 @@ export interface WalkBudget {
   timeMs: number;
 }
 
-export const DEFAULT_WALK_BUDGET: WalkBudget = { maxFunctions: 200, maxVariables: 200, timeMs: 5000 };
+// queryObjects alone took over 5 s on a 305 MB heap; later steps stop at the deadline.
+export const DEFAULT_WALK_BUDGET: WalkBudget = { maxFunctions: 200, maxVariables: 200, timeMs: 15000 };
 
+/** Handles to the collections found, kept until `release`. */
 const GROUP = 'leakscope-holder-walk';
+/** Handles to the array of every function and its filtered copy: let go as soon as the functions are found. */
+const SEARCH_GROUP = 'leakscope-holder-search';
 /** Runs in the target on a collection: its entry count, without copying it. */
 const SIZE_OF = 'function () { if (this instanceof Map || this instanceof Set) return this.size; if (Array.isArray(this)) return this.length; let n = 0; for (const k in this) if (Object.prototype.hasOwnProperty.call(this, k) && ++n >= 1e7) break; return n; }';
 /**
@@ -85,6 +89,15 @@ export class ClosureHolderWalk {
 
   /** The collections reachable from the site's closures, with their sizes now; empty when none is found within the budget. */
   async candidates(site: AllocationSite): Promise<HolderCandidate[]> {
+    try {
+      return await this.search(site);
+    } finally {
+      // Everything reached from the search (functions, scopes) shares its group.
+      await this.connection.probe('Runtime.releaseObjectGroup', { objectGroup: SEARCH_GROUP }).catch(() => undefined);
+    }
+  }
+
+  private async search(site: AllocationSite): Promise<HolderCandidate[]> {
     const functions = await this.functionsAt(site);
     const found: HolderCandidate[] = [];
     const seen = new Set<string>();
@@ -102,8 +115,9 @@ export class ClosureHolderWalk {
           if (seen.has(key)) continue;
           seen.add(key);
           this.touched++;
-          const size = await this.sizeOf(value.objectId);
-          if (size !== undefined) found.push({ site, scope: label, variable: variable.name, className: value.className ?? value.subtype ?? 'Object', objectId: value.objectId, size });
+          const kept = await this.keep(value.objectId);
+          const size = kept === undefined ? undefined : await this.sizeOf(kept);
+          if (kept && size !== undefined) found.push({ site, scope: label, variable: variable.name, className: value.className ?? value.subtype ?? 'Object', objectId: kept, size });
         }
       }
     }
@@ -127,10 +141,10 @@ export class ClosureHolderWalk {
 
   /** Functions named as the site and defined at its line, each with its `[[Scopes]]` handle. */
   private async functionsAt(site: AllocationSite): Promise<Array<{ scopes: string }>> {
-    const proto = await this.connection.probe('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: GROUP, includeCommandLineAPI: false });
+    const proto = await this.connection.probe('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: SEARCH_GROUP, includeCommandLineAPI: false });
     const protoId = (proto?.result as RemoteObject | undefined)?.objectId;
     if (!protoId) return [];
-    const all = await this.connection.probe('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: GROUP });
+    const all = await this.connection.probe('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: SEARCH_GROUP });
     const allId = (all?.objects as RemoteObject | undefined)?.objectId;
     if (!allId) return [];
     const name = site.functionName === '(anonymous)' ? '' : site.functionName;
@@ -140,7 +154,7 @@ export class ClosureHolderWalk {
       objectId: allId,
       functionDeclaration: NAMED,
       arguments: [{ value: name }, { value: prefix ?? '' }, { value: this.budget.maxFunctions }],
-      objectGroup: GROUP,
+      objectGroup: SEARCH_GROUP,
     });
     const namedId = (named?.result as RemoteObject | undefined)?.objectId;
     if (!namedId) return [];
@@ -180,6 +194,12 @@ export class ClosureHolderWalk {
   private async internalProperties(objectId: string): Promise<InternalProperty[]> {
     const r = await this.connection.probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false }).catch(() => undefined);
     return (r?.internalProperties as InternalProperty[] | undefined) ?? [];
+  }
+
+  /** A handle to the object in the group that outlives the search. */
+  private async keep(objectId: string): Promise<string | undefined> {
+    const r = await this.connection.probe('Runtime.callFunctionOn', { objectId, functionDeclaration: 'function () { return this; }', objectGroup: GROUP }).catch(() => undefined);
+    return (r?.result as RemoteObject | undefined)?.objectId;
   }
 
   private async sizeOf(objectId: string): Promise<number | undefined> {

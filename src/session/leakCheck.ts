@@ -62,7 +62,7 @@ export async function runLeakCheck(
   options.onSample?.(samples[0]);
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
-  const checked = { cycle, samples, capture, step };
+  const checked = { cycle, samples, capture, step, guard };
   const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
 
   const breakdown = rssBreakdown(samples[samples.length - 1]);
@@ -104,6 +104,7 @@ export async function runLeakCheck(
 
 interface Checked {
   cycle: () => Promise<void>;
+  guard: SnapshotGuard;
   samples: MemorySample[];
   capture: CaptureReport;
   step: (message: string) => void;
@@ -140,7 +141,7 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
   const holders = new SamplingHolderProbe(connection);
   try {
     for (let i = 0; i < options.cycles; i++) {
-      await probeBeforeLastCycle(holders, recorder, options, i, checked.step);
+      await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
       await checked.cycle();
       await connection.collectGarbage();
@@ -159,10 +160,10 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
  * With two cycles sampled, the sites whose samples survive most are known: their closures are
  * walked before the last cycle, so that cycle shows which collection they reach grows.
  */
-async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: SamplingRecorder, options: LeakCheckOptions, cycle: number, step: (m: string) => void): Promise<void> {
+async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: SamplingRecorder, guard: SnapshotGuard, options: LeakCheckOptions, cycle: number, step: (m: string) => void): Promise<void> {
   if (cycle !== options.cycles - 1 || recorder.cycles < 2) return;
   step('Looking for what holds the growing allocations');
-  await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES));
+  await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES), await guard.headroom());
 }
 
 /** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
@@ -221,7 +222,7 @@ async function snapshotCyclesWith(
   let tookMid = false;
   for (let i = 0; i < options.cycles; i++) {
     // Once switched, the holder walk runs as in a sampling check.
-    if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, options, i, step);
+    if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, guard, options, i, step);
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
     await checked.cycle();
     await connection.collectGarbage();
