@@ -48,13 +48,29 @@ describe('--capture sampling', () => {
     assert.equal(finding.source?.role, 'allocated');
     assert.ok(finding.stack && finding.stack.length >= 2, JSON.stringify(finding.stack));
     assert.ok(finding.growth.steady && finding.growth.bytesPerCycle > 1024);
+    // The holder, found by a bounded walk of the allocating function's closures over the inspector.
+    assert.match(finding.holderPath.map((s) => s.edge).join(' → '), /^\(anonymous\) → \(Closure\)\.(sessions|auditLog)$/, finding.explanation);
+    assert.ok(['Map', 'Array'].includes(finding.classes[0]?.className), JSON.stringify(finding.classes));
+    assert.ok(finding.classes[0].countDelta >= 100, JSON.stringify(finding.classes));
+    assert.match(finding.explanation, /Its holder is `(sessions|auditLog)` \((Map|Array)\) in the Closure scope/);
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')), [], 'no snapshot is taken');
+  });
+
+  test('the holder walk is left out, and the finding says why, when the target has no room for it', async () => {
+    const { report } = await check('sessionStore.js', ['--capture', 'sampling', '--memory-limit', '1M']);
+    const [finding] = report.findings;
+    assert.ok(finding, report.summary);
+    assert.deepEqual(finding.holderPath, []);
+    assert.match(finding.explanation, /No holder was found without a snapshot: the walk over the inspector would add about .* MiB to the target .*, more than the 0 B it has left\.$/);
   });
 
   test('a listener added per request is named where it is added', async () => {
     const { report } = await check('listenerPerRequest.js', ['--capture', 'sampling']);
     assert.equal(report.verdict, 'leak', report.summary);
-    assert.ok(report.findings[0]?.source?.file.endsWith('listenerPerRequest.js'), JSON.stringify(report.findings));
+    const [finding] = report.findings;
+    assert.ok(finding?.source?.file.endsWith('listenerPerRequest.js'), JSON.stringify(report.findings));
+    // An emitter is no Map, Set, Array or plain Object: when the walk names no holder, the finding says so.
+    assert.ok(finding.holderPath.length > 0 || /No holder was found without a snapshot: /.test(finding.explanation), finding.explanation);
   });
 
   for (const healthy of ['boundedCache.js', 'lruCache.js', 'fixedKeyCache.js']) {
@@ -75,15 +91,48 @@ describe('--capture auto', () => {
     assert.equal(capture.headroom?.limitSource, 'memory-limit');
     assert.equal(capture.headroom?.limit, 64 * 1024 * 1024);
     assert.ok(capture.headroom!.estimate > capture.headroom!.available!, JSON.stringify(capture.headroom));
-    assert.match(capture.reason, /--memory-limit of 67\.1 MB.*not taken.*samples allocations instead/);
+    assert.match(capture.reason, /--memory-limit of 64\.0 MiB.*not taken.*samples allocations instead/);
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')), []);
     assert.equal(report.verdict, 'leak', report.summary);
+  });
+
+  test('switches to the samples kept since the baseline when a later snapshot no longer fits, and still names the leak', async () => {
+    // A dry run measures what the baseline snapshot is estimated to cost; the limit is then set so
+    // that the baseline fits with a margin, and the several-fold heap growth of the cycles does not.
+    const dry = await check('bulkImport.js', ['--warmup', '0', '--cycles', '1', '--capture', 'auto']);
+    const measured = dry.report.capture!.headroom!;
+    assert.equal(dry.report.capture?.mode, 'snapshot', dry.report.capture?.reason);
+    const limit = Math.round(((measured.rss + measured.estimate) * 1.2) / 0.95);
+    const { report, out } = await check('bulkImport.js', ['--warmup', '0', '--memory-limit', String(limit)]);
+    const capture = report.capture!;
+    assert.equal(capture.requested, 'auto');
+    assert.equal(capture.mode, 'sampling', capture.reason);
+    assert.ok(existsSync(join(out, 'baseline.heapsnapshot')), 'the baseline fitted and was taken');
+    assert.equal(existsSync(join(out, 'after.heapsnapshot')), false);
+    const switched = capture.switched!;
+    assert.ok(switched, capture.reason);
+    assert.ok(['mid.heapsnapshot', 'after.heapsnapshot'].includes(switched.snapshot), switched.snapshot);
+    assert.ok(switched.afterCycle >= 2, String(switched.afterCycle));
+    assert.equal(switched.headroom.limit, limit);
+    assert.ok(switched.headroom.heapUsed > capture.headroom!.heapUsed, 'the heap grew since the baseline');
+    assert.ok(switched.headroom.estimate > switched.headroom.available!, JSON.stringify(switched.headroom));
+    assert.match(capture.reason, /fits in .*After cycle \d, a heap snapshot would add about .* not taken\. The check switched to the allocation samples kept since the baseline\./);
+    assert.ok(capture.samplingInterval);
+    assert.equal(report.verdict, 'leak', report.summary);
+    const [finding] = report.findings;
+    assert.ok(finding?.source?.file.endsWith('bulkImport.js'), JSON.stringify(report.findings.map((f) => f.source)));
+    assert.equal(finding.source?.line, lineOf('bulkImport.js', 'function importBatch'));
+    assert.ok(finding.growth.steady, JSON.stringify(finding.growth));
+    // The heap that outgrew the snapshot also leaves no room for the holder walk (it walks the whole heap once).
+    assert.deepEqual(finding.holderPath, []);
+    assert.match(finding.explanation, switched.snapshot === 'mid.heapsnapshot' ? /No holder was found without a snapshot: the walk over the inspector would add about/ : /No holder was found without a snapshot: it was not among the sites walked/);
   });
 
   test('takes snapshots when they fit', async () => {
     const { report, out } = await check('fixedKeyCache.js', []);
     assert.equal(report.capture?.mode, 'snapshot', report.capture?.reason);
     assert.match(report.capture!.reason, /fits in/);
+    assert.equal(report.capture?.switched, undefined);
     assert.ok(existsSync(join(out, 'after.heapsnapshot')));
     assert.notEqual(report.verdict, 'leak');
   });
@@ -107,7 +156,7 @@ describe('leakscope snapshot and headroom', () => {
     const file = join(dir, 'refused.heapsnapshot');
     const refused = await runCli(['snapshot', address, '-o', file, '--memory-limit', '32M']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^leakscope: A heap snapshot would add about .* more than the .* left under its --memory-limit of 33\.6 MB .*not taken\. Pass --force to take it anyway\.\n$/);
+    assert.match(refused.stderr, /^leakscope: A heap snapshot would add about .* more than the .* left under its --memory-limit of 32\.0 MiB .*not taken\. Pass --force to take it anyway\.\n$/);
     assert.equal(existsSync(file), false);
     const forced = await runCli(['snapshot', address, '-o', file, '--memory-limit', '32M', '--force']);
     assert.equal(forced.code, 0, forced.stderr);

@@ -52,7 +52,7 @@ describe('leakscope watch', () => {
 
   test('crossing --rss-limit ends the watch, and the capture respects the headroom', async () => {
     const { result } = await watch('sessionStore.js', ['--for', '60s', '--rss-limit', '1M', '--memory-limit', '1M']);
-    assert.match(result.trigger ?? '', /over the limit of 1\.0 MB/);
+    assert.match(result.trigger ?? '', /over the limit of 1\.0 MiB/);
     assert.equal(result.snapshot?.file, undefined);
     assert.match(result.snapshot!.headroom.reason, /not taken/);
   });

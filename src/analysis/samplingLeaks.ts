@@ -142,7 +142,7 @@ function toFinding(s: SiteGrowth): Finding {
     source: { file: s.site.url, line: s.site.line, column: s.site.column, functionName: s.site.functionName, role: 'allocated' },
     stack: s.stack,
     fix: { id: 'release-references', summary: 'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.' },
-    explanation: `Sampled allocations in ${where} that survive cleanup and GC grow in both halves of the run (about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted, so the holder is not named: the function is where the objects are created, and the code that keeps them is usually next to it.`,
+    explanation: `Sampled allocations in ${where} that survive cleanup and GC grow in both halves of the run (about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: the function is where the objects are created, and the code that keeps them is usually next to it.`,
   };
 }
 

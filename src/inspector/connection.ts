@@ -227,6 +227,11 @@ export class InspectorConnection {
     return result.result.value;
   }
 
+  /** The commands of the bounded walks over the target's objects (closureHolders.ts), through the same path as every call. */
+  probe(method: 'Runtime.evaluate' | 'Runtime.queryObjects' | 'Runtime.callFunctionOn' | 'Runtime.getProperties' | 'Runtime.releaseObjectGroup' | 'Debugger.getScriptSource', params: object): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- each method's own result type
+    return this.send(method, params);
+  }
+
   /** Closes the connection; a target that no longer answers (stopped, network cut) does not hold it up. */
   async close(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();

@@ -1,4 +1,7 @@
-import { formatBytes } from '../common/bytes';
+import { formatBinaryBytes } from '../common/bytes';
+
+/** Limits are given in binary units (`--memory-limit 1.5G`, cgroup files): every size in these sentences is printed in them. */
+const size = formatBinaryBytes;
 
 /** What the target says about itself before a snapshot: files read inside it, so a container answers for itself. */
 export interface TargetMemoryFacts {
@@ -62,7 +65,7 @@ export function estimateSnapshotCost(heapUsed: number, earlier: readonly Snapsho
 export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimit?: number; earlier?: readonly SnapshotCostSample[] } = {}): Headroom {
   const { estimate, basis } = estimateSnapshotCost(facts.heapUsed, options.earlier);
   const base = { estimate, basis, rss: facts.rss, heapUsed: facts.heapUsed };
-  const cost = `${formatBytes(estimate)} (for ${formatBytes(facts.heapUsed)} of used heap, ${basis === 'earlier-snapshots' ? 'from what earlier snapshots of it cost' : 'estimated from its heap statistics'})`;
+  const cost = `${size(estimate)} (for ${size(facts.heapUsed)} of used heap, ${basis === 'earlier-snapshots' ? 'from what earlier snapshots of it cost' : 'estimated from its heap statistics'})`;
   let limit: number | undefined;
   let available: number | undefined;
   let limitSource: Headroom['limitSource'] = 'unknown';
@@ -71,18 +74,18 @@ export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimi
     limit = options.memoryLimit;
     available = limit * (1 - LIMIT_RESERVE) - facts.rss;
     limitSource = 'memory-limit';
-    limitText = `its --memory-limit of ${formatBytes(limit)} (RSS ${formatBytes(facts.rss)})`;
+    limitText = `its --memory-limit of ${size(limit)} (RSS ${size(facts.rss)})`;
   } else if (facts.cgroup) {
     limit = facts.cgroup.limit;
     // Page cache counts in the cgroup's usage but is given back under pressure.
     const used = facts.cgroup.usage !== undefined ? facts.cgroup.usage - (facts.cgroup.inactiveFile ?? 0) : facts.rss;
     available = limit * (1 - LIMIT_RESERVE) - Math.max(used, facts.rss);
     limitSource = 'cgroup';
-    limitText = `its container's limit of ${formatBytes(limit)} (cgroup v${facts.cgroup.version}, ${formatBytes(Math.max(used, facts.rss))} in use)`;
+    limitText = `its container's limit of ${size(limit)} (cgroup v${facts.cgroup.version}, ${size(Math.max(used, facts.rss))} in use)`;
   }
   if (facts.memAvailable !== undefined && (available === undefined || facts.memAvailable * (1 - LIMIT_RESERVE) < available)) {
     available = facts.memAvailable * (1 - LIMIT_RESERVE);
-    const machine = `the machine's available memory of ${formatBytes(facts.memAvailable)}`;
+    const machine = `the machine's available memory of ${size(facts.memAvailable)}`;
     // A user's --memory-limit stays the limit named; the machine merely has less to give.
     if (limitSource === 'memory-limit') limitText += ` and ${machine}`;
     else {
@@ -96,8 +99,8 @@ export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimi
   available = Math.max(0, available);
   const fits = estimate <= available;
   const reason = fits
-    ? `A heap snapshot would add about ${cost} to the target, which fits in ${formatBytes(available)} left under ${limitText}.`
-    : `A heap snapshot would add about ${cost} to the target, more than the ${formatBytes(available)} left under ${limitText}, so it is not taken.`;
+    ? `A heap snapshot would add about ${cost} to the target, which fits in ${size(available)} left under ${limitText}.`
+    : `A heap snapshot would add about ${cost} to the target, more than the ${size(available)} left under ${limitText}, so it is not taken.`;
   return { ...base, fits, available, ...(limit !== undefined ? { limit } : {}), limitSource, reason };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RetainerPath } from '../snapshot/types';
+import { formatBinaryBytes } from '../common/bytes';
 import {
   createNonce,
   escapeHtml,
@@ -36,6 +37,14 @@ describe('formatBytes', () => {
     assert.equal(formatBytes(5_368_709_120), '5.4 GB');
     assert.equal(formatBytes(123_456_789_012), '123 GB');
     assert.equal(formatBytes(2e15), '2.0 PB');
+  });
+
+  it('uses binary units when asked, so a limit given as 64M or 1.5G prints as given', () => {
+    assert.equal(formatBinaryBytes(64 * 1024 ** 2), '64.0 MiB');
+    assert.equal(formatBinaryBytes(1.5 * 1024 ** 3), '1.5 GiB');
+    assert.equal(formatBinaryBytes(1000), '1000 B');
+    assert.equal(formatBinaryBytes(512 * 1024), '512 KiB');
+    assert.equal(formatBinaryBytes(1024 ** 3 - 1), '1.0 GiB');
   });
 
   it('carries rounding into the next unit', () => {

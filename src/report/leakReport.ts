@@ -53,4 +53,10 @@ export interface CaptureReport {
   samplingInterval?: number;
   /** Snapshots an `auto` check skipped because they no longer fitted. */
   skipped?: string[];
+  /**
+   * When an `auto` check began with snapshots and a later one no longer fitted: it finished on the
+   * allocation samples kept since the baseline (`mode` is then `sampling`). `snapshot` is the file
+   * not taken, `afterCycle` the cycles done by then, `headroom` the numbers of that decision.
+   */
+  switched?: { snapshot: string; afterCycle: number; reason: string; headroom: NonNullable<CaptureReport['headroom']> };
 }

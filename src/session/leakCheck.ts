@@ -16,12 +16,12 @@ import { memoryVerdict } from '../memory/verdict';
 import type { MemoryVerdict } from '../memory/types';
 import type { CaptureReport, LeakReport, LeakVerdict } from '../report/leakReport';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
-import { samplingFindings } from '../analysis/samplingLeaks';
 import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
 import type { MemorySample } from '../memory/types';
-import type { SamplingProfile } from '../memory/samplingProfile';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
+import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
+import { SamplingRecorder } from './samplingRecorder';
 import { SnapshotGuard } from './snapshotGuard';
 import { attachHolderCode } from './attachHolderCode';
 import { packageVersion } from './packageVersion';
@@ -67,7 +67,7 @@ export async function runLeakCheck(
   options.onSample?.(samples[0]);
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
-  const checked = { cycle, samples, capture, step };
+  const checked = { cycle, samples, capture, step, guard };
   const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
 
   const breakdown = rssBreakdown(samples[samples.length - 1]);
@@ -112,6 +112,7 @@ export async function runLeakCheck(
 
 interface Checked {
   cycle: () => Promise<void>;
+  guard: SnapshotGuard;
   samples: MemorySample[];
   capture: CaptureReport;
   step: (message: string) => void;
@@ -146,32 +147,33 @@ function headroomNumbers(h: Headroom): NonNullable<CaptureReport['headroom']> {
 
 /** The cycles under V8's sampling heap profiler: after each cycle and GC, the highest sample ordinal marks the cycle's end. */
 async function samplingCycles(connection: InspectorConnection, options: LeakCheckOptions, checked: Checked): Promise<CycleRun> {
-  const interval = checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
-  await connection.startSampling(interval);
+  const recorder = await SamplingRecorder.start(connection, checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL);
+  const holders = new SamplingHolderProbe(connection);
   try {
-    let profile = await connection.samplingProfile();
-    const boundaries = [maxOrdinal(profile, -1)];
     for (let i = 0; i < options.cycles; i++) {
+      await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
       await checked.cycle();
       await connection.collectGarbage();
       checked.samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
       options.onSample?.(checked.samples[checked.samples.length - 1]);
-      profile = await connection.samplingProfile();
-      boundaries.push(maxOrdinal(profile, boundaries[boundaries.length - 1]));
+      await recorder.mark();
     }
     checked.step('Analysing the sampled allocations');
-    const findings = samplingFindings({ samplingInterval: interval, boundaries, final: profile }, options.thresholds);
-    return { findings, diff: noSnapshotDiff(), files: {} };
+    return { findings: await holders.after(recorder.findings(options.thresholds)), diff: noSnapshotDiff(), files: {} };
   } finally {
-    await connection.stopSampling().catch(() => undefined);
+    await recorder.stop();
   }
 }
 
-function maxOrdinal(profile: SamplingProfile, floor: number): number {
-  let max = floor;
-  for (const s of profile.samples) if (s.ordinal > max) max = s.ordinal;
-  return max;
+/**
+ * With two cycles sampled, the sites whose samples survive most are known: their closures are
+ * walked before the last cycle, so that cycle shows which collection they reach grows.
+ */
+async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: SamplingRecorder, guard: SnapshotGuard, options: LeakCheckOptions, cycle: number, step: (m: string) => void): Promise<void> {
+  if (cycle !== options.cycles - 1 || recorder.cycles < 2) return;
+  step('Looking for what holds the growing allocations');
+  await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES), await guard.headroom());
 }
 
 /** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
@@ -181,22 +183,46 @@ function noSnapshotDiff(): SnapshotDiff {
 }
 
 async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGuard, options: LeakCheckOptions, checked: Checked, token: CancellationToken): Promise<CycleRun> {
-  const { step, samples } = checked;
-  const snapshot = async (file: string, take: (o: SnapshotOptions) => Promise<void>): Promise<boolean> => {
-    // Under auto, a later snapshot that no longer fits is skipped rather than risk the target.
-    if (checked.capture.requested === 'auto') {
+  // Under auto the sampler runs from the baseline on: if a later snapshot no longer fits (the heap
+  // grew), the check ends on the samples instead of with no evidence.
+  const interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+  const recorder = checked.capture.requested === 'auto' ? await SamplingRecorder.start(connection, interval) : undefined;
+  try {
+    return await snapshotCyclesWith(connection, guard, options, checked, token, recorder && { recorder, holders: new SamplingHolderProbe(connection) });
+  } finally {
+    await recorder?.stop();
+  }
+}
+
+async function snapshotCyclesWith(
+  connection: InspectorConnection,
+  guard: SnapshotGuard,
+  options: LeakCheckOptions,
+  checked: Checked,
+  token: CancellationToken,
+  sampling: { recorder: SamplingRecorder; holders: SamplingHolderProbe } | undefined,
+): Promise<CycleRun> {
+  const recorder = sampling?.recorder;
+  const { step, samples, capture } = checked;
+  /** Under auto, a later snapshot that no longer fits is not taken, and the check goes on sampling. */
+  const snapshot = async (file: string, take: (o: SnapshotOptions) => Promise<void>, afterCycle: number): Promise<boolean> => {
+    if (recorder) {
       const headroom = await guard.headroom();
       if (!headroom.fits) {
-        checked.capture.reason += ` Later, ${lowerFirst(headroom.reason)}`;
-        checked.capture.skipped = [...(checked.capture.skipped ?? []), basename(file)];
+        const name = basename(file);
+        capture.mode = 'sampling';
+        capture.samplingInterval = recorder.samplingInterval;
+        capture.skipped = [...(capture.skipped ?? []), name];
+        capture.switched = { snapshot: name, afterCycle, reason: headroom.reason, headroom: headroomNumbers(headroom) };
+        capture.reason += ` After cycle ${afterCycle}, ${lowerFirst(headroom.reason)} The check switched to the allocation samples kept since the baseline.`;
         return false;
       }
     }
     await guard.take(take, { token });
     return true;
   };
-  step('Taking the baseline snapshot');
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
+  step('Taking the baseline snapshot');
   await guard.take((o) => connection.takeHeapSnapshot(baselineFile, o), { token });
 
   if (options.trackAllocations) await connection.startTrackingAllocations();
@@ -205,24 +231,33 @@ async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGu
   const midFile = join(options.outDir, 'mid.heapsnapshot');
   let tookMid = false;
   for (let i = 0; i < options.cycles; i++) {
-    step(`Cycle ${i + 1}/${options.cycles}`);
+    // Once switched, the holder walk runs as in a sampling check.
+    if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, guard, options, i, step);
+    step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
     await checked.cycle();
     await connection.collectGarbage();
     samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
     options.onSample?.(samples[samples.length - 1]);
-    if (i + 1 === midAfter && i + 1 < options.cycles) {
+    await recorder?.mark();
+    if (i + 1 === midAfter && i + 1 < options.cycles && capture.mode === 'snapshot') {
       step('Taking the mid snapshot');
-      tookMid = await snapshot(midFile, (o) => connection.takeHeapSnapshot(midFile, o));
+      tookMid = await snapshot(midFile, (o) => connection.takeHeapSnapshot(midFile, o), i + 1);
     }
   }
-  step('Taking the after snapshot');
   const afterFile = join(options.outDir, 'after.heapsnapshot');
-  // Ending the tracking yields the snapshot that carries the allocation stacks.
-  const tookAfter = await snapshot(afterFile, (o) => (options.trackAllocations ? connection.stopTrackingToFile(afterFile, o) : connection.takeHeapSnapshot(afterFile, o)));
+  let tookAfter = false;
+  if (capture.mode === 'snapshot') {
+    step('Taking the after snapshot');
+    // Ending the tracking yields the snapshot that carries the allocation stacks.
+    tookAfter = await snapshot(afterFile, (o) => (options.trackAllocations ? connection.stopTrackingToFile(afterFile, o) : connection.takeHeapSnapshot(afterFile, o)), options.cycles);
+  }
   // Allocation tracking, if on, ends with the inspector session (nothing stops it without a snapshot).
   if (!tookAfter) {
-    return { findings: [], diff: noSnapshotDiff(), files: { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}) } };
+    step('Analysing the sampled allocations');
+    const findings = sampling ? await sampling.holders.after(sampling.recorder.findings(options.thresholds)) : [];
+    return { findings, diff: noSnapshotDiff(), files: { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}) } };
   }
+  await recorder?.stop();
 
   step('Analysing the snapshots');
   const hasMid = tookMid;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { samplingFindings } from '../analysis/samplingLeaks';
 import type { Finding } from '../analysis/types';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { formatBytes } from '../common/bytes';
+import { formatBinaryBytes, formatBytes } from '../common/bytes';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
 import { memoryTrend, type MemoryTrend } from '../memory/memoryTrend';
@@ -72,7 +72,8 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
       const heap = memoryTrend(heapPoints(samples));
       progress.report({ message: `RSS ${formatBytes(last.rss)}, heap ${formatBytes(last.heapUsed)}; trend ${formatBytes(heap.slopePerHour)}/h ± ${formatBytes(heap.slopeError)}` });
       if (options.rssLimit !== undefined && last.rss >= options.rssLimit) {
-        trigger = `RSS reached ${formatBytes(last.rss)}, over the limit of ${formatBytes(options.rssLimit)}.`;
+        // The limit was given in binary units (--rss-limit 1.5G): both sizes are printed in them.
+        trigger = `RSS reached ${formatBinaryBytes(last.rss)}, over the limit of ${formatBinaryBytes(options.rssLimit)}.`;
         break;
       }
       if (heap.sustained && samples.length >= 10) {
