@@ -76,6 +76,32 @@ test('a healthy program passes with exit code 0', async () => {
   assert.equal(result.report?.verdict, 'no-leak');
 });
 
+test('a launch whose program starts several Node processes measures the one on the workload\'s port', async () => {
+  const port = await freePort();
+  // Two leaves: an idle helper and the service; only the workload's port tells them apart.
+  const launcher = join(dir, 'launcher.js');
+  await fs.writeFile(
+    launcher,
+    `const { spawn } = require('node:child_process');
+spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
+spawn(process.execPath, [${JSON.stringify(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'boundedCache.js'))}], { stdio: 'inherit' });
+setInterval(() => {}, 1000);
+`,
+  );
+  const result = await runSession({
+    request: 'launch',
+    program: launcher,
+    env: { PORT: String(port) },
+    workload: { url: `http://127.0.0.1:${port}/work?id={i}`, requests: 20 },
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    cycles: 2,
+    outDir: join(dir, 'several'),
+  });
+  assert.equal(result.exitCode, 0, result.output);
+  assert.equal(result.report?.reportFile, join(dir, 'several', 'report.json'));
+  assert.match(result.output, /Cycle 2\/2/);
+});
+
 test('a configuration that cannot run is refused in one sentence before anything starts', async () => {
   const result = await runSession({ request: 'launch', program: 'x.js' } as never);
   const failed = result.responses.find((r) => !r.success);

@@ -87,6 +87,8 @@ export class LeakCheckSession extends LoggingDebugSession {
           cwd,
           env: args.env,
           onOutput: (line, stream) => this.say(line, stream),
+          // As the CLI does: the process listening on the workload's port is the one measured.
+          ...(args.workload.url ?? args.readyUrl ? { serviceUrl: args.workload.url ?? args.readyUrl } : {}),
         });
         this.connection = await InspectorConnection.connect(this.target.webSocketUrl);
         const ready = args.readyUrl ?? args.workload.url?.replace(/\{i\}/g, '0');

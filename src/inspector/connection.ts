@@ -160,12 +160,33 @@ export class InspectorConnection {
    * ends the recording carries them: each object's trace node says which code allocated it.
    */
   async startTrackingAllocations(): Promise<void> {
+    await this.setCompaction(false);
     await this.send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
   }
 
   /** Stops allocation tracking; V8 answers with a snapshot that holds the allocation stacks, written to `path`. */
-  stopTrackingToFile(path: string, options: SnapshotOptions = {}): Promise<void> {
-    return this.streamSnapshot(path, () => this.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true }), options);
+  async stopTrackingToFile(path: string, options: SnapshotOptions = {}): Promise<void> {
+    try {
+      await this.streamSnapshot(path, () => this.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true }), options);
+    } finally {
+      await this.setCompaction(true);
+    }
+  }
+
+  /**
+   * A GC that moves an object moves its allocation stack only while the heap profiler has given
+   * it no id yet (V8's HeapProfiler::ObjectMoveEvent), and while tracking the inspector gives
+   * every live object one every 50 ms (and each snapshot does): objects a compacting full GC
+   * moves afterwards lose their stacks, more or fewer from run to run. Compaction is off while
+   * tracking, unless the program turned it off itself. Best effort: without it, fewer stacks.
+   */
+  private async setCompaction(on: boolean): Promise<void> {
+    const expression = `(() => {
+      const load = (m) => process.getBuiltinModule ? process.getBuiltinModule(m) : process.mainModule ? process.mainModule.require(m) : require(m);
+      const own = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\\s+/)].some((a) => /^--no[-_]compact$/.test(a));
+      if (!own) load('v8').setFlagsFromString(${JSON.stringify(on ? '--compact' : '--no-compact')});
+    })()`;
+    await this.evaluate(expression, { commandLineApi: false }).catch(() => undefined);
   }
 
   /**

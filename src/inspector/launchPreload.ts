@@ -69,26 +69,6 @@ function leave(dir: string): void {
   }
 }
 
-interface InspectorControls {
-  url(): string | undefined;
-  open(port: number, host: string, wait: boolean): void;
-}
-
-/**
- * The inspector's native binding, which `node:inspector` wraps. Loading `node:inspector` itself
- * leaves V8's allocation tracker recording no stacks (seen on Node 20), and `--track-allocations`
- * needs them, so the module is loaded only where the binding is missing or to close an inspector.
- */
-function inspectorBinding(): InspectorControls | undefined {
-  try {
-    const binding = (process as unknown as { binding(name: string): Partial<InspectorControls> }).binding('inspector');
-    if (typeof binding.url === 'function' && typeof binding.open === 'function') return binding as InspectorControls;
-  } catch {
-    // Not exposed by this Node.
-  }
-  return undefined;
-}
-
 function main(): void {
   const dir = process.env[LAUNCH_DIR_ENV];
   const owner = process.env[OWNER_ENV];
@@ -103,13 +83,14 @@ function main(): void {
   if (!ownerAlive(owner)) return leave(dir);
   const report: ProcessReport = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(0, 64).map((a) => a.slice(0, 4096)), execArgv: process.execArgv.slice(0, 64).map((a) => a.slice(0, 4096)) };
   try {
-    let inspector = inspectorBinding() ?? (require('node:inspector') as InspectorControls);
+    // The public module, not process.binding('inspector'): that one is deprecated (DEP0111) and
+    // warns in programs run with --pending-deprecation. (Stacks missing under --track-allocations
+    // were heap compaction, not this module: see InspectorConnection.setCompaction.)
+    const inspector = require('node:inspector') as typeof import('node:inspector');
     const existing = inspector.url();
     if (existing && !isLoopbackUrl(existing)) {
       report.movedFrom = existing;
-      const full = require('node:inspector') as typeof import('node:inspector');
-      full.close();
-      inspector = full;
+      inspector.close();
     }
     // Port 0: every process of the tree gets a port of its own; wait false: nothing pauses.
     if (!inspector.url()) inspector.open(0, '127.0.0.1', false);
