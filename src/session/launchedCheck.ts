@@ -86,15 +86,17 @@ async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string 
 async function keptSnapshots(outDir: string, since: number): Promise<string> {
   const names = await fs.readdir(outDir).catch(() => [] as string[]);
   const kept: string[] = [];
-  for (const name of names.filter((n) => n.endsWith('.heapsnapshot')).sort()) {
+  // V8's own near-heap-limit snapshots (Heap.*) are named by the --oom-snapshot message.
+  for (const name of names.filter((n) => n.endsWith('.heapsnapshot') && !n.startsWith('Heap.')).sort()) {
     const stat = await fs.stat(join(outDir, name)).catch(() => undefined);
     if (stat && stat.mtimeMs >= since) kept.push(join(outDir, name));
   }
   return kept.length ? `Kept what was captured: ${kept.join(', ')}.` : 'No snapshot had been written yet.';
 }
 
+/** Keeps the process alive while it waits: once the target is gone, nothing else may be. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Runs the leak check on a connected process and writes report.json|md|html; `files` lists the snapshots, then the report files. */
