@@ -72,7 +72,7 @@ describe('TypeScript services', () => {
       f.source = { file: join(app, 'dist', 'quotes.js'), line: lineOf(js, 'function quote('), column: 1, functionName: 'quote', role: 'holder' };
     }
     writeFileSync(join(dir, 'old-report.json'), JSON.stringify(old));
-    const dry = await runCli(['fix', '--report', join(dir, 'old-report.json')]);
+    const dry = await runCli(['fix', '--report', join(dir, 'old-report.json'), '--root', app]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.ok(dry.stdout.includes(`${ts}:${lineOf(text, 'quoteCache.set(key, fresh)')}`), dry.stdout);
     assert.ok(!dry.stdout.includes('dist/quotes.js:'), dry.stdout);
@@ -85,7 +85,7 @@ describe('TypeScript services', () => {
     }
 
     const distBefore = readFileSync(join(app, 'dist', 'quotes.js'), 'utf8');
-    const fix = await runCli(['fix', '--report', join(dir, 'quoteService-out', 'report.json'), '--write']);
+    const fix = await runCli(['fix', '--report', join(dir, 'quoteService-out', 'report.json'), '--write', '--root', app]);
     assert.equal(fix.code, 0, fix.stderr);
     assert.match(readFileSync(ts, 'utf8'), /new LRUCache/);
     assert.equal(readFileSync(join(app, 'dist', 'quotes.js'), 'utf8'), distBefore);
