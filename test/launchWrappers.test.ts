@@ -12,6 +12,8 @@ import { BIN, REPO_ROOT, runCli, type CliResult } from './helpers/cli';
 /** A leaking HTTP service with a package.json whose scripts start it the usual ways. */
 const APP = join(REPO_ROOT, 'test', 'fixtures', 'launch');
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const NODEMON = join(REPO_ROOT, 'node_modules', '.bin', 'nodemon');
+const TS_NODE = join(REPO_ROOT, 'node_modules', '.bin', 'ts-node');
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-wrappers-'))));
@@ -35,7 +37,7 @@ function assertMeasuredService(r: CliResult, report: LeakReport, script: string,
   assert.ok(target.pid, 'the report names the measured pid');
   const argv = target.argv ?? [];
   assert.ok(argv.some((a) => a.endsWith(script)), `measured argv: ${argv.join(' ')}`);
-  assert.ok(!argv.some((a) => /npm-cli\.js|[/\\]npm$|tsx[/\\]dist[/\\]cli|--watch/.test(a)), `measured a wrapper: ${argv.join(' ')}`);
+  assert.ok(!argv.some((a) => /npm-cli\.js|[/\\]npm$|tsx[/\\]dist[/\\]cli|--watch|nodemon/.test(a)), `measured a wrapper: ${argv.join(' ')}`);
   assert.match(target.why ?? '', new RegExp(`listens on port ${port}`));
   assert.match(r.stderr, new RegExp(`Measuring pid ${target.pid} \\(.*${script.replace('.', '\\.')}.*\\): it listens on port ${port}`));
   assert.equal(report.verdict, 'leak', report.summary);
@@ -62,6 +64,16 @@ describe('leakscope run follows wrappers to the process that serves the workload
   test('node --watch', async () => {
     const { r, report, port } = await check('watch', [process.execPath, '--watch', 'server.js']);
     assertMeasuredService(r, report, 'server.js', port);
+  });
+
+  test('nodemon', async () => {
+    const { r, report, port } = await check('nodemon', [NODEMON, '--quiet', '--no-stdin', 'server.js']);
+    assertMeasuredService(r, report, 'server.js', port);
+  });
+
+  test('ts-node (transpile only)', async () => {
+    const { r, report, port } = await check('ts-node', [TS_NODE, '--transpile-only', 'server.ts']);
+    assertMeasuredService(r, report, 'server.ts', port);
   });
 });
 
