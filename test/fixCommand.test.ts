@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../src/analysis/types';
+import { writeHandMadeReport } from './helpers/handMadeReport';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
 /** `leakscope fix` on hand-made reports: output, --write, --json, --root, and the user's mistakes. */
@@ -18,21 +19,7 @@ function finding(partial: Pick<Finding, 'kind' | 'title' | 'path' | 'fix'> & Par
 }
 
 function writeReport(name: string, findings: Finding[], command?: string[]): string {
-  const file = join(dir, `${name}.json`);
-  const report = {
-    schemaVersion: 1,
-    createdAt: new Date(0).toISOString(),
-    verdict: findings.length ? 'leak' : 'no-leak',
-    summary: '',
-    target: { command, endpoint: 'ws://127.0.0.1:9229/x' },
-    settings: { warmup: 1, cycles: 4, trackAllocations: false },
-    findings,
-    memory: { samples: [], breakdown: {}, verdict: { kind: 'no-leak', summary: '', advice: [] } },
-    snapshots: { baseline: 'b', after: 'a' },
-    diff: {},
-  };
-  writeFileSync(file, JSON.stringify(report));
-  return file;
+  return writeHandMadeReport(join(dir, `${name}.json`), findings, command);
 }
 
 /** The sample service in a project folder of its own, as if checked out on this machine. */

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../src/analysis/types';
 import { REPO_ROOT, runCli } from './helpers/cli';
+import { writeHandMadeReport } from './helpers/handMadeReport';
 
 /**
  * A report.json travels in pull requests, so `leakscope fix` (with or without --write) must never
@@ -33,22 +34,6 @@ function cacheFinding(file?: string): Finding {
   };
 }
 
-function writeReport(file: string, findings: Finding[], command?: string[]): string {
-  const report = {
-    schemaVersion: 1,
-    createdAt: new Date(0).toISOString(),
-    verdict: 'leak',
-    summary: '',
-    target: { command, endpoint: 'ws://127.0.0.1:9229/x' },
-    settings: { warmup: 1, cycles: 4, trackAllocations: false },
-    findings,
-    memory: { samples: [], breakdown: {}, verdict: { kind: 'no-leak', summary: '', advice: [] } },
-    snapshots: { baseline: 'b', after: 'a' },
-    diff: {},
-  };
-  writeFileSync(file, JSON.stringify(report));
-  return file;
-}
 
 /** Every file under `top` outside `root`, with its bytes (symlinks by their target). */
 function filesOutside(top: string, root: string): Map<string, string> {
@@ -99,7 +84,7 @@ async function assertRefused(name: string, top: string, root: string, report: st
 describe('leakscope fix stays inside its root', () => {
   test('a source file named ../outside/x.js', async () => {
     const { top, root } = layout('relative');
-    const report = writeReport(join(top, 'report.json'), [cacheFinding('../outside/x.js')]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding('../outside/x.js')]);
     await assertRefused('relative', top, root, report, /outside\/x\.js/);
   });
 
@@ -107,7 +92,7 @@ describe('leakscope fix stays inside its root', () => {
     const { top, root } = layout('escapes');
     const evil = '../outside/\x1b]8;;evil\x07x\x1b]8;;\x07\x1b[2J.js';
     copyFileSync(SAMPLE, join(top, 'outside', '\x1b]8;;evil\x07x\x1b]8;;\x07\x1b[2J.js'));
-    const report = writeReport(join(top, 'report.json'), [cacheFinding(evil)]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding(evil)]);
     await assertRefused('escapes', top, root, report, /outside\/\\x1b\]8;;evil\\x07x\\x1b\]8;;\\x07\\x1b\[2J\.js/);
     const r = await runCli(['fix', '--report', report], { cwd: root });
     assert.doesNotMatch(r.stderr + r.stdout, /\x1b|\x07/);
@@ -115,27 +100,27 @@ describe('leakscope fix stays inside its root', () => {
 
   test('a source file named by absolute path', async () => {
     const { top, root, outside } = layout('absolute');
-    const report = writeReport(join(top, 'report.json'), [cacheFinding(join(outside, 'x.js'))]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding(join(outside, 'x.js'))]);
     await assertRefused('absolute', top, root, report, /outside\/x\.js/);
   });
 
   test('a source file named by file:// URL', async () => {
     const { top, root, outside } = layout('url');
-    const report = writeReport(join(top, 'report.json'), [cacheFinding(pathToFileURL(join(outside, 'x.js')).href)]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding(pathToFileURL(join(outside, 'x.js')).href)]);
     await assertRefused('url', top, root, report, /outside\/x\.js/);
   });
 
   test('a symlink in the root that leads out', async () => {
     const { top, root, outside } = layout('symlink');
     symlinkSync(join(outside, 'x.js'), join(root, 'src', 'server.js'));
-    const report = writeReport(join(top, 'report.json'), [cacheFinding(join(root, 'src', 'server.js'))]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding(join(root, 'src', 'server.js'))]);
     await assertRefused('symlink', top, root, report, /src\/server\.js.*leads to .*outside\/x\.js/);
   });
 
   test('a symlinked folder in the root that leads out', async () => {
     const { top, root, outside } = layout('symlinkDir');
     symlinkSync(outside, join(root, 'lib'));
-    const report = writeReport(join(top, 'report.json'), [cacheFinding('lib/x.js')]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding('lib/x.js')]);
     await assertRefused('symlinkDir', top, root, report, /lib\/x\.js.*leads to .*outside\/x\.js/);
   });
 
@@ -144,9 +129,9 @@ describe('leakscope fix stays inside its root', () => {
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'intervalPerRequest.js'), join(outside, 'app.js'));
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'serve.js'), join(outside, 'serve.js'));
     const timer: Finding = { ...cacheFinding(), kind: 'timer', title: 'setInterval timers are never cleared', path: ['timerListMap (Object)'], fix: { id: 'timer-clear', summary: 'Clear them.' } };
-    const report = writeReport(join(top, 'report.json'), [timer], ['node', join(outside, 'app.js')]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [timer], ['node', join(outside, 'app.js')]);
     await assertRefused('command', top, root, report, /outside\/app\.js/);
-    const relativeReport = writeReport(join(top, 'report2.json'), [timer], ['node', '../outside/app.js']);
+    const relativeReport = writeHandMadeReport(join(top, 'report2.json'), [timer], ['node', '../outside/app.js']);
     await assertRefused('command relative', top, root, relativeReport, /outside\/app\.js/);
   });
 
@@ -156,7 +141,7 @@ describe('leakscope fix stays inside its root', () => {
     mkdirSync(join(root, 'src'), { recursive: true });
     writeFileSync(join(top, 'package.json'), '{\n  "name": "parent"\n}\n');
     copyFileSync(SAMPLE, join(root, 'src', 'server.js'));
-    const report = writeReport(join(top, 'report.json'), [cacheFinding('src/server.js')]);
+    const report = writeHandMadeReport(join(top, 'report.json'), [cacheFinding('src/server.js')]);
     const before = filesOutside(top, root);
     const r = await runCli(['fix', '--report', report, '--write'], { cwd: root });
     assert.notEqual(r.code, 0, r.stdout);
@@ -171,7 +156,7 @@ describe('leakscope fix stays inside its root', () => {
     mkdirSync(join(root, 'lib'));
     copyFileSync(SAMPLE, join(root, 'lib', 'real.js'));
     symlinkSync(join(root, 'lib', 'real.js'), join(root, 'src', 'server.js'));
-    const report = writeReport(join(root, '..', 'report.json'), [cacheFinding('src/server.js')]);
+    const report = writeHandMadeReport(join(root, '..', 'report.json'), [cacheFinding('src/server.js')]);
     const r = await runCli(['fix', '--report', report, '--write'], { cwd: root });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(lstatSync(join(root, 'src', 'server.js')).isSymbolicLink(), 'the link stays a link');
