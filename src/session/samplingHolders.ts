@@ -12,6 +12,14 @@ import type { RetainerStep } from '../snapshot/types';
  */
 export const WALK_COST_PER_HEAP_BYTE = 2;
 
+/**
+ * A sampling check promises to stay light (the issue's bound: the target's peak within 1.2× its
+ * RSS), so the walk may add at most a fifth of the target's RSS, or 64 MiB on small services
+ * where that is nothing; past that the finding names its allocation site without a holder.
+ */
+export const WALK_SHARE_OF_RSS = 0.2;
+export const WALK_ALWAYS_AFFORDABLE = 64 * 1024 * 1024;
+
 /** Sites walked for a holder: the few whose surviving samples weigh most. */
 export const MAX_HOLDER_SITES = 3;
 
@@ -36,6 +44,11 @@ export class SamplingHolderProbe {
     const cost = headroom.heapUsed * WALK_COST_PER_HEAP_BYTE;
     if (headroom.available !== undefined && cost > headroom.available) {
       this.skipped = `the walk over the inspector would add about ${formatBinaryBytes(cost)} to the target (it walks the whole heap once), more than the ${formatBinaryBytes(headroom.available)} it has left`;
+      return;
+    }
+    const light = Math.max(headroom.rss * WALK_SHARE_OF_RSS, WALK_ALWAYS_AFFORDABLE);
+    if (cost > light) {
+      this.skipped = `the walk over the inspector would add about ${formatBinaryBytes(cost)} to the target (it walks the whole heap once), more than a sampling check allows itself (a fifth of its RSS of ${formatBinaryBytes(headroom.rss)}); a snapshot check names the holder`;
       return;
     }
     this.walk = new ClosureHolderWalk(this.connection, this.budget);
