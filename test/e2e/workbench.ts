@@ -37,7 +37,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 /** Opens a workspace file by name with Quick Open. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   await quickOpen(page, 'Control+P', relativePath, relativePath.split('/').pop()!);
-  await page.locator('.tab.active', { hasText: relativePath.split('/').pop()! }).waitFor({ timeout: 30_000 });
+  await page.locator('.tab.active', { hasText: relativePath.split('/').pop()! }).waitFor({ timeout: 60_000 });
 }
 
 /**
@@ -71,7 +71,7 @@ async function quickOpen(page: Page, key: string, text: string, rowText: string)
 export async function answerInput(page: Page, value: string, expectTitle?: string | RegExp): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: 30_000 });
-  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 30_000 });
+  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 60_000 });
   const input = widget.locator('.quick-input-box input');
   await input.fill(value);
   await input.press('Enter');
@@ -80,7 +80,7 @@ export async function answerInput(page: Page, value: string, expectTitle?: strin
 export async function pickItem(page: Page, text: string | RegExp, expectTitle?: string | RegExp): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: 30_000 });
-  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 30_000 });
+  if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 60_000 });
   const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
