@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CancellationToken } from '../common/cancellation';
+import { parseByteSize } from '../memory/headroom';
 import { usageError } from './help';
 import type { StderrProgress } from './progressReporter';
 
@@ -92,4 +93,12 @@ export function positiveInteger(value: string | undefined, flag: string, fallbac
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} needs a positive whole number, not "${value}".`);
   return n;
+}
+
+/** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
+export function memoryLimitOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
+  return bytes;
 }

@@ -4,7 +4,6 @@ import { LeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 import type { InspectorConnection } from '../inspector/connection';
 import type { MeasuredProcess } from '../inspector/launch';
-import { parseByteSize } from '../memory/headroom';
 import { renderDiffText } from '../report';
 import { renderFindingsText } from '../report/findingsText';
 import { renderPackagesText } from '../report/packagesReport';
@@ -13,7 +12,7 @@ import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../se
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
-import { ExitCode, parseCommandArgs, positiveInteger, type CommandContext } from './args';
+import { ExitCode, memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { inspectorOptions } from './connectTarget';
 
 export const RUN_OPTIONS = {
@@ -136,13 +135,6 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   return ExitCode.Ok;
 }
 
-/** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
-export function memoryLimitOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const bytes = parseByteSize(value);
-  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
-  return bytes;
-}
 
 function acceptStatusOption(text: string | undefined): { acceptStatus?: Array<[number, number]> } {
   if (text === undefined) return {};

@@ -2,10 +2,9 @@ import { statSync } from 'node:fs';
 import { formatBytes } from '../common/bytes';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { SnapshotGuard } from '../session/snapshotGuard';
-import { memoryLimitOption } from './runCommand';
 import { connectTarget, targetFrom } from './connectTarget';
 import { usageError } from './help';
-import { parseCommandArgs, type CommandContext } from './args';
+import { memoryLimitOption, parseCommandArgs, type CommandContext } from './args';
 
 /** `leakscope snapshot <target> -o FILE`: a heap snapshot of a running process, after a forced GC. */
 export async function runSnapshot(args: string[], context: CommandContext): Promise<number> {

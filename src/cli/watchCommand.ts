@@ -5,8 +5,7 @@ import { renderFindingsText } from '../report/findingsText';
 import { watchProcess } from '../session/watch';
 import { connectTarget, targetFrom } from './connectTarget';
 import { usageError } from './help';
-import { parseCommandArgs, type CommandContext } from './args';
-import { memoryLimitOption } from './runCommand';
+import { memoryLimitOption, parseCommandArgs, type CommandContext } from './args';
 
 /** `leakscope watch TARGET [--for DURATION] [--rss-limit SIZE]`: memory trend and growing allocation sites under real traffic. */
 export async function runWatch(args: string[], context: CommandContext): Promise<number> {
