@@ -6,8 +6,8 @@ import type { Query } from './rpc';
 type PackageUsage = PanelQueries['packages']['result']['packages'][number];
 
 /**
- * "Which dependency holds the memory": new objects still alive, per package whose code made or
- * holds them. Asked for once the panel shows; names and versions come from the target's files.
+ * "Which dependency holds the memory": what each package's objects dominate at the end, and the
+ * new objects still alive, per package whose code made or holds them. Asked for once the panel shows; names and versions come from the target's files.
  */
 export function createPackageTable(query: Query): HTMLElement {
   const element = el('div', { cls: 'package-table' }, el('p', { cls: 'muted', text: 'Loading…' }));
@@ -19,7 +19,7 @@ export function createPackageTable(query: Query): HTMLElement {
 }
 
 function table(packages: PackageUsage[]): HTMLElement {
-  const head = ['Package', 'Version', 'Holders', 'New objects', 'Retained', 'Growth per cycle'];
+  const head = ['Package', 'Version', 'In heap', 'Holders', 'New objects', 'New retained', 'Growth per cycle'];
   return el(
     'table',
     { cls: 'packages' },
@@ -33,9 +33,10 @@ function table(packages: PackageUsage[]): HTMLElement {
           {},
           el('td', {}, el('code', { text: printable(p.name, 100) })),
           el('td', { text: p.version ? printable(p.version, 40) : '' }),
-          el('td', { cls: 'num', text: formatCount(p.holders) }),
-          el('td', { cls: 'num', text: formatCount(p.objects) }),
-          el('td', { cls: 'num', text: formatBytes(p.retainedSize) }),
+          el('td', { cls: 'num', text: p.heldSize ? formatBytes(p.heldSize) : '' }),
+          el('td', { cls: 'num', text: p.holders > 0 ? formatCount(p.holders) : '' }),
+          el('td', { cls: 'num', text: p.holders > 0 ? formatCount(p.objects) : '' }),
+          el('td', { cls: 'num', text: p.holders > 0 ? formatBytes(p.retainedSize) : '' }),
           el('td', { cls: 'num', text: p.bytesPerCycle > 0 ? formatBytes(p.bytesPerCycle) : '' }),
         ),
       ),

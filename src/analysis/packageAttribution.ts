@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../snapshot/heapGraph';
+import { heldByOwner, OwnerKind } from './packageHeld';
 import type { CodeLocation, Finding, LocationMapper, PackageRef, PackageUsage, RetainerGroup, SnapshotDiff } from './types';
 
 export interface PackageOptions {
@@ -87,6 +88,16 @@ export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders:
   };
 
   const usage = new Map<string, PackageUsage>();
+  const keyedRef = (owner: Owner | undefined): [string, PackageRef] => {
+    const ref = owner?.kind === 'package' ? refOf(owner) : { name: owner?.kind === 'node' ? NODE_INTERNALS : OWN_CODE };
+    return [`${ref.name}@${ref.version ?? ''}`, ref];
+  };
+  const entryOf = (owner: Owner | undefined): PackageUsage => {
+    const [key, ref] = keyedRef(owner);
+    let entry = usage.get(key);
+    if (!entry) usage.set(key, (entry = { ...ref, holders: 0, objects: 0, retainedSize: 0, bytesPerCycle: 0, heldSize: 0 }));
+    return entry;
+  };
   diff.groups.forEach((group, i) => {
     const held = holdingPackage(holders[i] ?? -1);
     const owner = creator(group) ?? held;
@@ -96,17 +107,48 @@ export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders:
       const version = finding.package.version ? `@${finding.package.version}` : '';
       finding.explanation += ` The holder lives in the package ${finding.package.name}${version}: the fix is in how the program configures or uses it (its options, or how many instances it makes), not an edit under node_modules.`;
     }
-    const ref = owner?.kind === 'package' ? refOf(owner) : { name: owner?.kind === 'node' ? NODE_INTERNALS : OWN_CODE };
-    const key = `${ref.name}@${ref.version ?? ''}`;
-    const entry = usage.get(key) ?? { ...ref, holders: 0, objects: 0, retainedSize: 0, bytesPerCycle: 0 };
+    const entry = entryOf(owner);
     entry.holders++;
     entry.objects += group.count;
     entry.retainedSize += group.retainedSize;
     if (group.growth?.steady) entry.bytesPerCycle += group.growth.bytesPerCycle;
-    usage.set(key, entry);
   });
-  return [...usage.values()].sort((a, b) => b.retainedSize - a.retainedSize);
+
+  // What each package holds in the heap at the end, new or not: the answer to "which dependency
+  // holds the memory" when the growth is spread thin or happened before the baseline.
+  const scriptOwners: Owner[] = [];
+  const ownerIndex = new Map<string, number>();
+  const held = heldByOwner(
+    graph,
+    (scriptId) => {
+      const url = options.scriptUrl(scriptId);
+      if (!url) return -1;
+      const owner = ownerOfFile(url);
+      const key = owner.kind === 'package' ? owner.dir : owner.kind;
+      let index = ownerIndex.get(key);
+      if (index === undefined) ownerIndex.set(key, (index = scriptOwners.push(owner) - 1));
+      return index;
+    },
+    (index) => (scriptOwners[index].kind === 'package' ? OwnerKind.Package : scriptOwners[index].kind === 'node' ? OwnerKind.Node : OwnerKind.Own),
+  );
+  const heldPerKey = new Map<string, { owner: Owner; bytes: number }>();
+  held.forEach((bytes, index) => {
+    const [key] = keyedRef(scriptOwners[index]);
+    const row = heldPerKey.get(key) ?? { owner: scriptOwners[index], bytes: 0 };
+    row.bytes += bytes;
+    heldPerKey.set(key, row);
+  });
+  const heap = graph.retainedSize(graph.snapshot.rootIndex);
+  for (const [key, { owner, bytes }] of heldPerKey) {
+    // Every package the program loads holds a little (its module's closures); a row is worth
+    // reading when it holds a visible share, or when it already has one for new objects.
+    if (usage.has(key) || bytes >= Math.max(MIN_HELD_ROW, heap * MIN_HELD_SHARE)) entryOf(owner).heldSize = bytes;
+  }
+  return [...usage.values()].sort((a, b) => b.retainedSize - a.retainedSize || (b.heldSize ?? 0) - (a.heldSize ?? 0));
 }
+
+const MIN_HELD_ROW = 256 * 1024;
+const MIN_HELD_SHARE = 0.01;
 
 /** A version from a package.json is the package's own text: keep it only when it looks like one. */
 function cleanVersion(version: string | undefined): string | undefined {

@@ -137,6 +137,11 @@ export interface PackageUsage {
   retainedSize: number;
   /** What its steadily growing holders gain per cycle. */
   bytesPerCycle: number;
+  /**
+   * What its objects dominate in the heap at the end, new or not (`heldByOwner`). Absent in
+   * reports written before it was measured.
+   */
+  heldSize?: number;
 }
 
 /** A one-based place in a file. */

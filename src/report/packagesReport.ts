@@ -9,15 +9,17 @@ function rows(packages: readonly PackageUsage[]): string[][] {
   return packages.map((p) => [
     printable(p.name, 100),
     p.version ? printable(p.version, 40) : '',
-    formatCount(p.holders),
-    formatCount(p.objects),
-    formatBytes(p.retainedSize),
+    p.heldSize ? formatBytes(p.heldSize) : '',
+    // A package that only holds old memory has no new rows to count.
+    p.holders > 0 ? formatCount(p.holders) : '',
+    p.holders > 0 ? formatCount(p.objects) : '',
+    p.holders > 0 ? formatBytes(p.retainedSize) : '',
     p.bytesPerCycle > 0 ? formatBytes(p.bytesPerCycle) : '',
   ]);
 }
 
-const TITLES = ['package', 'version', 'holders', 'new objects', 'retained', 'growth per cycle'];
-const INTRO = 'New objects still alive after the cycles, by the package whose code made them, else whose code holds them.';
+const TITLES = ['package', 'version', 'in heap', 'holders', 'new objects', 'new retained', 'growth per cycle'];
+const INTRO = "In heap: what each package's objects hold at the end. New: objects still alive after the cycles, by the package whose code made or holds them.";
 
 /** "By package": which dependency made or holds the new memory. Empty when the report has no attribution. */
 export function renderPackagesText(packages: readonly PackageUsage[] | undefined, options: { color?: boolean; width?: number } = {}): string {

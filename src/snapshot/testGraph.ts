@@ -8,6 +8,8 @@ export interface TestNode {
   type?: string;
   id?: number;
   selfSize?: number;
+  /** The script the node's function or constructor lives in (a snapshot location at line 0). */
+  script?: number;
   edges?: Array<{ to: number; name?: string | number; type?: string }>;
 }
 
@@ -69,6 +71,12 @@ export function buildTestSnapshot(spec: TestNode[]): HeapSnapshot {
     }
   });
   nodes.firstEdges[n] = e;
-  const locations = { nodes: new Uint32Array(0), scriptIds: new Uint32Array(0), lines: new Uint32Array(0), columns: new Uint32Array(0) };
+  const located = spec.flatMap((node, i) => (node.script === undefined ? [] : [i]));
+  const locations = {
+    nodes: Uint32Array.from(located),
+    scriptIds: Uint32Array.from(located, (i) => spec[i].script ?? 0),
+    lines: new Uint32Array(located.length),
+    columns: new Uint32Array(located.length),
+  };
   return new HeapSnapshot(header, nodes, edges, StringTable.from(strings), locations, undefined);
 }
