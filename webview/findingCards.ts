@@ -1,4 +1,5 @@
 import type { FindingView, FromWebview } from '../src/report/protocol';
+import { collapseRepeatedSteps } from '../src/common/repeatedSteps';
 import { button, el } from './dom';
 import { displayUrl, formatBytes, formatCount, formatCountDelta, printable } from './format';
 
@@ -52,7 +53,7 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
   const titleId = `finding-${index}-title`;
 
   const path = el('ol', { cls: 'finding-path path-steps', attrs: { 'aria-label': view.heldBy ? "V8's retainer path" : 'Held by' } });
-  for (const step of f.path) path.append(el('li', { cls: 'path-step', text: printable(step, 80) }));
+  for (const step of collapseRepeatedSteps(f.path.map((s) => printable(s, 80)))) path.append(el('li', { cls: 'path-step', text: step }));
   // The holder as the code names it; V8's own path is one click away.
   const heldBy = view.heldBy
     ? el(

@@ -1,5 +1,6 @@
 import type { Finding } from '../analysis/types';
 import { formatBytes } from '../common/bytes';
+import { collapseRepeatedSteps } from '../common/repeatedSteps';
 import { describeHolder } from './describeHolder';
 import { displayUrl, formatCount, printable } from './format';
 
@@ -33,7 +34,7 @@ export function findingFacts(f: Finding): FindingFacts {
     title: printable(f.title, 200),
     // A sampling check knows the allocation stack, not the holder.
     pathLabel: f.stack ? 'Allocated by' : 'Held by',
-    path: f.path.map((step) => printable(step, 80)).join(' → '),
+    path: collapseRepeatedSteps(f.path.map((step) => printable(step, 80))).join(' → '),
     ...(heldBy ? { heldBy } : {}),
     growth:
       `${formatCount(Math.round(g.objectsPerCycle))} objects, ${formatBytes(g.bytesPerCycle)} per cycle ` +

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AllocationSite, LeakedObject, RetainerGroup } from '../analysis/types';
 import type { RetainerPath, RetainerStep, SourceLocation } from '../snapshot/types';
 import { printable } from '../common/printable';
+import { collapseRepeatedSteps } from '../common/repeatedSteps';
 
 // Every string that comes out of a heap snapshot (class names, property names, string values) is
 // attacker-controllable: a web app can name a constructor anything. The helpers here make such
@@ -162,7 +163,8 @@ export function groupChainParts(group: RetainerGroup, options: RetainerPathOptio
   return parts;
 }
 
-function elide(parts: string[], maxSteps = Infinity): string[] {
+function elide(steps: string[], maxSteps = Infinity): string[] {
+  const parts = collapseRepeatedSteps(steps);
   const max = Math.max(2, maxSteps);
   return parts.length > max ? [parts[0], ELLIPSIS, ...parts.slice(parts.length - (max - 1))] : parts;
 }
