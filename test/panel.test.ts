@@ -215,7 +215,9 @@ describe('panel webview', { skip }, () => {
     const first = cards.first();
     assert.equal(await first.getAttribute('data-kind'), 'unbounded-collection');
     // The holder as the code names it; V8's path opens from a disclosure.
-    assert.equal(await first.locator('.held-by-text').innerText(), "`summaryCache` (Map), a variable of `samples/leakyServer.js` captured by the Server's `request` listener");
+    // Code in the wording shows as code, not as backticks.
+    assert.equal(await first.locator('.held-by-text').innerText(), "summaryCache (Map), a variable of samples/leakyServer.js captured by the Server's request listener");
+    assert.deepEqual(await first.locator('.held-by-text code').allInnerTexts(), ['summaryCache', 'samples/leakyServer.js', 'request']);
     await first.locator('.raw-path summary').click();
     const path = await first.locator('.finding-path').innerText();
     assert.match(path, /summaryCache \(Map\)/);

@@ -59,7 +59,7 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
     ? el(
         'div',
         { cls: 'held-by' },
-        el('span', { cls: 'held-by-text', text: printable(view.heldBy, 600) }),
+        el('span', { cls: 'held-by-text' }, ...codeSpans(printable(view.heldBy, 600))),
         el('details', { cls: 'raw-path' }, el('summary', { text: "V8's retainer path" }), path),
       )
     : path;
@@ -140,4 +140,12 @@ function row(label: string, value: Node): DocumentFragment {
   const fragment = document.createDocumentFragment();
   fragment.append(el('dt', { text: label }), el('dd', {}, value));
   return fragment;
+}
+
+/**
+ * The holder's wording marks code with backticks, as Markdown would (`summaryCache` (Map), a
+ * variable of `server.js`); the panel shows those parts as code rather than the backticks.
+ */
+function codeSpans(text: string): Array<HTMLElement | string> {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : part));
 }
