@@ -26,7 +26,7 @@ const SRC = join(REPO_ROOT, 'src');
 const files = sourceFiles(SRC).map((path) => ({ path, layer: relative(SRC, path).split(/[\\/]/)[0], text: readFileSync(path, 'utf8') }));
 
 test('every source file sits in a known layer', () => {
-  for (const f of files) assert.ok(f.layer in ALLOWED, `${relative(REPO_ROOT, f.path)} is outside the layers of DESIGN.md`);
+  for (const f of files) assert.ok(f.layer in ALLOWED, `${relative(REPO_ROOT, f.path)} is outside the layers of layers.json (docs/ARCHITECTURE.md)`);
 });
 
 test('layers import only the layers below them', () => {
