@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ClassRow, ObjectPath, RetainerGraph } from '../src/report/protocol';
-import { openDiffBackend, openReportBackend, openSnapshotBackend } from '../src/session/panelBackend';
+import type { ClassRow, ObjectPath, RetainerGraph } from '../src/panel/protocol';
+import { openDiffBackend, openReportBackend, openSnapshotBackend } from '../src/panel/panelBackend';
 import { runCli } from './helpers/cli';
 
 /** The panel's backend on the demo's real report and snapshots, through the worker thread as the extension runs it. */

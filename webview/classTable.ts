@@ -1,4 +1,4 @@
-import type { ClassRow, ClassSortKey, ObjectPath } from '../src/report/protocol';
+import type { ClassRow, ClassSortKey, ObjectPath } from '../src/panel/protocol';
 import { el } from './dom';
 import { formatBytes, formatBytesDelta, formatCount, formatCountDelta, nodeLabel, printable } from './format';
 import { renderRetainerPath } from './pathView';

@@ -1,5 +1,5 @@
 import type { RetainerGroup } from '../src/analysis/types';
-import type { DiffView, SnapshotView } from '../src/report/protocol';
+import type { DiffView, SnapshotView } from '../src/panel/protocol';
 import type { SnapshotTotals } from '../src/snapshot/types';
 import { el } from './dom';
 import { displayUrl, formatBytes, formatBytesDelta, formatCount, nodeLabel, printable, retainerPathSteps, stepsFrom } from './format';

@@ -1,4 +1,4 @@
-import type { FindingView, FromWebview } from '../src/report/protocol';
+import type { FindingView, FromWebview } from '../src/panel/protocol';
 import { button, el } from './dom';
 import { displayUrl, formatBytes, formatCount, formatCountDelta, printable } from './format';
 

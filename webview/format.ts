@@ -1,6 +1,6 @@
 // Text for the panel. Heap strings (class names, property names, file names) come from the inspected
 // process: they are made printable here and then only ever set with textContent / d3 .text().
-// The rules mirror src/report/format.ts (which imports node:crypto, so it cannot be bundled here).
+// The rules mirror src/render/format.ts (which imports node:crypto, so it cannot be bundled here).
 import type { RetainerPath, RetainerStep } from '../src/snapshot/types';
 
 export { formatBytes, formatBytesDelta } from '../src/common/bytes';
@@ -104,7 +104,7 @@ function stepText(step: RetainerStep): StepText {
   return { edge: step.edge ? printable(step.edge, 60) : '', cls };
 }
 
-/** `(GC roots) → … → sessionCache (Map)`, step by step, as src/report/format.ts `retainerPathParts` lays it out. */
+/** `(GC roots) → … → sessionCache (Map)`, step by step, as src/render/format.ts `retainerPathParts` lays it out. */
 export function retainerPathSteps(path: RetainerPath): StepText[] {
   if (path.length > 0 && path[0].edge === '' && path[0].node.type !== 'synthetic') return path.map(stepText);
   const steps = path.length > 0 && path[0].node.name === '(GC roots)' ? path.slice(1) : path;

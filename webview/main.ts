@@ -1,8 +1,8 @@
-// The Leakscope panel: one webview, fed by postMessage only (src/report/protocol.ts).
+// The Leakscope panel: one webview, fed by postMessage only (src/panel/protocol.ts).
 // It posts `ready`, the host answers with a `model`, and the view for that model's kind is drawn;
 // big tables and object graphs are asked for with `query` as the user scrolls and expands.
 import type { MemorySample } from '../src/memory/types';
-import type { DiffView, MemoryMark, PanelModel, ReportView, SnapshotView, ToWebview } from '../src/report/protocol';
+import type { DiffView, MemoryMark, PanelModel, ReportView, SnapshotView, ToWebview } from '../src/panel/protocol';
 import { createClassTable } from './classTable';
 import { renderDiffTotals, renderDominators, renderGroups, renderSnapshotTotals } from './diffSummary';
 import { assertNever, el, section } from './dom';

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { MemoryVerdict, MemorySample, RssBreakdown } from '../src/memory/types';
-import type { MemoryMark } from '../src/report/protocol';
+import type { MemoryMark } from '../src/panel/protocol';
 import { el } from './dom';
 import { formatBytes, formatPercent, printable } from './format';
 

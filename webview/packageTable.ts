@@ -1,4 +1,4 @@
-import type { PanelQueries } from '../src/report/protocol';
+import type { PanelQueries } from '../src/panel/protocol';
 import { el } from './dom';
 import { formatBytes, formatCount, printable } from './format';
 import type { Query } from './rpc';

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import type { RetainerGraph } from '../src/report/protocol';
+import type { RetainerGraph } from '../src/panel/protocol';
 import { el } from './dom';
 import { formatBytes, nodeLabel, printable } from './format';
 import type { Query } from './rpc';

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { renderCompareMarkdown } from '../report/compareMarkdown';
+import { renderCompareMarkdown } from '../render/compareMarkdown';
 import { compareReports } from '../report/compareReports';
 import { usageError } from './help';
 import { readReport } from './readReport';

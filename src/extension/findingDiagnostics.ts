@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
 import { addDependencies, fixesForFinding, insideRoot, locateSource, missingDependencies, nearestPackageJson, type CodeFix, type FixDiagnostic } from '../fixes';
-import { readReport } from '../session/panelBackend';
+import { readReport } from '../panel/panelBackend';
 import { toUserSources } from '../session/userSources';
 
 /** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */

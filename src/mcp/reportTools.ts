@@ -3,7 +3,7 @@ import type { Finding, RetainerGroup } from '../analysis/types';
 import { readReport } from '../cli/readReport';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { compareReports } from '../report/compareReports';
-import { formatLeakedObjectLabel, formatLocation, formatPathFrom, formatRetainerPath, printable } from '../report/format';
+import { formatLeakedObjectLabel, formatLocation, formatPathFrom, formatRetainerPath, printable } from '../render/format';
 import type { LeakReport } from '../report/leakReport';
 import { findingSummaryOutput, summarizeFinding } from './findingSummary';
 import { defineTool, page, pagingInput, pagingOutput, resolvePath, type ToolContext } from './toolDefinition';

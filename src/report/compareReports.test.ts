@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../analysis/types';
-import { assertGolden } from './assertGolden';
-import { renderCompareMarkdown } from './compareMarkdown';
+import { assertGolden } from '../../test/helpers/assertGolden';
+import { renderCompareMarkdown } from '../render/compareMarkdown';
 import { asLeakReport, compareReports, matchFindings, normaliseStep } from './compareReports';
 import type { LeakReport } from './leakReport';
-import { EVIL_IMG, EVIL_MARKDOWN, EVIL_SCRIPT, EVIL_TERMINAL, outsideCode, tableCells } from './testData';
+import { EVIL_IMG, EVIL_MARKDOWN, EVIL_SCRIPT, EVIL_TERMINAL, outsideCode, tableCells } from '../../test/helpers/testData';
 
 // A service before and after a pull request that bounds its summary cache, renames a buffer in
 // the same function, moves that function down a few lines, doubles what each window entry keeps

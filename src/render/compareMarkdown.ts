@@ -1,8 +1,8 @@
 import type { Finding } from '../analysis/types';
-import type { PersistingFinding, ReportComparison, ReportSide } from './compareReports';
+import type { PersistingFinding, ReportComparison, ReportSide } from '../report/compareReports';
 import { findingFacts } from './findingsText';
 import { escapeMarkdownCell, formatBytes, formatBytesDelta, formatCount, markdownCode } from './format';
-import type { LeakVerdict } from './leakReport';
+import type { LeakVerdict } from '../report/leakReport';
 import { markdownTable } from './markdownTable';
 
 const VERDICT: Record<LeakVerdict, string> = {

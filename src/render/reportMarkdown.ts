@@ -2,7 +2,7 @@ import { formatBytes } from '../common/bytes';
 import { renderDiffMarkdown } from './diffMarkdown';
 import { findingFacts } from './findingsText';
 import { escapeMarkdownCell, markdownCode } from './format';
-import type { LeakReport } from './leakReport';
+import type { LeakReport } from '../report/leakReport';
 import { renderPackagesMarkdown } from './packagesReport';
 
 const VERDICT: Record<LeakReport['verdict'], string> = {

@@ -19,7 +19,7 @@ import {
   markdownCode,
   printable,
 } from './format';
-import { sessionCachePath, sessionGroup } from './testData';
+import { sessionCachePath, sessionGroup } from '../../test/helpers/testData';
 
 describe('formatBytes', () => {
   it('prints small sizes in bytes', () => {

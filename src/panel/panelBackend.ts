@@ -5,11 +5,11 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
-import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
-import { findingFacts } from '../report/findingsText';
-import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
+import { classRowsOfDiff, pageClassRows } from './panelQueries';
+import { findingFacts } from '../render/findingsText';
+import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from './protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
-import { toUserSources } from './userSources';
+import { toUserSources } from '../session/userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
 export interface PanelBackend {
