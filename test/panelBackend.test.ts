@@ -90,3 +90,17 @@ test('a file that is not a report is named in one sentence', async () => {
   await assert.rejects(openReportBackend(bad), /is not a Leakscope report/);
   await assert.rejects(openSnapshotBackend(join(dir, 'report.json')), (e: Error) => /snapshot/i.test(e.message));
 });
+
+test('the editor rejects what the CLI rejects: a crafted report from a pull request, in the same sentence', async () => {
+  const report = JSON.parse(await fs.readFile(join(dir, 'report.json'), 'utf8'));
+  // Enough for the panel's old check (findings, diff, memory, schema 1), but not a report: a
+  // group's samples are not a list, and every consumer would crash or show garbage.
+  report.diff.groups = [{ ...report.diff.groups[0], samples: 'rm -rf /' }];
+  const crafted = join(dir, 'crafted.json');
+  await fs.writeFile(crafted, JSON.stringify(report));
+  const sentence = `${crafted} is not a complete Leakscope report: diff.groups[0].samples is not an array`;
+  await assert.rejects(openReportBackend(crafted, { inProcess: true }), (e: Error) => e.message.startsWith(sentence));
+  const cli = await runCli(['fix', '--report', crafted]);
+  assert.notEqual(cli.code, 0);
+  assert.ok(cli.stderr.startsWith(`leakscope: ${sentence}`), cli.stderr);
+});

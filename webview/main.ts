@@ -7,7 +7,8 @@ import { createClassTable } from './classTable';
 import { renderDiffTotals, renderDominators, renderGroups, renderSnapshotTotals } from './diffSummary';
 import { assertNever, el, section } from './dom';
 import { createFindingCards } from './findingCards';
-import { formatCount, printable } from './format';
+import { formatCount, printable } from '../src/render/format';
+import { LEAK_VERDICT_TITLE } from '../src/report/verdicts';
 import { createPackageTable } from './packageTable';
 import { createMemoryChart, renderBreakdown, renderMemoryVerdict } from './memoryChart';
 import { createRetainerGraph } from './retainerGraph';
@@ -86,13 +87,6 @@ function toc(entries: Array<[string, string]>): HTMLElement {
   );
 }
 
-const REPORT_VERDICT: Record<ReportView['verdict'], string> = {
-  leak: 'Leak',
-  'no-leak': 'No leak',
-  'allocator-retention': 'Allocator retention',
-  'heap-headroom': 'V8 heap headroom',
-};
-
 function renderReport(title: string, report: ReportView, query: Query): View {
   const retainers = createRetainerGraph(query);
   const onRetainers = report.canQueryObjects ? retainers.show : undefined;
@@ -108,7 +102,7 @@ function renderReport(title: string, report: ReportView, query: Query): View {
       el(
         'p',
         { cls: `report-verdict verdict-${report.verdict}`, attrs: { 'data-verdict': report.verdict } },
-        el('span', { cls: 'badge verdict-badge', text: REPORT_VERDICT[report.verdict] }),
+        el('span', { cls: 'badge verdict-badge', text: LEAK_VERDICT_TITLE[report.verdict] }),
         ' ',
         report.summary,
       ),

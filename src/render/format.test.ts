@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RetainerPath } from '../snapshot/types';
 import { formatBinaryBytes } from '../common/bytes';
+import { createNonce } from './htmlDocument';
 import {
-  createNonce,
   escapeHtml,
   escapeMarkdownCell,
   formatBytes,
