@@ -13,7 +13,7 @@ async function main() {
   await esbuild.build({
     entryPoints: {
       extension: join(root, 'src', 'extension', 'extension.ts'),
-      graphWorker: join(root, 'src', 'session', 'graphWorker.ts'),
+      graphWorker: join(root, 'src', 'panel', 'graphWorker.ts'),
       edgesWorker: join(root, 'src', 'snapshot', 'edgesWorker.ts'),
       comparableWorker: join(root, 'src', 'analysis', 'comparableWorker.ts'),
       // Loaded by path (NODE_OPTIONS --require) into every Node process a launch starts.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchUnderInspector, type LaunchedTarget } from '../src/inspector/launch';
-import type { MemoryReport } from '../src/report/memoryText';
+import type { MemoryReport } from '../src/render/memoryText';
 import { REPO_ROOT, runCli } from './helpers/cli';
 import { freePort } from '../src/inspector/freePort';
 

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ClassRow, ClassSortKey, FromWebview, PanelModel, PanelQueries, QueryCall, ToWebview } from '../src/report/protocol';
-import { openReportBackend, openSnapshotBackend, type PanelBackend } from '../src/session/panelBackend';
+import type { ClassRow, ClassSortKey, FromWebview, PanelModel, PanelQueries, QueryCall, ToWebview } from '../src/panel/protocol';
+import { openReportBackend, openSnapshotBackend, type PanelBackend } from '../src/panel/panelBackend';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
 // The panel UI (webview/, bundled to dist/webview.js) in a real Chromium, under the same CSP as the

@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ClassRow, ObjectPath, RetainerGraph } from '../src/report/protocol';
-import { openDiffBackend, openReportBackend, openSnapshotBackend } from '../src/session/panelBackend';
+import type { ClassRow, ObjectPath, RetainerGraph } from '../src/panel/protocol';
+import { openDiffBackend, openReportBackend, openSnapshotBackend } from '../src/panel/panelBackend';
 import { runCli } from './helpers/cli';
 
 /** The panel's backend on the demo's real report and snapshots, through the worker thread as the extension runs it. */
@@ -89,4 +89,18 @@ test('a file that is not a report is named in one sentence', async () => {
   await fs.writeFile(bad, '{"hello": 1}');
   await assert.rejects(openReportBackend(bad), /is not a Leakscope report/);
   await assert.rejects(openSnapshotBackend(join(dir, 'report.json')), (e: Error) => /snapshot/i.test(e.message));
+});
+
+test('the editor rejects what the CLI rejects: a crafted report from a pull request, in the same sentence', async () => {
+  const report = JSON.parse(await fs.readFile(join(dir, 'report.json'), 'utf8'));
+  // Enough for the panel's old check (findings, diff, memory, schema 1), but not a report: a
+  // group's samples are not a list, and every consumer would crash or show garbage.
+  report.diff.groups = [{ ...report.diff.groups[0], samples: 'rm -rf /' }];
+  const crafted = join(dir, 'crafted.json');
+  await fs.writeFile(crafted, JSON.stringify(report));
+  const sentence = `${crafted} is not a complete Leakscope report: diff.groups[0].samples is not an array`;
+  await assert.rejects(openReportBackend(crafted, { inProcess: true }), (e: Error) => e.message.startsWith(sentence));
+  const cli = await runCli(['fix', '--report', crafted]);
+  assert.notEqual(cli.code, 0);
+  assert.ok(cli.stderr.startsWith(`leakscope: ${sentence}`), cli.stderr);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../src/inspector/freePort';
 import type { LeakReport } from '../src/report/leakReport';
-import { renderReportHtml } from '../src/report/reportHtml';
+import { renderReportHtml } from '../src/render/reportHtml';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
 /** report.html as a reviewer reads it, from a real leak check of the sample service. */

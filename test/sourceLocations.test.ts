@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../src/inspector/freePort';
 import type { LeakReport } from '../src/report/leakReport';
-import { openReportBackend } from '../src/session/panelBackend';
+import { openReportBackend } from '../src/panel/panelBackend';
 import { REPO_ROOT, runCli, runNode } from './helpers/cli';
 
 /**

@@ -1,6 +1,6 @@
-import type { ClassRow, ClassSortKey, ObjectPath } from '../src/report/protocol';
+import type { ClassRow, ClassSortKey, ObjectPath } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatBytes, formatBytesDelta, formatCount, formatCountDelta, nodeLabel, printable } from './format';
+import { formatBytes, formatBytesDelta, formatCount, formatCountDelta, formatNodeLabel, printable } from '../src/render/format';
 import { renderRetainerPath } from './pathView';
 import type { Query } from './rpc';
 
@@ -313,7 +313,7 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
 
   function objectItem(o: ObjectPath): HTMLElement {
     const last = o.path[o.path.length - 1]?.node;
-    const label = nodeLabel({ id: o.id, name: o.name, className: last?.className ?? o.name, type: last?.id === o.id ? last.type : undefined });
+    const label = formatNodeLabel({ id: o.id, name: o.name, className: last?.className ?? o.name, type: last?.id === o.id ? last.type : undefined });
     const head = el('p', { cls: 'object-head' }, el('strong', { cls: 'node-label', text: label }), ` ${formatBytes(o.retainedSize)} retained (${formatBytes(o.selfSize)} self)`);
     if (options.onRetainers) {
       const onRetainers = options.onRetainers;

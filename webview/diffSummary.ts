@@ -1,8 +1,8 @@
 import type { RetainerGroup } from '../src/analysis/types';
-import type { DiffView, SnapshotView } from '../src/report/protocol';
+import type { DiffView, SnapshotView } from '../src/panel/protocol';
 import type { SnapshotTotals } from '../src/snapshot/types';
 import { el } from './dom';
-import { displayUrl, formatBytes, formatBytesDelta, formatCount, nodeLabel, printable, retainerPathSteps, stepsFrom } from './format';
+import { displayUrl, formatBytes, formatBytesDelta, formatCount, formatNodeLabel, printable, retainerPathSteps, stepsFrom } from '../src/render/format';
 import { renderRetainerPath, renderSteps } from './pathView';
 
 /** Before, after and what is new: the diff's totals as a small table. */
@@ -89,7 +89,7 @@ export function renderGroups(groups: RetainerGroup[], shown = 5): HTMLElement {
               'p',
               { cls: 'group-sample' },
               el('span', { cls: 'label', text: 'sample ' }),
-              `${nodeLabel({ id: sample.id, name: sample.name, className: sample.className })}, ${formatBytes(sample.retainedSize)} retained`,
+              `${formatNodeLabel({ id: sample.id, name: sample.name, className: sample.className })}, ${formatBytes(sample.retainedSize)} retained`,
               via && via.length > 1 ? renderSteps(via, { maxSteps: 6, cls: 'inline' }) : null,
             )
           : null,
@@ -103,7 +103,7 @@ export function renderGroups(groups: RetainerGroup[], shown = 5): HTMLElement {
 export function renderDominators(view: SnapshotView, onRetainers: ((id: number, label: string) => void) | undefined): HTMLElement {
   const list = el('ol', { cls: 'dominators' });
   for (const d of view.dominators) {
-    const label = nodeLabel(d.node);
+    const label = formatNodeLabel(d.node);
     const item = el(
       'li',
       { cls: 'dominator' },

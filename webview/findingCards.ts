@@ -1,7 +1,7 @@
-import type { FindingView, FromWebview } from '../src/report/protocol';
 import { collapseRepeatedSteps } from '../src/common/repeatedSteps';
+import type { FindingView, FromWebview } from '../src/panel/protocol';
 import { button, el } from './dom';
-import { displayUrl, formatBytes, formatCount, formatCountDelta, printable } from './format';
+import { displayUrl, formatBytes, formatCount, formatCountDelta, printable } from '../src/render/format';
 
 const KIND_LABEL: Record<FindingView['finding']['kind'], string> = {
   'unbounded-collection': 'Unbounded collection',

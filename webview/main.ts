@@ -1,13 +1,14 @@
-// The Leakscope panel: one webview, fed by postMessage only (src/report/protocol.ts).
+// The Leakscope panel: one webview, fed by postMessage only (src/panel/protocol.ts).
 // It posts `ready`, the host answers with a `model`, and the view for that model's kind is drawn;
 // big tables and object graphs are asked for with `query` as the user scrolls and expands.
 import type { MemorySample } from '../src/memory/types';
-import type { DiffView, MemoryMark, PanelModel, ReportView, SnapshotView, ToWebview } from '../src/report/protocol';
+import type { DiffView, MemoryMark, PanelModel, ReportView, SnapshotView, ToWebview } from '../src/panel/protocol';
 import { createClassTable } from './classTable';
 import { renderDiffTotals, renderDominators, renderGroups, renderSnapshotTotals } from './diffSummary';
 import { assertNever, el, section } from './dom';
 import { createFindingCards } from './findingCards';
-import { formatCount, printable } from './format';
+import { formatCount, printable } from '../src/render/format';
+import { LEAK_VERDICT_TITLE } from '../src/report/verdicts';
 import { createPackageTable } from './packageTable';
 import { createMemoryChart, renderBreakdown, renderMemoryVerdict } from './memoryChart';
 import { createRetainerGraph } from './retainerGraph';
@@ -86,13 +87,6 @@ function toc(entries: Array<[string, string]>): HTMLElement {
   );
 }
 
-const REPORT_VERDICT: Record<ReportView['verdict'], string> = {
-  leak: 'Leak',
-  'no-leak': 'No leak',
-  'allocator-retention': 'Allocator retention',
-  'heap-headroom': 'V8 heap headroom',
-};
-
 function renderReport(title: string, report: ReportView, query: Query): View {
   const retainers = createRetainerGraph(query);
   const onRetainers = report.canQueryObjects ? retainers.show : undefined;
@@ -108,7 +102,7 @@ function renderReport(title: string, report: ReportView, query: Query): View {
       el(
         'p',
         { cls: `report-verdict verdict-${report.verdict}`, attrs: { 'data-verdict': report.verdict } },
-        el('span', { cls: 'badge verdict-badge', text: REPORT_VERDICT[report.verdict] }),
+        el('span', { cls: 'badge verdict-badge', text: LEAK_VERDICT_TITLE[report.verdict] }),
         ' ',
         report.summary,
       ),

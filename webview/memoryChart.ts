@@ -1,8 +1,9 @@
 import * as d3 from 'd3';
 import type { MemoryVerdict, MemorySample, RssBreakdown } from '../src/memory/types';
-import type { MemoryMark } from '../src/report/protocol';
+import type { MemoryMark } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatBytes, formatPercent, printable } from './format';
+import { formatBytes, formatPercent, printable } from '../src/render/format';
+import { MEMORY_VERDICT_TITLE } from '../src/report/verdicts';
 
 /** The stacked layers, bottom up; together they reach RSS (what is left of it goes in `other`). */
 const LAYERS = [
@@ -272,21 +273,12 @@ export function renderBreakdown(b: RssBreakdown, maxRss: number | undefined): HT
   return el('div', { cls: 'breakdown' }, heading, bar, list);
 }
 
-const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
-  leak: 'a leak',
-  'allocator-retention': 'allocator retention',
-  'heap-headroom': 'V8 heap headroom',
-  'high-water-mark': 'a high-water mark',
-  'no-leak': 'no leak',
-  undetermined: 'growth unknown from one reading',
-};
-
 /** The memory verdict in words, as the CLI says it. */
 export function renderMemoryVerdict(verdict: MemoryVerdict): HTMLElement {
   return el(
     'div',
     { cls: `verdict verdict-${verdict.kind}`, attrs: { 'data-kind': verdict.kind, role: 'note' } },
-    el('p', { cls: 'verdict-title' }, el('strong', { text: `Verdict: ${VERDICT_TITLE[verdict.kind]}.` }), ` ${verdict.summary}`),
+    el('p', { cls: 'verdict-title' }, el('strong', { text: `Verdict: ${MEMORY_VERDICT_TITLE[verdict.kind]}.` }), ` ${verdict.summary}`),
     verdict.advice ? el('p', { cls: 'verdict-advice' }, el('strong', { text: 'What to do: ' }), verdict.advice) : null,
   );
 }

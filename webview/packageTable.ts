@@ -1,6 +1,6 @@
-import type { PanelQueries } from '../src/report/protocol';
+import type { PanelQueries } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatBytes, formatCount, printable } from './format';
+import { formatBytes, formatCount, printable } from '../src/render/format';
 import type { Query } from './rpc';
 
 type PackageUsage = PanelQueries['packages']['result']['packages'][number];

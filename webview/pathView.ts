@@ -1,6 +1,6 @@
 import type { RetainerPath } from '../src/snapshot/types';
 import { el } from './dom';
-import { retainerPathSteps, type StepText } from './format';
+import { retainerPathSteps, type StepText } from '../src/render/format';
 
 /** A retainer path as a row of steps, `edge (Class)`, arrows drawn by CSS. Long paths fold their middle. */
 export function renderSteps(steps: StepText[], options: { maxSteps?: number; cls?: string } = {}): HTMLOListElement {

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
-import type { RetainerGraph } from '../src/report/protocol';
+import type { RetainerGraph } from '../src/panel/protocol';
 import { el } from './dom';
-import { formatBytes, nodeLabel, printable } from './format';
+import { formatBytes, formatNodeLabel, printable } from '../src/render/format';
 import type { Query } from './rpc';
 
 const DEPTH = 8;
@@ -202,7 +202,7 @@ function labelAt({ source, target }: { source: [number, number]; target: [number
 }
 
 function labelOf(node: GraphNode): string {
-  return nodeLabel({ id: node.id, name: node.name, className: node.className });
+  return formatNodeLabel({ id: node.id, name: node.name, className: node.className });
 }
 
 function clip(s: string, n: number): string {

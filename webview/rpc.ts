@@ -1,4 +1,4 @@
-import type { FromWebview, PanelQueries, QueryCall, QueryMethod, QueryResult, ToWebview } from '../src/report/protocol';
+import type { FromWebview, PanelQueries, QueryCall, QueryMethod, QueryResult, ToWebview } from '../src/panel/protocol';
 
 /** Asks the extension host one question; the answer comes back as a `queryResult` with the same id. */
 export type Query = <M extends QueryMethod>(method: M, params: PanelQueries[M]['params']) => Promise<QueryResult<M>>;

@@ -1,4 +1,4 @@
-import type { FromWebview } from '../src/report/protocol';
+import type { FromWebview } from '../src/panel/protocol';
 
 /** What VS Code gives a webview: the only way out is postMessage. */
 export interface VsCodeApi {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSnapshot } from '../snapshot/heapGraph';
-import { buildTestSnapshot, type TestNode } from '../snapshot/testGraph';
+import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 import { IdSet } from '../snapshot/idSet';
 import { diffSnapshots } from './diff';
 

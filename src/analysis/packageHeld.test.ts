@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSnapshot } from '../snapshot/heapGraph';
-import { buildTestSnapshot, type TestNode } from '../snapshot/testGraph';
+import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 import { heldByOwner, OwnerKind } from './packageHeld';
 
 // Scripts 1 and 2 are the program's; 10 is ioredis, 11 denque (inside ioredis), 12 express, 20 node:net.

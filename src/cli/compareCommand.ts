@@ -1,12 +1,12 @@
 import { basename, dirname } from 'node:path';
-import { renderCompareMarkdown } from '../report/compareMarkdown';
+import { renderCompareMarkdown } from '../render/compareMarkdown';
 import { compareReports } from '../report/compareReports';
+import { readLeakReport, type ReportPurpose } from '../report/readLeakReport';
 import { usageError } from './help';
-import { readReport } from './readReport';
 import { ExitCode, parseCommandArgs, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
-const COMPARE_TAKES = 'compare takes the report.json of two leak checks';
+const COMPARE_TAKES: ReportPurpose = { takes: 'compare takes the report.json of two leak checks', versionAdvice: 'compare reports written by the same version' };
 
 /** `leakscope compare BASE HEAD`: what a change did to the leaks, as a pull-request comment. */
 export async function runCompare(args: string[], context: CommandContext): Promise<number> {
@@ -19,8 +19,8 @@ export async function runCompare(args: string[], context: CommandContext): Promi
   const failOn = values['fail-on'] as string | undefined;
   if (failOn !== undefined && failOn !== 'new-leak') throw usageError(`--fail-on for compare takes new-leak, not "${failOn}".`);
   const [baseFile, headFile] = positionals;
-  const base = await readReport(baseFile, COMPARE_TAKES);
-  const head = await readReport(headFile, COMPARE_TAKES);
+  const base = await readLeakReport(baseFile, COMPARE_TAKES);
+  const head = await readLeakReport(headFile, COMPARE_TAKES);
   const comparison = compareReports(base, head, { base: baseFile, head: headFile });
   const markdown = renderCompareMarkdown(comparison);
   if (values.out) {

@@ -1,6 +1,6 @@
 import { diffSnapshots } from '../analysis/diff';
 import { loadForDiff } from '../analysis/loadForDiff';
-import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../report';
+import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../render';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './args';

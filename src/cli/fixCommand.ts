@@ -6,7 +6,7 @@ import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './args';
 import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
 import { diffName, fixPlanJson } from './fixPlanJson';
-import { readReport } from './readReport';
+import { readLeakReport } from '../report/readLeakReport';
 import { replaceFiles, type FileChange } from './replaceFiles';
 
 /**
@@ -27,7 +27,7 @@ export async function runFix(args: string[], context: CommandContext): Promise<n
   const given = resolve((values.root as string | undefined) ?? process.cwd());
   if (values.root) await assertFolder(given);
   const root = await fs.realpath(given);
-  const report = await readReport(reportFile);
+  const report = await readLeakReport(reportFile, { takes: 'fix takes the report.json that leakscope run, attach or demo writes' });
   const plan = planFixes(report, root);
   const written = values.write ? await writeFixes(plan) : [];
   if (values.json) context.io.stdout.write(JSON.stringify(fixPlanJson(plan, root, written), null, 2) + '\n');

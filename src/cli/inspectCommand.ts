@@ -1,4 +1,4 @@
-import { renderOverviewHtml, renderOverviewMarkdown, renderOverviewText } from '../report';
+import { renderOverviewHtml, renderOverviewMarkdown, renderOverviewText } from '../render';
 import { overviewOf } from '../snapshot/overview';
 import { usageError } from './help';
 import { loadGraphWithProgress } from './loadGraph';

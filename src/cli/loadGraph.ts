@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { formatBytes } from '../report/format';
+import { formatBytes } from '../render/format';
 import { analyzeSnapshot } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { parseSnapshot } from '../snapshot/parser';

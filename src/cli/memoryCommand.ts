@@ -1,4 +1,4 @@
-import { renderMemoryText } from '../report/memoryText';
+import { renderMemoryText } from '../render/memoryText';
 import { explainMemory } from '../session/explainMemory';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { connectTarget, targetFrom } from './connectTarget';

@@ -1,7 +1,7 @@
 import { formatBytes } from '../common/bytes';
 import { parseByteSize } from '../memory/headroom';
 import { parseDuration } from '../memory/memoryTrend';
-import { renderFindingsText } from '../report/findingsText';
+import { renderFindingsText } from '../render/findingsText';
 import { watchProcess } from '../session/watch';
 import { connectTarget, targetFrom } from './connectTarget';
 import { usageError } from './help';

@@ -8,7 +8,7 @@ import { formatBytes } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
-import { renderFindingsText } from '../report/findingsText';
+import { renderFindingsText } from '../render/findingsText';
 import { runLeakCheck } from '../session/leakCheck';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';

@@ -6,7 +6,7 @@ import { isLeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
-import type { MemoryMark } from '../report/protocol';
+import type { MemoryMark } from '../panel/protocol';
 import { parseByteSize } from '../memory/headroom';
 import { runLeakCheck } from '../session/leakCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';

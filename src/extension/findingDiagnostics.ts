@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
 import { addDependencies, fixesForFinding, insideRoot, locateSource, missingDependencies, nearestPackageJson, type CodeFix, type FixDiagnostic } from '../fixes';
-import { readReport } from '../session/panelBackend';
+import { readLeakReport } from '../report/readLeakReport';
 import { toUserSources } from '../session/userSources';
 
 /** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */
@@ -31,7 +31,7 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   }
 
   async showReport(reportFile: string): Promise<void> {
-    const report = await readReport(reportFile);
+    const report = await readLeakReport(reportFile);
     this.collection.clear();
     this.entries.clear();
     // A location in a compiled script becomes the line of the .ts it came from.

@@ -2,8 +2,8 @@ import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
 import { CancellationTokenSource } from '../common/cancellation';
 import type { MemorySample } from '../memory/types';
-import type { FromWebview, MemoryMark, PanelModel, ToWebview } from '../report/protocol';
-import type { PanelBackend } from '../session/panelBackend';
+import type { FromWebview, MemoryMark, PanelModel, ToWebview } from '../panel/protocol';
+import type { PanelBackend } from '../panel/panelBackend';
 import { panelHtml } from './panelHtml';
 
 /** What the panel's buttons do in the editor. */

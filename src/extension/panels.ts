@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type * as vscode from 'vscode';
 import { CancellationTokenSource } from '../common/cancellation';
-import { openDiffBackend, openReportBackend, openSnapshotBackend, type PanelBackend } from '../session/panelBackend';
+import { openDiffBackend, openReportBackend, openSnapshotBackend, type PanelBackend } from '../panel/panelBackend';
 import type { Finding } from '../analysis/types';
 import { PanelController, type PanelActions } from './panelController';
 import { fromVscodeToken } from './tokens';

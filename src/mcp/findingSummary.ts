@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
 import type { Finding } from '../analysis/types';
-import { formatRetainerPath, printable } from '../report/format';
+import { formatRetainerPath, printable } from '../render/format';
 
 /** Strings from the target's heap are untrusted: they reach the agent visible, single-line and short. */
 export const findingSummaryOutput = z.object({

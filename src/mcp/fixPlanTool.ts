@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import { fixPlanJson } from '../cli/fixPlanJson';
 import { planFixes } from '../cli/fixPlan';
-import { printable } from '../report/format';
+import { printable } from '../render/format';
 import { findingInput, findingOf, readReportFor, reportInput } from './reportTools';
 import { defineTool, resolvePath } from './toolDefinition';
 

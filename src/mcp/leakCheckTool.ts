@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { z } from 'zod/v4';
+import { LEAK_VERDICTS } from '../report/verdicts';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { waitUntilReady } from '../session/workload';
 import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
@@ -41,7 +42,7 @@ export const runLeakCheckTool = defineTool({
   readOnly: false,
   input,
   output: {
-    verdict: z.enum(['leak', 'no-leak', 'allocator-retention', 'heap-headroom']),
+    verdict: z.enum(LEAK_VERDICTS),
     summary: z.string(),
     findingCount: z.number().int(),
     findings: z.array(findingSummaryOutput).describe(`The first ${FINDINGS_IN_ANSWER}, largest growth first; page through all of them with leakscope_report_findings.`),

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod/v4';
+import { MEMORY_VERDICT_KINDS } from '../report/verdicts';
 import { explainMemory } from '../session/explainMemory';
 import { formatBytes } from '../common/bytes';
 import { describeProcess, processInput, withProcess } from './processTarget';
@@ -18,7 +19,7 @@ export const explainMemoryTool = defineTool({
     beforeGc: z.object({ rss: bytes, heapUsed: bytes, heapTotal: bytes, external: bytes, maxRss: bytes }),
     afterGc: z.object({ rss: bytes, heapUsed: bytes, heapTotal: bytes, external: bytes, maxRss: bytes }),
     breakdown: z.object({ rss: bytes, heapUsed: bytes, heapFree: bytes, external: bytes, fileBacked: bytes, native: bytes }).describe('Where the RSS after GC went; the parts add up to rss.'),
-    verdict: z.object({ kind: z.enum(['leak', 'allocator-retention', 'heap-headroom', 'high-water-mark', 'no-leak', 'undetermined']), summary: z.string(), advice: z.string().optional() }),
+    verdict: z.object({ kind: z.enum(MEMORY_VERDICT_KINDS), summary: z.string(), advice: z.string().optional() }),
   },
   confirmation: (i) => ({ title: 'Attach to a process?', message: `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, force a GC and read its memory.` }),
   async run(i) {

@@ -1,10 +1,10 @@
 import { z } from 'zod/v4';
 import type { Finding, RetainerGroup } from '../analysis/types';
-import { readReport } from '../cli/readReport';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { compareReports } from '../report/compareReports';
-import { formatLeakedObjectLabel, formatLocation, formatPathFrom, formatRetainerPath, printable } from '../report/format';
+import { formatLeakedObjectLabel, formatLocation, formatPathFrom, formatRetainerPath, printable } from '../render/format';
 import type { LeakReport } from '../report/leakReport';
+import { readLeakReport } from '../report/readLeakReport';
 import { findingSummaryOutput, summarizeFinding } from './findingSummary';
 import { defineTool, page, pagingInput, pagingOutput, resolvePath, type ToolContext } from './toolDefinition';
 
@@ -137,8 +137,8 @@ export const compareReportsTool = defineTool({
     settingsDiffer: z.array(z.string()),
   },
   async run(i, context) {
-    const base = await readReport(resolvePath(i.base, context), REPORT_WANTED);
-    const head = await readReport(resolvePath(i.head, context), REPORT_WANTED);
+    const base = await readLeakReport(resolvePath(i.base, context), REPORT_WANTED);
+    const head = await readLeakReport(resolvePath(i.head, context), REPORT_WANTED);
     const c = compareReports(base, head, { base: i.base, head: i.head });
     const side = (s: typeof c.base) => ({ verdict: s.verdict, summary: s.summary, findingCount: s.findingCount });
     const brief = (f: Finding) => ({ title: printable(f.title, 200), kind: f.kind, holder: formatRetainerPath(f.holderPath, { maxSteps: 6 }), bytesPerCycle: Math.round(f.growth.bytesPerCycle) });
@@ -157,10 +157,10 @@ export const compareReportsTool = defineTool({
 });
 
 /** What the report tools take, said when they are handed a snapshot or a diff instead. */
-const REPORT_WANTED = 'give the report.json of a leak check (the files.report of leakscope_run_leak_check)';
+const REPORT_WANTED = { takes: 'give the report.json of a leak check (the files.report of leakscope_run_leak_check)', versionAdvice: 'compare reports written by the same version' };
 
 export function readReportFor(i: { report: string }, context: Pick<ToolContext, 'cwd'>): Promise<LeakReport> {
-  return readReport(resolvePath(i.report, context), REPORT_WANTED);
+  return readLeakReport(resolvePath(i.report, context), REPORT_WANTED);
 }
 
 export function findingOf(report: LeakReport, index: number): Finding {

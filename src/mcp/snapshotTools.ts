@@ -6,7 +6,7 @@ import type { SnapshotDiff } from '../analysis/types';
 import { loadGraphWithProgress, type GraphLoadContext } from '../cli/loadGraph';
 import { NoProgress } from '../common/progress';
 import { formatBytes } from '../common/bytes';
-import { formatGroupChain, formatRetainerPath, printable } from '../report/format';
+import { formatGroupChain, formatRetainerPath, printable } from '../render/format';
 import { overviewOf } from '../snapshot/overview';
 import type { SnapshotOverview } from '../snapshot/types';
 import { defineTool, page, pagingInput, pagingOutput, resolvePath, type ToolContext } from './toolDefinition';

@@ -1,5 +1,4 @@
 import type { Finding } from '../analysis/types';
-import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { MemoryVerdictKind } from '../memory/types';
 import type { LeakReport, LeakVerdict } from './leakReport';
 
@@ -238,34 +237,4 @@ function urlPath(url: string | undefined): string | undefined {
   } catch {
     return url;
   }
-}
-
-// ---- Reading ----------------------------------------------------------------------------------
-
-/**
- * Checks that a parsed JSON value is a report this version can compare, so a wrong file gets one
- * sentence rather than a crash halfway through matching.
- */
-export function asLeakReport(value: unknown, name: string): LeakReport {
-  const notReport = (what = 'a Leakscope report') =>
-    new LeakscopeError(ErrorCode.FileUnreadable, `${name} is not ${what} (the report.json that leakscope run, attach or demo writes).`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notReport();
-  const r = value as Record<string, unknown>;
-  if ('snapshot' in r && 'nodes' in r) throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap snapshot, not a Leakscope report; compare takes the report.json of two leak checks.`);
-  if (!('findings' in r) && 'groups' in r && 'classes' in r) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap diff, not a Leakscope report; compare takes the report.json of two leak checks.`);
-  }
-  if (!('schemaVersion' in r) || !('findings' in r)) throw notReport();
-  if (r.schemaVersion !== 1) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a report of schema version ${JSON.stringify(r.schemaVersion)}, and this Leakscope reads version 1; compare reports written by the same version.`);
-  }
-  const memory = r.memory as { verdict?: { kind?: unknown } } | undefined;
-  if (!Array.isArray(r.findings) || typeof r.verdict !== 'string' || typeof memory?.verdict?.kind !== 'string' || typeof r.settings !== 'object' || r.settings === null) throw notReport('a complete Leakscope report');
-  for (const f of r.findings as unknown[]) {
-    const finding = f as Partial<Finding> | null;
-    if (!finding || typeof finding.kind !== 'string' || typeof finding.title !== 'string' || !Array.isArray(finding.path) || !Array.isArray(finding.classes) || typeof finding.growth?.bytesPerCycle !== 'number') {
-      throw notReport('a complete Leakscope report');
-    }
-  }
-  return value as LeakReport;
 }

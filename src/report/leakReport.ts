@@ -1,7 +1,8 @@
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
+import type { LeakVerdict } from './verdicts';
 
-export type LeakVerdict = 'leak' | 'no-leak' | 'allocator-retention' | 'heap-headroom';
+export type { LeakVerdict };
 
 /** `report.json`: the result of a leak check. Versioned; the README documents it. */
 export interface LeakReport {

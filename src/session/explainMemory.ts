@@ -5,7 +5,7 @@ import { sampleMemory } from '../inspector/memorySampler';
 import { rssBreakdown } from '../memory/breakdown';
 import type { MemorySample } from '../memory/types';
 import { memoryVerdict } from '../memory/verdict';
-import type { MemoryReport } from '../report/memoryText';
+import type { MemoryReport } from '../render/memoryText';
 
 export interface ExplainMemoryOptions {
   /** Readings after a forced GC; one cannot tell growth, so its verdict says so. */

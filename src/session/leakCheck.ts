@@ -11,10 +11,8 @@ import { NoProgress, type Progress } from '../common/progress';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
 import { scriptUrlsOf } from '../snapshot/scriptUrls';
-import { rssBreakdown } from '../memory/breakdown';
-import { memoryVerdict } from '../memory/verdict';
-import type { MemoryVerdict } from '../memory/types';
-import type { CaptureReport, LeakReport, LeakVerdict } from '../report/leakReport';
+import { buildLeakReport } from '../report/buildLeakReport';
+import type { CaptureReport, LeakVerdict } from '../report/leakReport';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
@@ -70,17 +68,13 @@ export async function runLeakCheck(
   const checked = { cycle, samples, capture, step, guard };
   const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
 
-  const breakdown = rssBreakdown(samples[samples.length - 1]);
   // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
   const unsettled = run.findings.length === 0 ? inconclusiveGrowth(run.diff) : undefined;
-  const memory = { samples, breakdown, verdict: memoryVerdict(samples, run.findings.length > 0 ? { retainedGrowth: true } : unsettled ? { retainedGrowth: false } : {}) };
-  const verdict = leakVerdict(run.findings.length, memory.verdict);
   const hasEvidence = run.files.mid !== undefined || (capture.mode === 'sampling' && options.cycles >= 2);
-  const report: LeakReport = {
-    schemaVersion: 1,
-    createdAt: new Date().toISOString(),
-    verdict,
-    summary: verdictSummary(verdict, run.findings.length, memory.verdict.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
+  const report = buildLeakReport({
+    samples,
+    retainedGrowth: run.findings.length > 0 ? true : unsettled ? false : undefined,
+    summary: (verdict, memory) => verdictSummary(verdict, run.findings.length, memory.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
     target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
     settings: {
       warmup: options.warmup,
@@ -91,20 +85,19 @@ export async function runLeakCheck(
       trackAllocations: Boolean(options.trackAllocations) && capture.mode === 'snapshot',
     },
     findings: run.findings,
-    ...(run.packages ? { packages: run.packages } : {}),
-    memory,
+    packages: run.packages,
     snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
     diff: run.diff,
     capture,
-  };
+  });
   return {
     ...(run.files.baseline ? { baselineFile: run.files.baseline } : {}),
     ...(run.files.mid ? { midFile: run.files.mid } : {}),
     ...(run.files.after ? { afterFile: run.files.after } : {}),
     diff: run.diff,
     samples,
-    breakdown,
-    verdict: memory.verdict,
+    breakdown: report.memory.breakdown,
+    verdict: report.memory.verdict,
     report,
     scripts: Object.fromEntries(connection.scriptUrls),
   };
@@ -287,13 +280,6 @@ function withScriptUrls(diff: SnapshotDiff, scriptUrl: (id: number) => string | 
     }
   }
   return diff;
-}
-
-/** report.json's verdict: findings decide a leak; otherwise what the memory says, a high-water mark being no leak. */
-function leakVerdict(findings: number, memory: MemoryVerdict): LeakVerdict {
-  if (findings > 0 || memory.kind === 'leak') return 'leak';
-  if (memory.kind === 'allocator-retention' || memory.kind === 'heap-headroom') return memory.kind;
-  return 'no-leak';
 }
 
 function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean, mode: CaptureReport['mode']): string {

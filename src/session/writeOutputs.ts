@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { LeakReport } from '../report/leakReport';
-import { renderReportHtml } from '../report/reportHtml';
-import { renderReportMarkdown } from '../report/reportMarkdown';
+import { renderReportHtml } from '../render/reportHtml';
+import { renderReportMarkdown } from '../render/reportMarkdown';
 
 /** Writes each file under a temporary name and renames it, so a failed run leaves nothing that looks complete. */
 export async function writeOutputs(dir: string, files: Record<string, string>): Promise<string[]> {

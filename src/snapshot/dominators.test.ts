@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeDominators, computeRetainedSizes, NONE } from './dominators';
-import { buildTestSnapshot, type TestNode } from './testGraph';
+import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 
 /** Textbook iterative data-flow dominators: slow, obviously right, for comparison. */
 function referenceIdoms(spec: TestNode[]): number[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NONE } from './dominators';
 import { analyzeSnapshot } from './heapGraph';
-import { buildTestSnapshot, type TestNode } from './testGraph';
+import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 
 // root ─shortcut→ global ─cache→ Map ─(internal) table→ (array) ─[0] and (internal) x→ Session ─data→ Payload
 //                 global ─other→ Other ─(internal) inner→ Extra ─(internal) cached→ Session  (as short, less readable)

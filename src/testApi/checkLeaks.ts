@@ -10,10 +10,8 @@ import { SourceMaps } from '../session/sourceMaps';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { rssBreakdown } from '../memory/breakdown';
-import type { MemoryVerdict } from '../memory/types';
-import { memoryVerdict } from '../memory/verdict';
-import type { LeakReport, LeakVerdict } from '../report/leakReport';
+import { buildLeakReport } from '../report/buildLeakReport';
+import type { LeakReport } from '../report/leakReport';
 import { setAsideGrowth, type SetAsideFinding } from './setAsideGrowth';
 import { InProcessInspector } from './inProcessInspector';
 import { LeakError } from './leakError';
@@ -159,18 +157,14 @@ function leakReport(
   diff: SnapshotDiff,
   kept: { baseline: string; mid: string; after: string } | undefined,
 ): LeakReport {
-  const samples = recorder.samples();
-  const memory = { samples, breakdown: rssBreakdown(samples[samples.length - 1]), verdict: memoryVerdict(samples, { retainedGrowth: findings.length > 0 }) };
-  const verdict = leakVerdict(findings.length, memory.verdict);
   const name = fn.name || '(anonymous function)';
-  return {
-    schemaVersion: 1,
-    createdAt: new Date().toISOString(),
-    verdict,
-    summary:
+  return buildLeakReport({
+    samples: recorder.samples(),
+    retainedGrowth: findings.length > 0,
+    summary: (_verdict, memory) =>
       findings.length > 0
-        ? `${findings.length === 1 ? 'One holder grows' : `${findings.length} holders grow`} with every call of ${name} and survive${findings.length === 1 ? 's' : ''} GC. ${memory.verdict.summary}`
-        : `Nothing grew with every call of ${name}. ${memory.verdict.summary}${inconclusiveGrowth(diff) ? ` ${inconclusiveGrowth(diff)}` : ''}`,
+        ? `${findings.length === 1 ? 'One holder grows' : `${findings.length} holders grow`} with every call of ${name} and survive${findings.length === 1 ? 's' : ''} GC. ${memory.summary}`
+        : `Nothing grew with every call of ${name}. ${memory.summary}${inconclusiveGrowth(diff) ? ` ${inconclusiveGrowth(diff)}` : ''}`,
     target: { command: process.argv.slice(), endpoint: 'in-process' },
     settings: {
       warmup: settings.warmup,
@@ -180,11 +174,10 @@ function leakReport(
       trackAllocations: false,
     },
     findings,
-    memory,
     snapshots: kept ?? { baseline: '(deleted)', mid: '(deleted)', after: '(deleted)' },
     // The findings carry their own paths; the report keeps the diff's largest groups, as `run` does.
     diff: { ...diff, groups: diff.groups.slice(0, REPORT_GROUPS) },
-  };
+  });
 }
 
 /** Snapshot locations name scripts by id; the inspector knows which file each id is. */
@@ -198,9 +191,3 @@ function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>
   return diff;
 }
 
-/** Findings decide a leak; otherwise what the memory says, a high-water mark being no leak. */
-function leakVerdict(findings: number, memory: MemoryVerdict): LeakVerdict {
-  if (findings > 0 || memory.kind === 'leak') return 'leak';
-  if (memory.kind === 'allocator-retention' || memory.kind === 'heap-headroom') return memory.kind;
-  return 'no-leak';
-}

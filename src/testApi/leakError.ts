@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis/types';
-import { renderFindingsText } from '../report/findingsText';
+import { renderFindingsText } from '../render/findingsText';
 import type { LeakReport } from '../report/leakReport';
 import type { SetAsideFinding } from './setAsideGrowth';
 

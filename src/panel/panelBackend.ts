@@ -5,11 +5,12 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
-import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
-import { findingFacts } from '../report/findingsText';
-import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
+import { readLeakReport } from '../report/readLeakReport';
+import { classRowsOfDiff, pageClassRows } from './panelQueries';
+import { findingFacts } from '../render/findingsText';
+import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from './protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
-import { toUserSources } from './userSources';
+import { toUserSources } from '../session/userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
 export interface PanelBackend {
@@ -55,29 +56,6 @@ function graphBackend(host: GraphHost, model: PanelModel): PanelBackend {
   };
 }
 
-/** Reads and checks a report.json: one sentence when it is not one. */
-export async function readReport(file: string): Promise<LeakReport> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new LeakscopeError(ErrorCode.FileNotFound, `Cannot read the report ${file}.`);
-  }
-  let report: LeakReport;
-  try {
-    report = JSON.parse(text) as LeakReport;
-  } catch {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a Leakscope report: it is not JSON.`);
-  }
-  if (!report || typeof report !== 'object' || !Array.isArray(report.findings) || !report.diff || !report.memory) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a Leakscope report (report.json from \`leakscope run\`).`);
-  }
-  if (report.schemaVersion !== 1) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is a report of schema version ${String(report.schemaVersion)}; this Leakscope reads version 1.`);
-  }
-  return report;
-}
-
 /**
  * A report's panel. The class table comes from the report itself; object queries (paths of a
  * class, retainers of one object) need the after snapshot, found where the report says or beside
@@ -87,7 +65,7 @@ export async function openReportBackend(
   file: string,
   options: BackendOptions & { fixAvailable?: (finding: Finding) => boolean } = {},
 ): Promise<PanelBackend> {
-  const report = await readReport(file);
+  const report = await readLeakReport(file);
   // Go to source and Apply fix open the code the user wrote, not the compiled script.
   toUserSources(report.findings);
   const rows = classRowsOfDiff(report.diff);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertGolden } from './assertGolden';
+import { assertGolden } from '../../test/helpers/assertGolden';
 import { renderOverviewMarkdown } from './overviewMarkdown';
-import { EVIL_IMG, maliciousOverview, outsideCode, sampleOverview, tableCells } from './testData';
+import { EVIL_IMG, maliciousOverview, outsideCode, sampleOverview, tableCells } from '../../test/helpers/testData';
 
 describe('renderOverviewMarkdown', () => {
   it('matches the golden file', () => {

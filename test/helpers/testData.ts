@@ -1,5 +1,5 @@
-import type { ClassDiff, LeakedObject, RetainerGroup, SnapshotDiff } from '../analysis/types';
-import type { ClassAggregate, NodeInfo, RetainerPath, RetainerStep, SnapshotOverview, SnapshotTotals } from '../snapshot/types';
+import type { ClassDiff, LeakedObject, RetainerGroup, SnapshotDiff } from '../../src/analysis/types';
+import type { ClassAggregate, NodeInfo, RetainerPath, RetainerStep, SnapshotOverview, SnapshotTotals } from '../../src/snapshot/types';
 
 // Hand-built results shaped like what the analysis produces for a small Express-style service that
 // leaks sessions into a module-level Map, request listeners onto a server, and log entries into a

@@ -4,8 +4,8 @@ import type { CancellationToken } from '../common/cancellation';
 import type { Progress } from '../common/progress';
 import { loadHeapGraph, type HeapGraph } from '../snapshot/heapGraph';
 import { buildRetainerIndex, type RetainerIndex } from '../snapshot/retainerIndex';
-import { classPaths, classRowsOfDiff, classRowsOfGraph, pageClassRows, retainerGraph } from '../report/panelQueries';
-import type { ClassRow, DiffView, QueryCall, SnapshotView } from '../report/protocol';
+import { classPaths, classRowsOfDiff, classRowsOfGraph, pageClassRows, retainerGraph } from './panelQueries';
+import type { ClassRow, DiffView, QueryCall, SnapshotView } from './protocol';
 
 /** What a graph host is asked to do: open one snapshot (or a pair), then answer the panel's queries on it. */
 export type GraphRequest =

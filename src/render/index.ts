@@ -3,7 +3,6 @@ export { renderDiffMarkdown, type DiffMarkdownOptions } from './diffMarkdown';
 export { renderDiffText, type DiffTextOptions } from './diffText';
 export { diffHeadline } from './diffHeadline';
 export {
-  createNonce,
   escapeHtml,
   escapeMarkdownCell,
   formatBytes,
@@ -21,7 +20,7 @@ export {
   printable,
   type RetainerPathOptions,
 } from './format';
-export { type HtmlRenderOptions } from './htmlDocument';
+export { createNonce, type HtmlRenderOptions } from './htmlDocument';
 export { renderOverviewHtml } from './overviewHtml';
 export { renderOverviewMarkdown, type OverviewMarkdownOptions } from './overviewMarkdown';
 export { renderOverviewText, type OverviewTextOptions } from './overviewText';

@@ -4,7 +4,7 @@ import { memoryChartSvg } from './memoryChartSvg';
 import { findingFacts } from './findingsText';
 import { escapeHtml } from './format';
 import { htmlDocument, htmlText, type HtmlRenderOptions } from './htmlDocument';
-import type { LeakReport } from './leakReport';
+import type { LeakReport } from '../report/leakReport';
 import { renderPackagesHtml } from './packagesReport';
 
 /** `report.html`: one self-contained page, findings and memory above the diff's sortable tables. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AllocationSite, LeakedObject, RetainerGroup } from '../analysis/types';
 import type { RetainerPath, RetainerStep, SourceLocation } from '../snapshot/types';
 import { printable } from '../common/printable';
@@ -8,6 +7,8 @@ import { collapseRepeatedSteps } from '../common/repeatedSteps';
 // attacker-controllable: a web app can name a constructor anything. The helpers here make such
 // strings displayable through `printable` (src/common/printable.ts, shared with the hosts that
 // print the target's own output); renderers then escape the result for their medium.
+// The panel (webview/, bundled for the browser) uses these same labels, so this file imports no
+// Node module (the HTML reports' CSP nonce lives in htmlDocument.ts).
 
 export { formatBytes, formatBytesDelta } from '../common/bytes';
 export { printable };
@@ -49,10 +50,20 @@ export function formatAllocationSite(site: AllocationSite): string {
 
 /** Script URLs as a person reads them: `file://` dropped, paths under the current folder made relative. */
 export function displayUrl(url: string): string {
-  let path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
-  const cwd = typeof process !== 'undefined' ? process.cwd() + '/' : '';
+  let path = url.startsWith('file://') ? decodeFileUrl(url.slice('file://'.length)) : url;
+  const host = (globalThis as { process?: { cwd(): string } }).process;
+  const cwd = host ? host.cwd() + '/' : '';
   if (cwd && path.startsWith(cwd)) path = path.slice(cwd.length);
   return path;
+}
+
+/** A URL from the target may carry a stray `%`: shown as it is rather than thrown on. */
+function decodeFileUrl(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -93,15 +104,25 @@ function classSuffix(className: string): string {
   return /^\(.*\)$/.test(name) ? name : `(${name})`;
 }
 
-function formatStep(step: RetainerStep): string {
+/** A step in two parts, `edge` and `(Class)`, for the panel that sets them apart; `edge` is empty for a root category. */
+export interface StepText {
+  edge: string;
+  cls: string;
+}
+
+export function stepText(step: RetainerStep): StepText {
   // Synthetic nodes are V8's root categories; their index edges (`[2]`) carry no meaning.
-  if (step.node.type === 'synthetic') return printable(step.node.name || step.node.className, 60);
+  if (step.node.type === 'synthetic') return { edge: '', cls: printable(step.node.name || step.node.className, 60) };
   // Hidden nodes all share the class `(system)`; their name (`system / Context`) says more.
   const cls =
     step.node.type === 'hidden' && step.node.name
       ? classSuffix(step.node.name.startsWith('(') ? step.node.name : `(${step.node.name})`)
       : classSuffix(step.node.className);
-  return step.edge ? `${printable(step.edge, 60)} ${cls}` : cls;
+  return { edge: step.edge ? printable(step.edge, 60) : '', cls };
+}
+
+export function stepToString(step: StepText): string {
+  return step.edge ? `${step.edge} ${step.cls}` : step.cls;
 }
 
 export interface RetainerPathOptions {
@@ -122,11 +143,27 @@ export function formatRetainerPath(path: RetainerPath, options: RetainerPathOpti
 
 /** The pieces {@link formatRetainerPath} joins, for renderers that lay a path out themselves. */
 export function retainerPathParts(path: RetainerPath, options: RetainerPathOptions = {}): string[] {
-  // A user root (the global object, reached from the root by a nameless shortcut) starts the path itself.
-  if (path.length > 0 && path[0].edge === '' && path[0].node.type !== 'synthetic') return elide(path.map(formatStep), options.maxSteps);
+  const [root, ...steps] = retainerPathSteps(path).map(stepToString);
+  return retainerPathStartsAtUserRoot(path) ? elide([root, ...steps], options.maxSteps) : [root, ...elide(steps, options.maxSteps)];
+}
+
+/** The whole path as steps, `(GC roots)` first unless a user root starts it; never elided. */
+export function retainerPathSteps(path: RetainerPath): StepText[] {
+  if (retainerPathStartsAtUserRoot(path)) return path.map(stepText);
   // Some producers include the root itself as a first step; it is implied by the prefix.
   const steps = path.length > 0 && path[0].node.name === '(GC roots)' ? path.slice(1) : path;
-  return ['(GC roots)', ...elide(steps.map(formatStep), options.maxSteps)];
+  return [{ edge: '', cls: '(GC roots)' }, ...steps.map(stepText)];
+}
+
+/** A user root (the global object, reached from the root by a nameless shortcut) starts the path itself. */
+function retainerPathStartsAtUserRoot(path: RetainerPath): boolean {
+  return path.length > 0 && path[0].edge === '' && path[0].node.type !== 'synthetic';
+}
+
+/** The steps from the node with id `fromId` on (how an object hangs off its group's holder); undefined if the path misses it. */
+export function stepsFrom(path: RetainerPath, fromId: number): StepText[] | undefined {
+  const index = path.findIndex((step) => step.node.id === fromId);
+  return index < 0 ? undefined : path.slice(index).map(stepText);
 }
 
 /**
@@ -140,9 +177,8 @@ export function formatPathFrom(path: RetainerPath, fromId: number, options: Reta
 
 /** The pieces {@link formatPathFrom} joins. */
 export function pathPartsFrom(path: RetainerPath, fromId: number, options: RetainerPathOptions = {}): string[] | undefined {
-  const index = path.findIndex((step) => step.node.id === fromId);
-  if (index < 0) return undefined;
-  return elide(path.slice(index).map(formatStep), options.maxSteps);
+  const steps = stepsFrom(path, fromId);
+  return steps && elide(steps.map(stepToString), options.maxSteps);
 }
 
 /** {@link formatNodeLabel} for a leaked object, taking the node type from its path when there. */
@@ -209,9 +245,4 @@ export function markdownCode(s: string, options: { inTable?: boolean; maxLength?
   // A leading or trailing backtick would merge with the fence; CommonMark strips one padding space.
   const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** A CSP nonce: 128 random bits, base64 as the CSP grammar expects. */
-export function createNonce(): string {
-  return randomBytes(16).toString('base64');
 }

@@ -6,6 +6,7 @@
 import type { Finding, PackageUsage, RetainerGroup } from '../analysis/types';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 import type { Dominator, RetainerPath, SnapshotTotals } from '../snapshot/types';
+import type { LeakVerdict } from '../report/verdicts';
 
 /** What a panel shows. Each comes with the data that fits in one message; big tables are queried in pages. */
 export type PanelModel =
@@ -17,7 +18,7 @@ export type PanelModel =
 
 /** A leak check's report, without its class table (queried with `classRows`). */
 export interface ReportView {
-  verdict: 'leak' | 'no-leak' | 'allocator-retention' | 'heap-headroom';
+  verdict: LeakVerdict;
   summary: string;
   createdAt: string;
   target: string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertGolden } from './assertGolden';
+import { assertGolden } from '../../test/helpers/assertGolden';
 import { renderDiffText } from './diffText';
 import { displayWidth } from './textTable';
-import { maliciousDiff, sampleDiff } from './testData';
+import { maliciousDiff, sampleDiff } from '../../test/helpers/testData';
 
 describe('renderDiffText', () => {
   it('matches the golden file', () => {

@@ -1,5 +1,6 @@
 import { formatBytes } from '../common/bytes';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
+import { MEMORY_VERDICT_TITLE } from '../report/verdicts';
 
 export interface MemoryReport {
   schemaVersion: 1;
@@ -12,14 +13,6 @@ export interface MemoryReport {
   verdict: MemoryVerdict;
 }
 
-const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
-  leak: 'a leak',
-  'allocator-retention': 'allocator retention',
-  'heap-headroom': 'V8 heap headroom',
-  'high-water-mark': 'a high-water mark',
-  'no-leak': 'no leak',
-  undetermined: 'growth unknown from one reading',
-};
 
 /** `leakscope memory`: where the RSS went, and what that means, in words. */
 export function renderMemoryText(report: MemoryReport): string {
@@ -57,7 +50,7 @@ function renderBreakdownText(b: RssBreakdown, verdict: MemoryVerdict, maxRss: nu
     ...rows.map(([l, n], i) => `  ${l.padEnd(label)}  ${sizes[i].padStart(width)}  ${pct(n).padStart(4)}`),
     ...notes.map((n) => `  ${n}`),
     '',
-    `Verdict: ${VERDICT_TITLE[verdict.kind]}. ${verdict.summary}`,
+    `Verdict: ${MEMORY_VERDICT_TITLE[verdict.kind]}. ${verdict.summary}`,
   ];
   if (verdict.advice) lines.push(`What to do: ${verdict.advice}`);
   return lines.join('\n') + '\n';

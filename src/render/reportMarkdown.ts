@@ -2,19 +2,14 @@ import { formatBytes } from '../common/bytes';
 import { renderDiffMarkdown } from './diffMarkdown';
 import { findingFacts } from './findingsText';
 import { escapeMarkdownCell, markdownCode } from './format';
-import type { LeakReport } from './leakReport';
+import type { LeakReport } from '../report/leakReport';
+import { LEAK_VERDICT_TITLE } from '../report/verdicts';
 import { renderPackagesMarkdown } from './packagesReport';
 
-const VERDICT: Record<LeakReport['verdict'], string> = {
-  leak: 'Leak',
-  'no-leak': 'No leak',
-  'allocator-retention': 'Allocator retention, not a leak',
-  'heap-headroom': 'V8 heap headroom, not a leak',
-};
 
 /** `report.md`: for a pull-request comment. The findings first, then memory, then the full diff. */
 export function renderReportMarkdown(r: LeakReport): string {
-  const lines = [`## Leakscope: ${VERDICT[r.verdict]}`, '', escapeMarkdownCell(r.summary, 2000), ''];
+  const lines = [`## Leakscope: ${LEAK_VERDICT_TITLE[r.verdict]}`, '', escapeMarkdownCell(r.summary, 2000), ''];
   if (r.capture) lines.push(`Captured by ${r.capture.mode === 'sampling' ? 'sampling allocations' : 'heap snapshots'}: ${escapeMarkdownCell(r.capture.reason, 1000)}`, '');
   if (r.findings.length > 0) {
     lines.push('### Findings', '');

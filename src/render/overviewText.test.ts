@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertGolden } from './assertGolden';
+import { assertGolden } from '../../test/helpers/assertGolden';
 import { renderOverviewText } from './overviewText';
 import { displayWidth } from './textTable';
-import { maliciousOverview, sampleOverview } from './testData';
+import { maliciousOverview, sampleOverview } from '../../test/helpers/testData';
 
 describe('renderOverviewText', () => {
   it('matches the golden file', () => {

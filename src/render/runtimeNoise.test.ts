@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RetainerGroup } from '../analysis/types';
 import { foldRuntimeGroups } from './runtimeNoise';
-import { listenerGroup, sessionGroup } from './testData';
+import { listenerGroup, sessionGroup } from '../../test/helpers/testData';
 
 const info = (id: number, className: string, name = className, type = 'object') => ({ id, type, name, className, selfSize: 0, retainedSize: 0, distance: 1 });
 

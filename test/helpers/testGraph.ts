@@ -1,6 +1,6 @@
-import { HeapSnapshot } from './heapSnapshot';
-import { StringTable } from './stringTable';
-import type { SnapshotHeader } from './types';
+import { HeapSnapshot } from '../../src/snapshot/heapSnapshot';
+import { StringTable } from '../../src/snapshot/stringTable';
+import type { SnapshotHeader } from '../../src/snapshot/types';
 
 /** Test support: a HeapSnapshot built in memory from a small node/edge list. */
 export interface TestNode {

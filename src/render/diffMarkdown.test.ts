@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SnapshotDiff } from '../analysis/types';
-import { assertGolden } from './assertGolden';
+import { assertGolden } from '../../test/helpers/assertGolden';
 import { renderDiffMarkdown } from './diffMarkdown';
-import { EVIL_IMG, EVIL_SCRIPT, maliciousDiff, outsideCode, pendingLogGroup, sampleDiff, tableCells } from './testData';
+import { EVIL_IMG, EVIL_SCRIPT, maliciousDiff, outsideCode, pendingLogGroup, sampleDiff, tableCells } from '../../test/helpers/testData';
 
 describe('renderDiffMarkdown', () => {
   it('matches the golden file', () => {

@@ -1,16 +1,10 @@
 import type { Finding } from '../analysis/types';
-import type { PersistingFinding, ReportComparison, ReportSide } from './compareReports';
+import type { PersistingFinding, ReportComparison, ReportSide } from '../report/compareReports';
 import { findingFacts } from './findingsText';
 import { escapeMarkdownCell, formatBytes, formatBytesDelta, formatCount, markdownCode } from './format';
-import type { LeakVerdict } from './leakReport';
+import { LEAK_VERDICT_TITLE } from '../report/verdicts';
 import { markdownTable } from './markdownTable';
 
-const VERDICT: Record<LeakVerdict, string> = {
-  leak: 'Leak',
-  'no-leak': 'No leak',
-  'allocator-retention': 'Allocator retention, not a leak',
-  'heap-headroom': 'V8 heap headroom, not a leak',
-};
 
 const CHANGE: Record<PersistingFinding['change'], string> = {
   worse: '**worse**',
@@ -116,7 +110,7 @@ function kind(f: Finding, inTable = false): string {
 }
 
 function verdict(s: ReportSide): string {
-  return VERDICT[s.verdict] ?? escapeMarkdownCell(String(s.verdict), 40);
+  return LEAK_VERDICT_TITLE[s.verdict] ?? escapeMarkdownCell(String(s.verdict), 40);
 }
 
 function memoryKind(s: ReportSide): string {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RetainerPath } from '../snapshot/types';
 import { formatBinaryBytes } from '../common/bytes';
+import { createNonce } from './htmlDocument';
 import {
-  createNonce,
   escapeHtml,
   escapeMarkdownCell,
   formatBytes,
@@ -19,7 +19,7 @@ import {
   markdownCode,
   printable,
 } from './format';
-import { sessionCachePath, sessionGroup } from './testData';
+import { sessionCachePath, sessionGroup } from '../../test/helpers/testData';
 
 describe('formatBytes', () => {
   it('prints small sizes in bytes', () => {

@@ -1,4 +1,5 @@
-import { createNonce, escapeHtml, printable } from './format';
+import { randomBytes } from 'node:crypto';
+import { escapeHtml, printable } from './format';
 
 // Shared shell of the HTML reports. Security model: the page is meant to be opened from disk or
 // attached to a CI run, and it shows strings from someone else's heap. So every dynamic string goes
@@ -18,6 +19,11 @@ export interface HtmlDocumentOptions {
 
 export interface HtmlRenderOptions {
   nonce?: string;
+}
+
+/** A CSP nonce: 128 random bits, base64 as the CSP grammar expects. */
+export function createNonce(): string {
+  return randomBytes(16).toString('base64');
 }
 
 export function htmlDocument(options: HtmlDocumentOptions): string {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { renderDiffHtml } from './diffHtml';
 import { renderOverviewHtml } from './overviewHtml';
-import { EVIL_IMG, EVIL_SCRIPT, maliciousDiff, maliciousOverview, sampleDiff, sampleOverview } from './testData';
+import { EVIL_IMG, EVIL_SCRIPT, maliciousDiff, maliciousOverview, sampleDiff, sampleOverview } from '../../test/helpers/testData';
 
 // There is no browser here, so the pages are checked with a strict little parser that only accepts
 // well-nested markup (an injected tag would unbalance it or show up as an unexpected element) and
