@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { formatBytes } from '../common/bytes';
-import { isLeakscopeError } from '../common/errors';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
@@ -13,6 +13,7 @@ import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
 import { Editors, readConfig, Settings } from './contributions';
+import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
 import { askLeakCheckInputs, type LeakCheckInputs } from './leakCheckInputs';
 import type { Panels } from './panels';
@@ -31,6 +32,7 @@ export class CaptureCommands {
     private readonly store: SessionStore,
     private readonly panels: Panels,
     private readonly diagnostics: FindingDiagnostics,
+    private readonly errors: ErrorReporter,
   ) {}
 
   async takeSnapshot(): Promise<void> {
@@ -77,8 +79,7 @@ export class CaptureCommands {
       try {
         await target.connection.evaluate(expression.trim());
       } catch (e) {
-        void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-        return;
+        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${(e as Error).message}`, true, { cause: e });
       }
     } else {
       const go = await api.window.showInformationMessage('Leakscope: run your cleanup now, then take the "after" snapshot.', 'Take the "after" snapshot');
@@ -97,8 +98,7 @@ export class CaptureCommands {
     const inputs = preset ?? (await askLeakCheckInputs(api, this.context.workspaceState));
     if (!inputs) return undefined;
     if (!api.workspace.isTrusted && (inputs.workloadExpression || inputs.cleanupExpression)) {
-      void api.window.showErrorMessage('Leakscope: expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.');
-      return undefined;
+      throw new LeakscopeError(ErrorCode.InvalidArgument, 'Expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.');
     }
     const { id, dir } = await this.store.createDir('leak-check');
     const panel = this.panels.create(`leak check of ${target.label}`);
@@ -155,13 +155,7 @@ export class CaptureCommands {
    * the user decides, told what it would cost (building a snapshot can take many times the heap).
    */
   private async snapshotFits(target: Target): Promise<boolean> {
-    let headroom;
-    try {
-      headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
-    } catch (e) {
-      void this.api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-      return false;
-    }
+    const headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
     if (headroom.fits) return true;
     const take = 'Take it anyway';
     return (await this.api.window.showWarningMessage(`Leakscope: ${headroom.reason}`, { modal: true, detail: 'The process may be killed for lack of memory while V8 builds the snapshot. A leak check with capture "auto" samples allocations instead.' }, take)) === take;
@@ -211,8 +205,8 @@ export class CaptureCommands {
       );
       return true;
     } catch (e) {
-      if (isLeakscopeError(e) && e.code === 'cancelled') return false;
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}${target.connection.isClosed ? ' (the process is gone)' : ''}`);
+      // Reported here, not by the command's seam: the caller still closes its panel or keeps what was captured.
+      this.errors.report(e, { action: title, ...(target.connection.isClosed ? { note: 'the process is gone' } : {}) });
       return false;
     }
   }

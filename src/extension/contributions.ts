@@ -138,12 +138,14 @@ export const COMMAND_TITLES: { [K in Commands]: string } = {
   [Commands.RemoveSession]: 'Remove Session',
 };
 
+/** Registers a command behind the error seam: what the handler throws is shown as `errors` decides, under the command's title. */
 export function registerCommand<K extends Commands>(
   api: typeof vscode,
+  errors: { wrap<A extends unknown[]>(action: string, handler: (...args: A) => unknown): (...args: A) => unknown },
   id: K,
   handler: (...args: CommandArgs[K]) => unknown,
 ): vscode.Disposable {
-  return api.commands.registerCommand(id, handler as (...args: unknown[]) => unknown);
+  return api.commands.registerCommand(id, errors.wrap(COMMAND_TITLES[id], handler) as (...args: unknown[]) => unknown);
 }
 
 export function readConfig<K extends Settings>(api: typeof vscode, key: K, scope?: vscode.ConfigurationScope): SettingTypes[K] {
