@@ -7,12 +7,11 @@ import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
 import type { MemoryMark } from '../report/protocol';
-import { parseByteSize } from '../memory/headroom';
 import { runLeakCheck } from '../session/leakCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
-import { Editors, readConfig, Settings } from './contributions';
+import { Editors, readConfig, readSizeConfig, Settings } from './contributions';
 import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
 import { askLeakCheckInputs, type LeakCheckInputs } from './leakCheckInputs';
@@ -163,9 +162,7 @@ export class CaptureCommands {
 
   /** The leakscope.leakCheck.memoryLimit setting, when set and valid. */
   private memoryLimit(): { memoryLimit?: number } {
-    const text = readConfig(this.api, Settings.MemoryLimit).trim();
-    const bytes = text ? parseByteSize(text) : undefined;
-    if (text && bytes === undefined) void this.api.window.showWarningMessage(`Leakscope: the memory limit setting "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+    const bytes = readSizeConfig(this.api, Settings.MemoryLimit);
     return bytes !== undefined ? { memoryLimit: bytes } : {};
   }
 

@@ -13,6 +13,7 @@ import { SessionStore } from './sessionStore';
 import { SessionsView } from './sessionsView';
 import { TargetCommands } from './targetCommands';
 import { TargetManager } from './targetManager';
+import { WatchCommands } from './watchCommands';
 
 /** The one place the extension is wired together (STYLE 10): every object is built here and handed what it needs. */
 export function activate(context: vscode.ExtensionContext): { runLeakCheck(inputs?: LeakCheckInputs): Promise<string | undefined> } {
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
   );
   files = new FileCommands(api, panels, store);
   const targetCommands = new TargetCommands(api, context, targets, output);
+  const watches = new WatchCommands(api, targets, targetCommands, store, errors, output);
   const capture = new CaptureCommands(api, context, targets, targetCommands, store, panels, diagnostics, errors);
 
   context.subscriptions.push(
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     targets,
     store,
     diagnostics,
+    watches,
     api.languages.registerCodeActionsProvider(
       [{ language: 'javascript' }, { language: 'typescript' }, { language: 'javascriptreact' }, { language: 'typescriptreact' }],
       diagnostics,
@@ -56,15 +59,15 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     ...registerLanguageModelTools(api, output),
     registerCommand(api, errors, Commands.ProfileDebugSession, async () => {
       const target = await targetCommands.profileDebugSession();
-      if (target) await offerActions(api, capture, target.label);
+      if (target) await offerActions(api, capture, watches, target.label);
     }),
     registerCommand(api, errors, Commands.AttachProcess, async () => {
       const target = await targetCommands.attach();
-      if (target) await offerActions(api, capture, target.label);
+      if (target) await offerActions(api, capture, watches, target.label);
     }),
     registerCommand(api, errors, Commands.LaunchProcess, async () => {
       const target = await targetCommands.launch();
-      if (target) await offerActions(api, capture, target.label);
+      if (target) await offerActions(api, capture, watches, target.label);
     }),
     registerCommand(api, errors, Commands.Detach, () => targets.detach()),
     registerCommand(api, errors, Commands.TakeSnapshot, () => capture.takeSnapshot()),
@@ -75,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     registerCommand(api, errors, Commands.CompareSnapshots, (a, b) => files!.compareSnapshots(a, b)),
     registerCommand(api, errors, Commands.OpenSessionItem, (file) => files!.openFile(file)),
     registerCommand(api, errors, Commands.RemoveSession, (item) => files!.removeSession(item)),
+    registerCommand(api, errors, Commands.WatchProcess, () => watches.watch()),
+    registerCommand(api, errors, Commands.StopWatching, () => watches.stop()),
+    registerCommand(api, errors, Commands.ShowWatch, () => watches.showWatch()),
   );
   void store.prune();
   // The API's callers get what a palette user gets: a failure is shown, and the result is undefined.
@@ -85,12 +91,13 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
 export function deactivate(): void {}
 
 /** Once connected, the next step is one pick away. */
-async function offerActions(api: typeof vscode, capture: CaptureCommands, label: string): Promise<void> {
+async function offerActions(api: typeof vscode, capture: CaptureCommands, watches: WatchCommands, label: string): Promise<void> {
   const actions = [
     { label: '$(beaker) Run leak check', run: () => capture.runLeakCheck() },
     { label: '$(diff) Capture before/after cleanup', run: () => capture.captureBeforeAfter() },
     { label: '$(file-binary) Take heap snapshot', run: () => capture.takeSnapshot() },
     { label: '$(pulse) Explain memory now', run: () => capture.showMemory() },
+    { label: '$(eye) Watch its memory trend', run: () => watches.watch() },
   ];
   const pick = await api.window.showQuickPick(actions, { title: `Leakscope: connected to ${label}`, placeHolder: 'What next? (Esc to stay connected; the status bar shows live RSS)' });
   await pick?.run();

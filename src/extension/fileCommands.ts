@@ -29,6 +29,10 @@ export class FileCommands {
 
   async openFile(file: string): Promise<void> {
     const editor = file.endsWith('.heapsnapshot') ? Editors.Snapshot : file.endsWith('.json') ? Editors.Report : undefined;
+    if (file.endsWith('.md')) {
+      await this.api.commands.executeCommand('markdown.showPreview', this.api.Uri.file(file));
+      return;
+    }
     if (!editor) {
       await this.api.window.showTextDocument(this.api.Uri.file(file));
       return;

@@ -29,7 +29,7 @@ export class SessionsView implements vscode.TreeDataProvider<Node> {
       const item = new api.TreeItem(node.session.label, api.TreeItemCollapsibleState.Collapsed);
       item.description = new Date(node.session.createdAt).toLocaleString();
       item.contextValue = 'session';
-      item.iconPath = new api.ThemeIcon(node.session.kind === 'leak-check' ? 'beaker' : 'database');
+      item.iconPath = new api.ThemeIcon(node.session.kind === 'leak-check' ? 'beaker' : node.session.kind === 'watch' ? 'eye' : 'database');
       item.id = node.session.id;
       return item;
     }
