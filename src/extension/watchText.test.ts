@@ -27,6 +27,7 @@ const finding: Finding = {
   growth: { cyclesBeforeMid: 4, cyclesAfterMid: 4, newBeforeMid: 400, newAfterMid: 400, objectsPerCycle: 100, bytesPerCycle: 120_000, steady: true },
   source: { file: '/app/leak.js', line: 3, column: 5, functionName: 'remember', role: 'allocated' },
   fix: { id: 'bound-collection', summary: 'Bound it.' },
+  explanation: 'Arrays allocated in remember survive every reading.',
 };
 
 test('the status text: RSS now, the heap trend\'s direction and rate, and the limit', () => {
