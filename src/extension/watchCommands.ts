@@ -135,7 +135,10 @@ export class WatchCommands implements vscode.Disposable {
   /** The limit the target lives under (its cgroup's, the machine's, or the memory limit setting), to show beside the trend. */
   private async targetLimit(target: Target, memoryLimit: number | undefined): Promise<WatchLimit | undefined> {
     const headroom = await new SnapshotGuard(target.connection, memoryLimit !== undefined ? { memoryLimit } : {}).headroom();
-    return headroom.limit !== undefined && headroom.limitSource !== 'unknown' ? { bytes: headroom.limit, source: headroom.limitSource } : undefined;
+    if (headroom.limitSource === 'unknown') return undefined;
+    if (headroom.limit !== undefined) return { bytes: headroom.limit, source: headroom.limitSource };
+    // The machine gives no limit as such: what the process could reach is its RSS and what is free.
+    return headroom.available !== undefined ? { bytes: headroom.rss + headroom.available, source: headroom.limitSource } : undefined;
   }
 
   private async writeReport(id: string, dir: string, target: Target, state: WatchState & Partial<Pick<WatchResult, 'snapshot'>>, limit: WatchLimit | undefined, ended: string): Promise<string> {

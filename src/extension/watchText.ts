@@ -26,7 +26,7 @@ const LIMIT_SOURCES: { [K in WatchLimit['source']]: string } = {
   setting: 'the leakscope.watch.rssLimit setting; crossing it takes a heap snapshot (if one fits)',
   'memory-limit': 'the leakscope.leakCheck.memoryLimit setting; shown only, set leakscope.watch.rssLimit to capture before it',
   cgroup: "the container's cgroup limit; shown only, set leakscope.watch.rssLimit to capture before it",
-  machine: "the machine's available memory; shown only, set leakscope.watch.rssLimit to capture before it",
+  machine: "the machine's available memory (its RSS and what is free, less a reserve); shown only, set leakscope.watch.rssLimit to capture before it",
 };
 
 /** ↑ growth clear of the noise, ↗ rising within it, → flat, ↓ falling; … until there are readings enough for a line. */
