@@ -32,6 +32,8 @@ export class CaptureCommands {
     private readonly panels: Panels,
     private readonly diagnostics: FindingDiagnostics,
     private readonly errors: ErrorReporter,
+    /** What else is using the target's sampling heap profiler now (a watch), which a leak check would stop. */
+    private readonly samplingInUse: () => string | undefined = () => undefined,
   ) {}
 
   async takeSnapshot(): Promise<void> {
@@ -92,6 +94,8 @@ export class CaptureCommands {
   /** The leak check, with a live panel: memory per cycle, then the report. `preset` skips the questions. */
   async runLeakCheck(preset?: LeakCheckInputs): Promise<string | undefined> {
     const api = this.api;
+    const user = this.samplingInUse();
+    if (user) throw new LeakscopeError(ErrorCode.InvalidArgument, `${user} uses the process's sampling heap profiler, which a leak check needs too; stop it first (Leakscope: Stop Watching).`);
     const target = await this.targetCommands.ensureTarget();
     if (!target) return undefined;
     const inputs = preset ?? (await askLeakCheckInputs(api, this.context.workspaceState));

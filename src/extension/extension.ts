@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
   files = new FileCommands(api, panels, store);
   const targetCommands = new TargetCommands(api, context, targets, output);
   const watches = new WatchCommands(api, targets, targetCommands, store, errors, output);
-  const capture = new CaptureCommands(api, context, targets, targetCommands, store, panels, diagnostics, errors);
+  const capture = new CaptureCommands(api, context, targets, targetCommands, store, panels, diagnostics, errors, () => watches.running);
 
   context.subscriptions.push(
     output,

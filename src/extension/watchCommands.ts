@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { CancellationTokenSource } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress } from '../common/progress';
 import { watchProcess, type WatchResult } from '../session/watch';
 import { SnapshotGuard } from '../session/snapshotGuard';
@@ -56,6 +57,8 @@ export class WatchCommands implements vscode.Disposable {
     }
     const target = await this.targetCommands.ensureTarget();
     if (!target) return;
+    // A leak check's sampling profiler would be stopped by the watch's, and the other way round.
+    if (this.targets.capturing) throw new LeakscopeError(ErrorCode.InvalidArgument, `A capture from ${target.label} is running; start the watch when it is done.`);
     const rssLimit = readSizeConfig(this.api, Settings.WatchRssLimit);
     const memoryLimit = readSizeConfig(this.api, Settings.MemoryLimit);
     const limit: WatchLimit | undefined = rssLimit !== undefined ? { bytes: rssLimit, source: 'setting' } : await this.targetLimit(target, memoryLimit);
@@ -70,6 +73,11 @@ export class WatchCommands implements vscode.Disposable {
     void this.run(active, { ...(rssLimit !== undefined ? { rssLimit } : {}), ...(memoryLimit !== undefined ? { memoryLimit } : {}) }, id, dir).catch((e) =>
       this.errors.report(e, { action: `Watching ${target.label}` }),
     );
+  }
+
+  /** `The watch of node api.js` while a watch runs. */
+  get running(): string | undefined {
+    return this.active ? `The watch of ${this.active.target.label}` : undefined;
   }
 
   async stop(): Promise<void> {
