@@ -63,7 +63,7 @@ export function watchTooltip(label: string, state: WatchState, limit: WatchLimit
     lines.push(`  • ${facts.title}${facts.source ? `, ${facts.source}` : ''}: ${formatBytes(f.growth.bytesPerCycle)} per reading`);
   }
   if (state.findings.length > 5) lines.push(`  and ${state.findings.length - 5} more`);
-  lines.push('Click to show memory, open the report, or stop watching.');
+  lines.push('Click for the live memory chart, or to stop watching (which writes the report).');
   return lines.join('\n');
 }
 
