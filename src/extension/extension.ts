@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
   );
   files = new FileCommands(api, panels, store);
   const targetCommands = new TargetCommands(api, context, targets, output);
+  const sessionsView = new SessionsView(api, store, targets);
   const watches = new WatchCommands(api, targets, targetCommands, store, errors, output);
   const capture = new CaptureCommands(api, context, targets, targetCommands, store, panels, diagnostics, errors, () => watches.running);
 
@@ -53,7 +54,8 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
       diagnostics,
       { providedCodeActionKinds: [api.CodeActionKind.QuickFix] },
     ),
-    api.window.registerTreeDataProvider(Views.Sessions, new SessionsView(api, store)),
+    sessionsView,
+    api.window.registerTreeDataProvider(Views.Sessions, sessionsView),
     ...registerCustomEditors(api, panels, errors),
     ...registerLeakCheckDebugType(api, panels, diagnostics, errors),
     ...registerLanguageModelTools(api, output),
