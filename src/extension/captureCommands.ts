@@ -2,17 +2,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { formatBytes } from '../common/bytes';
-import { isLeakscopeError } from '../common/errors';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
 import type { MemoryMark } from '../panel/protocol';
-import { parseByteSize } from '../memory/headroom';
 import { runLeakCheck } from '../session/leakCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
-import { Editors, readConfig, Settings } from './contributions';
+import { Editors, readConfig, readSizeConfig, Settings } from './contributions';
+import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
 import { askLeakCheckInputs, type LeakCheckInputs } from './leakCheckInputs';
 import type { Panels } from './panels';
@@ -31,6 +31,9 @@ export class CaptureCommands {
     private readonly store: SessionStore,
     private readonly panels: Panels,
     private readonly diagnostics: FindingDiagnostics,
+    private readonly errors: ErrorReporter,
+    /** What else is using the target's sampling heap profiler now (a watch), which a leak check would stop. */
+    private readonly samplingInUse: () => string | undefined = () => undefined,
   ) {}
 
   async takeSnapshot(): Promise<void> {
@@ -77,8 +80,7 @@ export class CaptureCommands {
       try {
         await target.connection.evaluate(expression.trim());
       } catch (e) {
-        void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-        return;
+        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${(e as Error).message}`, true, { cause: e });
       }
     } else {
       const go = await api.window.showInformationMessage('Leakscope: run your cleanup now, then take the "after" snapshot.', 'Take the "after" snapshot');
@@ -92,13 +94,14 @@ export class CaptureCommands {
   /** The leak check, with a live panel: memory per cycle, then the report. `preset` skips the questions. */
   async runLeakCheck(preset?: LeakCheckInputs): Promise<string | undefined> {
     const api = this.api;
+    const user = this.samplingInUse();
+    if (user) throw new LeakscopeError(ErrorCode.InvalidArgument, `${user} uses the process's sampling heap profiler, which a leak check needs too; stop it first (Leakscope: Stop Watching).`);
     const target = await this.targetCommands.ensureTarget();
     if (!target) return undefined;
     const inputs = preset ?? (await askLeakCheckInputs(api, this.context.workspaceState));
     if (!inputs) return undefined;
     if (!api.workspace.isTrusted && (inputs.workloadExpression || inputs.cleanupExpression)) {
-      void api.window.showErrorMessage('Leakscope: expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.');
-      return undefined;
+      throw new LeakscopeError(ErrorCode.InvalidArgument, 'Expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.');
     }
     const { id, dir } = await this.store.createDir('leak-check');
     const panel = this.panels.create(`leak check of ${target.label}`);
@@ -155,13 +158,7 @@ export class CaptureCommands {
    * the user decides, told what it would cost (building a snapshot can take many times the heap).
    */
   private async snapshotFits(target: Target): Promise<boolean> {
-    let headroom;
-    try {
-      headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
-    } catch (e) {
-      void this.api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-      return false;
-    }
+    const headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
     if (headroom.fits) return true;
     const take = 'Take it anyway';
     return (await this.api.window.showWarningMessage(`Leakscope: ${headroom.reason}`, { modal: true, detail: 'The process may be killed for lack of memory while V8 builds the snapshot. A leak check with capture "auto" samples allocations instead.' }, take)) === take;
@@ -169,9 +166,7 @@ export class CaptureCommands {
 
   /** The leakscope.leakCheck.memoryLimit setting, when set and valid. */
   private memoryLimit(): { memoryLimit?: number } {
-    const text = readConfig(this.api, Settings.MemoryLimit).trim();
-    const bytes = text ? parseByteSize(text) : undefined;
-    if (text && bytes === undefined) void this.api.window.showWarningMessage(`Leakscope: the memory limit setting "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+    const bytes = readSizeConfig(this.api, Settings.MemoryLimit);
     return bytes !== undefined ? { memoryLimit: bytes } : {};
   }
 
@@ -211,8 +206,8 @@ export class CaptureCommands {
       );
       return true;
     } catch (e) {
-      if (isLeakscopeError(e) && e.code === 'cancelled') return false;
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}${target.connection.isClosed ? ' (the process is gone)' : ''}`);
+      // Reported here, not by the command's seam: the caller still closes its panel or keeps what was captured.
+      this.errors.report(e, { action: title, ...(target.connection.isClosed ? { note: 'the process is gone' } : {}) });
       return false;
     }
   }

@@ -1,3 +1,4 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
 /** Splits a command line the way a POSIX shell would for plain words, quotes and backslashes (no expansion). */
 export function splitCommandLine(text: string): string[] {
   const words: string[] = [];
@@ -25,7 +26,7 @@ export function splitCommandLine(text: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`The command line has an unclosed ${quote} quote.`);
+  if (quote) throw new LeakscopeError(ErrorCode.InvalidArgument, `The command line has an unclosed ${quote} quote.`);
   if (inWord) words.push(word);
   return words;
 }

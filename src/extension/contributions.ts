@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { parseByteSize } from '../memory/headroom';
 
 /**
  * Every command, setting, view and context key the extension contributes, declared once. The
@@ -18,6 +19,9 @@ export const enum Commands {
   CompareSnapshots = 'leakscope.compareSnapshots',
   OpenSessionItem = 'leakscope.openSessionItem',
   RemoveSession = 'leakscope.removeSession',
+  WatchProcess = 'leakscope.watchProcess',
+  StopWatching = 'leakscope.stopWatching',
+  ShowWatch = 'leakscope.showWatch',
 }
 
 export const enum Settings {
@@ -32,10 +36,13 @@ export const enum Settings {
   MinObjectsPerCycle = 'leakscope.findings.minObjectsPerCycle',
   NodePath = 'leakscope.launch.nodePath',
   StatusBarInterval = 'leakscope.statusBar.intervalSeconds',
+  WatchInterval = 'leakscope.watch.intervalSeconds',
+  WatchRssLimit = 'leakscope.watch.rssLimit',
 }
 
 export const enum ContextKeys {
   Attached = 'leakscope.attached',
+  Watching = 'leakscope.watching',
 }
 
 export const enum Views {
@@ -90,6 +97,9 @@ export interface CommandArgs {
   [Commands.CompareSnapshots]: [baseline?: vscode.Uri, after?: vscode.Uri];
   [Commands.OpenSessionItem]: [file: string];
   [Commands.RemoveSession]: [item?: { session: { id: string } }];
+  [Commands.WatchProcess]: [];
+  [Commands.StopWatching]: [];
+  [Commands.ShowWatch]: [];
 }
 
 export interface SettingTypes {
@@ -105,6 +115,9 @@ export interface SettingTypes {
   [Settings.MinObjectsPerCycle]: number;
   [Settings.NodePath]: string;
   [Settings.StatusBarInterval]: number;
+  [Settings.WatchInterval]: number;
+  /** `1.5G`, `512M`; empty: only a sustained trend triggers a capture. */
+  [Settings.WatchRssLimit]: string;
 }
 
 /** Defaults, mirrored in package.json's configuration (the test checks they agree). */
@@ -120,6 +133,8 @@ export const SETTING_DEFAULTS: { [K in Settings]: SettingTypes[K] } = {
   [Settings.MinObjectsPerCycle]: 10,
   [Settings.NodePath]: '',
   [Settings.StatusBarInterval]: 2,
+  [Settings.WatchInterval]: 10,
+  [Settings.WatchRssLimit]: '',
 };
 
 /** Palette titles, mirrored in package.json (the test checks they agree). */
@@ -136,14 +151,27 @@ export const COMMAND_TITLES: { [K in Commands]: string } = {
   [Commands.CompareSnapshots]: 'Compare Two Heap Snapshots…',
   [Commands.OpenSessionItem]: 'Open',
   [Commands.RemoveSession]: 'Remove Session',
+  [Commands.WatchProcess]: 'Watch a Process…',
+  [Commands.StopWatching]: 'Stop Watching',
+  [Commands.ShowWatch]: 'Show the Watched Process',
 };
 
+/** Registers a command behind the error seam: what the handler throws is shown as `errors` decides, under the command's title. */
 export function registerCommand<K extends Commands>(
   api: typeof vscode,
+  errors: { wrap<A extends unknown[]>(action: string, handler: (...args: A) => unknown): (...args: A) => unknown },
   id: K,
   handler: (...args: CommandArgs[K]) => unknown,
 ): vscode.Disposable {
-  return api.commands.registerCommand(id, handler as (...args: unknown[]) => unknown);
+  return api.commands.registerCommand(id, errors.wrap(COMMAND_TITLES[id], handler) as (...args: unknown[]) => unknown);
+}
+
+/** A size setting (`1.5G`, `512M`) in bytes; undefined when empty, and when invalid after telling the user it is ignored. */
+export function readSizeConfig(api: typeof vscode, key: Settings.MemoryLimit | Settings.WatchRssLimit): number | undefined {
+  const text = readConfig(api, key).trim();
+  const bytes = text ? parseByteSize(text) : undefined;
+  if (text && bytes === undefined) void api.window.showWarningMessage(`Leakscope: the setting ${key} = "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+  return bytes;
 }
 
 export function readConfig<K extends Settings>(api: typeof vscode, key: K, scope?: vscode.ConfigurationScope): SettingTypes[K] {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
 
 /** The session types of VS Code's JavaScript debugger (js-debug) that run or attach to Node. */
@@ -47,7 +48,7 @@ export class DebugSessions implements vscode.Disposable {
    */
   async connect(session: vscode.DebugSession): Promise<DebugConnection> {
     if (!JS_DEBUG_NODE_TYPES.has(session.type)) {
-      throw new Error(`the debug session "${session.name}" is of type "${session.type}"; Leakscope profiles Node.js sessions of VS Code's JavaScript debugger`);
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The debug session "${session.name}" is of type "${session.type}"; Leakscope profiles Node.js sessions of VS Code's JavaScript debugger.`);
     }
     let children = this.childrenOf(session);
     if (children.length === 0 && !session.parentSession) {
@@ -63,7 +64,7 @@ export class DebugSessions implements vscode.Disposable {
         this.log(`No inspector endpoint from "${candidate.name}": ${lastError.message}`);
       }
     }
-    throw new Error(`the debug session "${session.name}" gave no inspector endpoint${lastError ? ` (${lastError.message})` : ''}`);
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The debug session "${session.name}" gave no inspector endpoint${lastError ? ` (${lastError.message})` : ''}.`, true, { cause: lastError });
   }
 
   private childrenOf(session: vscode.DebugSession): vscode.DebugSession[] {

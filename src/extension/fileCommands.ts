@@ -1,3 +1,4 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import type * as vscode from 'vscode';
 import { Editors } from './contributions';
 import { sourcePath } from './findingDiagnostics';
@@ -28,6 +29,10 @@ export class FileCommands {
 
   async openFile(file: string): Promise<void> {
     const editor = file.endsWith('.heapsnapshot') ? Editors.Snapshot : file.endsWith('.json') ? Editors.Report : undefined;
+    if (file.endsWith('.md')) {
+      await this.api.commands.executeCommand('markdown.showPreview', this.api.Uri.file(file));
+      return;
+    }
     if (!editor) {
       await this.api.window.showTextDocument(this.api.Uri.file(file));
       return;
@@ -36,7 +41,6 @@ export class FileCommands {
   }
 
   async compareSnapshots(baseline?: vscode.Uri, after?: vscode.Uri): Promise<void> {
-    const api = this.api;
     // From the explorer with two files selected, VS Code passes the clicked one and the selection.
     const selection = Array.isArray(after) ? (after as unknown as vscode.Uri[]) : undefined;
     let files = selection && selection.length === 2 ? selection : baseline && after && !Array.isArray(after) ? [baseline, after] : undefined;
@@ -47,17 +51,13 @@ export class FileCommands {
       if (!second?.[0]) return;
       files = [first[0], second[0]];
     }
-    try {
-      await this.panels.openDiff(files[0].fsPath, files[1].fsPath);
-    } catch (e) {
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-    }
+    await this.panels.openDiff(files[0].fsPath, files[1].fsPath);
   }
 
   async goToSource(file: string, line: number, column: number): Promise<void> {
     const api = this.api;
     const path = sourcePath(file);
-    if (!path) throw new Error(`Leakscope: ${file} is not a file on this machine (a built-in module, or code from eval).`);
+    if (!path) throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a file on this machine (a built-in module, or code from eval).`);
     const document = await api.workspace.openTextDocument(api.Uri.file(path));
     const position = new api.Position(Math.max(0, line - 1), Math.max(0, column - 1));
     await api.window.showTextDocument(document, { selection: new api.Range(position, position), preview: false, viewColumn: api.ViewColumn.One });

@@ -1,3 +1,4 @@
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
@@ -65,15 +66,15 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
    */
   async applyFix(finding: Finding): Promise<string> {
     const folders = this.api.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) throw new Error('Leakscope: open the project folder first; a fix changes only files inside the workspace.');
+    if (folders.length === 0) throw new LeakscopeError(ErrorCode.InvalidArgument, 'open the project folder first; a fix changes only files inside the workspace.');
     const found = this.sourceFile(finding, folders.map((f) => f.uri.fsPath));
-    if (!found) throw new Error('Leakscope: this finding names no source file in this workspace.');
+    if (!found) throw new LeakscopeError(ErrorCode.InvalidArgument, 'this finding names no source file in this workspace.');
     const { file, root } = found;
     const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
     const fix = this.firstFix(finding, file, document.getText());
-    if (!fix) throw new Error(`Leakscope: no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
+    if (!fix) throw new LeakscopeError(ErrorCode.InvalidArgument, `no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
     const edit = this.workspaceEdit(document, fix.fix, root);
-    if (!(await this.api.workspace.applyEdit(edit))) throw new Error(`Leakscope: VS Code refused the edit to ${file}.`);
+    if (!(await this.api.workspace.applyEdit(edit))) throw new LeakscopeError(ErrorCode.InvalidArgument, `VS Code refused the edit to ${file}.`);
     await document.save();
     const deps = Object.keys(fix.fix.dependencies ?? {});
     return `Applied "${fix.fix.title}"${deps.length ? ` and added ${deps.join(', ')} to package.json (run npm install)` : ''}. Run the leak check again to confirm.`;

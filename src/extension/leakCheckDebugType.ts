@@ -1,7 +1,9 @@
 import type * as vscode from 'vscode';
 import { LeakCheckSession } from '../debug-adapter/leakCheckSession';
 import { REPORT_EVENT, type ReportEventBody } from '../debug-adapter/types';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { readConfig, Settings } from './contributions';
+import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
 import type { Panels } from './panels';
 
@@ -11,7 +13,7 @@ export const DEBUG_TYPE = 'leakscope';
  * The `leakscope` launch type: an inline debug adapter (F5 runs the leak check), a configuration
  * provider for "Add Configuration", and the report opened when the adapter says it is written.
  */
-export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, diagnostics: FindingDiagnostics): vscode.Disposable[] {
+export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, diagnostics: FindingDiagnostics, errors: ErrorReporter): vscode.Disposable[] {
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor: (session) =>
       new api.DebugAdapterInlineImplementation(
@@ -28,7 +30,7 @@ export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, d
         return { ...initialConfiguration(api, folder), program: file.uri.fsPath };
       }
       if (!api.workspace.isTrusted && (configuration.workload?.expression || configuration.cleanup)) {
-        void api.window.showErrorMessage('Leakscope: expressions run in the target only in a trusted workspace; this configuration has a workload or cleanup expression.');
+        errors.report(new LeakscopeError(ErrorCode.InvalidArgument, 'Expressions run in the target only in a trusted workspace; this configuration has a workload or cleanup expression.'), { action: 'Start the leak check' });
         return undefined;
       }
       return { cwd: folder?.uri.fsPath, ...configuration };
@@ -44,7 +46,7 @@ export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, d
         await panels.openReport(body.reportFile);
         await diagnostics.showReport(body.reportFile);
       } catch (e) {
-        void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
+        errors.report(e, { action: 'Open the leak check\'s report' });
       }
     }),
   ];

@@ -12,6 +12,8 @@ export interface PanelActions {
   /** Applies the quick-fix for a finding; resolves to a sentence for the card. */
   applyFix(finding: Finding): Promise<string>;
   openFile(file: string): Promise<void>;
+  /** The error seam: a button's failure is shown like a command's. */
+  reportError(e: unknown, action: string): void;
 }
 
 /**
@@ -28,7 +30,7 @@ export class PanelController implements vscode.Disposable {
   private readonly queries = new Map<number, CancellationTokenSource>();
 
   constructor(
-    private readonly api: typeof vscode,
+    api: typeof vscode,
     private readonly webview: vscode.Webview,
     extensionUri: vscode.Uri,
     title: string,
@@ -88,9 +90,9 @@ export class PanelController implements vscode.Disposable {
         return;
       }
       case 'goToSource':
-        return this.report(this.actions.goToSource(message.file, message.line, message.column));
+        return this.report(this.actions.goToSource(message.file, message.line, message.column), 'Go to source');
       case 'openFile':
-        return this.report(this.actions.openFile(message.file));
+        return this.report(this.actions.openFile(message.file), 'Open file');
       case 'applyFix': {
         const finding = this.model?.kind === 'report' ? this.model.report.findings[message.findingIndex]?.finding : undefined;
         if (!finding) return;
@@ -98,7 +100,7 @@ export class PanelController implements vscode.Disposable {
           const result = await this.actions.applyFix(finding);
           this.post({ type: 'fixApplied', findingIndex: message.findingIndex, message: result });
         } catch (e) {
-          void this.api.window.showErrorMessage((e as Error).message);
+          this.actions.reportError(e, 'Apply fix');
         }
         return;
       }
@@ -109,11 +111,11 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
-  private async report(action: Promise<void>): Promise<void> {
+  private async report(action: Promise<void>, title: string): Promise<void> {
     try {
       await action;
     } catch (e) {
-      void this.api.window.showErrorMessage((e as Error).message);
+      this.actions.reportError(e, title);
     }
   }
 

@@ -7,7 +7,7 @@ import { readConfig, Settings } from './contributions';
 export interface StoredSession {
   id: string;
   label: string;
-  kind: 'leak-check' | 'snapshots' | 'before-after';
+  kind: 'leak-check' | 'snapshots' | 'before-after' | 'watch';
   createdAt: string;
   dir: string;
   snapshots: string[];

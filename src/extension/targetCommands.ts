@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector } from '../inspector/launch';
 import { isLoopback, parseTarget, resolveTarget } from '../inspector/target';
@@ -43,23 +44,15 @@ export class TargetCommands {
   async profileDebugSession(): Promise<Target | undefined> {
     const api = this.api;
     const session = api.debug.activeDebugSession;
-    if (!session) {
-      void api.window.showErrorMessage('Leakscope: start debugging a Node.js program first (no debug session is active).');
-      return undefined;
-    }
-    try {
-      const { session: debugged, connection } = await api.window.withProgress(
-        { location: api.ProgressLocation.Notification, title: `Leakscope: connecting to the process "${session.name}" debugs` },
-        () => this.debugSessions.connect(session),
-      );
-      const target: Target = { kind: 'debug', label: `debug: ${debugged.name}`, connection, debugSessionId: debugged.id };
-      await this.targets.set(target);
-      this.output.appendLine(`Connected to the process of "${debugged.name}"`);
-      return target;
-    } catch (e) {
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}.`);
-      return undefined;
-    }
+    if (!session) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Start debugging a Node.js program first (no debug session is active).');
+    const { session: debugged, connection } = await api.window.withProgress(
+      { location: api.ProgressLocation.Notification, title: `Leakscope: connecting to the process "${session.name}" debugs` },
+      () => this.debugSessions.connect(session),
+    );
+    const target: Target = { kind: 'debug', label: `debug: ${debugged.name}`, connection, debugSessionId: debugged.id };
+    await this.targets.set(target);
+    this.output.appendLine(`Connected to the process of "${debugged.name}"`);
+    return target;
   }
 
   async attach(): Promise<Target | undefined> {
@@ -112,17 +105,12 @@ export class TargetCommands {
   }
 
   private async connect(label: string, resolve: () => Promise<string>): Promise<Target | undefined> {
-    try {
-      const connection = await this.api.window.withProgress({ location: this.api.ProgressLocation.Notification, title: `Leakscope: connecting to ${label}` }, async () =>
-        InspectorConnection.connect(await resolve()),
-      );
-      const target: Target = { kind: 'attached', label, connection };
-      await this.targets.set(target);
-      return target;
-    } catch (e) {
-      void this.api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-      return undefined;
-    }
+    const connection = await this.api.window.withProgress({ location: this.api.ProgressLocation.Notification, title: `Leakscope: connecting to ${label}` }, async () =>
+      InspectorConnection.connect(await resolve()),
+    );
+    const target: Target = { kind: 'attached', label, connection };
+    await this.targets.set(target);
+    return target;
   }
 
   /** Starts a command under the inspector in the workspace folder; it is stopped on detach. */
@@ -138,13 +126,7 @@ export class TargetCommands {
         value: this.context.workspaceState.get<string>(LAST_LAUNCH) ?? (activeFile ? `node ${JSON.stringify(activeFile)}` : 'node server.js'),
       }));
     if (!line?.trim()) return undefined;
-    let words: string[];
-    try {
-      words = splitCommandLine(line.trim());
-    } catch (e) {
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-      return undefined;
-    }
+    const words = splitCommandLine(line.trim());
     await this.context.workspaceState.update(LAST_LAUNCH, line.trim());
     // `PORT=3001 node server.js`: leading assignments set the environment, as in a shell.
     const env: Record<string, string> = {};
@@ -157,17 +139,19 @@ export class TargetCommands {
     // The extension host's PATH may lead to another Node than the user's; a configured one wins.
     const [command, ...args] = words[0] === 'node' && nodePath ? [nodePath, ...words.slice(1)] : words;
     this.output.appendLine(`$ ${words.join(' ')}`);
+    const launched = await launchUnderInspector(command, args, { cwd, env, onOutput: (text) => this.output.appendLine(text), onNote: (text) => this.output.appendLine(text) });
+    launched.process.once('exit', (code, signal) => this.output.appendLine(`[${command} exited with ${signal ?? code}]`));
+    this.output.appendLine(`Measuring pid ${launched.measured.pid} (${launched.measured.argv.join(' ')}): ${launched.measured.reason}.`);
+    let connection: InspectorConnection;
     try {
-      const launched = await launchUnderInspector(command, args, { cwd, env, onOutput: (text) => this.output.appendLine(text), onNote: (text) => this.output.appendLine(text) });
-      launched.process.once('exit', (code, signal) => this.output.appendLine(`[${command} exited with ${signal ?? code}]`));
-      this.output.appendLine(`Measuring pid ${launched.measured.pid} (${launched.measured.argv.join(' ')}): ${launched.measured.reason}.`);
-      const connection = await InspectorConnection.connect(launched.webSocketUrl);
-      const target: Target = { kind: 'launched', label: `${words.join(' ')} (pid ${launched.measured.pid})`, connection, launched, command: words, ...(cwd ? { cwd } : {}) };
-      await this.targets.set(target);
-      return target;
+      connection = await InspectorConnection.connect(launched.webSocketUrl);
     } catch (e) {
-      void api.window.showErrorMessage(`Leakscope: ${(e as Error).message}`);
-      return undefined;
+      // The process was started for this target: it must not outlive the failure.
+      await launched.stop();
+      throw e;
     }
+    const target: Target = { kind: 'launched', label: `${words.join(' ')} (pid ${launched.measured.pid})`, connection, launched, command: words, ...(cwd ? { cwd } : {}) };
+    await this.targets.set(target);
+    return target;
   }
 }

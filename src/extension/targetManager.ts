@@ -60,6 +60,11 @@ export class TargetManager implements vscode.Disposable {
     this.schedule();
   }
 
+  /** A capture (snapshot, leak check) is running on the target. */
+  get capturing(): boolean {
+    return this.busy > 0;
+  }
+
   /** Runs `work` with live sampling paused. */
   async whileBusy<T>(work: () => Promise<T>): Promise<T> {
     this.busy++;

@@ -26,6 +26,19 @@ export interface WatchOptions {
   memoryLimit?: number;
   /** Where a triggered snapshot goes. */
   outDir: string;
+  /** Called after every reading (the editor's status bar), and once more when a trigger ends the watch. */
+  onReading?: (reading: WatchReading) => void;
+}
+
+/** The watch so far: what a live display shows between readings. */
+export interface WatchReading {
+  samples: readonly MemorySample[];
+  heapTrend: MemoryTrend;
+  rssTrend: MemoryTrend;
+  /** Allocation sites whose surviving memory grew in both halves so far (before the final GC, so a little noisier than the result's). */
+  findings: Finding[];
+  /** Set on the last call when a trigger ended the watch: a capture follows. */
+  trigger?: string;
 }
 
 export interface WatchResult {
@@ -58,11 +71,17 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
     boundaries.push(profile.samples.reduce((max, s) => Math.max(max, s.ordinal), boundaries[boundaries.length - 1] ?? -1));
     return profile;
   };
+  const notify = (profile: Awaited<ReturnType<typeof read>>, trigger?: string) => {
+    if (!options.onReading) return;
+    const findings = boundaries.length >= 3 ? samplingFindings({ samplingInterval, boundaries, final: profile }) : [];
+    options.onReading({ samples: samples.slice(), heapTrend: memoryTrend(heapPoints(samples)), rssTrend: rssTrend(samples), findings, ...(trigger ? { trigger } : {}) });
+  };
   await connection.startSampling(samplingInterval);
   let trigger: string | undefined;
   let profile;
   try {
     profile = await read();
+    notify(profile);
     const end = Date.now() + options.durationMs;
     while (Date.now() < end && !token.isCancellationRequested) {
       await delay(Math.min(options.intervalMs, end - Date.now()), token);
@@ -74,12 +93,11 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
       if (options.rssLimit !== undefined && last.rss >= options.rssLimit) {
         // The limit was given in binary units (--rss-limit 1.5G): both sizes are printed in them.
         trigger = `RSS reached ${formatBinaryBytes(last.rss)}, over the limit of ${formatBinaryBytes(options.rssLimit)}.`;
-        break;
-      }
-      if (heap.sustained && samples.length >= 10) {
+      } else if (heap.sustained && samples.length >= 10) {
         trigger = `The heap grew steadily by ${formatBytes(heap.slopePerHour)} per hour (± ${formatBytes(heap.slopeError)}).`;
-        break;
       }
+      notify(profile, trigger);
+      if (trigger) break;
     }
     // One GC at the end, so only what is really alive is attributed.
     await connection.collectGarbage();
@@ -88,7 +106,7 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
     await connection.stopSampling().catch(() => undefined);
   }
   const findings = boundaries.length >= 3 ? samplingFindings({ samplingInterval, boundaries, final: profile }) : [];
-  const result: WatchResult = { samples, heapTrend: memoryTrend(heapPoints(samples)), rssTrend: memoryTrend(samples.map((s) => ({ at: s.at, value: s.rss }))), findings };
+  const result: WatchResult = { samples, heapTrend: memoryTrend(heapPoints(samples)), rssTrend: rssTrend(samples), findings };
   if (trigger) {
     result.trigger = trigger;
     const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
@@ -101,6 +119,10 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
     } else result.snapshot = { headroom };
   }
   return result;
+}
+
+function rssTrend(samples: MemorySample[]): MemoryTrend {
+  return memoryTrend(samples.map((s) => ({ at: s.at, value: s.rss })));
 }
 
 function heapPoints(samples: MemorySample[]): Array<{ at: number; value: number }> {

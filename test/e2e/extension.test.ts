@@ -35,9 +35,14 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     workspace = join(dir, 'workspace');
     await fs.mkdir(join(workspace, '.vscode'), { recursive: true });
     await fs.copyFile(join(REPO_ROOT, 'samples', 'leakyServer.js'), join(workspace, 'leakyServer.js'));
+    // A process that leaks with no traffic at all, as a service does over hours, here in seconds.
+    await fs.writeFile(
+      join(workspace, 'leakOnTimer.js'),
+      "const kept = [];\nsetInterval(() => {\n  for (let i = 0; i < 100; i++) kept.push({ at: Date.now(), text: 'x'.repeat(1000) + i });\n}, 100);\n",
+    );
     await fs.writeFile(
       join(workspace, '.vscode', 'settings.json'),
-      JSON.stringify({ 'leakscope.output.folder': 'sessions', 'leakscope.leakCheck.requests': 200, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, null, 2),
+      JSON.stringify({ 'leakscope.output.folder': 'sessions', 'leakscope.leakCheck.requests': 200, 'leakscope.watch.intervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, null, 2),
     );
     // A report and snapshots made by the CLI, as a reviewer would find them in a pull request.
     const demo = await runCli(['demo', '--out', join(workspace, 'review'), '--quiet']);
@@ -130,6 +135,60 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     for (let waited = 0; (await service()).length > 0; waited += 250) {
       assert.ok(waited < 15_000, 'the launched service is still running 15 s after Detach');
       await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  test('Watch a Process shows a leaking process\'s growing trend in the status bar, captures on it, and ends with the process', async () => {
+    await runCommand(page, 'Leakscope: Watch a Process…');
+    await pickItem(page, 'Launch a command under Leakscope', /which process/);
+    await answerInput(page, 'node leakOnTimer.js', /launch a Node.js program/);
+    const watching = page.locator('.statusbar-item', { hasText: /leakOnTimer\.js [\d.]+ [kMG]?B/ });
+    await watching.waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: /leakOnTimer\.js [\d.]+ [kMG]?B ↑ [\d.]+ [kMG]?B\/h/ }).waitFor({ timeout: 120_000 });
+
+    // Ten readings of steady growth trigger the capture (it fits: the heap is small), and the report.
+    const sessions = join(workspace, 'sessions');
+    const watchReport = async () => {
+      const [session] = (await fs.readdir(sessions).catch(() => [] as string[])).filter((d) => d.endsWith('-watch'));
+      return session ? fs.readFile(join(sessions, session, 'watch.md'), 'utf8').catch(() => undefined) : undefined;
+    };
+    let report: string | undefined;
+    for (let waited = 0; !(report = await watchReport()); waited += 500) {
+      assert.ok(waited < 180_000, 'no watch report 180 s after the trend showed');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await page.screenshot({ path: join(dir, 'watch-triggered.png') });
+    // A toast hides itself after a while: the notification is looked for where it stays, in the list.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notification = page.locator('.notifications-center .notification-list-item', { hasText: /grew steadily/ });
+    await notification.waitFor({ timeout: 60_000 });
+    assert.match((await notification.textContent()) ?? '', /A heap snapshot was taken/);
+    await notification.getByRole('button', { name: 'Open Report' }).click();
+    await page.locator('.tab', { hasText: 'watch.md' }).waitFor({ timeout: 60_000 });
+    assert.match(report, /Heap trend: [\d.]+ [kMG]?B\/h ± .*steady growth/);
+    const snapshot = /- Heap snapshot: (.*)/.exec(report)?.[1];
+    assert.ok(snapshot && (await fs.stat(snapshot)).size > 0, report);
+
+    // A new watch of the same process, from its row in the Leakscope view, ends with the process, and its item goes.
+    await runCommand(page, 'Leakscope: Focus on Sessions View');
+    const row = page.locator('.pane-body .monaco-list-row', { hasText: 'leakOnTimer.js' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: /Watch a Process/ }).click();
+    await watching.waitFor({ timeout: 60_000 });
+    const pids = await processesIn(workspace, /leakOnTimer\.js/);
+    assert.ok(pids.length > 0, 'the watched process runs');
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    await watching.waitFor({ state: 'hidden', timeout: 30_000 });
+    // What the ended watch saw is kept: its report, from the last reading.
+    const reports = async () => {
+      const found = [];
+      for (const d of (await fs.readdir(sessions)).filter((d) => d.endsWith('-watch'))) found.push(await fs.readFile(join(sessions, d, 'watch.md'), 'utf8').catch(() => ''));
+      return found.filter((text) => /Ended: The process ended/.test(text));
+    };
+    for (let waited = 0; (await reports()).length === 0; waited += 500) {
+      assert.ok(waited < 30_000, 'the watch of the ended process left no report');
+      await new Promise((r) => setTimeout(r, 500));
     }
   });
 
