@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ClassRow, ClassSortKey, FromWebview, PanelModel, PanelQueries, QueryCall, ToWebview } from '../src/panel/protocol';
+import type { AnyQueryResult, ClassRow, ClassSortKey, FromWebview, PanelModel, PanelQueries, QueryCall, ToWebview } from '../src/panel/protocol';
 import { openReportBackend, openSnapshotBackend, type PanelBackend } from '../src/panel/panelBackend';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
@@ -161,7 +161,7 @@ describe('panel webview', { skip }, () => {
   async function openPanel(
     theme: Theme,
     model: PanelModel,
-    answer: (call: QueryCall) => Promise<unknown>,
+    answer: (call: QueryCall) => Promise<AnyQueryResult>,
     viewport = { width: 1280, height: 900 },
   ): Promise<{ page: Page; host: Host }> {
     const page = await browser.newPage({ viewport });

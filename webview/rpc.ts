@@ -1,4 +1,4 @@
-import type { FromWebview, PanelQueries, QueryCall, QueryMethod, QueryResult, ToWebview } from '../src/panel/protocol';
+import type { AnyQueryResult, FromWebview, PanelQueries, QueryCall, QueryMethod, QueryResult, ToWebview } from '../src/panel/protocol';
 
 /** Asks the extension host one question; the answer comes back as a `queryResult` with the same id. */
 export type Query = <M extends QueryMethod>(method: M, params: PanelQueries[M]['params']) => Promise<QueryResult<M>>;
@@ -15,12 +15,13 @@ export interface Rpc {
 
 export function createRpc(post: (message: FromWebview) => void): Rpc {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (value: AnyQueryResult) => void; reject: (error: Error) => void }>();
 
   const query: Query = <M extends QueryMethod>(method: M, params: PanelQueries[M]['params']) =>
     new Promise<QueryResult<M>>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // The answer with this id is this call's result: the backend answers each call with its own method.
+      pending.set(id, { resolve: resolve as (value: AnyQueryResult) => void, reject });
       // The mapped QueryCall union cannot be narrowed from a generic M; method and params match by construction.
       post({ type: 'query', id, call: { method, params } as QueryCall });
     });

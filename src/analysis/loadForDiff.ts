@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { startWorkerJob, type WorkerJob } from '../common/workerThread';
 import { roomForReaderThreads } from '../snapshot/addressSpace';
 import { loadHeapGraph } from '../snapshot/heapGraph';
 import type { HeapGraph } from '../snapshot/heapGraph';
@@ -10,7 +9,7 @@ import { IdSet, type IdSetParts } from '../snapshot/idSet';
 import { parseSnapshot } from '../snapshot/parser';
 import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
 import { comparableSnapshot, type ComparableSnapshot } from './comparableSnapshot';
-import type { ComparableResult } from './comparableWorker';
+import type { ComparableJob } from './comparableWorker';
 import type { DiffInput } from './diff';
 
 /** Below this, a worker thread's start-up costs more than loading the baseline in line. */
@@ -49,33 +48,10 @@ export async function loadForDiff(
     const baseline = inline ?? (await baselineJob!.result);
     return { baseline, after, ...(final ? { final } : {}), ...(midIds ? { midIds } : {}) };
   } finally {
-    await baselineJob?.worker.terminate();
+    await baselineJob?.terminate();
   }
 }
 
-function comparableInWorker(path: string, token: CancellationToken): { worker: Worker; result: Promise<ComparableSnapshot> } {
-  const worker = new Worker(join(__dirname, 'comparableWorker.js'), { workerData: { path } });
-  const result = new Promise<ComparableSnapshot>((resolve, reject) => {
-    const cancel = token.onCancellationRequested(() => {
-      void worker.terminate();
-      reject(new CancelledError('Reading the snapshots was cancelled.'));
-    });
-    worker.once('message', (m: ComparableResult) => {
-      cancel.dispose();
-      if (m.ok) resolve(m.value);
-      else reject(new LeakscopeError(m.code as ErrorCode, m.message, m.userFacing));
-    });
-    worker.once('error', (e) => {
-      cancel.dispose();
-      reject(new LeakscopeError(ErrorCode.Internal, `Loading ${path} failed: ${e.message}`, false));
-    });
-    // A worker that dies without a word (killed, out of memory) must not leave the diff waiting.
-    worker.once('exit', (code) => {
-      cancel.dispose();
-      reject(new LeakscopeError(ErrorCode.Internal, `Loading ${path} stopped unexpectedly (exit code ${code}).`, false));
-    });
-  });
-  // Settled later; keep an early failure from counting as unhandled meanwhile.
-  result.catch(() => undefined);
-  return { worker, result };
+function comparableInWorker(path: string, token: CancellationToken): WorkerJob<ComparableSnapshot> {
+  return startWorkerJob<ComparableJob, ComparableSnapshot>(join(__dirname, 'comparableWorker.js'), { path }, `Loading ${path}`, token);
 }

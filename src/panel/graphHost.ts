@@ -1,75 +1,56 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
+import { RequestWorker } from '../common/workerThread';
 import { GraphState, type GraphReply, type GraphRequest } from './graphState';
-import type { FromGraphWorker, ToGraphWorker } from './graphWorker';
+import type { DiffView, QueryCall, QueryCallOf, QueryMethod, QueryResult, SnapshotView } from './protocol';
 
-/** A loaded snapshot behind a request/reply interface: on a worker thread, or in this thread for tests. */
+/** A loaded snapshot behind typed calls: on a worker thread, or in this thread for tests. */
 export interface GraphHost {
+  openSnapshot(file: string, progress?: Progress, token?: CancellationToken): Promise<SnapshotView>;
+  openDiff(baseline: string, after: string, progress?: Progress, token?: CancellationToken): Promise<DiffView>;
+  /** A report's after snapshot, for object queries; `newerThan` is the baseline's largest heap-object id. */
+  openAfter(file: string, newerThan: number | undefined, progress?: Progress, token?: CancellationToken): Promise<void>;
+  query<M extends QueryMethod>(call: QueryCallOf<M>, token?: CancellationToken): Promise<QueryResult<M>>;
+  dispose(): void;
+}
+
+interface GraphTransport {
   request(request: GraphRequest, progress?: Progress, token?: CancellationToken): Promise<GraphReply>;
   dispose(): void;
 }
 
 export function createGraphHost(options: { inProcess?: boolean } = {}): GraphHost {
-  return options.inProcess ? new InProcessGraphHost() : new WorkerGraphHost();
+  if (options.inProcess) {
+    const state = new GraphState();
+    return typedHost({ request: (request, progress = NoProgress, token = NeverCancelled) => state.handle(request, progress, token), dispose() {} });
+  }
+  const worker = new RequestWorker<GraphRequest, GraphReply>(join(__dirname, 'graphWorker.js'), 'The snapshot worker');
+  return typedHost({ request: (request, progress, token) => worker.request(request, progress, token), dispose: () => worker.dispose(new CancelledError('The snapshot was closed.')) });
 }
 
-class InProcessGraphHost implements GraphHost {
-  private readonly state = new GraphState();
-  request(request: GraphRequest, progress: Progress = NoProgress, token: CancellationToken = NeverCancelled): Promise<GraphReply> {
-    return this.state.handle(request, progress, token);
-  }
-  dispose(): void {}
-}
-
-class WorkerGraphHost implements GraphHost {
-  private readonly worker = new Worker(join(__dirname, 'graphWorker.js'));
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress: Progress }>();
-  private failed: Error | undefined;
-
-  constructor() {
-    this.worker.on('message', (message: FromGraphWorker) => {
-      const call = this.pending.get(message.id);
-      if (!call) return;
-      if ('progress' in message) return call.progress.report({ message: message.progress });
-      this.pending.delete(message.id);
-      if ('ok' in message) call.resolve(message.ok);
-      else call.reject(new LeakscopeError(message.err.code as ErrorCode, message.err.message, message.err.userFacing));
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => this.fail(new LeakscopeError(ErrorCode.Internal, `The snapshot worker stopped (exit code ${code}).`, false)));
-  }
-
-  request(request: GraphRequest, progress: Progress = NoProgress, token: CancellationToken = NeverCancelled): Promise<GraphReply> {
-    if (this.failed) return Promise.reject(this.failed);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (token.isCancellationRequested) return reject(new CancelledError());
-      const cancel = token.onCancellationRequested(() => {
-        this.worker.postMessage({ cancel: id } satisfies ToGraphWorker);
-        this.pending.delete(id);
-        reject(new CancelledError());
-      });
-      const done = <T>(f: (v: T) => void) => (v: T) => {
-        cancel.dispose();
-        f(v);
-      };
-      this.pending.set(id, { resolve: done(resolve), reject: done(reject), progress });
-      this.worker.postMessage({ id, request } satisfies ToGraphWorker);
-    });
-  }
-
-  private fail(e: Error): void {
-    this.failed ??= e;
-    for (const call of this.pending.values()) call.reject(e);
-    this.pending.clear();
-  }
-
-  dispose(): void {
-    this.failed ??= new CancelledError('The snapshot was closed.');
-    void this.worker.terminate();
-  }
+function typedHost(transport: GraphTransport): GraphHost {
+  const mismatch = (op: string) => new LeakscopeError(ErrorCode.Internal, `The snapshot worker answered ${op} with something else.`, false);
+  return {
+    async openSnapshot(file, progress, token) {
+      const reply = await transport.request({ op: 'openSnapshot', file }, progress, token);
+      if (!('snapshot' in reply)) throw mismatch('openSnapshot');
+      return reply.snapshot;
+    },
+    async openDiff(baseline, after, progress, token) {
+      const reply = await transport.request({ op: 'openDiff', baseline, after }, progress, token);
+      if (!('diff' in reply)) throw mismatch('openDiff');
+      return reply.diff;
+    },
+    async openAfter(file, newerThan, progress, token) {
+      await transport.request({ op: 'openAfter', file, ...(newerThan === undefined ? {} : { newerThan }) }, progress, token);
+    },
+    async query<M extends QueryMethod>(call: QueryCallOf<M>, token?: CancellationToken) {
+      // GraphState answers with answerQuery on this same call, so the reply is this method's result;
+      // the generic call only widens to the QueryCall union by a cast, method and params matching by construction.
+      return (await transport.request({ op: 'query', call: call as QueryCall }, NoProgress, token)) as QueryResult<M>;
+    },
+    dispose: () => transport.dispose(),
+  };
 }

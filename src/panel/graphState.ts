@@ -4,8 +4,8 @@ import type { CancellationToken } from '../common/cancellation';
 import type { Progress } from '../common/progress';
 import { loadHeapGraph, type HeapGraph } from '../snapshot/heapGraph';
 import { buildRetainerIndex, type RetainerIndex } from '../snapshot/retainerIndex';
-import { classPaths, classRowsOfDiff, classRowsOfGraph, pageClassRows, retainerGraph } from './panelQueries';
-import type { ClassRow, DiffView, QueryCall, SnapshotView } from './protocol';
+import { answerQuery, classPaths, classRowsOfDiff, classRowsOfGraph, pageClassRows, retainerGraph } from './panelQueries';
+import type { AnyQueryResult, ClassRow, DiffView, QueryCall, SnapshotView } from './protocol';
 
 /** What a graph host is asked to do: open one snapshot (or a pair), then answer the panel's queries on it. */
 export type GraphRequest =
@@ -15,7 +15,8 @@ export type GraphRequest =
   | { op: 'openAfter'; file: string; newerThan?: number }
   | { op: 'query'; call: QueryCall };
 
-export type GraphReply = { snapshot: SnapshotView } | { diff: DiffView } | { opened: true } | unknown;
+/** The answer to each request: a view of what was opened, or a query's result. */
+export type GraphReply = { snapshot: SnapshotView } | { diff: DiffView } | { opened: true } | AnyQueryResult;
 
 /**
  * One loaded snapshot and what the panel asks of it. Lives in a worker thread in the extension
@@ -63,24 +64,21 @@ export class GraphState {
     }
   }
 
-  private query(call: QueryCall): unknown {
+  private query(call: QueryCall): Promise<AnyQueryResult> {
     const graph = this.graph;
     if (!graph) throw new Error('No snapshot is loaded.');
-    switch (call.method) {
-      case 'classRows':
-        return pageClassRows(this.rows, call.params);
-      case 'classPaths':
-        return { objects: classPaths(graph, call.params.className, call.params.limit, this.newerThan) };
-      case 'retainerGraph':
-        this.retainers ??= buildRetainerIndex(graph.snapshot);
-        return retainerGraph(graph, this.retainers, call.params.id, call.params.depth, call.params.maxRetainersPerNode);
-      case 'packages':
+    return answerQuery(
+      {
+        classRows: (params) => pageClassRows(this.rows, params),
+        classPaths: (params) => ({ objects: classPaths(graph, params.className, params.limit, this.newerThan) }),
+        retainerGraph: (params) => {
+          this.retainers ??= buildRetainerIndex(graph.snapshot);
+          return retainerGraph(graph, this.retainers, params.id, params.depth, params.maxRetainersPerNode);
+        },
         // Attribution needs the script of each location, which a bare snapshot cannot name reliably.
-        return { packages: [] };
-      default: {
-        const never: never = call;
-        throw new Error(`Unknown query ${JSON.stringify(never)}`);
-      }
-    }
+        packages: () => ({ packages: [] }),
+      },
+      call,
+    );
   }
 }

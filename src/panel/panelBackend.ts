@@ -3,19 +3,19 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Finding } from '../analysis/types';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { NoProgress, type Progress } from '../common/progress';
+import type { Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
 import { readLeakReport } from '../report/readLeakReport';
-import { classRowsOfDiff, pageClassRows } from './panelQueries';
+import { answerQuery, classRowsOfDiff, pageClassRows } from './panelQueries';
 import { findingFacts } from '../render/findingsText';
-import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from './protocol';
+import type { ClassRow, FindingView, MemoryMark, PanelModel, QueryCallOf, QueryMethod, QueryResult, ReportView } from './protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
 import { toUserSources } from '../session/userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
 export interface PanelBackend {
   readonly model: PanelModel;
-  query(call: QueryCall, token?: CancellationToken): Promise<unknown>;
+  query<M extends QueryMethod>(call: QueryCallOf<M>, token?: CancellationToken): Promise<QueryResult<M>>;
   dispose(): void;
 }
 
@@ -29,7 +29,7 @@ export interface BackendOptions {
 export async function openSnapshotBackend(file: string, options: BackendOptions = {}): Promise<PanelBackend> {
   const host = createGraphHost(options);
   try {
-    const { snapshot } = (await host.request({ op: 'openSnapshot', file }, options.progress, options.token)) as { snapshot: SnapshotView };
+    const snapshot = await host.openSnapshot(file, options.progress, options.token);
     return graphBackend(host, { kind: 'snapshot', title: basename(file), snapshot });
   } catch (e) {
     host.dispose();
@@ -40,7 +40,7 @@ export async function openSnapshotBackend(file: string, options: BackendOptions 
 export async function openDiffBackend(baseline: string, after: string, options: BackendOptions = {}): Promise<PanelBackend> {
   const host = createGraphHost(options);
   try {
-    const { diff } = (await host.request({ op: 'openDiff', baseline, after }, options.progress, options.token)) as { diff: DiffView };
+    const diff = await host.openDiff(baseline, after, options.progress, options.token);
     return graphBackend(host, { kind: 'diff', title: `${basename(baseline)} → ${basename(after)}`, diff });
   } catch (e) {
     host.dispose();
@@ -51,7 +51,7 @@ export async function openDiffBackend(baseline: string, after: string, options: 
 function graphBackend(host: GraphHost, model: PanelModel): PanelBackend {
   return {
     model,
-    query: (call, token) => host.request({ op: 'query', call }, NoProgress, token),
+    query: (call, token) => host.query(call, token),
     dispose: () => host.dispose(),
   };
 }
@@ -72,22 +72,26 @@ export async function openReportBackend(
   const afterFile = await findSnapshot(report.snapshots?.after, dirname(resolve(file)));
   const model: PanelModel = { kind: 'report', title: basename(dirname(resolve(file))) + '/' + basename(file), report: reportView(report, rows, Boolean(afterFile), options.fixAvailable) };
   let host: GraphHost | undefined;
-  let opened: Promise<unknown> | undefined;
-  const objects = async (call: QueryCall, token: CancellationToken) => {
+  let opened: Promise<void> | undefined;
+  const objects = async <M extends QueryMethod>(call: QueryCallOf<M>, token: CancellationToken): Promise<QueryResult<M>> => {
     if (!afterFile) throw new LeakscopeError(ErrorCode.FileNotFound, 'The after snapshot of this report is not on disk, so objects cannot be queried; the findings and the class table still can.');
     host ??= createGraphHost(options);
-    opened ??= host.request({ op: 'openAfter', file: afterFile, newerThan: report.diff.baseline.totals.maxObjectId }, options.progress, options.token);
+    opened ??= host.openAfter(afterFile, report.diff.baseline.totals.maxObjectId, options.progress, options.token);
     await opened;
-    return host.request({ op: 'query', call }, NoProgress, token);
+    return host.query(call, token);
   };
   return {
     model,
-    query: async (call, token = NeverCancelled) => {
-      if (call.method === 'classRows') return pageClassRows(rows, call.params);
-      if (call.method === 'packages') return { packages: report.packages ?? [] };
-      if (call.method === 'classPaths' && !afterFile) return { objects: samplesOfClass(report, call.params.className, call.params.limit) };
-      return objects(call, token);
-    },
+    query: (call, token = NeverCancelled) =>
+      answerQuery(
+        {
+          classRows: (params) => pageClassRows(rows, params),
+          packages: () => ({ packages: report.packages ?? [] }),
+          classPaths: (params) => (afterFile ? objects({ method: 'classPaths', params }, token) : { objects: samplesOfClass(report, params.className, params.limit) }),
+          retainerGraph: (params) => objects({ method: 'retainerGraph', params }, token),
+        },
+        call,
+      ),
     dispose: () => host?.dispose(),
   };
 }

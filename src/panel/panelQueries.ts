@@ -2,7 +2,13 @@ import type { SnapshotDiff } from '../analysis/types';
 import { NONE } from '../snapshot/dominators';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import type { RetainerIndex } from '../snapshot/retainerIndex';
-import type { ClassRow, ObjectPath, PanelQueries, RetainerGraph } from './protocol';
+import type { ClassRow, ObjectPath, PanelQueries, QueryAnswers, QueryCallOf, QueryMethod, QueryResult, RetainerGraph } from './protocol';
+
+/** Answers `call` with the function `answers` has for its method. */
+export async function answerQuery<M extends QueryMethod>(answers: QueryAnswers, call: QueryCallOf<M>): Promise<QueryResult<M>> {
+  const answer: QueryAnswers[M] = answers[call.method];
+  return answer(call.params);
+}
 
 /** The panel's class table is paged: the panel holds a window of rows, never the whole table. */
 export function pageClassRows(rows: readonly ClassRow[], params: PanelQueries['classRows']['params']): PanelQueries['classRows']['result'] {

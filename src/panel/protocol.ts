@@ -1,5 +1,5 @@
 /**
- * The extension ↔ panel protocol: the only thing `webview/` imports from `src/` (type-only).
+ * The extension ↔ panel protocol, imported by `webview/` type-only.
  * Heap strings in these messages come from the inspected process: the panel renders them as
  * text nodes, never as HTML.
  */
@@ -111,14 +111,20 @@ export interface PanelQueries {
 }
 
 export type QueryMethod = keyof PanelQueries;
-export type QueryCall = { [M in QueryMethod]: { method: M; params: PanelQueries[M]['params'] } }[QueryMethod];
+/** A call of one method; `QueryCall` is any of them. */
+export type QueryCallOf<M extends QueryMethod> = { method: M; params: PanelQueries[M]['params'] };
+export type QueryCall = { [M in QueryMethod]: QueryCallOf<M> }[QueryMethod];
 export type QueryResult<M extends QueryMethod> = PanelQueries[M]['result'];
+/** The result of some query, as a `queryResult` message carries it (its id says which). */
+export type AnyQueryResult = { [M in QueryMethod]: QueryResult<M> }[QueryMethod];
+/** The answering side: one function per method, each checked against its own result type. */
+export type QueryAnswers = { [M in QueryMethod]: (params: PanelQueries[M]['params']) => QueryResult<M> | Promise<QueryResult<M>> };
 
 export type ToWebview =
   | { type: 'model'; model: PanelModel }
   | { type: 'memory'; samples: MemorySample[]; marks: MemoryMark[] }
   | { type: 'progress'; message: string | undefined }
-  | { type: 'queryResult'; id: number; ok: unknown }
+  | { type: 'queryResult'; id: number; ok: AnyQueryResult }
   | { type: 'queryResult'; id: number; err: string }
   /** A quick-fix was applied: the card says so. */
   | { type: 'fixApplied'; findingIndex: number; message: string };

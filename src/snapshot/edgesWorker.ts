@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { answerWorkerJob, toWireError } from '../common/workerThread';
 import { EdgeSink } from './columnSinks';
 import { NumberArrayReader } from './numberArrayReader';
 import type { EdgeColumns } from './heapSnapshot';
@@ -78,11 +78,13 @@ async function parseEdges(job: EdgesJob): Promise<number> {
   }
 }
 
-if (parentPort && workerData) {
-  const port = parentPort;
-  parseEdges(workerData as EdgesJob).then(
-    (arrayStart) => port.postMessage({ ok: true, arrayStart } satisfies EdgesResult),
-    (e: { code?: string; message?: string }) =>
-      port.postMessage({ ok: false, arrayStart: foundAt, code: e.code ?? 'internal', message: e.message ?? String(e) } satisfies EdgesResult),
-  );
-}
+// A failed parse is an answer too: the main thread needs to know where the section was taken to begin.
+answerWorkerJob<EdgesJob, EdgesResult>((job) =>
+  parseEdges(job).then(
+    (arrayStart): EdgesResult => ({ ok: true, arrayStart }),
+    (e: unknown): EdgesResult => {
+      const { code, message } = toWireError(e);
+      return { ok: false, arrayStart: foundAt, code, message };
+    },
+  ),
+);

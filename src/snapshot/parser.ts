@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { NeverCancelled } from '../common/cancellation';
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, PhaseProgress } from '../common/progress';
+import { startWorkerJob, type WorkerJob } from '../common/workerThread';
 import { roomForReaderThreads } from './addressSpace';
 import { EdgeSink, FlatSink, LocationSink, NodeSink } from './columnSinks';
 import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, QUOTE, isSpace, type ValueReader } from './jsonBytes';
@@ -27,7 +27,7 @@ const CHUNK_SIZE = 8 << 20;
 const PARALLEL_MIN_BYTES = 32 << 20;
 
 interface EdgesWorkerRun {
-  worker: Worker;
+  worker: WorkerJob<EdgesResult>;
   columns: EdgeColumns;
   done: Promise<EdgesResult>;
 }
@@ -47,12 +47,9 @@ function startEdgesWorker(path: string, header: SnapshotHeader, headerEnd: numbe
     chunkSize,
     columns: shared,
   };
-  const worker = new Worker(join(__dirname, 'edgesWorker.js'), { workerData: job });
-  const done = new Promise<EdgesResult>((resolve) => {
-    worker.once('message', (m: EdgesResult) => resolve(m));
-    worker.once('error', (err) => resolve({ ok: false, arrayStart: -1, code: ErrorCode.Internal, message: `The edge parser thread failed: ${err.message}` }));
-    worker.once('exit', (code) => resolve({ ok: false, arrayStart: -1, code: ErrorCode.Internal, message: `The edge parser thread exited (${code}) before finishing.` }));
-  });
+  const worker = startWorkerJob<EdgesJob, EdgesResult>(join(__dirname, 'edgesWorker.js'), job, 'The edge parser thread');
+  // A thread that fails or ends without answering is a failed parse, as one the worker reports is.
+  const done = worker.result.catch((e: LeakscopeError): EdgesResult => ({ ok: false, arrayStart: -1, code: e.code, message: e.message }));
   const columns: EdgeColumns = { types: new Uint8Array(shared.types), nameOrIndex: new Uint32Array(shared.nameOrIndex), targets: new Uint32Array(shared.targets) };
   return { worker, columns, done };
 }
