@@ -6,7 +6,7 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
 import { classRowsOfDiff, pageClassRows } from '../report/panelQueries';
-import { findingFacts } from '../report/findingsText';
+import { findingFacts, threadText } from '../report/findingsText';
 import type { ClassRow, DiffView, FindingView, MemoryMark, PanelModel, QueryCall, ReportView, SnapshotView } from '../report/protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
 import { toUserSources } from './userSources';
@@ -156,7 +156,7 @@ export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects
 function findingView(finding: Finding, fixAvailable: boolean): FindingView {
   const facts = findingFacts(finding);
   const heldBy = facts.heldBy;
-  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package };
+  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package, thread: facts.thread && threadText(facts.thread, (t) => t) };
   return { finding, fixAvailable, ...(heldBy ? { heldBy } : {}), facts: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
 }
 
