@@ -65,6 +65,11 @@ export class WorkerSessions {
     return [...this.threads.values()].filter((t) => !t.connection.isClosed).sort((a, b) => a.id - b.id);
   }
 
+  /** A full GC in every live worker (see collectWorkerGarbage); a worker that ends meanwhile is skipped. */
+  async collectGarbage(): Promise<void> {
+    await Promise.all(this.alive.map((t) => collectWorkerGarbage(t.connection).catch(() => undefined)));
+  }
+
   /** Waits until the workers reported so far are connected (or have failed to be). */
   async settled(): Promise<void> {
     while (this.connecting.size > 0) await Promise.all(this.connecting);

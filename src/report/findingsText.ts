@@ -64,7 +64,8 @@ export function findingFacts(f: Finding): FindingFacts {
 
 /** A worker as its program knows it: its threadId, the name given to `new Worker` (in the inspector's title) and its script. */
 function threadFacts(thread: NonNullable<Finding['thread']>): NonNullable<FindingFacts['thread']> {
-  const name = /^\[worker \d+\] (.+)$/.exec(thread.title)?.[1];
+  // Node 22+ calls an unnamed worker `WorkerThread`: no name of the program's.
+  const name = /^\[worker \d+\] (.+)$/.exec(thread.title)?.[1]?.replace(/^WorkerThread$/, '');
   return {
     name: `worker ${thread.id}${name ? ` '${printable(name, 60)}'` : ''}`,
     ...(thread.url ? { script: printable(displayUrl(thread.url), 200) } : {}),

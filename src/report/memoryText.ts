@@ -24,7 +24,7 @@ const VERDICT_TITLE: Record<MemoryVerdict['kind'], string> = {
 
 /** `leakscope memory`: where the RSS went, and what that means, in words. */
 export function renderMemoryText(report: MemoryReport): string {
-  const freed = report.beforeGc.heapUsed - report.afterGc.heapUsed;
+  const freed = liveHeap(report.beforeGc) - liveHeap(report.afterGc);
   const series = report.samples ?? [report.afterGc];
   return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, ...series.map((s) => s.maxRss)), [
     `A forced GC freed ${formatBytes(Math.max(0, freed))} of the V8 heap.`,

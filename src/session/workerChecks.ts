@@ -3,7 +3,7 @@ import type { Finding, PackageUsage } from '../analysis/types';
 import type { CancellationToken } from '../common/cancellation';
 import { CancelledError } from '../common/errors';
 import type { InspectorConnection } from '../inspector/connection';
-import { collectWorkerGarbage, type WorkerSessions, type WorkerThread } from '../inspector/workerSessions';
+import type { WorkerSessions, WorkerThread } from '../inspector/workerSessions';
 import type { WorkerCapture } from '../report/leakReport';
 import { analyseSnapshots, type SnapshotFiles } from './analyseSnapshots';
 import { SnapshotGuard } from './snapshotGuard';
@@ -39,7 +39,7 @@ export class WorkerChecks {
 
   /** Every worker's heap collected, as the main thread's is before each sample and snapshot. */
   async collectGarbage(): Promise<void> {
-    await Promise.all(this.workers.alive.map((t) => collectWorkerGarbage(t.connection).catch(() => undefined)));
+    await this.workers.collectGarbage();
   }
 
   async snapshot(stage: Stage): Promise<void> {
