@@ -106,7 +106,7 @@ async function checkThreads(connection: InspectorConnection, workers: WorkerSess
     memory,
     snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
     diff: run.diff,
-    capture: { ...capture, ...(samples.some((s) => s.workers?.length) || threads.report().length ? { workers: threads.report() } : {}) },
+    capture: { ...capture, ...(threads.report().length ? { workers: threads.report() } : {}) },
   };
   return {
     ...(run.files.baseline ? { baselineFile: run.files.baseline } : {}),

@@ -29,6 +29,7 @@ export class WorkerChecks {
   private readonly checked = new Map<number, Checked>();
   /** Workers that began after the baseline: nothing to diff them against. */
   private readonly late = new Map<number, WorkerThread>();
+  private snapshotted = false;
 
   constructor(
     private readonly workers: WorkerSessions,
@@ -44,6 +45,7 @@ export class WorkerChecks {
 
   async snapshot(stage: Stage): Promise<void> {
     if (stage === 'baseline') {
+      this.snapshotted = true;
       for (const thread of this.workers.alive) {
         this.checked.set(thread.id, { thread, files: {}, guard: new SnapshotGuard(this.main, { memoryLimit: this.options.memoryLimit, heapUsed: async () => (await thread.connection.heapUsage()).usedSize }) });
       }
@@ -89,6 +91,9 @@ export class WorkerChecks {
 
   /** For report.json: every worker seen, its snapshots or why it has none. */
   report(): WorkerCapture[] {
+    if (!this.snapshotted) {
+      return this.workers.alive.map((t) => ({ ...describe(t), note: 'The check sampled allocations instead of taking snapshots, and the sampling covers the main thread only.' }));
+    }
     const seen: WorkerCapture[] = [...this.checked.values()].map(({ thread, files, note }) => ({
       ...describe(thread),
       ...(files.baseline && files.after ? { snapshots: { baseline: files.baseline, ...(files.mid ? { mid: files.mid } : {}), after: files.after } } : {}),
