@@ -35,7 +35,7 @@ async function check(node: NodeVersion, mode: 'leak' | 'healthy'): Promise<{ rep
 
 const titles = (r: LeakReport) => JSON.stringify(r.findings.map((f) => `${f.kind}: ${f.title}${f.thread ? ` (worker ${f.thread.id})` : ''}`));
 
-for (const node of supportedNodes().filter((n) => n.major !== 22)) {
+for (const node of supportedNodes()) {
   describe(`worker threads on Node ${node.major}`, { skip: nodeMissing(node) }, () => {
     test('a leak in a Piscina worker is named with its holder, its line in the worker\'s source and its thread', async () => {
       const { report, stdout, out } = await check(node, 'leak');
