@@ -93,3 +93,16 @@ test("leakscope memory counts a worker's live heap as V8 heap, not as memory the
     await target.stop();
   }
 });
+
+test('workers that come and go during the check (one per request) neither break it nor are called a leak', async () => {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const out = join(dir, 'worker-per-request');
+  const r = await runCli(['run', '--workload-url', `${base}/work/{i}`, '--requests', '30', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', '--', process.execPath, fixture('workerPerRequest.js')], {
+    env: { PORT: String(port) },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+  assert.deepEqual(titles(report), '[]');
+  assert.notEqual(report.verdict, 'leak', report.summary);
+});
