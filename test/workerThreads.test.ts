@@ -59,6 +59,7 @@ for (const node of supportedNodes()) {
       const where = new RegExp(`in worker ${finding.thread!.id} \\(\`node_modules/piscina/dist/worker\\.js\`\\)`);
       assert.match(stdout, new RegExp(`thread +${where.source}`));
       assert.match(readFileSync(join(out, 'report.md'), 'utf8'), new RegExp(`Thread: ${where.source}`));
+      assert.ok(readFileSync(join(out, 'report.html'), 'utf8').includes(`<dt>Thread</dt><dd>in worker ${finding.thread!.id} (<code>node_modules/piscina/dist/worker.js</code>)</dd>`));
       // The breakdown counts the workers' heaps as V8 heap.
       assert.ok((report.memory.breakdown.workerHeapUsed ?? 0) > 0, JSON.stringify(report.memory.breakdown));
       assert.equal(report.memory.samples.at(-1)?.workers?.length, 2);
