@@ -319,6 +319,8 @@ export class InspectorConnection {
     (this.client.send as (m: string, p: object) => Promise<unknown>)('Runtime.evaluate', { expression: 'debugger', silent: true }).catch(() => undefined);
     const stopped = await paused;
     events.removeListener('Debugger.paused', onPaused);
+    // A pause that comes after all (the thread was busy) must not leave it stopped.
+    if (!stopped) events.once('Debugger.paused', () => void this.send('Debugger.resume').catch(() => undefined));
     try {
       return await work();
     } finally {
