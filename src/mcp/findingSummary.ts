@@ -47,8 +47,8 @@ export function summarizeFinding(finding: Finding, index: number): FindingSummar
           },
         }
       : {}),
-    ...(finding.thread
-      ? { thread: { id: finding.thread.id, title: printable(finding.thread.title, 100), ...(finding.thread.url ? { url: printable(finding.thread.url, 300) } : {}) } }
+    ...(finding.thread && Number.isSafeInteger(finding.thread.id)
+      ? { thread: { id: finding.thread.id, title: printable(String(finding.thread.title), 100), ...(typeof finding.thread.url === 'string' ? { url: printable(finding.thread.url, 300) } : {}) } }
       : {}),
     fixId: finding.fix.id,
     fixSummary: finding.fix.summary,

@@ -65,10 +65,11 @@ export function findingFacts(f: Finding): FindingFacts {
 /** A worker as its program knows it: its threadId, the name given to `new Worker` (in the inspector's title) and its script. */
 function threadFacts(thread: NonNullable<Finding['thread']>): NonNullable<FindingFacts['thread']> {
   // Node 22+ calls an unnamed worker `WorkerThread`: no name of the program's.
-  const name = /^\[worker \d+\] (.+)$/.exec(thread.title)?.[1]?.replace(/^WorkerThread$/, '');
+  const name = /^\[worker \d+\] (.+)$/.exec(String(thread.title))?.[1]?.replace(/^WorkerThread$/, '');
   return {
-    name: `worker ${thread.id}${name ? ` '${printable(name, 60)}'` : ''}`,
-    ...(thread.url ? { script: printable(displayUrl(thread.url), 200) } : {}),
+    // report.json may come from a pull request: only a number is a thread id.
+    name: `worker ${Number.isSafeInteger(thread.id) ? thread.id : '?'}${name ? ` '${printable(name, 60)}'` : ''}`,
+    ...(typeof thread.url === 'string' && thread.url ? { script: printable(displayUrl(thread.url), 200) } : {}),
   };
 }
 
