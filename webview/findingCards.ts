@@ -122,6 +122,7 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
       { cls: 'finding-facts' },
       row('held by', heldBy),
       facts.package ? row('package', el('span', { cls: 'finding-package', text: printable(facts.package, 300) })) : null,
+      facts.thread ? row('thread', el('span', { cls: 'finding-thread', text: printable(facts.thread, 300) })) : null,
       row('growth', el('span', { cls: g.steady ? 'growth steady' : 'growth', text: growth })),
       f.classes.length > 0 ? row('classes', classes) : null,
       sourceRow ?? null,

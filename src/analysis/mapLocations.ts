@@ -32,3 +32,14 @@ export function mappedSource<T extends CodeLocation>(source: T, mapLocation: Loc
   if (!mapped) return source;
   return { ...source, file: mapped.file, line: mapped.line, column: mapped.column, generated: { file: source.file, line: source.line, column: source.column } };
 }
+
+/** Snapshot locations name scripts by id; the inspector saw which file each id is. Fills each sample's `url`. */
+export function withScriptUrls(diff: SnapshotDiff, scriptUrl: (scriptId: number) => string | undefined): SnapshotDiff {
+  for (const group of diff.groups) {
+    for (const sample of group.samples) {
+      const url = sample.location && scriptUrl(sample.location.scriptId);
+      if (sample.location && url) sample.location.url = url;
+    }
+  }
+  return diff;
+}

@@ -206,4 +206,16 @@ export interface Finding {
   stack?: Array<{ functionName: string; url: string; line: number; column: number }>;
   /** Why this is a leak, in a sentence or two. */
   explanation: string;
+  /** The worker thread whose heap holds the growth; absent for the main thread. */
+  thread?: FindingThread;
+}
+
+/** A worker thread of the target, as a finding names it: `worker 1 (src/worker.js)`. */
+export interface FindingThread {
+  /** Node's `threadId` of the worker. */
+  id: number;
+  /** What the inspector calls it: `[worker 1] name`. */
+  title: string;
+  /** The worker's script (a `file://` URL), when it has one. */
+  url?: string;
 }

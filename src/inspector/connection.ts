@@ -24,6 +24,8 @@ export class InspectorConnection {
   private heartbeatInFlight = false;
   private watchdog?: NodeJS.Timeout;
   private pausedSince?: number;
+  /** Paused by Leakscope itself (whilePaused): not another debugger's pause. */
+  private ownPause = false;
   private defaultContextId?: number;
   private heapBytes = 0;
   private snapshots = 0;
@@ -71,6 +73,11 @@ export class InspectorConnection {
     this.closeListeners.push(listener);
   }
 
+  /** Connected through VS Code's JavaScript debugger, which owns the target's other sessions (its workers too). */
+  get viaJsDebugProxy(): boolean {
+    return Boolean(this.options.jsDebugProxy);
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -101,7 +108,24 @@ export class InspectorConnection {
       if (e instanceof CancelledError) throw e;
       throw new LeakscopeError(ErrorCode.TargetUnreachable, `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`);
     }
-    const connection = new InspectorConnection(client, webSocketUrl, options);
+    return InspectorConnection.start(new InspectorConnection(client, webSocketUrl, options));
+  }
+
+  /**
+   * A connection over a session that is not a WebSocket of its own: a worker thread's, whose
+   * messages travel inside the parent's (`inspector/workerSessions.ts`). The same bounded calls,
+   * snapshot streaming and start-up as `connect`.
+   */
+  static overSession(client: SessionClient, endpoint: string, options: ConnectOptions = {}): Promise<InspectorConnection> {
+    throwIfCancelled(options.token ?? NeverCancelled);
+    // The connection uses only what SessionClient declares of chrome-remote-interface's client.
+    // A worker's event loop may be parked for good between tasks (a pool waiting in Atomics.wait),
+    // so its start-up does not wait for a turn of it.
+    return InspectorConnection.start(new InspectorConnection(client as unknown as CDP.Client, endpoint, { ...options, jsDebugProxy: false }), false);
+  }
+
+  private static async start(connection: InspectorConnection, eventLoopTurn = true): Promise<InspectorConnection> {
+    const options = connection.options;
     try {
       if (options.jsDebugProxy) {
         await connection.send('JsDebug.subscribe' as 'HeapProfiler.enable', { events: ['HeapProfiler.*'] } as object);
@@ -113,6 +137,7 @@ export class InspectorConnection {
       // Debugger.enable pauses nothing, but a target started with --inspect-brk would wait for this.
       await connection.send('Runtime.runIfWaitingForDebugger');
       await connection.send('HeapProfiler.enable');
+      if (!eventLoopTurn) return connection;
       // A turn of the event loop: a target paused in another debugger, or blocked by a long
       // synchronous task, is named now rather than by a long wait at the first GC.
       await connection.send(
@@ -253,6 +278,57 @@ export class InspectorConnection {
     return this.send(method, params);
   }
 
+  /** The live and committed size of this connection's V8 heap (the worker's own, over a worker's session). */
+  async heapUsage(): Promise<{ usedSize: number; totalSize: number }> {
+    const usage = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    this.heapBytes = usage.totalSize ?? this.heapBytes;
+    return usage;
+  }
+
+  /** The NodeWorker domain's commands, for the sessions of the target's worker threads (workerSessions.ts), through the same bounded path. */
+  nodeWorker(method: 'NodeWorker.enable' | 'NodeWorker.sendMessageToWorker' | 'NodeWorker.detach', params: object): Promise<unknown> {
+    return this.send(method as 'HeapProfiler.enable', params);
+  }
+
+  /** Listens to one event of the target (the NodeWorker domain's, for workerSessions.ts). */
+  onEvent(method: string, listener: (params: any) => void): { dispose(): void } { // eslint-disable-line @typescript-eslint/no-explicit-any -- each event's own params
+    const events = this.client as unknown as NodeJS.EventEmitter;
+    events.on(method, listener);
+    return { dispose: () => events.removeListener(method, listener) };
+  }
+
+  /**
+   * Runs `work` with the target paused by Leakscope (a `debugger` statement evaluated in it).
+   * A thread parked in a blocking wait (`Atomics.wait`, as worker pools do between tasks) never
+   * turns its event loop, where newer Nodes run a snapshot's work; paused, it serves the
+   * inspector's commands in the debugger's own loop instead. Its JavaScript waits meanwhile,
+   * as it would during the snapshot anyway. When the pause does not come (breakpoints turned
+   * off by another debugger), `work` runs unpaused.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    if (this.failure) throw this.failure;
+    const events = this.client as unknown as NodeJS.EventEmitter;
+    let onPaused = () => undefined as void;
+    const paused = new Promise<boolean>((resolve) => {
+      onPaused = () => resolve(true);
+      events.once('Debugger.paused', onPaused);
+      setTimeout(() => resolve(false), PAUSE_MS).unref();
+    });
+    this.ownPause = true;
+    // Answered only once resumed; its result says nothing.
+    (this.client.send as (m: string, p: object) => Promise<unknown>)('Runtime.evaluate', { expression: 'debugger', silent: true }).catch(() => undefined);
+    const stopped = await paused;
+    events.removeListener('Debugger.paused', onPaused);
+    // A pause that comes after all (the thread was busy) must not leave it stopped.
+    if (!stopped) events.once('Debugger.paused', () => void this.send('Debugger.resume').catch(() => undefined));
+    try {
+      return await work();
+    } finally {
+      if (stopped) await this.send('Debugger.resume').catch(() => undefined);
+      this.ownPause = false;
+    }
+  }
+
   /** Closes the connection; a target that no longer answers (stopped, network cut) does not hold it up. */
   async close(): Promise<void> {
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
@@ -317,8 +393,7 @@ export class InspectorConnection {
 
   /** The heap's size, which scales the bounds of a GC and a snapshot; a paused or busy target answers it too. */
   private async refreshHeapSize(): Promise<void> {
-    const usage = (await this.send('Runtime.getHeapUsage')) as { totalSize?: number };
-    this.heapBytes = usage.totalSize ?? this.heapBytes;
+    await this.heapUsage();
   }
 
   /** Fails every pending call and, unless `onlyPending`, every later one. */
@@ -342,7 +417,7 @@ export class InspectorConnection {
   private checkPending(): void {
     const now = Date.now();
     const silent = now - this.lastMessageAt;
-    if (this.pausedSince !== undefined && now - this.pausedSince >= PAUSED_GRACE_MS) {
+    if (this.pausedSince !== undefined && !this.ownPause && now - this.pausedSince >= PAUSED_GRACE_MS) {
       // Only the calls waiting now: once the other debugger resumes, the connection works again.
       this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target is paused in a debugger (another debugger stopped it at a breakpoint or a pause): resume it or detach that debugger, then try again.'), true);
       return;
@@ -382,6 +457,18 @@ export class InspectorConnection {
       );
     }
   }
+}
+
+/**
+ * What a connection uses of its CDP client. chrome-remote-interface's client is one; a worker's
+ * session is another: an EventEmitter that emits `event` with each message, then the event by
+ * its method name, and `disconnect` when the session ends.
+ */
+export interface SessionClient {
+  send(method: string, params?: object): Promise<unknown>;
+  on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- each event's own params
+  removeListener(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- each event's own params
+  close(): Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -429,6 +516,8 @@ const UNANSWERED_MS = HEARTBEAT_AFTER_MS + 2000;
 /** With nothing from the target for this long (the heartbeat unanswered too), it is unreachable. */
 const SILENCE_MS = 20_000;
 const PAUSED_GRACE_MS = 2000;
+/** How long Leakscope's own pause may take to come. */
+const PAUSE_MS = 10_000;
 /** A target whose event loop does not turn within this long is busy with a synchronous task. */
 const EVENT_LOOP_MS = 15_000;
 const WAIT_REPORT_MS = 5000;

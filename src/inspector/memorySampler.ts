@@ -1,7 +1,8 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { linuxMemory } from '../memory/procParsers';
-import type { MemorySample } from '../memory/types';
+import type { MemorySample, WorkerHeap } from '../memory/types';
 import type { InspectorConnection } from './connection';
+import type { WorkerSessions } from './workerSessions';
 
 /**
  * Evaluated in the target, so a process in a container is measured from inside it.
@@ -36,10 +37,24 @@ interface RawSample {
   smaps?: string;
 }
 
-export async function sampleMemory(connection: InspectorConnection, label?: string): Promise<MemorySample> {
+/** A reading of the process; with `workers`, each worker thread's heap too (RSS holds them all). */
+export async function sampleMemory(connection: InspectorConnection, label?: string, workers?: WorkerSessions): Promise<MemorySample> {
   const text = await evaluateProbe(connection, SAMPLE_EXPRESSION);
   if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
-  return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken: connection.snapshotsTaken };
+  const threads = workers ? await workerHeaps(workers) : [];
+  const snapshotsTaken = connection.snapshotsTaken + (workers?.alive ?? []).reduce((n, t) => n + t.connection.snapshotsTaken, 0);
+  return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken, ...(threads.length ? { workers: threads } : {}) };
+}
+
+/** Each live worker's heap; a worker that ends meanwhile is left out of this reading. */
+async function workerHeaps(workers: WorkerSessions): Promise<WorkerHeap[]> {
+  const heaps = await Promise.all(
+    workers.alive.map(async (t): Promise<WorkerHeap | undefined> => {
+      const usage = await t.connection.heapUsage().catch(() => undefined);
+      return usage && { id: t.id, title: t.title, ...(t.url ? { url: t.url } : {}), heapUsed: usage.usedSize, heapTotal: usage.totalSize };
+    }),
+  );
+  return heaps.filter((h): h is WorkerHeap => h !== undefined);
 }
 
 /**

@@ -15,6 +15,10 @@ export const findingSummaryOutput = z.object({
     .object({ file: z.string(), line: z.number(), column: z.number(), functionName: z.string().optional(), role: z.enum(['inserts', 'allocated', 'holder']) })
     .optional()
     .describe('allocated: the code that allocated the objects; holder: the function whose scope holds the collection.'),
+  thread: z
+    .object({ id: z.number().int(), title: z.string(), url: z.string().optional() })
+    .optional()
+    .describe('The worker thread whose heap holds the growth (its threadId, inspector title and script); absent for the main thread.'),
   fixId: z.string(),
   fixSummary: z.string(),
   explanation: z.string(),
@@ -42,6 +46,9 @@ export function summarizeFinding(finding: Finding, index: number): FindingSummar
             role: source.role,
           },
         }
+      : {}),
+    ...(finding.thread && Number.isSafeInteger(finding.thread.id)
+      ? { thread: { id: finding.thread.id, title: printable(String(finding.thread.title), 100), ...(typeof finding.thread.url === 'string' ? { url: printable(finding.thread.url, 300) } : {}) } }
       : {}),
     fixId: finding.fix.id,
     fixSummary: finding.fix.summary,

@@ -171,6 +171,8 @@ export function findingOf(report: LeakReport, index: number): Finding {
 
 /** The diff group a finding was named from: the one whose holder ends the finding's path. */
 function groupOf(report: LeakReport, finding: Finding): RetainerGroup | undefined {
+  // report.diff is the main thread's: a worker's finding names objects of that worker's snapshots.
+  if (finding.thread) return undefined;
   const holderId = finding.holderPath[finding.holderPath.length - 1]?.node.id;
   return report.diff.groups.find((g) => g.holderId === holderId);
 }

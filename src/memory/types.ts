@@ -23,6 +23,22 @@ export interface MemorySample {
    * count): between two samples whose counts differ, RSS also holds the snapshot's own cost.
    */
   snapshotsTaken?: number;
+  /**
+   * The process's worker threads at this reading, each with its own V8 heap (read over its
+   * inspector session): `heapUsed` and `heapTotal` above are the main thread's alone, RSS is all of them.
+   */
+  workers?: WorkerHeap[];
+}
+
+/** One worker thread's V8 heap at a reading. */
+export interface WorkerHeap {
+  /** Node's `threadId` of the worker. */
+  id: number;
+  title: string;
+  /** The worker's script, when it has one. */
+  url?: string;
+  heapUsed: number;
+  heapTotal: number;
 }
 
 export interface HeapSpace {
@@ -47,8 +63,10 @@ export interface LinuxMemory {
 /** Where the RSS went, in bytes; the parts add up to `rss`. */
 export interface RssBreakdown {
   rss: number;
-  /** Live objects in the V8 heap. */
+  /** Live objects in the V8 heaps: the main thread's and every worker thread's. */
   heapUsed: number;
+  /** The part of `heapUsed` in worker threads' heaps (present when the process has workers). */
+  workerHeapUsed?: number;
   /** V8 heap pages committed but holding no live objects: headroom V8 keeps for the next allocations. */
   heapFree: number;
   /** Buffers, ArrayBuffers and other memory V8 objects own outside the heap. */

@@ -93,3 +93,19 @@ test('RSS steps across the check\'s own snapshots are its footprint, not allocat
   const unsnapped = rss.map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: 1 }));
   assert.equal(memoryVerdict(unsnapped).kind, 'allocator-retention');
 });
+
+test("a worker thread's heap is V8 heap: RSS that climbs with it is the worker's live objects, not the allocator", () => {
+  // The main thread's heap is flat; a worker's grows 20 MB a cycle, and RSS with it.
+  const cycles = [0, 1, 2, 3, 4, 5].map((i) =>
+    sample({ rss: (150 + 22 * i) * MB, workers: [{ id: 1, title: '[worker 1]', url: 'file:///app/worker.js', heapUsed: (10 + 20 * i) * MB, heapTotal: (14 + 20 * i) * MB }] }),
+  );
+  const v = memoryVerdict(cycles);
+  assert.equal(v.kind, 'leak', v.summary);
+  assert.match(v.summary, /of which 115 MB in one worker thread/);
+  const b = rssBreakdown(cycles[5]);
+  assert.equal(b.heapUsed, 160 * MB);
+  assert.equal(b.workerHeapUsed, 110 * MB);
+  assert.equal(b.heapUsed + b.heapFree + b.external + b.fileBacked + b.native, b.rss);
+  // Without the worker's heap, the same RSS would have been called the allocator's.
+  assert.equal(memoryVerdict(cycles.map(({ workers: _, ...s }) => s)).kind, 'allocator-retention');
+});

@@ -1,6 +1,6 @@
 import { formatBytes } from '../common/bytes';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { rssBreakdown } from './breakdown';
+import { liveHeap, rssBreakdown } from './breakdown';
 import type { MemorySample, MemoryVerdict } from './types';
 
 const MiB = 1024 * 1024;
@@ -38,7 +38,7 @@ function ownGrowth(samples: MemorySample[]): { rssGrowth: number; heapChange: nu
     const snapshotBetween = recorded ? (samples[i].snapshotsTaken ?? 0) !== (samples[i - 1].snapshotsTaken ?? 0) : i === 1 && samples.length >= 4;
     if (snapshotBetween) continue;
     rssGrowth += samples[i].rss - samples[i - 1].rss;
-    heapChange += samples[i].heapUsed - samples[i - 1].heapUsed;
+    heapChange += liveHeap(samples[i]) - liveHeap(samples[i - 1]);
     steps++;
   }
   return { rssGrowth, heapChange, steps };
@@ -49,7 +49,8 @@ function ownGrowth(samples: MemorySample[]): { rssGrowth: number; heapChange: nu
  * small share of the heap per cycle. Warm-up is excluded by the caller (samples start at the baseline).
  */
 export function heapGrowth(samples: MemorySample[]): { perCycle: number; steady: boolean } {
-  const used = samples.map((s) => s.heapUsed);
+  // Every thread's heap: a worker's leak grows the process as much as the main thread's would.
+  const used = samples.map(liveHeap);
   const { slope, r2 } = trend(used);
   const threshold = Math.max(256 * 1024, used[0] * 0.005);
   return { perCycle: slope, steady: samples.length >= 3 && slope > threshold && r2 >= 0.8 };
@@ -68,12 +69,13 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   const last = samples[samples.length - 1];
   const parts = rssBreakdown(last);
   const growth = heapGrowth(samples);
-  const heapChange = last.heapUsed - first.heapUsed;
+  const heapChange = liveHeap(last) - liveHeap(first);
+  const inWorkers = workersShare(last, parts.workerHeapUsed);
 
   if (evidence.retainedGrowth || (evidence.retainedGrowth === undefined && growth.steady)) {
     return {
       kind: 'leak',
-      summary: `Live objects grow: the V8 heap after GC went from ${formatBytes(first.heapUsed)} to ${formatBytes(last.heapUsed)} over ${samples.length - 1} cycles (${formatBytes(growth.perCycle)} per cycle). Memory that is still referenced cannot be freed.`,
+      summary: `Live objects grow: the V8 heap after GC went from ${formatBytes(liveHeap(first))} to ${formatBytes(liveHeap(last))}${inWorkers} over ${samples.length - 1} cycles (${formatBytes(growth.perCycle)} per cycle). Memory that is still referenced cannot be freed.`,
       advice: 'See the findings for what holds the growth and the line that allocates it.',
     };
   }
@@ -89,8 +91,8 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   const rssClimbsHeapFlat = own.steps >= 2 && seriesRssGrowth > Math.max(32 * MiB, 4 * Math.max(0, seriesHeapChange) + 16 * MiB);
   if (nativeHeavy || rssClimbsHeapFlat) {
     const why = rssClimbsHeapFlat
-      ? `RSS grew by ${formatBytes(seriesRssGrowth)} while the live V8 heap stayed at ${formatBytes(last.heapUsed)}`
-      : `${formatBytes(parts.native)} of the ${formatBytes(parts.rss)} RSS is native memory outside the V8 heap (live heap ${formatBytes(parts.heapUsed)}, Buffers and other external memory ${formatBytes(parts.external)})`;
+      ? `RSS grew by ${formatBytes(seriesRssGrowth)} while the live V8 heap stayed at ${formatBytes(liveHeap(last))}${inWorkers}`
+      : `${formatBytes(parts.native)} of the ${formatBytes(parts.rss)} RSS is native memory outside the V8 heap (live heap ${formatBytes(parts.heapUsed)}${inWorkers}, Buffers and other external memory ${formatBytes(parts.external)})`;
     return {
       kind: 'allocator-retention',
       summary: `${why}. That is most likely memory the program already freed which the allocator (glibc malloc) keeps for reuse instead of returning it to the OS, not a leak of JS objects.`,
@@ -101,7 +103,7 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   if (parts.heapFree >= Math.max(32 * MiB, parts.rss * 0.3)) {
     return {
       kind: 'heap-headroom',
-      summary: `V8 keeps ${formatBytes(parts.heapFree)} of heap pages committed but empty (live objects use ${formatBytes(parts.heapUsed)}). It reuses them for new objects and gives them back over time; this is headroom, not a leak.`,
+      summary: `V8 keeps ${formatBytes(parts.heapFree)} of heap pages committed but empty (live objects use ${formatBytes(parts.heapUsed)}${inWorkers}). It reuses them for new objects and gives them back over time; this is headroom, not a leak.`,
       advice: 'If the headroom matters (a tight container limit), lower --max-semi-space-size or --max-old-space-size.',
     };
   }
@@ -116,13 +118,20 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
   if (samples.length === 1) {
     return {
       kind: 'undetermined',
-      summary: `One reading cannot tell whether memory grows: RSS is ${formatBytes(last.rss)} now, of which the live V8 heap is ${formatBytes(parts.heapUsed)}, and nothing in it points at a problem by itself.`,
+      summary: `One reading cannot tell whether memory grows: RSS is ${formatBytes(last.rss)} now, of which the live V8 heap is ${formatBytes(parts.heapUsed)}${inWorkers}, and nothing in it points at a problem by itself.`,
       advice: 'Read it several times under load (leakscope memory --samples 6 --interval 10), or run a leak check.',
     };
   }
 
   return {
     kind: 'no-leak',
-    summary: `Memory is stable: RSS ${formatBytes(last.rss)}, of which the live V8 heap is ${formatBytes(parts.heapUsed)}${samples.length > 1 ? `, changing by ${formatBytes(heapChange)} over ${samples.length - 1} cycles` : ''}.`,
+    summary: `Memory is stable: RSS ${formatBytes(last.rss)}, of which the live V8 heap is ${formatBytes(parts.heapUsed)}${inWorkers}${samples.length > 1 ? `, changing by ${formatBytes(heapChange)} over ${samples.length - 1} cycles` : ''}.`,
   };
+}
+
+/** ` (of which 40 MB in 2 worker threads)`, when the process has workers. */
+function workersShare(sample: MemorySample, workerHeapUsed: number | undefined): string {
+  const count = sample.workers?.length ?? 0;
+  if (count === 0 || workerHeapUsed === undefined) return '';
+  return ` (of which ${formatBytes(workerHeapUsed)} in ${count === 1 ? 'one worker thread' : `${count} worker threads`})`;
 }

@@ -7,7 +7,7 @@ import type { Progress } from '../common/progress';
 import type { LeakReport } from '../report/leakReport';
 import { readLeakReport } from '../report/readLeakReport';
 import { answerQuery, classRowsOfDiff, pageClassRows } from './panelQueries';
-import { findingFacts } from '../render/findingsText';
+import { findingFacts, threadText } from '../render/findingsText';
 import type { ClassRow, FindingView, MemoryMark, PanelModel, QueryCallOf, QueryMethod, QueryResult, ReportView } from './protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
 import { toUserSources } from '../session/userSources';
@@ -138,7 +138,7 @@ export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects
 function findingView(finding: Finding, fixAvailable: boolean): FindingView {
   const facts = findingFacts(finding);
   const heldBy = facts.heldBy;
-  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package };
+  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package, thread: facts.thread && threadText(facts.thread, (t) => t) };
   return { finding, fixAvailable, ...(heldBy ? { heldBy } : {}), facts: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
 }
 

@@ -37,7 +37,7 @@ export interface FindingView {
   /** The holder as the code names it (`summaryCache` (Map), a variable of …); V8's path is `finding.path`. */
   heldBy?: string;
   /** `finding.source` and friends as text: the line that adds to the holder, where it is declared, the package. */
-  facts?: { source?: string; declared?: string; alsoAdded?: string; package?: string };
+  facts?: { source?: string; declared?: string; alsoAdded?: string; package?: string; /** `in worker 2 (src/worker.js)`, for a finding in a worker thread. */ thread?: string };
 }
 
 export interface DiffView {

@@ -22,6 +22,8 @@ export interface FindingFacts {
   /** The installed package that holds the growth, and where its fix lies. */
   package?: string;
   fix: string;
+  /** The worker thread the finding is in (absent for the main thread): `worker 2 'render'`, and its script. */
+  thread?: { name: string; script?: string };
 }
 
 /** The parts of a finding every rendering shows, as plain strings (not yet escaped for a medium). */
@@ -57,7 +59,24 @@ export function findingFacts(f: Finding): FindingFacts {
       ? { package: `${printable(f.package.name, 100)}${f.package.version ? `@${printable(f.package.version, 40)}` : ''}: the fix is in how the program configures or uses it, not an edit under node_modules` }
       : {}),
     fix: printable(f.fix.summary, 400),
+    ...(f.thread ? { thread: threadFacts(f.thread) } : {}),
   };
+}
+
+/** A worker as its program knows it: its threadId, the name given to `new Worker` (in the inspector's title) and its script. */
+function threadFacts(thread: NonNullable<Finding['thread']>): NonNullable<FindingFacts['thread']> {
+  // Node 22+ calls an unnamed worker `WorkerThread`: no name of the program's.
+  const name = /^\[worker \d+\] (.+)$/.exec(String(thread.title))?.[1]?.replace(/^WorkerThread$/, '');
+  return {
+    // report.json may come from a pull request: only a number is a thread id.
+    name: `worker ${Number.isSafeInteger(thread.id) ? thread.id : '?'}${name ? ` '${printable(name, 60)}'` : ''}`,
+    ...(typeof thread.url === 'string' && thread.url ? { script: printable(displayUrl(thread.url), 200) } : {}),
+  };
+}
+
+/** `in worker 2 (`src/worker.js`)`, with `code` marking the script as each medium does. */
+export function threadText(thread: NonNullable<FindingFacts['thread']>, code: (text: string) => string = (t) => `\`${t}\``): string {
+  return `in ${thread.name}${thread.script ? ` (${code(thread.script)})` : ''}`;
 }
 
 export interface FindingsTextOptions {
@@ -74,6 +93,7 @@ export function renderFindingsText(findings: Finding[], options: FindingsTextOpt
     lines.push(`    ${facts.pathLabel === 'Held by' ? 'held by  ' : 'stack    '} ${facts.heldBy ?? facts.path}`);
     if (facts.heldBy && options.rawPaths) lines.push(`    raw path  ${facts.path}`);
     if (facts.package) lines.push(`    package   ${facts.package}`);
+    if (facts.thread) lines.push(`    thread    ${threadText(facts.thread)}`);
     lines.push(`    growth    ${facts.growth}`);
     if (facts.classes) lines.push(`    classes   ${facts.classes}`);
     if (facts.source) lines.push(`    ${f.source?.role === 'inserts' ? 'added by ' : 'source   '} ${facts.source}`);

@@ -1,4 +1,5 @@
 import { formatBytes } from '../common/bytes';
+import { liveHeap } from '../memory/breakdown';
 import type { MemorySample, MemoryVerdict, RssBreakdown } from '../memory/types';
 import { MEMORY_VERDICT_TITLE } from '../report/verdicts';
 
@@ -16,19 +17,19 @@ export interface MemoryReport {
 
 /** `leakscope memory`: where the RSS went, and what that means, in words. */
 export function renderMemoryText(report: MemoryReport): string {
-  const freed = report.beforeGc.heapUsed - report.afterGc.heapUsed;
+  const freed = liveHeap(report.beforeGc) - liveHeap(report.afterGc);
   const series = report.samples ?? [report.afterGc];
   return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, ...series.map((s) => s.maxRss)), [
     `A forced GC freed ${formatBytes(Math.max(0, freed))} of the V8 heap.`,
     ...(report.samples
-      ? [`Live V8 heap after GC, per reading: ${series.map((s) => formatBytes(s.heapUsed)).join(' → ')}`, `RSS, per reading: ${series.map((s) => formatBytes(s.rss)).join(' → ')}`]
+      ? [`Live V8 heap after GC, per reading: ${series.map((s) => formatBytes(liveHeap(s))).join(' → ')}`, `RSS, per reading: ${series.map((s) => formatBytes(s.rss)).join(' → ')}`]
       : []),
   ]);
 }
 
 /** The memory part of a leak check: the live heap after each cycle's GC, then the breakdown and verdict. */
 export function renderSessionMemoryText(samples: MemorySample[], breakdown: RssBreakdown, verdict: MemoryVerdict): string {
-  const heap = samples.map((s) => formatBytes(s.heapUsed)).join(' → ');
+  const heap = samples.map((s) => formatBytes(liveHeap(s))).join(' → ');
   const rss = samples.map((s) => formatBytes(s.rss)).join(' → ');
   return renderBreakdownText(breakdown, verdict, samples[samples.length - 1]?.maxRss ?? 0, [`Live V8 heap after GC, per cycle: ${heap}`, `RSS, per cycle: ${rss}`]);
 }
@@ -48,6 +49,7 @@ function renderBreakdownText(b: RssBreakdown, verdict: MemoryVerdict, maxRss: nu
   const lines = [
     `RSS ${formatBytes(b.rss)} (peak ${formatBytes(maxRss)})`,
     ...rows.map(([l, n], i) => `  ${l.padEnd(label)}  ${sizes[i].padStart(width)}  ${pct(n).padStart(4)}`),
+    ...(b.workerHeapUsed !== undefined ? [`  Of the live V8 heap, in worker threads: ${formatBytes(b.workerHeapUsed)}`] : []),
     ...notes.map((n) => `  ${n}`),
     '',
     `Verdict: ${MEMORY_VERDICT_TITLE[verdict.kind]}. ${verdict.summary}`,

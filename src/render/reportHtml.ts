@@ -1,7 +1,7 @@
 import { formatBytes } from '../common/bytes';
 import { diffHtmlBody } from './diffHtml';
 import { memoryChartSvg } from './memoryChartSvg';
-import { findingFacts } from './findingsText';
+import { findingFacts, threadText } from './findingsText';
 import { escapeHtml } from './format';
 import { htmlDocument, htmlText, type HtmlRenderOptions } from './htmlDocument';
 import type { LeakReport } from '../report/leakReport';
@@ -22,6 +22,7 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
           ? `<dt>${escapeHtml(facts.pathLabel)}</dt><dd>${escapeHtml(facts.heldBy)}<details><summary>V8's retainer path</summary><code>${escapeHtml(facts.path)}</code></details></dd>`
           : `<dt>${escapeHtml(facts.pathLabel)}</dt><dd><code>${escapeHtml(facts.path)}</code></dd>`,
         ...(facts.package ? [`<dt>Package</dt><dd>${escapeHtml(facts.package)}</dd>`] : []),
+        ...(facts.thread ? [`<dt>Thread</dt><dd>${threadText({ name: escapeHtml(facts.thread.name), ...(facts.thread.script ? { script: escapeHtml(facts.thread.script) } : {}) }, (t) => `<code>${t}</code>`)}</dd>`] : []),
         `<dt>Growth</dt><dd>${escapeHtml(facts.growth)}</dd>`,
         ...(facts.classes ? [`<dt>Classes</dt><dd>${escapeHtml(facts.classes)}</dd>`] : []),
         ...(facts.source ? [`<dt>${f.source?.role === 'inserts' ? 'Added by' : 'Source'}</dt><dd><code>${escapeHtml(facts.source)}</code></dd>`] : []),

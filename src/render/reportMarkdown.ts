@@ -1,6 +1,6 @@
 import { formatBytes } from '../common/bytes';
 import { renderDiffMarkdown } from './diffMarkdown';
-import { findingFacts } from './findingsText';
+import { findingFacts, threadText } from './findingsText';
 import { escapeMarkdownCell, markdownCode } from './format';
 import type { LeakReport } from '../report/leakReport';
 import { LEAK_VERDICT_TITLE } from '../report/verdicts';
@@ -19,6 +19,7 @@ export function renderReportMarkdown(r: LeakReport): string {
       if (facts.heldBy) lines.push(`   - ${facts.pathLabel}: ${escapeMarkdownCell(facts.heldBy, 600)}`, `   - V8 path: ${markdownCode(facts.path, { maxLength: 2000 })}`);
       else lines.push(`   - ${facts.pathLabel}: ${markdownCode(facts.path, { maxLength: 2000 })}`);
       if (facts.package) lines.push(`   - Package: ${escapeMarkdownCell(facts.package)}`);
+      if (facts.thread) lines.push(`   - Thread: ${threadText({ name: escapeMarkdownCell(facts.thread.name), ...(facts.thread.script ? { script: facts.thread.script } : {}) }, (t) => markdownCode(t))}`);
       lines.push(`   - Growth: ${escapeMarkdownCell(facts.growth)}`);
       if (facts.classes) lines.push(`   - Classes: ${escapeMarkdownCell(facts.classes)}`);
       if (facts.source) lines.push(`   - ${f.source?.role === 'inserts' ? 'Added by' : 'Source'}: ${markdownCode(facts.source)}`);

@@ -60,4 +60,15 @@ export interface CaptureReport {
    * not taken, `afterCycle` the cycles done by then, `headroom` the numbers of that decision.
    */
   switched?: { snapshot: string; afterCycle: number; reason: string; headroom: NonNullable<CaptureReport['headroom']> };
+  /** The target's worker threads: each one alive across the check has its own snapshots, diffed like the main thread's. */
+  workers?: WorkerCapture[];
+}
+
+/** A worker thread in the check: its snapshots, or why it has none (it ended, a snapshot did not fit). */
+export interface WorkerCapture {
+  id: number;
+  title: string;
+  url?: string;
+  snapshots?: { baseline: string; mid?: string; after: string };
+  note?: string;
 }

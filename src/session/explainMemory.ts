@@ -2,6 +2,7 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { CancelledError } from '../common/errors';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
+import { WorkerSessions } from '../inspector/workerSessions';
 import { rssBreakdown } from '../memory/breakdown';
 import type { MemorySample } from '../memory/types';
 import { memoryVerdict } from '../memory/verdict';
@@ -21,14 +22,24 @@ export interface ExplainMemoryOptions {
  * after a GC, `intervalMs` apart) the verdict judges the series.
  */
 export async function explainMemory(connection: InspectorConnection, options: ExplainMemoryOptions = {}): Promise<MemoryReport> {
-  const count = options.samples ?? 1;
   const token = options.token ?? NeverCancelled;
-  const beforeGc = await sampleMemory(connection, 'before GC');
-  const afterGc: MemorySample[] = [await collectAndSample(connection, count > 1 ? 'reading 1' : 'after GC')];
+  // Worker threads' heaps are in the RSS too: read, they are V8 heap rather than unexplained native memory.
+  const workers = await WorkerSessions.attach(connection, { token });
+  try {
+    return await readings(connection, workers, options, token);
+  } finally {
+    await workers.close();
+  }
+}
+
+async function readings(connection: InspectorConnection, workers: WorkerSessions, options: ExplainMemoryOptions, token: CancellationToken): Promise<MemoryReport> {
+  const count = options.samples ?? 1;
+  const beforeGc = await sampleMemory(connection, 'before GC', workers);
+  const afterGc: MemorySample[] = [await collectAndSample(connection, workers, count > 1 ? 'reading 1' : 'after GC')];
   for (let i = 2; i <= count; i++) {
     options.onWait?.(i, count);
     await sleep(options.intervalMs ?? 10_000, token);
-    afterGc.push(await collectAndSample(connection, `reading ${i}`));
+    afterGc.push(await collectAndSample(connection, workers, `reading ${i}`));
   }
   const last = afterGc[afterGc.length - 1];
   // The live heap is what survives a GC; the peak is the highest any sample saw.
@@ -44,9 +55,10 @@ export async function explainMemory(connection: InspectorConnection, options: Ex
   };
 }
 
-async function collectAndSample(connection: InspectorConnection, label: string): Promise<MemorySample> {
+async function collectAndSample(connection: InspectorConnection, workers: WorkerSessions, label: string): Promise<MemorySample> {
   await connection.collectGarbage();
-  return sampleMemory(connection, label);
+  await workers.collectGarbage();
+  return sampleMemory(connection, label, workers);
 }
 
 function sleep(ms: number, token: CancellationToken): Promise<void> {

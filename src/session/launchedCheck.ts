@@ -114,7 +114,8 @@ export async function checkAndWrite(
   if (nearLimit.length > 0) result.report.heapLimitSnapshots = nearLimit;
   if (measured) result.report.target = { ...result.report.target, pid: measured.pid, argv: measured.argv, why: measured.reason };
   const written = await writeReportFiles(options.outDir, result.report);
-  const snapshots = [result.baselineFile, result.midFile, result.afterFile].filter((f): f is string => Boolean(f));
+  const inWorkers = (result.report.capture?.workers ?? []).flatMap((w) => (w.snapshots ? [w.snapshots.baseline, w.snapshots.mid, w.snapshots.after] : []));
+  const snapshots = [result.baselineFile, result.midFile, result.afterFile, ...inWorkers].filter((f): f is string => Boolean(f));
   return { result, files: [...snapshots, ...written] };
 }
 

@@ -1,16 +1,12 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
-import { detectFindings } from '../analysis/findings';
-import { mapDiffLocations } from '../analysis/mapLocations';
-import { attributePackages } from '../analysis/packageAttribution';
-import { loadForDiff } from '../analysis/loadForDiff';
+import { inconclusiveGrowth } from '../analysis/diff';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
-import { scriptUrlsOf } from '../snapshot/scriptUrls';
+import { WorkerSessions } from '../inspector/workerSessions';
 import { buildLeakReport } from '../report/buildLeakReport';
 import type { CaptureReport, LeakVerdict } from '../report/leakReport';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
@@ -18,12 +14,11 @@ import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
 import type { MemorySample } from '../memory/types';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
+import { analyseSnapshots } from './analyseSnapshots';
 import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
 import { SamplingRecorder } from './samplingRecorder';
 import { SnapshotGuard } from './snapshotGuard';
-import { attachHolderCode } from './attachHolderCode';
-import { packageVersion } from './packageVersion';
-import { SourceMaps } from './sourceMaps';
+import { mergePackageUsage, WorkerChecks } from './workerChecks';
 import { requestMany } from './workload';
 
 /**
@@ -41,6 +36,16 @@ export async function runLeakCheck(
     throw new LeakscopeError(ErrorCode.InvalidArgument, 'A leak check needs a workload: --workload-url URL or --workload-expr EXPR.');
   }
   await fs.mkdir(options.outDir, { recursive: true });
+  // Every worker thread is checked too: a leak in one leaves the main thread's heap flat.
+  const workers = await WorkerSessions.attach(connection, { token });
+  try {
+    return await checkThreads(connection, workers, options, progress, token);
+  } finally {
+    await workers.close();
+  }
+}
+
+async function checkThreads(connection: InspectorConnection, workers: WorkerSessions, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<LeakCheckResult> {
   const step = (message: string) => progress.report({ message });
   let sent = 0;
   const cycle = async () => {
@@ -59,13 +64,19 @@ export async function runLeakCheck(
     await cycle();
   }
   if (options.warmup === 0 && options.cleanupExpression) await connection.evaluate(options.cleanupExpression);
+  const threads = new WorkerChecks(workers, connection, options, token);
+  const collect = async () => {
+    await connection.collectGarbage();
+    await threads.collectGarbage();
+  };
+  const sample = (label: string) => sampleMemory(connection, label, workers);
   step('Collecting garbage');
-  await connection.collectGarbage();
-  const samples = [await sampleMemory(connection, 'baseline')];
+  await collect();
+  const samples = [await sample('baseline')];
   options.onSample?.(samples[0]);
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
-  const checked = { cycle, samples, capture, step, guard };
+  const checked: Checked = { cycle, samples, capture, step, guard, collect, sample, threads };
   const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
 
   // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
@@ -88,7 +99,7 @@ export async function runLeakCheck(
     packages: run.packages,
     snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
     diff: run.diff,
-    capture,
+    capture: { ...capture, ...(threads.report().length ? { workers: threads.report() } : {}) },
   });
   return {
     ...(run.files.baseline ? { baselineFile: run.files.baseline } : {}),
@@ -105,6 +116,11 @@ export async function runLeakCheck(
 
 interface Checked {
   cycle: () => Promise<void>;
+  /** GC in every thread. */
+  collect: () => Promise<void>;
+  /** A memory reading of the process, every worker's heap included. */
+  sample: (label: string) => Promise<MemorySample>;
+  threads: WorkerChecks;
   guard: SnapshotGuard;
   samples: MemorySample[];
   capture: CaptureReport;
@@ -147,8 +163,8 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
       await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
       await checked.cycle();
-      await connection.collectGarbage();
-      checked.samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
+      await checked.collect();
+      checked.samples.push(await checked.sample(`cycle ${i + 1}`));
       options.onSample?.(checked.samples[checked.samples.length - 1]);
       await recorder.mark();
     }
@@ -217,6 +233,7 @@ async function snapshotCyclesWith(
   const baselineFile = join(options.outDir, 'baseline.heapsnapshot');
   step('Taking the baseline snapshot');
   await guard.take((o) => connection.takeHeapSnapshot(baselineFile, o), { token });
+  await checked.threads.snapshot('baseline');
 
   if (options.trackAllocations) await connection.startTrackingAllocations();
   // A snapshot halfway splits each group's growth into two windows: steady growth shows in both.
@@ -228,13 +245,14 @@ async function snapshotCyclesWith(
     if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, guard, options, i, step);
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
     await checked.cycle();
-    await connection.collectGarbage();
-    samples.push(await sampleMemory(connection, `cycle ${i + 1}`));
+    await checked.collect();
+    samples.push(await checked.sample(`cycle ${i + 1}`));
     options.onSample?.(samples[samples.length - 1]);
     await recorder?.mark();
     if (i + 1 === midAfter && i + 1 < options.cycles && capture.mode === 'snapshot') {
       step('Taking the mid snapshot');
       tookMid = await snapshot(midFile, (o) => connection.takeHeapSnapshot(midFile, o), i + 1);
+      if (tookMid) await checked.threads.snapshot('mid');
     }
   }
   const afterFile = join(options.outDir, 'after.heapsnapshot');
@@ -253,33 +271,16 @@ async function snapshotCyclesWith(
   await recorder?.stop();
 
   step('Analysing the snapshots');
-  const hasMid = tookMid;
-  const inputs = await loadForDiff({ baseline: baselineFile, after: afterFile, ...(hasMid ? { mid: midFile } : {}) }, { token });
-  const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: midAfter, cyclesAfter: options.cycles - midAfter } : undefined;
-  const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
-  // Scripts the connection saw parsed first; the snapshot names the rest (a late attach, a CDP proxy).
-  let fromSnapshot: Map<number, string> | undefined;
-  const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
-  const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
-  const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
-  const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
-  const packages = attributePackages(diff, graph, holders, findings, { scriptUrl, mapLocation, packageVersion });
-  return { findings, diff, packages, files: { baseline: baselineFile, ...(hasMid ? { mid: midFile } : {}), after: afterFile } };
+  await checked.threads.snapshot('after');
+  const files = { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}), after: afterFile };
+  const cycles = { total: options.cycles, beforeMid: midAfter };
+  const main = await analyseSnapshots(connection, files, cycles, options, token);
+  const inWorkers = await checked.threads.findings(cycles);
+  return { findings: [...main.findings, ...inWorkers.findings], diff: main.diff, packages: mergePackageUsage([...main.packages, ...inWorkers.packages]), files };
 }
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-/** Snapshot locations name scripts by id; the inspector saw which file each id is. */
-function withScriptUrls(diff: SnapshotDiff, scriptUrl: (id: number) => string | undefined): SnapshotDiff {
-  for (const group of diff.groups) {
-    for (const sample of group.samples) {
-      const url = sample.location && scriptUrl(sample.location.scriptId);
-      if (sample.location && url) sample.location.url = url;
-    }
-  }
-  return diff;
 }
 
 function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean, mode: CaptureReport['mode']): string {

@@ -19,18 +19,27 @@ export class SnapshotGuard {
 
   constructor(
     private readonly connection: InspectorConnection,
-    private readonly options: { memoryLimit?: number } = {},
+    /**
+     * `heapUsed`: the heap the snapshot is of, when it is not the main thread's (a worker
+     * thread's): the cost scales with it, while the limit and RSS are the whole process's.
+     */
+    private readonly options: { memoryLimit?: number; heapUsed?: () => Promise<number> } = {},
   ) {}
 
   /** What a snapshot now would cost and whether it fits. */
   async headroom(): Promise<Headroom> {
-    this.last = await readTargetMemory(this.connection);
+    this.last = await this.facts();
     return snapshotHeadroom(this.last, { memoryLimit: this.options.memoryLimit, earlier: this.earlier });
+  }
+
+  private async facts(): Promise<TargetMemoryFacts> {
+    const facts = await readTargetMemory(this.connection);
+    return this.options.heapUsed ? { ...facts, heapUsed: await this.options.heapUsed() } : facts;
   }
 
   /** Takes a snapshot through `capture`, recording what it cost the target when it can be seen. */
   async take(capture: (options: SnapshotOptions) => Promise<void>, options: SnapshotOptions = {}): Promise<void> {
-    const facts = this.last ?? (await readTargetMemory(this.connection));
+    const facts = this.last ?? (await this.facts());
     this.last = undefined;
     const status = localStatusFile(facts);
     if (!status) return capture(options);

@@ -6,6 +6,8 @@ import { NeverCancelled, type CancellationToken } from '../common/cancellation';
 import { formatBinaryBytes, formatBytes } from '../common/bytes';
 import type { InspectorConnection } from '../inspector/connection';
 import { sampleMemory } from '../inspector/memorySampler';
+import { WorkerSessions } from '../inspector/workerSessions';
+import { liveHeap } from '../memory/breakdown';
 import { memoryTrend, type MemoryTrend } from '../memory/memoryTrend';
 import type { MemorySample } from '../memory/types';
 import { NoProgress, type Progress } from '../common/progress';
@@ -61,12 +63,22 @@ export interface WatchResult {
  * fits in what the target may use.
  */
 export async function watchProcess(connection: InspectorConnection, options: WatchOptions, progress: Progress = NoProgress, token: CancellationToken = NeverCancelled): Promise<WatchResult> {
+  // The heap trend is every thread's: a worker's growth is the process's too.
+  const workers = await WorkerSessions.attach(connection, { token });
+  try {
+    return await watchThreads(connection, workers, options, progress, token);
+  } finally {
+    await workers.close();
+  }
+}
+
+async function watchThreads(connection: InspectorConnection, workers: WorkerSessions, options: WatchOptions, progress: Progress, token: CancellationToken): Promise<WatchResult> {
   const samplingInterval = options.samplingInterval ?? 65536;
   const samples: MemorySample[] = [];
   const boundaries: number[] = [];
   const read = async () => {
-    if (options.gc) await connection.collectGarbage();
-    samples.push(await sampleMemory(connection, `reading ${samples.length + 1}`));
+    if (options.gc) await Promise.all([connection.collectGarbage(), workers.collectGarbage()]);
+    samples.push(await sampleMemory(connection, `reading ${samples.length + 1}`, workers));
     const profile = await connection.samplingProfile();
     boundaries.push(profile.samples.reduce((max, s) => Math.max(max, s.ordinal), boundaries[boundaries.length - 1] ?? -1));
     return profile;
@@ -89,7 +101,7 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
       profile = await read();
       const last = samples[samples.length - 1];
       const heap = memoryTrend(heapPoints(samples));
-      progress.report({ message: `RSS ${formatBytes(last.rss)}, heap ${formatBytes(last.heapUsed)}; trend ${formatBytes(heap.slopePerHour)}/h ± ${formatBytes(heap.slopeError)}` });
+      progress.report({ message: `RSS ${formatBytes(last.rss)}, heap ${formatBytes(liveHeap(last))}; trend ${formatBytes(heap.slopePerHour)}/h ± ${formatBytes(heap.slopeError)}` });
       if (options.rssLimit !== undefined && last.rss >= options.rssLimit) {
         // The limit was given in binary units (--rss-limit 1.5G): both sizes are printed in them.
         trigger = `RSS reached ${formatBinaryBytes(last.rss)}, over the limit of ${formatBinaryBytes(options.rssLimit)}.`;
@@ -126,7 +138,7 @@ function rssTrend(samples: MemorySample[]): MemoryTrend {
 }
 
 function heapPoints(samples: MemorySample[]): Array<{ at: number; value: number }> {
-  return samples.map((s) => ({ at: s.at, value: s.heapUsed }));
+  return samples.map((s) => ({ at: s.at, value: liveHeap(s) }));
 }
 
 function delay(ms: number, token: CancellationToken): Promise<void> {

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
-import { mapDiffLocations } from '../analysis/mapLocations';
+import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
 import { SourceMaps } from '../session/sourceMaps';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
@@ -111,7 +111,7 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
     const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid, maxGroups: MAX_GROUPS });
     // Code a runner transformed (ts-jest, Vitest) or tsc compiled is mapped back to the file the test's author wrote.
     const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => inspector.sourceMapUrl(url) });
-    const diff = mapDiffLocations(withScriptUrls(rawDiff, scripts), mapLocation);
+    const diff = mapDiffLocations(withScriptUrls(rawDiff, (id) => scripts.get(String(id))), mapLocation);
     const detected = detectFindings(diff, graph, holders, {
       scriptUrl: (id) => scripts.get(String(id)),
       mapLocation,
@@ -178,16 +178,5 @@ function leakReport(
     // The findings carry their own paths; the report keeps the diff's largest groups, as `run` does.
     diff: { ...diff, groups: diff.groups.slice(0, REPORT_GROUPS) },
   });
-}
-
-/** Snapshot locations name scripts by id; the inspector knows which file each id is. */
-function withScriptUrls(diff: SnapshotDiff, scripts: ReadonlyMap<string, string>): SnapshotDiff {
-  for (const group of diff.groups) {
-    for (const sample of group.samples) {
-      const url = sample.location && scripts.get(String(sample.location.scriptId));
-      if (sample.location && url) sample.location.url = url;
-    }
-  }
-  return diff;
 }
 

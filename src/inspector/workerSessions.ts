@@ -1,0 +1,231 @@
+import { EventEmitter } from 'node:events';
+import { InspectorConnection, type ConnectOptions, type SessionClient } from './connection';
+
+/** A worker thread of the target, with an inspector connection of its own. */
+export interface WorkerThread {
+  /** Node's `threadId` of the worker (from its inspector title): 1 for the first worker the process made. */
+  id: number;
+  /** What the inspector calls it: `[worker 1] name`. */
+  title: string;
+  /** The worker's script (a `file://` URL); empty for a worker made from `eval` code. */
+  url: string;
+  connection: InspectorConnection;
+}
+
+/**
+ * The target's worker threads, each attached through the NodeWorker domain of the main
+ * thread's connection: `NodeWorker.enable` reports every worker there is and every one made
+ * later (`attachedToWorker`), and a worker's own CDP messages travel inside the parent's
+ * (`sendMessageToWorker` / `receivedMessageFromWorker`). Workers are not paused at start
+ * (`waitForDebuggerOnStart: false`): the check observes, it does not hold the program up.
+ * Each worker's session becomes an `InspectorConnection`, so its calls have the same bounds and
+ * cancellation, and its snapshots stream to disk in the same constant memory.
+ *
+ * A worker's workers are left out: they are attached through that worker's own NodeWorker domain.
+ */
+export class WorkerSessions {
+  private readonly clients = new Map<string, WorkerClient>();
+  private readonly threads = new Map<string, WorkerThread>();
+  private readonly connecting = new Set<Promise<void>>();
+  private readonly subscriptions: Array<{ dispose(): void }> = [];
+  private closed = false;
+
+  private constructor(
+    private readonly main: InspectorConnection,
+    private readonly options: ConnectOptions,
+  ) {}
+
+  /**
+   * Attaches to every worker of the target and waits until those there now are connected (each
+   * bounded like any call). A target whose inspector has no NodeWorker domain (VS Code's
+   * debugger proxy, a runtime other than Node) has no workers to attach.
+   */
+  static async attach(main: InspectorConnection, options: ConnectOptions = {}): Promise<WorkerSessions> {
+    const sessions = new WorkerSessions(main, options);
+    if (main.viaJsDebugProxy) return sessions;
+    sessions.subscriptions.push(
+      main.onEvent('NodeWorker.attachedToWorker', (e: AttachedToWorker) => sessions.attached(e)),
+      main.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) => sessions.clients.get(e.sessionId)?.receive(e.message)),
+      main.onEvent('NodeWorker.detachedFromWorker', (e: { sessionId: string }) => sessions.detached(e.sessionId)),
+    );
+    main.onClose(() => [...sessions.clients.keys()].forEach((id) => sessions.detached(id)));
+    try {
+      // The workers that exist are reported before this call returns.
+      await main.nodeWorker('NodeWorker.enable', { waitForDebuggerOnStart: false });
+    } catch {
+      await sessions.close();
+      return sessions;
+    }
+    await sessions.settled();
+    return sessions;
+  }
+
+  /** The workers attached and alive now, in the order they were made. */
+  get alive(): WorkerThread[] {
+    return [...this.threads.values()].filter((t) => !t.connection.isClosed).sort((a, b) => a.id - b.id);
+  }
+
+  /** A full GC in every live worker (see collectWorkerGarbage); a worker that ends meanwhile is skipped. */
+  async collectGarbage(): Promise<void> {
+    await Promise.all(this.alive.map((t) => collectWorkerGarbage(t.connection).catch(() => undefined)));
+  }
+
+  /** Waits until the workers reported so far are connected (or have failed to be). */
+  async settled(): Promise<void> {
+    while (this.connecting.size > 0) await Promise.all(this.connecting);
+  }
+
+  /** Detaches from every worker; the workers go on running. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    await Promise.all([...this.threads.values()].map((t) => t.connection.close()));
+    await Promise.all([...this.clients.values()].map((c) => c.close()));
+    this.clients.clear();
+    this.threads.clear();
+  }
+
+  private attached(e: AttachedToWorker): void {
+    if (this.closed || this.clients.has(e.sessionId)) return;
+    const client = new WorkerClient(this.main, e.sessionId);
+    this.clients.set(e.sessionId, client);
+    // The title names the worker's threadId (`[worker 2] name`), what the program's own logs and
+    // `worker.threadId` call it; workerId is only the inspector's count.
+    const id = Number(/^\[worker (\d+)\]/.exec(e.workerInfo.title)?.[1] ?? e.workerInfo.workerId);
+    const endpoint = `${this.main.endpoint} (worker ${id})`;
+    const connecting = InspectorConnection.overSession(client, endpoint, this.options).then(
+      (connection) => {
+        if (this.closed || client.isClosed) return void connection.close();
+        this.threads.set(e.sessionId, { id, title: e.workerInfo.title, url: e.workerInfo.url, connection });
+      },
+      // A worker that ended while it was being attached has nothing to check.
+      () => this.detached(e.sessionId),
+    );
+    const tracked = connecting.finally(() => this.connecting.delete(tracked));
+    this.connecting.add(tracked);
+  }
+
+  private detached(sessionId: string): void {
+    this.clients.get(sessionId)?.ended();
+    this.clients.delete(sessionId);
+    this.threads.delete(sessionId);
+  }
+}
+
+interface AttachedToWorker {
+  sessionId: string;
+  workerInfo: { workerId: string; type: string; title: string; url: string };
+  waitingForDebugger: boolean;
+}
+
+interface WorkerMessage {
+  id?: number;
+  method?: string;
+  params?: unknown;
+  result?: unknown;
+  error?: { message?: string };
+}
+
+/**
+ * One worker's CDP session, shaped like chrome-remote-interface's client for
+ * `InspectorConnection`: commands go out as `NodeWorker.sendMessageToWorker` on the parent,
+ * answers and events come back in `receivedMessageFromWorker`. The parent's call is answered at
+ * once; the worker's answer is bounded by the worker's own connection (its watchdog and token).
+ */
+class WorkerClient extends EventEmitter implements SessionClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private closed = false;
+
+  constructor(
+    private readonly main: InspectorConnection,
+    private readonly sessionId: string,
+  ) {
+    super();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(method: string, params: object = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the worker has ended'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.main.nodeWorker('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: Error) => {
+        this.pending.delete(id);
+        reject(e);
+      });
+    });
+  }
+
+  /** A message from the worker: an answer to a call, or an event. Text from the target: anything malformed is dropped. */
+  receive(text: string): void {
+    let message: WorkerMessage;
+    try {
+      message = JSON.parse(text) as WorkerMessage;
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) return;
+    if (typeof message.id === 'number') {
+      const call = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) call?.reject(new Error(String(message.error.message ?? 'the worker refused the call')));
+      else call?.resolve(message.result ?? {});
+    } else if (typeof message.method === 'string') {
+      this.emit('event', message);
+      this.emit(message.method, message.params ?? {});
+    }
+  }
+
+  /** The worker ended or was detached: every call waiting fails, and the connection over it closes. */
+  ended(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const call of this.pending.values()) call.reject(new Error('the worker has ended'));
+    this.pending.clear();
+    this.emit('disconnect');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.ended();
+    await this.main.nodeWorker('NodeWorker.detach', { sessionId: this.sessionId }).catch(() => undefined);
+  }
+}
+
+/**
+ * A full GC in a worker, run synchronously by the call itself: the inspector's
+ * `HeapProfiler.collectGarbage` is done as a task on the thread's event loop, which a worker
+ * parked in `Atomics.wait` between tasks (a Piscina pool's, by default) never turns, paused or not.
+ * V8's `gc` function is taken once per worker, from a context made while `--expose-gc` is
+ * briefly on (as Jest does for `--logHeapUsage`; the flag is turned off again at once), and kept
+ * in an object group of the session: one context made before the baseline, not one per GC.
+ */
+const GC_FUNCTION_EXPRESSION = `(() => {
+  const load = (m) => process.getBuiltinModule ? process.getBuiltinModule(m) : require(m);
+  const v8 = load('v8');
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return load('vm').runInNewContext('gc');
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
+  }
+})()`;
+
+const gcFunctions = new WeakMap<InspectorConnection, string>();
+
+export async function collectWorkerGarbage(connection: InspectorConnection): Promise<void> {
+  let gc = gcFunctions.get(connection);
+  if (!gc) {
+    // Not awaited as a promise: settling one takes a turn of the event loop too.
+    const made = (await connection.probe('Runtime.evaluate', { expression: GC_FUNCTION_EXPRESSION, objectGroup: 'leakscope-gc' })) as { result?: { type?: string; objectId?: string }; exceptionDetails?: unknown };
+    if (made.exceptionDetails || made.result?.type !== 'function' || !made.result.objectId) throw new Error('V8 did not give the worker a gc function.');
+    gc = made.result.objectId;
+    gcFunctions.set(connection, gc);
+  }
+  const result = (await connection.probe('Runtime.callFunctionOn', { objectId: gc, functionDeclaration: 'function () { this(); this(); }', returnByValue: true })) as { exceptionDetails?: unknown };
+  if (result.exceptionDetails) throw new Error('V8 did not let the worker collect its garbage.');
+}
