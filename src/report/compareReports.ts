@@ -1,5 +1,7 @@
 import type { Finding } from '../analysis/types';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { isFixId } from '../common/fixIds';
+import { printable } from '../common/printable';
 import type { MemoryVerdictKind } from '../memory/types';
 import type { LeakReport, LeakVerdict } from './leakReport';
 
@@ -265,6 +267,9 @@ export function asLeakReport(value: unknown, name: string): LeakReport {
     const finding = f as Partial<Finding> | null;
     if (!finding || typeof finding.kind !== 'string' || typeof finding.title !== 'string' || !Array.isArray(finding.path) || !Array.isArray(finding.classes) || typeof finding.growth?.bytesPerCycle !== 'number') {
       throw notReport('a complete Leakscope report');
+    }
+    if (!isFixId(finding.fix?.id)) {
+      throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} names a fix this Leakscope does not know (${printable(String(finding.fix?.id), 60)}); read it with the Leakscope version that wrote it.`);
     }
   }
   return value as LeakReport;
