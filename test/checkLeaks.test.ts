@@ -21,6 +21,8 @@ describe('checkLeaks in a node:test suite', () => {
     assert.match(r.stdout, /One holder grows with every call and survives GC/);
     assert.match(r.stdout, /\[unbounded-collection\] auditTrail \(Array\) is pushed to every cycle and never trimmed/);
     assert.match(r.stdout, /held by {3}`auditTrail` \(Array\), a variable/);
+    // Like the CLI's check, the statement that adds to the holder, though no closure is on its path (an ES module's scope).
+    assert.match(r.stdout, /added by {2}test\/fixtures\/testApi\/leakyHandler\.mjs:9:3 {2}auditTrail\.push\(\{ id, path/);
     // The message is the findings, not a dump of the report the error also carries.
     assert.ok(!r.stdout.includes('schemaVersion'), r.stdout);
   });

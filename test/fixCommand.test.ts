@@ -95,7 +95,11 @@ describe('leakscope fix', () => {
   test('mistakes get one sentence and a non-zero exit', async () => {
     const snapshot = join(dir, 'x.heapsnapshot');
     writeFileSync(snapshot, '{"snapshot":{"meta":{}},"nodes":[]}');
+    // A report from a pull request may name any fix: one this Leakscope does not know is refused, its text made printable.
+    const unknownFix = writeReport('unknown-fix', [cacheFinding(join(dir, 'server.js'))]);
+    writeFileSync(unknownFix, readFileSync(unknownFix, 'utf8').replace('"bound-cache"', JSON.stringify('rm-rf\u001b[2J')));
     const cases: Array<[string[], number, RegExp]> = [
+      [['fix', '--report', unknownFix], 1, /^leakscope: .*unknown-fix\.json names a fix this Leakscope does not know \(rm-rf\\x1b\[2J\); read it with the Leakscope version that wrote it\.$/],
       [['fix'], 2, /^leakscope: fix needs the report of a leak check: leakscope fix --report report\.json\.$/],
       [['fix', '--report', join(dir, 'missing.json')], 1, /^leakscope: .*missing\.json does not exist\.$/],
       [['fix', '--report', snapshot], 1, /^leakscope: .*x\.heapsnapshot is a heap snapshot, not a Leakscope report; fix takes the report\.json/],

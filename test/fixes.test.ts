@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { analyzeSource, applyEdits, fixesForFinding, holderNames, RULES } from '../src/fixes';
+import { analyzeSource, applyEdits, fixesForFinding, holderNames, RULES, type FindingLocator } from '../src/fixes';
 import { REPO_ROOT } from './helpers/cli';
 
 /**
@@ -122,7 +122,7 @@ describe('a finding from the heap, matched to the code', () => {
 
   test('by the holder the retainer path names, wherever the code using it is', () => {
     // The leak check names the request handler's scope as the holder; the set() is in a helper.
-    const finding = { kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['request (closure)', '(internal) context (system / Context)', 'summaryCache (Map)'], source: { line: handlerLine, column: 34 } };
+    const finding: FindingLocator = { kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['request (closure)', '(internal) context (system / Context)', 'summaryCache (Map)'], source: { line: handlerLine, column: 34 } };
     const { diagnostics, reason } = fixesForFinding(finding, 'leakyServer.js', sample);
     assert.equal(reason, 'holder');
     assert.deepEqual(diagnostics.map((d) => [d.ruleId, d.subject]), [['bound-cache', 'summaryCache']]);
@@ -130,7 +130,7 @@ describe('a finding from the heap, matched to the code', () => {
 
   test('by the function at the source location when the path names no variable', () => {
     const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'intervalPerRequest.js'), 'utf8');
-    const finding = { kind: 'timer', fix: { id: 'timer-clear' }, path: ['(internal) context (system / Context)', 'timerListMap (Object)', '[60000] (TimersList)'], source: { line: 5, column: 7 } };
+    const finding: FindingLocator = { kind: 'timer', fix: { id: 'timer-clear' }, path: ['(internal) context (system / Context)', 'timerListMap (Object)', '[60000] (TimersList)'], source: { line: 5, column: 7 } };
     const { diagnostics, reason } = fixesForFinding(finding, 'intervalPerRequest.js', text);
     assert.equal(reason, 'function');
     assert.equal(diagnostics.length, 1);
@@ -139,13 +139,13 @@ describe('a finding from the heap, matched to the code', () => {
 
   test('records that keep whole errors are also bounded, so the history stops growing', () => {
     const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'failureHistory.js'), 'utf8');
-    const finding = { kind: 'retained-large-object', fix: { id: 'keep-needed-fields' }, path: ['handle (closure)', '(internal) context (system / Context)', 'recentFailures (Array)'] };
+    const finding: FindingLocator = { kind: 'retained-large-object', fix: { id: 'keep-needed-fields' }, path: ['handle (closure)', '(internal) context (system / Context)', 'recentFailures (Array)'] };
     const { diagnostics } = fixesForFinding(finding, 'failureHistory.js', text);
     assert.deepEqual(diagnostics.map((d) => d.ruleId).sort(), ['bound-array', 'keep-needed-fields']);
   });
 
   test('a fix id no rule answers matches nothing', () => {
-    const finding = { kind: 'unbounded-collection', fix: { id: 'redis-offline-queue' }, path: ['redis (Redis)', 'offlineQueue (Denque)'] };
+    const finding: FindingLocator = { kind: 'unbounded-collection', fix: { id: 'redis-offline-queue' }, path: ['redis (Redis)', 'offlineQueue (Denque)'] };
     assert.deepEqual(fixesForFinding(finding, 'leakyServer.js', sample).diagnostics, []);
   });
 

@@ -100,6 +100,17 @@ describe('point 1, point 5: what makes the handles, and caches still filling', {
     assert.match(report.summary, /Inconclusive for .* that grew but look bounded/);
     assert.match(report.summary, /storage sized ahead \(1000 slots/);
   });
+
+  test('an lru-cache bounded only by a ttl it purges on timers is not a leak; without the purge, it grows until read', async () => {
+    const bounded = await check('lruTtl.js', 'healthy', [], { requests: 200, cycles: 5 });
+    assert.deepEqual(bounded.findings.map((f) => `${f.kind}: ${f.title}`), []);
+    assert.notEqual(bounded.verdict, 'leak', bounded.summary);
+    assert.match(bounded.summary, /#s \(Map\): it drops what it holds on timers: \d+ one-shot timers set during the check close over it and have not fired yet/);
+    // lru-cache itself warns that a ttl without ttlAutopurge, max or maxSize is unbounded.
+    const unbounded = await check('lruTtl.js', 'leak', [], { requests: 200, cycles: 5 });
+    assert.equal(unbounded.verdict, 'leak', unbounded.summary);
+    assert.ok(unbounded.findings.some((f) => f.kind === 'unbounded-collection' && f.package?.name === 'lru-cache'), titles(unbounded));
+  });
 });
 
 test('checkLeaks: a Map that stays at its 50 keys passes, an array that only grows fails', async () => {

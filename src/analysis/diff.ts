@@ -425,6 +425,8 @@ const MIN_BOUND_EVIDENCE = 16;
  *   by appending would have made it (an LRU's `new Array(max)`), so the store is its bound;
  * - it indexes a bounded store: nearly all its entries are held by a group judged bounded too
  *   (an LRU's key map beside its key list);
+ * - it drops what it holds on timers: as many pending one-shot timers, set during the check, reach
+ *   it through their callbacks' scopes as it gained (a TTL cache purging each entry when it expires);
  * - it drops what it added early: far more survivors from the second half than from the first,
  *   while its kind of object grew by less than it gained (a cache filling up and evicting). A
  *   linked list that only grows splits between two holders unevenly but drops nothing.
@@ -438,6 +440,7 @@ function boundsOf<A extends BoundInput>(
   mid: NonNullable<DiffOptions['mid']>,
 ): Map<A, string> {
   const result = new Map<A, string>();
+  let expiring: Map<number, number> | undefined;
   for (const acc of accs) {
     // A class's population says what a holder drops only for the program's own kinds of object:
     // strings, closures and V8's internals churn everywhere. And a holder that is a handle kind,
@@ -460,6 +463,12 @@ function boundsOf<A extends BoundInput>(
       result.set(acc, `it replaces what it holds: ${replaced} of its new entries went under keys it already had before the check`);
       continue;
     }
+    expiring ??= pendingExpiries(graph, baseline);
+    const timers = expiring.get(acc.holder) ?? 0;
+    if (acc.tops >= MIN_BOUND_EVIDENCE && timers >= 0.5 * acc.tops) {
+      result.set(acc, `it drops what it holds on timers: ${timers} one-shot timers set during the check close over it and have not fired yet (an expiry, a TTL purge); run the check for longer than their delay to see them fire`);
+      continue;
+    }
     const capacity = reservedCapacity(graph, acc.holder, acc.tops, baseline);
     if (capacity !== undefined) result.set(acc, `it fills storage sized ahead (${capacity} slots, reserved before the check), which bounds it; run more cycles to see it evict`);
   }
@@ -471,6 +480,70 @@ function boundsOf<A extends BoundInput>(
     if (covered >= 0.9 * acc.tops) result.set(acc, 'its entries are those of a bounded store beside it, which it indexes');
   }
   return result;
+}
+
+/** Context links followed from a timer's callback: its own scope and the scopes around it. */
+const TIMER_SCOPES = 3;
+/** Fields of a callback's `this` looked at: an object's own, not a collection's entries. */
+const MAX_OWNER_FIELDS = 200;
+
+/**
+ * What new one-shot timers, still pending, can reach through their callbacks' scopes (each
+ * variable's object, and the fields of `this`), with how many such timers reach it: counted only
+ * for timers that something they reach also keeps, to cancel or reschedule them. That is a store
+ * setting a timer per entry to drop it (an expiry, lru-cache's `ttlAutopurge`), bounded by time,
+ * not size: it holds what arrives in one delay. A timeout a request drops is no such bookkeeping,
+ * and intervals drop nothing by firing; neither is counted.
+ */
+function pendingExpiries(graph: HeapGraph, baseline: BaselineFacts): Map<number, number> {
+  const s = graph.snapshot;
+  const reached = new Map<number, number>();
+  const { ofNode, names } = graph.classIndex();
+  const timeout = names.indexOf('Timeout');
+  if (timeout < 0) return reached;
+  const edgeTo = (node: number, name: string): number | undefined => {
+    for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) if (s.edgeName(e) === name) return s.edgeTarget(e);
+    return undefined;
+  };
+  const timers = new Map<number, number[]>();
+  const reachCount = new Map<number, number>();
+  for (let node = 0; node < ofNode.length; node++) {
+    if (ofNode[node] !== timeout || baseline.isOld(s.nodeId(node))) continue;
+    // A one-shot timer's `_repeat` is null (an edge to it); an interval's is a number, no edge.
+    if (edgeTo(node, '_repeat') === undefined || edgeTo(node, '_idleNext') === undefined) continue;
+    const callback = edgeTo(node, '_onTimeout');
+    if (callback === undefined || s.nodeType(callback) !== 'closure') continue;
+    const seen = new Set<number>();
+    let context = edgeTo(callback, 'context');
+    for (let depth = 0; context !== undefined && depth < TIMER_SCOPES; depth++) {
+      for (let e = s.firstEdge(context); e < s.edgeEnd(context); e++) {
+        if (s.edges.types[e] !== s.edgeTypeIds.context) continue;
+        const value = s.edgeTarget(e);
+        seen.add(value);
+        if (s.edgeName(e) !== 'this') continue;
+        const end = Math.min(s.edgeEnd(value), s.firstEdge(value) + MAX_OWNER_FIELDS);
+        for (let f = s.firstEdge(value); f < end; f++) if (!s.isWeakEdge(f)) seen.add(s.edgeTarget(f));
+      }
+      context = edgeTo(context, 'previous');
+    }
+    const list = [...seen];
+    timers.set(node, list);
+    for (const value of list) reachCount.set(value, (reachCount.get(value) ?? 0) + 1);
+  }
+  // Keepers: reached by many of the timers, and holding at least half of those that reach them.
+  const keepers = new Set<number>();
+  for (const [value, count] of reachCount) {
+    if (count < MIN_BOUND_EVIDENCE) continue;
+    let held = 0;
+    for (let e = s.firstEdge(value); e < s.edgeEnd(value); e++) if (!s.isWeakEdge(e) && timers.has(s.edgeTarget(e))) held++;
+    if (held >= 0.5 * count) keepers.add(value);
+  }
+  if (keepers.size === 0) return reached;
+  for (const list of timers.values()) {
+    if (!list.some((value) => keepers.has(value))) continue;
+    for (const value of list) reached.set(value, (reached.get(value) ?? 0) + 1);
+  }
+  return reached;
 }
 
 /**

@@ -109,17 +109,41 @@ function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: Findi
   // The program's own code first: a library's closure (ioredis's reconnect timer) holds the
   // collection too, but the line to change is in the code that uses the library.
   let inLibrary: Source | undefined;
+  const sourceOf = (node: number): Source | undefined => {
+    const location = s.location(node);
+    const file = location && scriptUrl(location.scriptId);
+    if (!location || !file || file.startsWith('node:')) return undefined;
+    return mappedSource({ file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' as const }, mapLocation);
+  };
   for (let i = pathNodes.length - 1; i >= 0; i--) {
     const node = pathNodes[i];
     if (s.nodes.types[node] !== s.nodeTypeIds.closure) continue;
-    const location = s.location(node);
-    const file = location && scriptUrl(location.scriptId);
-    if (!location || !file || file.startsWith('node:')) continue;
-    const source: Source = mappedSource({ file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' as const }, mapLocation);
+    const source = sourceOf(node);
+    if (!source) continue;
     if (!isLibraryFile(source.file)) return source;
     inLibrary ??= source;
   }
-  return inLibrary;
+  return inLibrary ?? scopeSource(graph, pathNodes, sourceOf);
+}
+
+/**
+ * With no closure on the path (an ES module's scope is reached from its module record, not from a
+ * function), the scope that holds the collection is known by the functions defined in it: a
+ * closure whose context is the nearest context on the path. Its file is the holder's.
+ */
+function scopeSource(graph: HeapGraph, pathNodes: number[], sourceOf: (node: number) => Source | undefined): Source | undefined {
+  const s = graph.snapshot;
+  let context = -1;
+  for (let i = pathNodes.length - 1; i >= 0 && context < 0; i--) if (graph.className(pathNodes[i]) === 'system / Context') context = pathNodes[i];
+  if (context < 0) return undefined;
+  for (const node of s.locations.nodes) {
+    if (s.nodes.types[node] !== s.nodeTypeIds.closure) continue;
+    let inScope = false;
+    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && !inScope; e++) inScope = s.edgeTarget(e) === context && s.edgeName(e) === 'context';
+    const source = inScope ? sourceOf(node) : undefined;
+    if (source && !isLibraryFile(source.file)) return source;
+  }
+  return undefined;
 }
 
 /** Installed packages, not the program: their code is not what a fix edits. */

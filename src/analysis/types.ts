@@ -1,3 +1,4 @@
+import type { FixId } from '../common/fixIds';
 import type { AllocationFrame, ClassAggregate, RetainerPath, SnapshotTotals, SourceLocation } from '../snapshot/types';
 
 export interface SnapshotSummary {
@@ -201,7 +202,7 @@ export interface Finding {
    * path, or the code that allocated it): the fix is in how the package is configured or used.
    */
   package?: PackageRef;
-  fix: { id: string; summary: string };
+  fix: { id: FixId; summary: string };
   /** From a sampling check: the stack that allocated the growing memory, innermost frame first (one-based). */
   stack?: Array<{ functionName: string; url: string; line: number; column: number }>;
   /** Why this is a leak, in a sentence or two. */

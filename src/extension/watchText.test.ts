@@ -26,7 +26,7 @@ const finding: Finding = {
   classes: [{ className: 'Array', countDelta: 100, retainedSizeDelta: 120_000 }],
   growth: { cyclesBeforeMid: 4, cyclesAfterMid: 4, newBeforeMid: 400, newAfterMid: 400, objectsPerCycle: 100, bytesPerCycle: 120_000, steady: true },
   source: { file: '/app/leak.js', line: 3, column: 5, functionName: 'remember', role: 'allocated' },
-  fix: { id: 'bound-collection', summary: 'Bound it.' },
+  fix: { id: 'bound-cache', summary: 'Bound it.' },
   explanation: 'Arrays allocated in remember survive every reading.',
 };
 

@@ -73,6 +73,8 @@ export function requestEndEmitter(fn: FunctionNode): string | undefined {
   if (names.includes('reply')) return 'reply.raw';
   const request = names.find((n) => /^(req|request|incoming)$/.test(n));
   if (request && names[names.indexOf(request) + 1] === 'h') return `${request}.raw.res`;
+  // Koa's context (`async (ctx, next) =>`) holds Node's response as `res`.
+  if (names[0] === 'ctx' && (names.length === 1 || names[1] === 'next')) return 'ctx.res';
   return names.find((n) => RESPONSE_PARAM.test(n)) ?? request;
 }
 

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { FixId } from '../common/fixIds';
 
 /** A replacement of `[start, end)` (offsets into the file's text) by `newText`; an insertion when both are equal. */
 export interface TextEdit {
@@ -64,7 +65,7 @@ export interface FixRule {
   /** The finding kinds (`src/analysis/types.ts`) this rule can explain. */
   findingKinds: readonly string[];
   /** The fix ids the detectors put on findings that this rule answers. */
-  fixIds: readonly string[];
+  fixIds: readonly FixId[];
   check(context: RuleContext): FixDiagnostic[];
 }
 
@@ -74,7 +75,7 @@ export interface FixRule {
  */
 export interface FindingLocator {
   kind: string;
-  fix: { id: string };
+  fix: { id: FixId };
   /** The holder's retainer path, `summaryCache (Map)` per step. */
   path?: string[];
   /** One-based. */

@@ -72,7 +72,7 @@ function basePair(): { base: LeakReport; head: LeakReport } {
         bytes: 6_400,
         objects: 100,
         title: `'${EVIL_IMG}' listeners on configBus grow by one per request ${EVIL_TERMINAL}`,
-        fix: { id: 'remove-listener', summary: `Add the listener once, or remove it when done. ${EVIL_SCRIPT}` },
+        fix: { id: 'listener-remove', summary: `Add the listener once, or remove it when done. ${EVIL_SCRIPT}` },
         source: { file: 'file:///ci/head/src/config.js', line: 12, column: 5, functionName: 'subscribe', role: 'holder' },
       }),
     ],

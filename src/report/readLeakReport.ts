@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod/v4';
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { isFixId } from '../common/fixIds';
 import { printable } from '../common/printable';
 import type { LeakReport } from './leakReport';
 import { LEAK_VERDICTS, MEMORY_VERDICT_KINDS } from './verdicts';
@@ -103,7 +104,8 @@ const finding = obj({
   insertions: list(obj({ ...codeLocation, text })).optional(),
   holderDeclaration: obj({ ...codeLocation, name: text, text }).optional(),
   package: obj({ name: text, version: text.optional() }).optional(),
-  fix: obj({ id: text, summary: text }),
+  // A fix id this version does not know would reach the quick-fix rules as a bare string.
+  fix: obj({ id: z.string().refine(isFixId, 'a fix this Leakscope does not know (read the report with the version that wrote it)'), summary: text }),
   stack: list(obj({ functionName: text, url: text, line: z.number(), column: z.number() })).optional(),
   explanation: text,
 });

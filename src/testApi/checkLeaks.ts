@@ -6,6 +6,7 @@ import * as timers from 'node:timers';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
+import { attachHolderCode } from '../session/attachHolderCode';
 import { SourceMaps } from '../session/sourceMaps';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
@@ -112,12 +113,13 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
     // Code a runner transformed (ts-jest, Vitest) or tsc compiled is mapped back to the file the test's author wrote.
     const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => inspector.sourceMapUrl(url) });
     const diff = mapDiffLocations(withScriptUrls(rawDiff, (id) => scripts.get(String(id))), mapLocation);
-    const detected = detectFindings(diff, graph, holders, {
+    // Like the CLI's check: each finding points at the statement that adds to its holder.
+    const detected = attachHolderCode(detectFindings(diff, graph, holders, {
       scriptUrl: (id) => scripts.get(String(id)),
       mapLocation,
       minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
       minBytesPerCycle: options.minBytesPerIteration ?? 0,
-    });
+    }));
     const { kept: findings, setAside } = setAsideGrowth(detected, graph);
     const report = leakReport(fn, { iterations, warmup, cleanup: Boolean(options.cleanup) }, findings, recorder, diff, options.snapshotDir ? files : undefined);
     if (findings.length > 0) throw new LeakError(findings, report, setAside);

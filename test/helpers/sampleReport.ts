@@ -14,7 +14,7 @@ export function sampleReport(): LeakReport {
     classes: [{ className: 'Session', countDelta: 500, retainedSizeDelta: 64_000 }],
     growth: { cyclesBeforeMid: 3, cyclesAfterMid: 2, newBeforeMid: 300, newAfterMid: 200, objectsPerCycle: 100, bytesPerCycle: 12_800, steady: true },
     source: { file: '/app/src/sessions.js', line: 12, column: 5, functionName: 'login', role: 'inserts' },
-    fix: { id: 'bound-map', summary: 'Bound the Map or delete entries when a session ends.' },
+    fix: { id: 'bound-cache', summary: 'Bound the Map or delete entries when a session ends.' },
     explanation: 'Every login adds a Session that nothing removes.',
   };
   const sample = { at: 1, rss: 50e6, heapTotal: 20e6, heapUsed: 10e6, external: 1e6, arrayBuffers: 1e5, maxRss: 51e6, heapPhysical: 20e6, heapSizeLimit: 2e9, spaces: [{ name: 'old_space', size: 1, used: 1, available: 1, physical: 1 }] };

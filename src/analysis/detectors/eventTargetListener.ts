@@ -36,7 +36,7 @@ export const eventTargetListenerDetector: Detector = {
         `${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle, with everything their closures capture); they are never removed, and a signal that never ` +
         'aborts never runs, and so never drops, a { once: true } listener either.',
       fix: {
-        id: 'listener-remove',
+        id: 'remove-event-listener',
         summary: 'Remove the listener when the work is done (removeEventListener, or the disposer of events.addAbortListener), or give each request its own signal (AbortSignal.any([shared, own])) and abort it at the end.',
       },
     };

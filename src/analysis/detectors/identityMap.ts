@@ -13,7 +13,7 @@ const SHAPES: Array<{ className: string; fields: string[] }> = [
  * handlers keeps every entity it ever loaded or persisted, with their change-tracking snapshots.
  */
 export const identityMapDetector: Detector = {
-  id: 'identity-map',
+  id: 'orm-identity-map',
   title: 'ORM identity maps that are never cleared',
   detect({ group, graph, pathNodes }) {
     const steps = group.holderPath;

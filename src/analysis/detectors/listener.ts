@@ -7,7 +7,7 @@ import type { Detector } from './detector';
  * functions per event name; the group hangs off that table and its members are functions.
  */
 export const listenerDetector: Detector = {
-  id: 'listener',
+  id: 'emitter-listener',
   title: 'Listeners added per request and never removed',
   detect({ group }) {
     const steps = group.holderPath;

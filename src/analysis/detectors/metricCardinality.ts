@@ -8,7 +8,7 @@ import { hasFields } from './shape';
  * fields (hashMap, labelNames, name, help), whichever metric type it is.
  */
 export const metricCardinalityDetector: Detector = {
-  id: 'metric-cardinality',
+  id: 'metric-label-cardinality',
   title: 'Metrics labelled with unbounded values',
   detect({ group, graph, pathNodes }) {
     const steps = group.holderPath;

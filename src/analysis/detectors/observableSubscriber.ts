@@ -30,7 +30,7 @@ export const observableSubscriberDetector: Detector = {
         `Each cycle subscribes to ${name}, which lives on, and nothing unsubscribes (${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ` +
         `${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle): the source keeps every subscriber, and each keeps what its callbacks capture, until the source completes.`,
       fix: {
-        id: 'listener-remove',
+        id: 'unsubscribe',
         summary: 'Unsubscribe when the work is done (keep the Subscription and call unsubscribe()), or take only what is needed (take(1), first(), takeUntil(done$)) so the subscription completes.',
       },
     };

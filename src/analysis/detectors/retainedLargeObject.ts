@@ -21,7 +21,7 @@ const RECORDS_TO_LOOK_AT = 3;
  * sample is. Runs before the generic collection detector, which would also match.
  */
 export const retainedLargeObjectDetector: Detector = {
-  id: 'retained-large-object',
+  id: 'whole-object-history',
   title: 'Records that keep whole errors, requests or responses',
   detect(input: DetectorInput): FindingDraft | undefined {
     const { group, graph } = input;

@@ -9,7 +9,7 @@ import { hasFields } from './shape';
  * has a number in `_repeat` (no edge in the snapshot), a one-shot timeout has null.
  */
 export const timerDetector: Detector = {
-  id: 'timer',
+  id: 'timer-list',
   title: 'Timers created per request and never cleared',
   detect({ group, graph, holder, sampleNodes }) {
     if (!group.classes.some((c) => c.className === 'Timeout')) return undefined;

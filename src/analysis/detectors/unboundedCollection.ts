@@ -12,7 +12,7 @@ const KEYED = new Set(['Map', 'Set', 'Object']);
  * specific detectors claim listener tables and timer lists first.
  */
 export const unboundedCollectionDetector: Detector = {
-  id: 'unbounded-collection',
+  id: 'growing-collection',
   title: 'Collections that grow every cycle',
   detect(input: DetectorInput): FindingDraft | undefined {
     const { group } = input;

@@ -17,7 +17,7 @@ const POOL_SHAPES: Array<{ what: string; fields: string[] }> = [
  * include instances with a pool's or an agent's fields.
  */
 export const undisposedPoolDetector: Detector = {
-  id: 'undisposed-pool',
+  id: 'pool-per-request',
   title: 'Pools and agents created per request and never ended',
   detect({ group, graph }) {
     for (const c of group.classes.slice(0, 12)) {
