@@ -17,7 +17,7 @@ const BLOCK_SIZE = 16 << 20;
  */
 export class StringTable {
   private readonly blocks: Buffer[] = [];
-  /** Index of the first string of each block, and the bytes the block holds. */
+  /** Index of the first string of each block, and the bytes each full block holds (the last one holds `used`). */
   private readonly blockFirst: number[] = [];
   private readonly blockUsed: number[] = [];
   private block: Buffer | undefined;
@@ -45,18 +45,16 @@ export class StringTable {
   add(bytes: Buffer, start: number, end: number, escaped: boolean): void {
     const size = end - start;
     if (!this.block || this.used + size > this.block.length) {
-      if (this.block) this.blockUsed[this.blocks.length - 1] = this.used;
+      if (this.block) this.blockUsed.push(this.used);
       this.block = Buffer.allocUnsafe(Math.max(BLOCK_SIZE, size));
       this.blocks.push(this.block);
       this.blockFirst.push(this.count);
-      this.blockUsed.push(0);
       this.used = 0;
     }
     bytes.copy(this.block, this.used, start, end);
     this.starts.push(this.used);
     if (escaped) this.escaped.push(this.count);
     this.used += size;
-    this.blockUsed[this.blocks.length - 1] = this.used;
     this.count++;
   }
 
@@ -75,7 +73,8 @@ export class StringTable {
     if (!(index >= 0 && index < this.count)) return undefined;
     const b = this.blockOf(index);
     const start = this.starts.at(index);
-    const end = index + 1 < this.count && (b + 1 === this.blocks.length || index + 1 < this.blockFirst[b + 1]) ? this.starts.at(index + 1) : this.blockUsed[b];
+    const last = b + 1 === this.blocks.length;
+    const end = index + 1 < this.count && (last || index + 1 < this.blockFirst[b + 1]) ? this.starts.at(index + 1) : last ? this.used : this.blockUsed[b];
     const text = this.blocks[b].toString('utf8', start, end);
     return this.isEscaped(index) ? (JSON.parse('"' + text + '"') as string) : text;
   }
