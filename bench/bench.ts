@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { cliTable, timeCli, type CliTiming } from './cliTimings';
 import { cacheDir, ensureBigPair, ensurePair, ensureSingle, GENERATOR_VERSION, SINGLE_SPECS, type SnapshotFile } from './generate';
 import { CAPTURE_MODES, LEAK_CHECK_TIMEOUT_SECONDS, leakCheckTable, measureLeakCheck, type LeakCheckResult } from './leakCheckBench';
+import { measureSamplingOverhead, samplingOverheadLine, type SamplingOverhead } from './samplingOverhead';
 import { measure, DEFAULT_TIMEOUT_SECONDS, type RunResult } from './measure';
 import { ensurePeersInstalled, peerVersion } from './peers';
 import { agreementSection, bigHeapTargets, diffTable, evaluateTargets, find, snapshotTable, targetsSection, type Measurement } from './report';
@@ -24,6 +25,8 @@ type Section = (typeof SECTIONS)[number];
 
 /** The leak check's service and workload: ~400 MB of records, 5 cycles of 100 requests. */
 const LEAK_CHECK = { records: 1_000_000, cycles: 5, requests: 100 };
+/** Throughput with and without the sampling profiler: 15 pairs of rounds, alternating, medians. */
+const OVERHEAD = { rounds: 15, requestsPerRound: 2000 };
 
 interface Options {
   quick: boolean;
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
   }
 
   let checks: LeakCheckResult[] | undefined;
+  let overhead: SamplingOverhead | undefined;
   if (wants('leakcheck')) {
     checks = [];
     for (const mode of CAPTURE_MODES) {
@@ -159,10 +163,16 @@ async function main(): Promise<void> {
       log(result.status === 'ok' ? `${result.seconds.toFixed(1)} s, ${result.verdict}, leak ${result.leakNamed ? '' : 'not '}named` : `${result.status}: ${result.reason}`);
       checks.push(result);
     }
+    log('throughput with the sampling profiler off and on…');
+    overhead = await measureSamplingOverhead({ records: LEAK_CHECK.records, ...OVERHEAD }).catch((e: unknown) => {
+      log(`throughput: fails: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (overhead) log(samplingOverheadLine(overhead));
   }
 
   const large = singles.find((f) => f.name === 'large');
-  const targets = [...(tools.length > 0 ? evaluateTargets(large, measurements) : []), ...bigHeapTargets(bigRows, checks)];
+  const targets = [...(tools.length > 0 ? evaluateTargets(large, measurements) : []), ...bigHeapTargets(bigRows, checks, overhead)];
   const environment = {
     date: new Date().toISOString(),
     node: process.version,
@@ -202,7 +212,7 @@ async function main(): Promise<void> {
       '',
     );
   }
-  if (checks) sections.push('## Leak check on a big heap', '', leakCheckTable(checks, LEAK_CHECK.records, LEAK_CHECK.cycles, LEAK_CHECK.requests), '');
+  if (checks) sections.push('## Leak check on a big heap', '', leakCheckTable(checks, LEAK_CHECK.records, LEAK_CHECK.cycles, LEAK_CHECK.requests), '', ...(overhead ? [samplingOverheadLine(overhead), ''] : []));
   sections.push(targetsSection(targets), '');
   process.stdout.write(sections.join('\n'));
 
@@ -210,7 +220,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const resultsPath = join(dir, 'results.json');
   const files = [...singles, ...(pair ? [pair.before, pair.after] : []), ...bigFiles];
-  writeFileSync(resultsPath, JSON.stringify({ environment, files, measurements, cli: [...cliRows, ...(bigRows ?? [])], leakChecks: checks, targets }, null, 2) + '\n');
+  writeFileSync(resultsPath, JSON.stringify({ environment, files, measurements, cli: [...cliRows, ...(bigRows ?? [])], leakChecks: checks, samplingOverhead: overhead, targets }, null, 2) + '\n');
   log(`results written to ${resultsPath}`);
 }
 

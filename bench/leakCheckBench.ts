@@ -44,7 +44,7 @@ function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]) * 1024;
 }
 
-interface Service {
+export interface Service {
   child: ChildProcess;
   pid: number;
   port: number;
@@ -52,7 +52,7 @@ interface Service {
 }
 
 /** Starts the service under the inspector; resolves once it serves and its inspector URL is known. */
-function startService(records: number): Promise<Service> {
+export function startService(records: number): Promise<Service> {
   const script = join(__dirname, 'leakService.js');
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', script, String(records)], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -86,7 +86,7 @@ function startService(records: number): Promise<Service> {
   });
 }
 
-async function stopService(service: Service): Promise<void> {
+export async function stopService(service: Service): Promise<void> {
   if (service.child.exitCode !== null || service.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => service.child.once('exit', () => resolve()));
   service.child.kill('SIGTERM');

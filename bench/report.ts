@@ -2,6 +2,7 @@
 import type { CliTiming } from './cliTimings';
 import type { SnapshotFile } from './generate';
 import type { LeakCheckResult } from './leakCheckBench';
+import { OVERHEAD_TARGET, type SamplingOverhead } from './samplingOverhead';
 import type { RunResult } from './measure';
 import type { Phase } from './tools/tool';
 
@@ -141,7 +142,7 @@ export function agreementSection(files: SnapshotFile[], tools: ToolInfo[], measu
 }
 
 /** The targets of issue 11: the 4 GB pair through the CLI, and the leak check on a big heap. */
-export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckResult[] | undefined): Target[] {
+export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckResult[] | undefined, overhead?: SamplingOverhead): Target[] {
   const targets: Target[] = [];
   const t4 = '(4) `leakscope inspect` of the ~4 GB file under 40 s, peak RSS ≤ 1.3× the file';
   const t5 = '(5) `leakscope diff` of the two ~4 GB files under 90 s';
@@ -173,5 +174,11 @@ export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckRe
     const pass = auto.leakNamed && auto.targetPeakRssBytes <= limit;
     targets.push({ description: t7, status: pass ? 'PASS' : 'FAIL', detail: `target peak ${mb(auto.targetPeakRssBytes)} MB, leak ${auto.leakNamed ? '' : 'not '}named` });
   } else targets.push({ description: t7, status: 'NOT MEASURED', detail: auto ? auto.reason : 'the leak check is not part of this run' });
+
+  const t8 = `(8) the sampling heap profiler takes under ${OVERHEAD_TARGET * 100}% of the service's throughput`;
+  if (overhead) {
+    const detail = `${(overhead.overhead * 100).toFixed(1)}% (${overhead.offPerCpuSecond.toFixed(0)} → ${overhead.onPerCpuSecond.toFixed(0)} requests per CPU-second of the service at ${overhead.samplingInterval} bytes a sample)`;
+    targets.push({ description: t8, status: overhead.overhead < OVERHEAD_TARGET ? 'PASS' : 'FAIL', detail });
+  } else targets.push({ description: t8, status: 'NOT MEASURED', detail: checks ? 'the throughput measurement failed' : 'the leak check is not part of this run' });
   return targets;
 }

@@ -67,3 +67,19 @@ test('one stray sample per half is not evidence', () => {
   assert.equal(g.steady, false);
   assert.equal(halvesGrowth([1, 1, 1, 1], [64, 64, 64, 64], [4096, 4096, 4096, 4096], 2).steady, true);
 });
+
+test('steady growth under the floor is no finding; at or above it, it is', () => {
+  // 3–4 samples of 64 bytes a cycle stand for ~14 kB a cycle.
+  const { final, boundaries } = profile([{ node: 3, size: 64, perCycle: [3, 4, 3, 4] }], 4);
+  assert.equal(samplingFindings({ samplingInterval: 4096, boundaries, final }, { floorBytesPerCycle: 48 * 1024 }).length, 0);
+  assert.equal(samplingFindings({ samplingInterval: 4096, boundaries, final }, { floorBytesPerCycle: 8 * 1024 }).length, 1);
+});
+
+test('a site in generated code is named at its source, and keeps where V8 ran it', () => {
+  const { final, boundaries } = profile([{ node: 3, size: 64, perCycle: [3, 4, 3, 4] }], 4);
+  const mapLocation = (l: { file: string; line: number; column: number }) => (l.file === 'file:///srv/app.js' ? { file: '/srv/src/app.ts', line: l.line + 100, column: 1 } : undefined);
+  const [f] = samplingFindings({ samplingInterval: 4096, boundaries, final }, { mapLocation });
+  assert.deepEqual(f.source, { file: '/srv/src/app.ts', line: 120, column: 1, functionName: 'cacheEntry', role: 'allocated', generated: { file: 'file:///srv/app.js', line: 20, column: 5 } });
+  assert.deepEqual(f.path, ['handler (app.ts:110)', 'cacheEntry (app.ts:120)']);
+  assert.match(f.title, /cacheEntry \(app\.ts:120\)/);
+});

@@ -1,7 +1,8 @@
 import { formatBytes } from '../common/bytes';
 import { isLibraryFile } from './findings';
 import type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
-import type { Finding, GroupGrowth } from './types';
+import { mappedSource } from './mapLocations';
+import type { Finding, GroupGrowth, LocationMapper } from './types';
 
 export type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
 
@@ -43,6 +44,15 @@ export interface SamplingOptions {
   minObjectsPerCycle?: number;
   /** Fewer live samples than this in either half of the cycles is no evidence (default 2). */
   minSamplesPerHalf?: number;
+  /**
+   * Growth under this many bytes per cycle is not reported whatever the thresholds (default 0:
+   * no floor). A healthy service keeps some memory from every cycle while it settles (a pool,
+   * a cache filling, a driver's bookkeeping: tens of kB a cycle in the suite's apps); a snapshot
+   * check finds the holder and sees it is bounded, sampling has no holder to look at.
+   */
+  floorBytesPerCycle?: number;
+  /** Moves frames of generated code (tsc, bundlers) to the source it came from; the finding keeps where V8 ran it as `source.generated`. */
+  mapLocation?: LocationMapper;
 }
 
 /**
@@ -118,15 +128,19 @@ export function halvesGrowth(samples: number[], objects: number[], bytes: number
 export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}): Finding[] {
   const minBytes = options.minBytesPerCycle ?? 1024;
   const minObjects = options.minObjectsPerCycle ?? 10;
+  const floor = options.floorBytesPerCycle ?? 0;
   const mid = Math.ceil((run.boundaries.length - 1) / 2);
   return siteGrowth(run)
     .map((s) => ({ ...s, growth: halvesGrowth(s.samples, s.objects, s.bytes, mid, options.minSamplesPerHalf) }))
-    .filter((s) => s.growth.steady && (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects))
+    .filter((s) => s.growth.steady && s.growth.bytesPerCycle >= floor && (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects))
     .sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle)
-    .map(toFinding);
+    .map((s) => toFinding(s, options.mapLocation));
 }
 
-function toFinding(s: SiteGrowth): Finding {
+function toFinding(generated: SiteGrowth, mapLocation: LocationMapper | undefined): Finding {
+  const s = mapLocation ? { ...generated, site: mapFrame(generated.site, mapLocation), stack: generated.stack.map((f) => mapFrame(f, mapLocation)) } : generated;
+  const site = generated.site;
+  const source = mappedSource({ file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' as const }, mapLocation);
   const where = `${s.site.functionName} (${fileName(s.site.url)}:${s.site.line})`;
   const perCycle = s.bytes.map((b) => formatBytes(b)).join(', ');
   return {
@@ -139,11 +153,17 @@ function toFinding(s: SiteGrowth): Finding {
     holderPath: [],
     classes: [],
     growth: s.growth,
-    source: { file: s.site.url, line: s.site.line, column: s.site.column, functionName: s.site.functionName, role: 'allocated' },
+    source,
     stack: s.stack,
     fix: { id: 'release-references', summary: 'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.' },
     explanation: `Sampled allocations in ${where} that survive cleanup and GC grow in both halves of the run (about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: the function is where the objects are created, and the code that keeps them is usually next to it.`,
   };
+}
+
+function mapFrame(frame: StackFrame, mapLocation: LocationMapper): StackFrame {
+  if (!frame.url || frame.line < 1) return frame;
+  const mapped = mapLocation({ file: frame.url, line: frame.line, column: frame.column });
+  return mapped ? { ...frame, url: mapped.file, line: mapped.line, column: mapped.column } : frame;
 }
 
 function cycleOf(ordinal: number, boundaries: number[]): number | undefined {

@@ -13,12 +13,14 @@ import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
 import type { MemorySample } from '../memory/types';
-import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions, type LeakCheckResult } from './types';
+import { DEFAULT_SAMPLING_INTERVAL, SAMPLING_FLOOR_BYTES_PER_CYCLE, type LeakCheckOptions, type LeakCheckResult } from './types';
 import { analyseSnapshots } from './analyseSnapshots';
 import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
 import { SamplingRecorder } from './samplingRecorder';
+import type { SamplingOptions } from '../analysis/samplingLeaks';
 import { SnapshotGuard } from './snapshotGuard';
 import { mergePackageUsage, WorkerChecks } from './workerChecks';
+import { SourceMaps } from './sourceMaps';
 import { requestMany } from './workload';
 
 /**
@@ -169,7 +171,7 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
       await recorder.mark();
     }
     checked.step('Analysing the sampled allocations');
-    return { findings: await holders.after(recorder.findings(options.thresholds)), diff: noSnapshotDiff(), files: {} };
+    return { findings: await holders.after(recorder.findings(samplingOptions(connection, options))), diff: noSnapshotDiff(), files: {} };
   } finally {
     await recorder.stop();
   }
@@ -183,6 +185,11 @@ async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: Samp
   if (cycle !== options.cycles - 1 || recorder.cycles < 2) return;
   step('Looking for what holds the growing allocations');
   await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES), await guard.headroom());
+}
+
+/** The user's thresholds above sampling's floor, and the target's source maps, which take sampled sites in generated code to its source. */
+function samplingOptions(connection: InspectorConnection, options: LeakCheckOptions): SamplingOptions {
+  return { ...options.thresholds, floorBytesPerCycle: SAMPLING_FLOOR_BYTES_PER_CYCLE, mapLocation: new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) }).mapLocation };
 }
 
 /** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
@@ -265,7 +272,7 @@ async function snapshotCyclesWith(
   // Allocation tracking, if on, ends with the inspector session (nothing stops it without a snapshot).
   if (!tookAfter) {
     step('Analysing the sampled allocations');
-    const findings = sampling ? await sampling.holders.after(sampling.recorder.findings(options.thresholds)) : [];
+    const findings = sampling ? await sampling.holders.after(sampling.recorder.findings(samplingOptions(connection, options))) : [];
     return { findings, diff: noSnapshotDiff(), files: { baseline: baselineFile, ...(tookMid ? { mid: midFile } : {}) } };
   }
   await recorder?.stop();

@@ -94,7 +94,9 @@ export class SamplingHolderProbe {
 
 function siteOf(f: Finding): AllocationSite | undefined {
   if (!f.source || f.source.role !== 'allocated') return undefined;
-  return { functionName: f.source.functionName ?? '(anonymous)', url: f.source.file, line: f.source.line, column: f.source.column };
+  // The walk found its candidates at the frame V8 ran, before any source map moved the finding.
+  const ran = f.source.generated ?? f.source;
+  return { functionName: f.source.functionName ?? '(anonymous)', url: ran.file, line: ran.line, column: ran.column };
 }
 
 function keyOf(site: AllocationSite): string {

@@ -39,9 +39,9 @@ export class SamplingRecorder {
     return Math.max(0, this.boundaries.length - 1);
   }
 
-  findings(thresholds?: SamplingOptions): Finding[] {
+  findings(options?: SamplingOptions): Finding[] {
     if (!this.last) return [];
-    return samplingFindings({ samplingInterval: this.samplingInterval, boundaries: this.boundaries, final: this.last }, thresholds);
+    return samplingFindings({ samplingInterval: this.samplingInterval, boundaries: this.boundaries, final: this.last }, options);
   }
 
   /** The sites whose surviving samples weigh most so far, steady or not: where a holder walk starts. */

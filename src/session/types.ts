@@ -20,6 +20,14 @@ export type CaptureMode = 'auto' | 'snapshot' | 'sampling';
  */
 export const DEFAULT_SAMPLING_INTERVAL = 4096;
 
+/**
+ * The sampling check promises leaks of 100 kB a cycle or more (issue 11) and names growth from
+ * half of that: the suite's healthy apps keep up to ~25 kB a cycle while they settle (MikroORM
+ * forks, a shared undici Agent), which only a snapshot shows to be bounded, and at the default
+ * interval 48 kB is a dozen samples a cycle, so a 100 kB leak does not fall under it by chance.
+ */
+export const SAMPLING_FLOOR_BYTES_PER_CYCLE = 48 * 1024;
+
 export interface LeakCheckOptions {
   workload: Workload;
   /** Evaluated in the target after each workload, before GC (clear caches, close pools…). */

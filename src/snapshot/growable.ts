@@ -25,6 +25,11 @@ export class GrowableUint32Array {
     if (this.length < this.data.length) this.data = this.data.slice(0, Math.max(16, this.length));
   }
 
+  /** The filled part, without a copy (valid until the next push). */
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+
   /** The filled part, copied to an exact-size array so the spare capacity can be freed. */
   toArray(): Uint32Array {
     return this.data.slice(0, this.length);

@@ -24,10 +24,12 @@ export function computeShortestPaths(snapshot: HeapSnapshot, token: Cancellation
 
   const none = NONE; // a local: the imported binding is a property load in the hot loop
   // The dominator pass's dead buffers, when given, hold these arrays: no new allocation at the peak.
-  // The queue only ever holds nodes a strong path reaches, as many as predStart has entries.
+  // The results go in the node-sized ones; the queue, which only ever holds nodes a strong path
+  // reaches (each has a predecessor but the root), goes in the predecessor list, which is then
+  // garbage: kept as parentEdges, its edge-sized buffer stayed alive through the overview's peak.
   const distances = (scratch ? scratch.nodeSized : new Uint32Array(n)).fill(none);
-  const parentEdges = (scratch && scratch.preds.length >= n ? scratch.preds.subarray(0, n) : new Uint32Array(n)).fill(none);
-  const queue = scratch ? scratch.predStart : new Uint32Array(n);
+  const parentEdges = (scratch ? scratch.predStart.subarray(0, n) : new Uint32Array(n)).fill(none);
+  const queue = scratch && scratch.preds.length >= n ? scratch.preds : new Uint32Array(n);
   let head = 0;
   let tail = 0;
   queue[tail++] = snapshot.rootIndex;

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StringTable } from './stringTable';
+
+test('strings read back across block boundaries, with escapes, empty strings and one larger than a block', () => {
+  const big = 'b'.repeat(17 << 20);
+  const strings: string[] = ['', 'plain', 'with "quotes" and \\ and \n', 'é ünïcode ✓'];
+  // Fill past the first 16 MiB block with 1 MiB strings, so one ends a block and the next starts one.
+  for (let i = 0; i < 20; i++) strings.push(`${i}:` + 'x'.repeat((1 << 20) - 3));
+  strings.push('', 'after "the" blocks', big, 'after the big one', '');
+  const table = StringTable.from(strings);
+  table.trim();
+  assert.equal(table.length, strings.length);
+  for (let i = 0; i < strings.length; i++) assert.equal(table.get(i), strings[i], `string ${i}`);
+  assert.equal(table.get(-1), undefined);
+  assert.equal(table.get(strings.length), undefined);
+});
