@@ -51,6 +51,8 @@ const CASES: WildCase[] = [
   { script: 'pQueueBacklog.js', library: 'p-queue', kind: 'unbounded-collection', title: /^_queue \(Array\) is pushed to every cycle/ },
   { script: 'wsSessions.js', library: 'ws', kind: 'unbounded-collection', title: /^sessions \(Map\) gains entries every cycle/ },
   { script: 'koaUsePerRequest.js', library: 'koa', kind: 'unbounded-collection', title: /^middleware \(Array\) is pushed to every cycle/ },
+  { script: 'koaEventTarget.js', library: 'EventTarget on koa', kind: 'listener', title: /^'change' listeners on settings \(EventTarget\) grow every cycle/ },
+  { script: 'expressBehaviorSubject.js', library: 'rxjs BehaviorSubject on express', kind: 'listener', title: /^Subscribers of .*\(BehaviorSubject\) grow every cycle/ },
   { script: 'closureContext.js', library: '(V8 closures)', kind: 'closure-context', title: /^Every version of theThing is kept: originalThing in replaceThing's context links each to the one before/ },
 ];
 
