@@ -15,7 +15,16 @@ import { CAPTURE_MODES, LEAK_CHECK_TIMEOUT_SECONDS, leakCheckTable, measureLeakC
 import { measureSamplingOverhead, samplingOverheadLine, type SamplingOverhead } from './samplingOverhead';
 import { measure, DEFAULT_TIMEOUT_SECONDS, type RunResult } from './measure';
 import { ensurePeersInstalled, peerVersion } from './peers';
-import { agreementSection, bigHeapTargets, diffTable, evaluateTargets, find, snapshotTable, targetsSection, type Measurement } from './report';
+import {
+  agreementSection,
+  bigHeapTargets,
+  diffTable,
+  evaluateTargets,
+  find,
+  snapshotTable,
+  targetsSection,
+  type Measurement,
+} from './report';
 import { TOOLS } from './tools';
 import type { Phase, Tool } from './tools/tool';
 
@@ -44,7 +53,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--runs' || arg.startsWith('--runs=')) {
       options.runs = Number(arg === '--runs' ? argv[++i] : arg.slice('--runs='.length));
       if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs needs a whole number ≥ 1');
-    }    else if (arg === '--only' || arg.startsWith('--only=')) {
+    } else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       if (!value) throw new Error('--only needs a tool name');
       options.only ??= new Set();
@@ -92,7 +101,8 @@ async function main(): Promise<void> {
 
   const singles: SnapshotFile[] = [];
   const pair = tools.length > 0 || wants('cli') ? await ensurePair() : undefined;
-  if (tools.length > 0 || wants('cli')) for (const spec of SINGLE_SPECS) if (!options.quick || spec.name === 'small') singles.push(await ensureSingle(spec));
+  if (tools.length > 0 || wants('cli'))
+    for (const spec of SINGLE_SPECS) if (!options.quick || spec.name === 'small') singles.push(await ensureSingle(spec));
 
   const measurements: Measurement[] = [];
   const run = async (file: string, tool: Tool, phase: Phase, paths: string[]): Promise<void> => {
@@ -122,7 +132,9 @@ async function main(): Promise<void> {
   const timeRow = async (command: 'inspect' | 'diff', files: SnapshotFile[], library?: RunResult): Promise<CliTiming> => {
     const runs = [];
     for (let i = 0; i < options.runs; i++) {
-      process.stderr.write(`[bench] leakscope ${command} ${files.map((f) => f.name).join(' ')}${options.runs > 1 ? ` (${i + 1}/${options.runs})` : ''}… `);
+      process.stderr.write(
+        `[bench] leakscope ${command} ${files.map((f) => f.name).join(' ')}${options.runs > 1 ? ` (${i + 1}/${options.runs})` : ''}… `,
+      );
       const result = await timeCli(command, files, DEFAULT_TIMEOUT_SECONDS);
       process.stderr.write(`${result.status === 'ok' ? `${result.seconds.toFixed(2)} s, exit ${result.exitCode}` : 'timeout'}\n`);
       runs.push(result);
@@ -143,10 +155,17 @@ async function main(): Promise<void> {
     const big = ensureBigPair();
     bigFiles = [big.before, big.after];
     bigRows = [];
-    for (const [command, files] of [['inspect', [big.before]], ['diff', [big.before, big.after]]] as const) {
+    for (const [command, files] of [
+      ['inspect', [big.before]],
+      ['diff', [big.before, big.after]],
+    ] as const) {
       log(`leakscope ${command} ${files.map((f) => f.name).join(' ')}…`);
       const cli = await timeCli(command, [...files], DEFAULT_TIMEOUT_SECONDS);
-      log(cli.status === 'ok' ? `${cli.seconds.toFixed(1)} s, exit ${cli.exitCode}, peak RSS ${(cli.peakRssBytes / 1e6).toFixed(0)} MB` : 'timeout');
+      log(
+        cli.status === 'ok'
+          ? `${cli.seconds.toFixed(1)} s, exit ${cli.exitCode}, peak RSS ${(cli.peakRssBytes / 1e6).toFixed(0)} MB`
+          : 'timeout',
+      );
       bigRows.push({ command, files: [...files], cli });
     }
   }
@@ -160,7 +179,11 @@ async function main(): Promise<void> {
       const result = await measureLeakCheck(mode, { ...LEAK_CHECK, timeoutSeconds: LEAK_CHECK_TIMEOUT_SECONDS }).catch(
         (e: unknown): LeakCheckResult => ({ mode, status: 'fails', reason: e instanceof Error ? e.message : String(e) }),
       );
-      log(result.status === 'ok' ? `${result.seconds.toFixed(1)} s, ${result.verdict}, leak ${result.leakNamed ? '' : 'not '}named` : `${result.status}: ${result.reason}`);
+      log(
+        result.status === 'ok'
+          ? `${result.seconds.toFixed(1)} s, ${result.verdict}, leak ${result.leakNamed ? '' : 'not '}named`
+          : `${result.status}: ${result.reason}`,
+      );
       checks.push(result);
     }
     log('throughput with the sampling profiler off and on…');
@@ -182,7 +205,9 @@ async function main(): Promise<void> {
     timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
     runsPerMeasurement: options.runs,
     generatorVersion: GENERATOR_VERSION,
-    peers: Object.fromEntries(['heapsnapshot-parser', '@memlab/core', 'chrome-devtools-mcp', '@vscode/v8-heap-parser'].map((p) => [p, peerVersion(p)])),
+    peers: Object.fromEntries(
+      ['heapsnapshot-parser', '@memlab/core', 'chrome-devtools-mcp', '@vscode/v8-heap-parser'].map((p) => [p, peerVersion(p)]),
+    ),
   };
 
   const sections: string[] = [`# Leakscope benchmark (${environment.node}, ${environment.cores} × ${environment.cpu})`, ''];
@@ -206,13 +231,20 @@ async function main(): Promise<void> {
     sections.push(
       '## The CLI end to end',
       '',
-      'Wall time of `node bin/leakscope.js …` from spawn to exit (process start, module loading, rendering, output to /dev/null), beside the library calls alone for the same work (Leakscope\'s parse + dominators + retained, and diff, above).',
+      "Wall time of `node bin/leakscope.js …` from spawn to exit (process start, module loading, rendering, output to /dev/null), beside the library calls alone for the same work (Leakscope's parse + dominators + retained, and diff, above).",
       '',
       cliTable([...cliRows, ...(bigRows ?? [])]),
       '',
     );
   }
-  if (checks) sections.push('## Leak check on a big heap', '', leakCheckTable(checks, LEAK_CHECK.records, LEAK_CHECK.cycles, LEAK_CHECK.requests), '', ...(overhead ? [samplingOverheadLine(overhead), ''] : []));
+  if (checks)
+    sections.push(
+      '## Leak check on a big heap',
+      '',
+      leakCheckTable(checks, LEAK_CHECK.records, LEAK_CHECK.cycles, LEAK_CHECK.requests),
+      '',
+      ...(overhead ? [samplingOverheadLine(overhead), ''] : []),
+    );
   sections.push(targetsSection(targets), '');
   process.stdout.write(sections.join('\n'));
 
@@ -220,7 +252,14 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const resultsPath = join(dir, 'results.json');
   const files = [...singles, ...(pair ? [pair.before, pair.after] : []), ...bigFiles];
-  writeFileSync(resultsPath, JSON.stringify({ environment, files, measurements, cli: [...cliRows, ...(bigRows ?? [])], leakChecks: checks, samplingOverhead: overhead, targets }, null, 2) + '\n');
+  writeFileSync(
+    resultsPath,
+    JSON.stringify(
+      { environment, files, measurements, cli: [...cliRows, ...(bigRows ?? [])], leakChecks: checks, samplingOverhead: overhead, targets },
+      null,
+      2,
+    ) + '\n',
+  );
   log(`results written to ${resultsPath}`);
 }
 

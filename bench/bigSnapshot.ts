@@ -41,7 +41,31 @@ export interface BigSnapshotStats {
 
 export const META = {
   node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
-  node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'], 'string', 'number', 'number', 'number', 'number', 'number'],
+  node_types: [
+    [
+      'hidden',
+      'array',
+      'string',
+      'object',
+      'code',
+      'closure',
+      'regexp',
+      'number',
+      'native',
+      'synthetic',
+      'concatenated string',
+      'sliced string',
+      'symbol',
+      'bigint',
+      'object shape',
+    ],
+    'string',
+    'number',
+    'number',
+    'number',
+    'number',
+    'number',
+  ],
   edge_fields: ['type', 'name_or_index', 'to_node'],
   edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
   trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
@@ -57,10 +81,40 @@ const E = { context: 0, element: 1, property: 2, internal: 3, hidden: 4, shortcu
 const ROUTES = ['/api/orders', '/api/users', '/api/cart', '/api/search', '/api/products', '/health', '/api/invoices'];
 /** The fixed strings, by index; per-session strings follow them. */
 const NAMES = [
-  '', '(GC roots)', '(Global handles)', 'Object', 'sessions', 'Map', 'table', 'system / OrderedHashMap', 'system / Map',
-  'system / SharedFunctionInfo', 'onMessage', 'Session', 'User', 'Array', '(object elements)', 'RequestEvent', 'user',
-  'history', 'token', 'map', 'name', 'email', 'session', 'elements', 'url', 'body', 'system / Context', 'context', 'shared',
-  'leakLog', 'LeakRecord', 'payload', 'global', ...ROUTES,
+  '',
+  '(GC roots)',
+  '(Global handles)',
+  'Object',
+  'sessions',
+  'Map',
+  'table',
+  'system / OrderedHashMap',
+  'system / Map',
+  'system / SharedFunctionInfo',
+  'onMessage',
+  'Session',
+  'User',
+  'Array',
+  '(object elements)',
+  'RequestEvent',
+  'user',
+  'history',
+  'token',
+  'map',
+  'name',
+  'email',
+  'session',
+  'elements',
+  'url',
+  'body',
+  'system / Context',
+  'context',
+  'shared',
+  'leakLog',
+  'LeakRecord',
+  'payload',
+  'global',
+  ...ROUTES,
 ] as const;
 const S = Object.fromEntries(NAMES.map((name, i) => [name, i])) as Record<(typeof NAMES)[number], number>;
 
@@ -72,7 +126,20 @@ const SESSION_EDGES = 5 + 4 + 2 + HISTORY + 3 * HISTORY + 2 + 1;
 const SESSION_STRINGS = HISTORY + 3;
 /** Prelude: root, (GC roots), (Global handles), global, Map, its table, maps of Session/Array/RequestEvent/User, SharedFunctionInfo, routes. */
 const PRELUDE = 11 + ROUTES.length;
-const ORD = { root: 0, gcRoots: 1, handles: 2, global: 3, map: 4, table: 5, sessionMap: 6, arrayMap: 7, eventMap: 8, userMap: 9, sfi: 10, routes: 11 } as const;
+const ORD = {
+  root: 0,
+  gcRoots: 1,
+  handles: 2,
+  global: 3,
+  map: 4,
+  table: 5,
+  sessionMap: 6,
+  arrayMap: 7,
+  eventMap: 8,
+  userMap: 9,
+  sfi: 10,
+  routes: 11,
+} as const;
 /** The leak adds its Array, the Array's elements and LeakRecord's map, then a record and its payload per leaked record. */
 const leakedNodeCount = (leaks: number) => (leaks > 0 ? 3 + 2 * leaks : 0);
 
@@ -139,7 +206,9 @@ export function writeBigSnapshot(path: string, spec: BigSnapshotSpec): BigSnapsh
   let totalSize = 0;
   let leakedSize = 0;
   try {
-    out.put(`{"snapshot":{"meta":${JSON.stringify(META)},"node_count":${counts.nodeCount},"edge_count":${counts.edgeCount},"trace_function_count":0,"extra_native_bytes":0},\n"nodes":[`);
+    out.put(
+      `{"snapshot":{"meta":${JSON.stringify(META)},"node_count":${counts.nodeCount},"edge_count":${counts.edgeCount},"trace_function_count":0,"extra_native_bytes":0},\n"nodes":[`,
+    );
     let ordinal = 0;
     const node = (type: number, name: number, size: number, edges: number): void => {
       // Heap objects get odd ids from a counter, as V8 numbers them; the same ordinal keeps its id in both files.

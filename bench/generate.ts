@@ -178,7 +178,9 @@ export function ensureBigPair(spec = BIG_SPEC): { before: SnapshotFile; after: S
       log(`cached ${summary(hit)}`);
       return hit;
     }
-    log(`writing ${name} (${fileSpec.sessions.toLocaleString('en-US')} sessions${fileSpec.leakRecords ? `, ${fileSpec.leakRecords.toLocaleString('en-US')} leaked records` : ''}) to ${path}…`);
+    log(
+      `writing ${name} (${fileSpec.sessions.toLocaleString('en-US')} sessions${fileSpec.leakRecords ? `, ${fileSpec.leakRecords.toLocaleString('en-US')} leaked records` : ''}) to ${path}…`,
+    );
     const started = Date.now();
     const stats = writeBigSnapshot(path, fileSpec);
     const file = { name, path, bytes: stats.bytes, nodeCount: stats.nodeCount, edgeCount: stats.edgeCount };

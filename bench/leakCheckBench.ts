@@ -82,7 +82,9 @@ export function startService(records: number): Promise<Service> {
       if (m) inspector = m[1];
       check();
     });
-    child.once('exit', (code, signal) => fail(new Error(`the service exited (${signal ?? code}) before serving: ${err.trim().split('\n').pop() ?? ''}`)));
+    child.once('exit', (code, signal) =>
+      fail(new Error(`the service exited (${signal ?? code}) before serving: ${err.trim().split('\n').pop() ?? ''}`)),
+    );
   });
 }
 
@@ -108,7 +110,10 @@ function flagsFor(mode: CaptureMode, hasCapture: boolean): string[] | undefined 
 }
 
 /** One check in one mode on a freshly started service, so each mode starts from the same heap. */
-export async function measureLeakCheck(mode: CaptureMode, options: { records: number; cycles: number; requests: number; timeoutSeconds: number }): Promise<LeakCheckResult> {
+export async function measureLeakCheck(
+  mode: CaptureMode,
+  options: { records: number; cycles: number; requests: number; timeoutSeconds: number },
+): Promise<LeakCheckResult> {
   const hasCapture = cliSupports('--capture');
   const flags = flagsFor(mode, hasCapture);
   if (!flags) return { mode, status: 'n/a', reason: 'this leakscope has no --capture' };
@@ -117,11 +122,16 @@ export async function measureLeakCheck(mode: CaptureMode, options: { records: nu
   try {
     const rssBefore = procStatusBytes(service.pid, 'VmRSS');
     const args = [
-      'attach', service.inspector,
-      '--workload-url', `http://127.0.0.1:${service.port}/catalogue`,
-      '--requests', String(options.requests),
-      '--cycles', String(options.cycles),
-      '--out', out,
+      'attach',
+      service.inspector,
+      '--workload-url',
+      `http://127.0.0.1:${service.port}/catalogue`,
+      '--requests',
+      String(options.requests),
+      '--cycles',
+      String(options.cycles),
+      '--out',
+      out,
       '--quiet',
       ...flags,
     ];
@@ -130,10 +140,23 @@ export async function measureLeakCheck(mode: CaptureMode, options: { records: nu
     const targetPeak = service.child.exitCode === null ? procStatusBytes(service.pid, 'VmHWM') : NaN;
     const memory = { targetRssBeforeBytes: rssBefore, targetPeakRssBytes: targetPeak };
     if (run.status === 'timeout') return { mode, status: 'fails', reason: `timeout after ${run.seconds.toFixed(0)} s`, ...memory };
-    if (run.exitCode === 2 && mode !== 'snapshot') return { mode, status: 'n/a', reason: `the CLI rejects it: ${run.stderrTail.split('\n').find((l) => l.startsWith('leakscope:')) ?? run.stderrTail}` };
+    if (run.exitCode === 2 && mode !== 'snapshot')
+      return {
+        mode,
+        status: 'n/a',
+        reason: `the CLI rejects it: ${run.stderrTail.split('\n').find((l) => l.startsWith('leakscope:')) ?? run.stderrTail}`,
+      };
     if (run.exitCode !== 0) {
-      const died = service.child.exitCode !== null || service.child.signalCode !== null ? `; the target died (${service.child.signalCode ?? service.child.exitCode})` : '';
-      return { mode, status: 'fails', reason: `exit ${run.exitCode}: ${run.stderrTail.split('\n').filter(Boolean).pop() ?? ''}${died}`, ...memory };
+      const died =
+        service.child.exitCode !== null || service.child.signalCode !== null
+          ? `; the target died (${service.child.signalCode ?? service.child.exitCode})`
+          : '';
+      return {
+        mode,
+        status: 'fails',
+        reason: `exit ${run.exitCode}: ${run.stderrTail.split('\n').filter(Boolean).pop() ?? ''}${died}`,
+        ...memory,
+      };
     }
     const report = join(out, 'report.json');
     const verdict = (JSON.parse(readFileSync(report, 'utf8')) as { verdict: string }).verdict;

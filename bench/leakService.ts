@@ -39,7 +39,12 @@ let served = 0;
 
 function recordVisit(path: string, agent: string): void {
   for (let k = 0; k < 5; k++) {
-    visits.set(`${served}:${k}`, { at: Date.now(), path, agent: `${agent} #${served}`, trail: [`${path}?step=${k}`, `visit-${served}-${k}`.repeat(8)] });
+    visits.set(`${served}:${k}`, {
+      at: Date.now(),
+      path,
+      agent: `${agent} #${served}`,
+      trail: [`${path}?step=${k}`, `visit-${served}-${k}`.repeat(8)],
+    });
   }
 }
 

@@ -27,7 +27,10 @@ function crashReason(code: number | null, signal: NodeJS.Signals | null, stderr:
   if (/ERR_STRING_TOO_LONG/.test(stderr)) return 'ERR_STRING_TOO_LONG';
   if (signal === 'SIGKILL') return 'killed (SIGKILL, likely out of memory)';
   if (signal) return `killed (${signal})`;
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at '));
   const error = lines.find((l) => /Error\b/.test(l)) ?? lines[lines.length - 1];
   return error ? `exit ${code}: ${error.slice(0, 80)}` : `exit ${code}`;
 }
@@ -54,7 +57,10 @@ export function measure(tool: string, phase: Phase, files: string[], timeoutSeco
       clearTimeout(timer);
       const seconds = (Date.now() - started) / 1000;
       if (timedOut) return resolve({ status: 'timeout', seconds });
-      const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_PREFIX));
+      const line = stdout
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith(RESULT_PREFIX));
       if (line) return resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult);
       resolve({ status: 'fails', reason: crashReason(code, signal, stderr), seconds });
     });

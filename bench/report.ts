@@ -65,7 +65,15 @@ export function snapshotTable(files: SnapshotFile[], tools: ToolInfo[], measurem
       const parse = find(measurements, file.name, tool.name, 'parse');
       const full = find(measurements, file.name, tool.name, 'full');
       if (!parse && !full) continue;
-      rows.push([file.name, mb(file.bytes), file.nodeCount.toLocaleString('en-US'), tool.label, seconds(parse), seconds(full), peakRss([full, parse])]);
+      rows.push([
+        file.name,
+        mb(file.bytes),
+        file.nodeCount.toLocaleString('en-US'),
+        tool.label,
+        seconds(parse),
+        seconds(full),
+        peakRss([full, parse]),
+      ]);
     }
   }
   return table(['file', 'size MB', 'nodes', 'tool', 'parse s', 'parse + dominators + retained s', 'peak RSS MB'], rows);
@@ -77,7 +85,14 @@ export function diffTable(before: SnapshotFile, after: SnapshotFile, tools: Tool
     const result = find(measurements, 'pair', tool.name, 'diff');
     if (!result || result.status === 'n/a') continue;
     const found = result.status === 'ok' ? (result.check.newObjects?.toLocaleString('en-US') ?? '–') : '–';
-    rows.push([`${before.name} → ${after.name}`, `${mb(before.bytes)} → ${mb(after.bytes)}`, tool.label, seconds(result), peakRss([result]), found]);
+    rows.push([
+      `${before.name} → ${after.name}`,
+      `${mb(before.bytes)} → ${mb(after.bytes)}`,
+      tool.label,
+      seconds(result),
+      peakRss([result]),
+      found,
+    ]);
   }
   return table(['pair', 'size MB', 'tool', 'diff s', 'peak RSS MB', 'new reachable objects found'], rows);
 }
@@ -87,7 +102,13 @@ function ok(result: RunResult | undefined): result is Extract<RunResult, { statu
 }
 
 /** "≥ k× faster": a peer that timed out still gives a lower bound; one that failed gives none. */
-function speedTarget(description: string, ours: RunResult | undefined, theirs: RunResult | undefined, factor: number, peer: string): Target {
+function speedTarget(
+  description: string,
+  ours: RunResult | undefined,
+  theirs: RunResult | undefined,
+  factor: number,
+  peer: string,
+): Target {
   if (!ok(ours)) return { description, status: 'NOT MEASURED', detail: `Leakscope: ${seconds(ours)}` };
   if (ok(theirs) || theirs?.status === 'timeout') {
     const ratio = theirs.seconds / ours.seconds;
@@ -110,11 +131,23 @@ export function evaluateTargets(large: SnapshotFile | undefined, measurements: M
     targets.push({ description: t1, status: 'NOT MEASURED', detail: 'the large file is not part of this run (--quick)' });
     targets.push({ description: t2, status: 'NOT MEASURED', detail: 'the large file is not part of this run (--quick)' });
   } else {
-    targets.push(speedTarget(t1, find(measurements, large.name, 'leakscope', 'full'), find(measurements, large.name, 'devtools', 'full'), 4, 'DevTools'));
+    targets.push(
+      speedTarget(
+        t1,
+        find(measurements, large.name, 'leakscope', 'full'),
+        find(measurements, large.name, 'devtools', 'full'),
+        4,
+        'DevTools',
+      ),
+    );
     const full = find(measurements, large.name, 'leakscope', 'full');
     if (ok(full)) {
       const ratio = full.peakRssBytes / large.bytes;
-      targets.push({ description: t2, status: ratio <= 1.5 ? 'PASS' : 'FAIL', detail: `${ratio.toFixed(2)}× (${mb(full.peakRssBytes)} MB for a ${mb(large.bytes)} MB file)` });
+      targets.push({
+        description: t2,
+        status: ratio <= 1.5 ? 'PASS' : 'FAIL',
+        detail: `${ratio.toFixed(2)}× (${mb(full.peakRssBytes)} MB for a ${mb(large.bytes)} MB file)`,
+      });
     } else targets.push({ description: t2, status: 'NOT MEASURED', detail: `Leakscope: ${seconds(full)}` });
   }
   targets.push(speedTarget(t3, find(measurements, 'pair', 'leakscope', 'diff'), find(measurements, 'pair', 'memlab', 'diff'), 5, 'MemLab'));
@@ -135,8 +168,14 @@ export function agreementSection(files: SnapshotFile[], tools: ToolInfo[], measu
       const bytes = ok(result) ? result.check.reachableBytes : undefined;
       if (bytes !== undefined) values.set(bytes, [...(values.get(bytes) ?? []), tool.label]);
     }
-    if (values.size === 1) lines.push(`- ${file.name}: ${[...values.values()][0].length} tools agree, root retains ${[...values.keys()][0].toLocaleString('en-US')} bytes`);
-    else if (values.size > 1) lines.push(`- ${file.name}: tools DISAGREE: ${[...values].map(([b, t]) => `${t.join(', ')}: ${b.toLocaleString('en-US')}`).join('; ')}`);
+    if (values.size === 1)
+      lines.push(
+        `- ${file.name}: ${[...values.values()][0].length} tools agree, root retains ${[...values.keys()][0].toLocaleString('en-US')} bytes`,
+      );
+    else if (values.size > 1)
+      lines.push(
+        `- ${file.name}: tools DISAGREE: ${[...values].map(([b, t]) => `${t.join(', ')}: ${b.toLocaleString('en-US')}`).join('; ')}`,
+      );
   }
   return ['Root retained size, as a cross-check:', '', ...lines].join('\n');
 }
@@ -154,9 +193,18 @@ export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckRe
     const file = big!.find((r) => r.command === 'inspect')!.files[0];
     const ratio = inspect.peakRssBytes / file.bytes;
     const pass = inspect.seconds < 40 && ratio <= 1.3;
-    targets.push({ description: t4, status: pass ? 'PASS' : 'FAIL', detail: `${inspect.seconds.toFixed(1)} s (CPU ${inspect.cpuSeconds.toFixed(1)} s), ${ratio.toFixed(2)}× (${mb(inspect.peakRssBytes)} MB for ${mb(file.bytes)} MB)` });
+    targets.push({
+      description: t4,
+      status: pass ? 'PASS' : 'FAIL',
+      detail: `${inspect.seconds.toFixed(1)} s (CPU ${inspect.cpuSeconds.toFixed(1)} s), ${ratio.toFixed(2)}× (${mb(inspect.peakRssBytes)} MB for ${mb(file.bytes)} MB)`,
+    });
   } else targets.push({ description: t4, status: 'NOT MEASURED', detail: notRun });
-  if (diff) targets.push({ description: t5, status: diff.seconds < 90 ? 'PASS' : 'FAIL', detail: `${diff.seconds.toFixed(1)} s (CPU ${diff.cpuSeconds.toFixed(1)} s), peak RSS ${mb(diff.peakRssBytes)} MB` });
+  if (diff)
+    targets.push({
+      description: t5,
+      status: diff.seconds < 90 ? 'PASS' : 'FAIL',
+      detail: `${diff.seconds.toFixed(1)} s (CPU ${diff.cpuSeconds.toFixed(1)} s), peak RSS ${mb(diff.peakRssBytes)} MB`,
+    });
   else targets.push({ description: t5, status: 'NOT MEASURED', detail: notRun });
 
   const t6 = '(6) `--capture sampling` names the leak in under 30 s, target peak RSS ≤ 1.2× its RSS before';
@@ -166,19 +214,37 @@ export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckRe
   if (sampling?.status === 'ok') {
     const ratio = sampling.targetPeakRssBytes / sampling.targetRssBeforeBytes;
     const pass = sampling.leakNamed && sampling.seconds < 30 && ratio <= 1.2;
-    targets.push({ description: t6, status: pass ? 'PASS' : 'FAIL', detail: `${sampling.seconds.toFixed(1)} s, ${ratio.toFixed(2)}×, leak ${sampling.leakNamed ? '' : 'not '}named` });
-  } else targets.push({ description: t6, status: 'NOT MEASURED', detail: sampling ? sampling.reason : 'the leak check is not part of this run' });
+    targets.push({
+      description: t6,
+      status: pass ? 'PASS' : 'FAIL',
+      detail: `${sampling.seconds.toFixed(1)} s, ${ratio.toFixed(2)}×, leak ${sampling.leakNamed ? '' : 'not '}named`,
+    });
+  } else
+    targets.push({
+      description: t6,
+      status: 'NOT MEASURED',
+      detail: sampling ? sampling.reason : 'the leak check is not part of this run',
+    });
   const auto = check('auto');
   if (auto?.status === 'ok') {
     const limit = 1.5 * 1024 ** 3;
     const pass = auto.leakNamed && auto.targetPeakRssBytes <= limit;
-    targets.push({ description: t7, status: pass ? 'PASS' : 'FAIL', detail: `target peak ${mb(auto.targetPeakRssBytes)} MB, leak ${auto.leakNamed ? '' : 'not '}named` });
+    targets.push({
+      description: t7,
+      status: pass ? 'PASS' : 'FAIL',
+      detail: `target peak ${mb(auto.targetPeakRssBytes)} MB, leak ${auto.leakNamed ? '' : 'not '}named`,
+    });
   } else targets.push({ description: t7, status: 'NOT MEASURED', detail: auto ? auto.reason : 'the leak check is not part of this run' });
 
   const t8 = `(8) the sampling heap profiler takes under ${OVERHEAD_TARGET * 100}% of the service's throughput`;
   if (overhead) {
     const detail = `${(overhead.overhead * 100).toFixed(1)}% (${overhead.offPerCpuSecond.toFixed(0)} → ${overhead.onPerCpuSecond.toFixed(0)} requests per CPU-second of the service at ${overhead.samplingInterval} bytes a sample)`;
     targets.push({ description: t8, status: overhead.overhead < OVERHEAD_TARGET ? 'PASS' : 'FAIL', detail });
-  } else targets.push({ description: t8, status: 'NOT MEASURED', detail: checks ? 'the throughput measurement failed' : 'the leak check is not part of this run' });
+  } else
+    targets.push({
+      description: t8,
+      status: 'NOT MEASURED',
+      detail: checks ? 'the throughput measurement failed' : 'the leak check is not part of this run',
+    });
   return targets;
 }

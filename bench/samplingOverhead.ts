@@ -37,7 +37,12 @@ export interface SamplingOverhead {
 export const OVERHEAD_TARGET = 0.1;
 const SETTLE_MS = 300;
 
-export async function measureSamplingOverhead(options: { records: number; rounds: number; requestsPerRound: number; samplingInterval?: number }): Promise<SamplingOverhead> {
+export async function measureSamplingOverhead(options: {
+  records: number;
+  rounds: number;
+  requestsPerRound: number;
+  samplingInterval?: number;
+}): Promise<SamplingOverhead> {
   const samplingInterval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
   const service = await startService(options.records);
   const connection = await InspectorConnection.connect(service.inspector);

@@ -27,13 +27,21 @@ const TAGS = ['beta', 'admin', 'trial', 'eu', 'us', 'mobile', 'desktop', 'vip', 
 const CITIES = ['Lisbon', 'Oslo', 'Austin', 'Osaka', 'Lagos', 'Lima', 'Perth', 'Graz'];
 
 class Address {
-  constructor(readonly street: string, readonly city: string, readonly zip: string) {}
+  constructor(
+    readonly street: string,
+    readonly city: string,
+    readonly zip: string,
+  ) {}
 }
 
 class User {
   readonly roles: string[];
   readonly profile: { address: Address; preferences: { theme: string; language: string; digest: boolean } };
-  constructor(readonly id: number, readonly name: string, readonly email: string) {
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly email: string,
+  ) {
     this.roles = random() < 0.1 ? ['user', 'admin'] : ['user'];
     this.profile = {
       address: new Address(`${Math.floor(random() * 999)} ${word()} St`, pick(CITIES), String(10000 + Math.floor(random() * 89999))),
@@ -147,7 +155,14 @@ function leakRequest(id: number, users: readonly User[], sharedHeaders: Readonly
   const route = pick(ROUTES);
   // join() makes a flat string; a template literal would add cons-string nodes per record.
   const url = [route, id, word()].join('/');
-  const record: RequestRecord = new RequestRecord(id, pick(METHODS), url, sharedHeaders.get(route)!, users[id % users.length], (status) => (record.status = status));
+  const record: RequestRecord = new RequestRecord(
+    id,
+    pick(METHODS),
+    url,
+    sharedHeaders.get(route)!,
+    users[id % users.length],
+    (status) => (record.status = status),
+  );
   requestLog.set(id, record);
 }
 

@@ -24,7 +24,9 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function limited(kib: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return runProcess('/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, process.execPath, BIN, ...args], { env: { ...process.env, ...env } });
+  return runProcess('/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
+    env: { ...process.env, ...env },
+  });
 }
 
 test('under ulimit -v 16 GiB, inspect and diff read snapshots (on one thread)', { skip: process.platform !== 'linux' }, async () => {
@@ -36,11 +38,18 @@ test('under ulimit -v 16 GiB, inspect and diff read snapshots (on one thread)', 
   assert.match(diff.stdout, /No new objects still alive/);
 });
 
-test('when not even one WebAssembly memory fits, one sentence says so and how to get room', { skip: process.platform !== 'linux' }, async () => {
-  const r = await limited(6 * 1024 * 1024, ['inspect', small]);
-  assert.equal(r.code, 1);
-  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /^leakscope: Cannot reserve the virtual address space the snapshot reader needs: .*ulimit -v.*\(the limit is 6\.0 GiB\); raise that limit, or run Leakscope with NODE_OPTIONS=--disable-wasm-trap-handler\.$/m);
-  const advised = await limited(6 * 1024 * 1024, ['inspect', small], { NODE_OPTIONS: '--disable-wasm-trap-handler' });
-  assert.equal(advised.code, 0, advised.stderr);
-});
+test(
+  'when not even one WebAssembly memory fits, one sentence says so and how to get room',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const r = await limited(6 * 1024 * 1024, ['inspect', small]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^leakscope: Cannot reserve the virtual address space the snapshot reader needs: .*ulimit -v.*\(the limit is 6\.0 GiB\); raise that limit, or run Leakscope with NODE_OPTIONS=--disable-wasm-trap-handler\.$/m,
+    );
+    const advised = await limited(6 * 1024 * 1024, ['inspect', small], { NODE_OPTIONS: '--disable-wasm-trap-handler' });
+    assert.equal(advised.code, 0, advised.stderr);
+  },
+);

@@ -9,7 +9,11 @@ import { REPO_ROOT } from './helpers/cli';
  * reads too). Each folder of src/ may import the folders listed for it (and itself); only the
  * hosts may touch `vscode`, and the core never prints or exits.
  */
-const LAYERS = JSON.parse(readFileSync(join(REPO_ROOT, 'layers.json'), 'utf8')) as { allowed: Record<string, string[]>; core: string[]; hosts: string[] };
+const LAYERS = JSON.parse(readFileSync(join(REPO_ROOT, 'layers.json'), 'utf8')) as {
+  allowed: Record<string, string[]>;
+  core: string[];
+  hosts: string[];
+};
 const ALLOWED = LAYERS.allowed;
 const CORE = LAYERS.core;
 const HOSTS = LAYERS.hosts;
@@ -26,7 +30,8 @@ const SRC = join(REPO_ROOT, 'src');
 const files = sourceFiles(SRC).map((path) => ({ path, layer: relative(SRC, path).split(/[\\/]/)[0], text: readFileSync(path, 'utf8') }));
 
 test('every source file sits in a known layer', () => {
-  for (const f of files) assert.ok(f.layer in ALLOWED, `${relative(REPO_ROOT, f.path)} is outside the layers of layers.json (docs/ARCHITECTURE.md)`);
+  for (const f of files)
+    assert.ok(f.layer in ALLOWED, `${relative(REPO_ROOT, f.path)} is outside the layers of layers.json (docs/ARCHITECTURE.md)`);
 });
 
 test('layers import only the layers below them', () => {
@@ -45,8 +50,10 @@ test('only the hosts import vscode; the core neither prints nor exits', () => {
   const problems: string[] = [];
   for (const f of files) {
     const code = f.text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    if (!HOSTS.includes(f.layer) && /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(code)) problems.push(`${relative(REPO_ROOT, f.path)} imports vscode`);
-    if (CORE.includes(f.layer) && /\bconsole\.|process\.exit|process\.std(out|err)/.test(code)) problems.push(`${relative(REPO_ROOT, f.path)} prints or exits`);
+    if (!HOSTS.includes(f.layer) && /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(code))
+      problems.push(`${relative(REPO_ROOT, f.path)} imports vscode`);
+    if (CORE.includes(f.layer) && /\bconsole\.|process\.exit|process\.std(out|err)/.test(code))
+      problems.push(`${relative(REPO_ROOT, f.path)} prints or exits`);
   }
   assert.deepEqual(problems, []);
 });
@@ -58,7 +65,14 @@ function resolveImport(from: string, spec: string): string | undefined {
 }
 
 test('no import cycles (type-only imports included)', () => {
-  const graph = new Map(files.map((f) => [f.path, [...f.text.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(([, spec]) => resolveImport(f.path, spec)).filter((p): p is string => Boolean(p))]));
+  const graph = new Map(
+    files.map((f) => [
+      f.path,
+      [...f.text.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)]
+        .map(([, spec]) => resolveImport(f.path, spec))
+        .filter((p): p is string => Boolean(p)),
+    ]),
+  );
   const state = new Map<string, 'open' | 'done'>();
   const cycles: string[] = [];
   const visit = (path: string, stack: string[]) => {

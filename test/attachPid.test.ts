@@ -37,10 +37,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   }
 }
 
-const answers = (url: string) => fetch(url).then(
-  () => true,
-  () => undefined,
-);
+const answers = (url: string) =>
+  fetch(url).then(
+    () => true,
+    () => undefined,
+  );
 
 /** Holds 127.0.0.1:9229 with another Node process's inspector, unless something already does. */
 async function busy9229(): Promise<void> {
@@ -70,7 +71,20 @@ describe('--pid', { skip: linuxOnly }, () => {
     await until('the service', () => answers(`http://127.0.0.1:${port}/health`));
     await until('its inspector', async () => ((await listeningSocketsOf(service.pid!)).length >= 2 ? true : undefined));
     const out = join(dir, 'busy');
-    const r = await runCli(['attach', '--pid', String(service.pid), '--workload-url', `http://127.0.0.1:${port}/orders/{i}`, '--requests', '50', '--cycles', '3', '--out', out, '-q']);
+    const r = await runCli([
+      'attach',
+      '--pid',
+      String(service.pid),
+      '--workload-url',
+      `http://127.0.0.1:${port}/orders/{i}`,
+      '--requests',
+      '50',
+      '--cycles',
+      '3',
+      '--out',
+      out,
+      '-q',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
     assert.equal(report.target.pid, service.pid);
@@ -85,7 +99,10 @@ describe('--pid', { skip: linuxOnly }, () => {
     await until('the service', () => answers(`http://127.0.0.1:${port}/health`));
     const r = await runCli(['memory', '--pid', String(service.pid)]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`PID ${service.pid} could not open its inspector: port 9229, where SIGUSR1 opens it, is taken by PID \\d+`));
+    assert.match(
+      r.stderr,
+      new RegExp(`PID ${service.pid} could not open its inspector: port 9229, where SIGUSR1 opens it, is taken by PID \\d+`),
+    );
     assert.equal(service.exitCode, null, 'the service still runs');
   });
 });

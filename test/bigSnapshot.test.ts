@@ -42,7 +42,10 @@ test('the generated snapshot parses, with the counts and sizes the generator rep
     assert.ok(body.node.retainedSize > 20_000);
     const edges = body.path.map((s) => s.edge);
     assert.ok(['[7]', '[4103]'].includes(edges[3]), edges.join(' → '));
-    assert.deepEqual([...edges.slice(0, 3), ...edges.slice(4)], ['', 'sessions', '(internal) table', 'history', '(internal) elements', '[0]', 'body']);
+    assert.deepEqual(
+      [...edges.slice(0, 3), ...edges.slice(4)],
+      ['', 'sessions', '(internal) table', 'history', '(internal) elements', '[0]', 'body'],
+    );
   }
 });
 

@@ -24,7 +24,24 @@ async function check(script: string, extra: string[]): Promise<{ report: LeakRep
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, `${script}-${extra.join('')}`.replace(/[^\w.-]/g, '_'));
   const r = await runCli(
-    ['run', '--workload-url', `${base}/work`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', ...extra, '--', process.execPath, app(script)],
+    [
+      'run',
+      '--workload-url',
+      `${base}/work`,
+      '--requests',
+      '100',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      ...extra,
+      '--',
+      process.execPath,
+      app(script),
+    ],
     { env: { PORT: String(port) } },
   );
   assert.ok(existsSync(join(out, 'report.json')), r.stderr);
@@ -33,7 +50,11 @@ async function check(script: string, extra: string[]): Promise<{ report: LeakRep
 
 /** The one-based line of the function `needle` starts on, as V8 reports an allocation's frame. */
 function lineOf(script: string, needle: string): number {
-  return readFileSync(app(script), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return (
+    readFileSync(app(script), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }
 
 // Sampling promises leaks of 100 kB per cycle or more (issue 11); sessionStore leaks about 250 bytes a
@@ -51,11 +72,19 @@ describe('--capture sampling', () => {
     assert.ok(finding.stack && finding.stack.length >= 2, JSON.stringify(finding.stack));
     assert.ok(finding.growth.steady && finding.growth.bytesPerCycle > 1024);
     // The holder, found by a bounded walk of the allocating function's closures over the inspector.
-    assert.match(finding.holderPath.map((s) => s.edge).join(' → '), /^\(anonymous\) → \(Closure\)\.(sessions|auditLog)$/, finding.explanation);
+    assert.match(
+      finding.holderPath.map((s) => s.edge).join(' → '),
+      /^\(anonymous\) → \(Closure\)\.(sessions|auditLog)$/,
+      finding.explanation,
+    );
     assert.ok(['Map', 'Array'].includes(finding.classes[0]?.className), JSON.stringify(finding.classes));
     assert.ok(finding.classes[0].countDelta >= 100, JSON.stringify(finding.classes));
     assert.match(finding.explanation, /Its holder is `(sessions|auditLog)` \((Map|Array)\) in the Closure scope/);
-    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')), [], 'no snapshot is taken');
+    assert.deepEqual(
+      readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')),
+      [],
+      'no snapshot is taken',
+    );
   });
 
   test('the holder walk is left out, and the finding says why, when the target has no room for it', async () => {
@@ -63,7 +92,10 @@ describe('--capture sampling', () => {
     const [finding] = report.findings;
     assert.ok(finding, report.summary);
     assert.deepEqual(finding.holderPath, []);
-    assert.match(finding.explanation, /No holder was found without a snapshot: the walk over the inspector would add about .* MiB to the target .*, more than the 0 B it has left\.$/);
+    assert.match(
+      finding.explanation,
+      /No holder was found without a snapshot: the walk over the inspector would add about .* MiB to the target .*, more than the 0 B it has left\.$/,
+    );
   });
 
   test('a listener added per request is named where it is added', async () => {
@@ -95,7 +127,10 @@ describe('--capture auto', () => {
     assert.equal(capture.headroom?.limit, 64 * 1024 * 1024);
     assert.ok(capture.headroom!.estimate > capture.headroom!.available!, JSON.stringify(capture.headroom));
     assert.match(capture.reason, /--memory-limit of 64\.0 MiB.*not taken.*samples allocations instead/);
-    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')), []);
+    assert.deepEqual(
+      readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')),
+      [],
+    );
     assert.equal(report.verdict, 'leak', report.summary);
   });
 
@@ -119,7 +154,10 @@ describe('--capture auto', () => {
     assert.equal(switched.headroom.limit, limit);
     assert.ok(switched.headroom.heapUsed > capture.headroom!.heapUsed, 'the heap grew since the baseline');
     assert.ok(switched.headroom.estimate > switched.headroom.available!, JSON.stringify(switched.headroom));
-    assert.match(capture.reason, /fits in .*After cycle \d, a heap snapshot would add about .* not taken\. The check switched to the allocation samples kept since the baseline\./);
+    assert.match(
+      capture.reason,
+      /fits in .*After cycle \d, a heap snapshot would add about .* not taken\. The check switched to the allocation samples kept since the baseline\./,
+    );
     assert.ok(capture.samplingInterval);
     assert.equal(report.verdict, 'leak', report.summary);
     const [finding] = report.findings;
@@ -128,7 +166,12 @@ describe('--capture auto', () => {
     assert.ok(finding.growth.steady, JSON.stringify(finding.growth));
     // The heap that outgrew the snapshot also leaves no room for the holder walk (it walks the whole heap once).
     assert.deepEqual(finding.holderPath, []);
-    assert.match(finding.explanation, switched.snapshot === 'mid.heapsnapshot' ? /No holder was found without a snapshot: the walk over the inspector would add about/ : /No holder was found without a snapshot: it was not among the sites walked/);
+    assert.match(
+      finding.explanation,
+      switched.snapshot === 'mid.heapsnapshot'
+        ? /No holder was found without a snapshot: the walk over the inspector would add about/
+        : /No holder was found without a snapshot: it was not among the sites walked/,
+    );
   });
 
   test('takes snapshots when they fit', async () => {
@@ -148,7 +191,8 @@ describe('leakscope snapshot and headroom', () => {
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
     // Enough objects that the snapshot spans several of the capture's 4 MB buffers.
-    const script = "globalThis.rows = Array.from({ length: 200000 }, (_, i) => ({ i, name: 'row-' + i })); console.log('ready'); setInterval(() => {}, 1000);";
+    const script =
+      "globalThis.rows = Array.from({ length: 200000 }, (_, i) => ({ i, name: 'row-' + i })); console.log('ready'); setInterval(() => {}, 1000);";
     target = await launchUnderInspector(process.execPath, ['-e', script], { onOutput: (line) => line.startsWith('ready') && ready() });
     await isReady;
     address = new URL(target.webSocketUrl).host;
@@ -159,7 +203,10 @@ describe('leakscope snapshot and headroom', () => {
     const file = join(dir, 'refused.heapsnapshot');
     const refused = await runCli(['snapshot', address, '-o', file, '--memory-limit', '32M']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^leakscope: A heap snapshot would add about .* more than the .* left under its --memory-limit of 32\.0 MiB .*not taken\. Pass --force to take it anyway\.\n$/);
+    assert.match(
+      refused.stderr,
+      /^leakscope: A heap snapshot would add about .* more than the .* left under its --memory-limit of 32\.0 MiB .*not taken\. Pass --force to take it anyway\.\n$/,
+    );
     assert.equal(existsSync(file), false);
     const forced = await runCli(['snapshot', address, '-o', file, '--memory-limit', '32M', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
@@ -172,7 +219,10 @@ describe('leakscope snapshot and headroom', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(statSync(file).size > 12 * 1024 * 1024, String(statSync(file).size));
     assert.equal(existsSync(`${file}.partial`), false);
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { node_count: number; meta: { node_fields: string[] } }; nodes: number[] };
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+      snapshot: { node_count: number; meta: { node_fields: string[] } };
+      nodes: number[];
+    };
     assert.equal(parsed.nodes.length, parsed.snapshot.node_count * parsed.snapshot.meta.node_fields.length);
     const inspect = await runCli(['inspect', file, '--json', '-q']);
     assert.equal(inspect.code, 0, inspect.stderr);
@@ -183,8 +233,28 @@ describe('leakscope snapshot and headroom', () => {
 describe('leakscope run --oom-snapshot', () => {
   test('V8 writes a snapshot near the heap limit into the output folder, the error names it, and inspect reads it', async () => {
     const out = join(dir, 'oom');
-    const script = "globalThis.keep = []; globalThis.grow = () => { for (let i = 0; i < 2e6; i++) keep.push({ i, s: 'row-' + i }); }; setInterval(() => {}, 1000);";
-    const r = await runCli(['run', '--oom-snapshot', '--workload-expr', 'grow()', '--warmup', '0', '--cycles', '2', '--capture', 'sampling', '--out', out, '-q', '--', process.execPath, '--max-old-space-size=24', '-e', script]);
+    const script =
+      "globalThis.keep = []; globalThis.grow = () => { for (let i = 0; i < 2e6; i++) keep.push({ i, s: 'row-' + i }); }; setInterval(() => {}, 1000);";
+    const r = await runCli([
+      'run',
+      '--oom-snapshot',
+      '--workload-expr',
+      'grow()',
+      '--warmup',
+      '0',
+      '--cycles',
+      '2',
+      '--capture',
+      'sampling',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      '--max-old-space-size=24',
+      '-e',
+      script,
+    ]);
     assert.equal(r.code, 1);
     const written = readdirSync(out).filter((f) => /^Heap\..*\.heapsnapshot$/.test(f));
     assert.equal(written.length, 1, r.stderr);

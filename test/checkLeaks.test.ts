@@ -52,7 +52,10 @@ describe('checkLeaks under Jest and Vitest', () => {
   const vitest = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
   test('Jest fails the leaky test with the findings and passes the bounded one', async () => {
-    const r = await runNode([jest, '--ci', '--rootDir', fixture('jest')], { cwd: fixture('jest'), env: { NODE_TEST_CONTEXT: undefined, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const r = await runNode([jest, '--ci', '--rootDir', fixture('jest')], {
+      cwd: fixture('jest'),
+      env: { NODE_TEST_CONTEXT: undefined, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     const output = r.stdout + r.stderr;
     assert.equal(r.code, 1, output);
     assert.match(output, /✕ the leaky handler does not leak/);
@@ -65,7 +68,10 @@ describe('checkLeaks under Jest and Vitest', () => {
   });
 
   test('Vitest fails the leaky test with the findings and passes the bounded one', async () => {
-    const r = await runNode([vitest, 'run', '--root', fixture('vitest')], { cwd: fixture('vitest'), env: { NODE_TEST_CONTEXT: undefined, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const r = await runNode([vitest, 'run', '--root', fixture('vitest')], {
+      cwd: fixture('vitest'),
+      env: { NODE_TEST_CONTEXT: undefined, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     const output = r.stdout + r.stderr;
     assert.equal(r.code, 1, output);
     assert.match(output, /Tests {2}1 failed \| 1 passed/);

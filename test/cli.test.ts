@@ -131,7 +131,13 @@ describe('errors a user can cause', () => {
   });
 
   test('bad usage exits 2 with a pointer to help', async () => {
-    for (const args of [['diff', file('baseline.heapsnapshot')], ['inspect'], ['inspect', 'a', '--top', 'many'], ['frobnicate'], ['inspect', 'a', '--bogus']]) {
+    for (const args of [
+      ['diff', file('baseline.heapsnapshot')],
+      ['inspect'],
+      ['inspect', 'a', '--top', 'many'],
+      ['frobnicate'],
+      ['inspect', 'a', '--bogus'],
+    ]) {
       const r = await runCli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^leakscope: /);

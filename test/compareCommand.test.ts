@@ -21,7 +21,23 @@ async function leakCheck(name: string, sessions: 'unbounded' | 'bounded'): Promi
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, name);
   const r = await runCli(
-    ['run', '--workload-url', `${base}/work`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', '--', process.execPath, join(REPO_ROOT, 'test', 'fixtures', 'apps', 'sessionStore.js')],
+    [
+      'run',
+      '--workload-url',
+      `${base}/work`,
+      '--requests',
+      '60',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      join(REPO_ROOT, 'test', 'fixtures', 'apps', 'sessionStore.js'),
+    ],
     { env: { PORT: String(port), SESSIONS: sessions } },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -43,7 +59,10 @@ describe('leakscope compare', () => {
     const fixed = r.stdout.slice(r.stdout.indexOf('### Fixed'), r.stdout.indexOf('### Still leaking'));
     assert.match(fixed, /\*\*sessions \(Map\) gains entries every cycle/);
     const still = r.stdout.slice(r.stdout.indexOf('### Still leaking'));
-    assert.match(still, /\| auditLog \(Array\) is pushed to every cycle and never trimmed \(`unbounded-collection`\) \| [^|]+ \| [^|]+ \| about the same \|/);
+    assert.match(
+      still,
+      /\| auditLog \(Array\) is pushed to every cycle and never trimmed \(`unbounded-collection`\) \| [^|]+ \| [^|]+ \| about the same \|/,
+    );
     assert.ok(!r.stdout.includes('### New leaks'));
     assert.equal(readFileSync(out, 'utf8'), r.stdout);
   });
@@ -52,9 +71,15 @@ describe('leakscope compare', () => {
     const r = await runCli(['compare', after_, before_, '--fail-on', 'new-leak', '--json']);
     assert.equal(r.code, 3, r.stderr);
     const c = JSON.parse(r.stdout) as ReportComparison;
-    assert.deepEqual(c.newFindings.map((f) => f.path.at(-1)), ['sessions (Map)']);
+    assert.deepEqual(
+      c.newFindings.map((f) => f.path.at(-1)),
+      ['sessions (Map)'],
+    );
     assert.deepEqual(c.fixedFindings, []);
-    assert.deepEqual(c.persisting.map((p) => [p.head.path.at(-1), p.matchedBy]), [['auditLog (Array)', 'path']]);
+    assert.deepEqual(
+      c.persisting.map((p) => [p.head.path.at(-1), p.matchedBy]),
+      [['auditLog (Array)', 'path']],
+    );
     assert.equal(c.base.verdict, 'leak');
     // Without --fail-on the comparison is only information.
     assert.equal((await runCli(['compare', after_, before_])).code, 0);
@@ -65,10 +90,16 @@ describe('leakscope compare', () => {
     writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(before_, 'utf8')), schemaVersion: 2 }));
     const v2 = await runCli(['compare', before_, other]);
     assert.equal(v2.code, 1);
-    assert.equal(v2.stderr, `leakscope: ${other} is a report of schema version 2, and this Leakscope reads version 1; compare reports written by the same version.\n`);
+    assert.equal(
+      v2.stderr,
+      `leakscope: ${other} is a report of schema version 2, and this Leakscope reads version 1; compare reports written by the same version.\n`,
+    );
     const snapshot = await runCli(['compare', join(dir, 'before', 'baseline.heapsnapshot'), after_]);
     assert.equal(snapshot.code, 1);
-    assert.match(snapshot.stderr, /^leakscope: \S+baseline\.heapsnapshot is a heap snapshot, not a Leakscope report; compare takes the report\.json of two leak checks\.\n$/);
+    assert.match(
+      snapshot.stderr,
+      /^leakscope: \S+baseline\.heapsnapshot is a heap snapshot, not a Leakscope report; compare takes the report\.json of two leak checks\.\n$/,
+    );
     const missing = await runCli(['compare', before_, join(dir, 'nope.json')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^leakscope: \S+nope\.json does not exist\.\n$/);

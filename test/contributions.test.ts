@@ -21,7 +21,8 @@ test('every command is registered by the extension', () => {
   const wiring = readFileSync(join(REPO_ROOT, 'src', 'extension', 'extension.ts'), 'utf8');
   const source = readFileSync(join(REPO_ROOT, 'src', 'extension', 'contributions.ts'), 'utf8');
   const enumNames = Object.fromEntries([...source.matchAll(/^\s+(\w+) = '(leakscope\.\w+)',$/gm)].map((m) => [m[2], m[1]]));
-  for (const id of Object.keys(COMMAND_TITLES)) assert.ok(wiring.includes(`Commands.${enumNames[id]},`), `${id} is registered in extension.ts`);
+  for (const id of Object.keys(COMMAND_TITLES))
+    assert.ok(wiring.includes(`Commands.${enumNames[id]},`), `${id} is registered in extension.ts`);
 });
 
 test('settings have the same keys and defaults in both places', () => {
@@ -34,20 +35,39 @@ test('menus, views and editors name only things that exist', () => {
   for (const [menu, items] of Object.entries(contributes.menus as Record<string, Array<{ command: string }>>)) {
     for (const item of items) assert.ok(ids.has(item.command), `${menu} names ${item.command}`);
   }
-  assert.deepEqual(contributes.views.leakscope.map((v: { id: string }) => v.id), ['leakscope.sessions']);
-  assert.deepEqual(contributes.customEditors.map((e: { viewType: string }) => e.viewType).sort(), ['leakscope.reportEditor', 'leakscope.snapshotEditor']);
+  assert.deepEqual(
+    contributes.views.leakscope.map((v: { id: string }) => v.id),
+    ['leakscope.sessions'],
+  );
+  assert.deepEqual(contributes.customEditors.map((e: { viewType: string }) => e.viewType).sort(), [
+    'leakscope.reportEditor',
+    'leakscope.snapshotEditor',
+  ]);
   assert.equal(contributes.debuggers[0].type, 'leakscope');
   assert.equal(manifest.main, './dist/extension.js');
 });
 
 test('the language model tools are the shared tool definitions, with the same schemas', () => {
-  const declared = contributes.languageModelTools as Array<{ name: string; displayName: string; modelDescription: string; toolReferenceName: string; inputSchema: unknown }>;
-  assert.deepEqual(declared.map((t) => t.name), LEAKSCOPE_TOOLS.map((t) => t.name));
+  const declared = contributes.languageModelTools as Array<{
+    name: string;
+    displayName: string;
+    modelDescription: string;
+    toolReferenceName: string;
+    inputSchema: unknown;
+  }>;
+  assert.deepEqual(
+    declared.map((t) => t.name),
+    LEAKSCOPE_TOOLS.map((t) => t.name),
+  );
   assert.deepEqual(declared.map((t) => t.name).sort(), Object.keys(LANGUAGE_MODEL_TOOL_IDS).sort());
   for (const [i, tool] of LEAKSCOPE_TOOLS.entries()) {
     assert.equal(declared[i].displayName, tool.title, tool.name);
     assert.equal(declared[i].modelDescription, tool.description, tool.name);
-    assert.deepEqual(declared[i].inputSchema, inputJsonSchema(tool), `${tool.name}: package.json's inputSchema is not the definition's; it should be ${JSON.stringify(inputJsonSchema(tool))}`);
+    assert.deepEqual(
+      declared[i].inputSchema,
+      inputJsonSchema(tool),
+      `${tool.name}: package.json's inputSchema is not the definition's; it should be ${JSON.stringify(inputJsonSchema(tool))}`,
+    );
     assert.match(declared[i].toolReferenceName, /^[a-zA-Z]+$/);
   }
   // A tool that launches or attaches asks first; one that only reads never needs to.

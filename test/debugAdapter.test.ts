@@ -20,14 +20,26 @@ async function runSession(configuration: Partial<LeakCheckConfiguration> & { req
       const message = m as DebugProtocol.ProtocolMessage;
       if (message.type === 'event') events.push(message as DebugProtocol.Event);
       if (message.type === 'response') responses.push(message as DebugProtocol.Response);
-      if ((message as DebugProtocol.Event).event === 'terminated' || (message.type === 'response' && !(message as DebugProtocol.Response).success)) resolve();
+      if (
+        (message as DebugProtocol.Event).event === 'terminated' ||
+        (message.type === 'response' && !(message as DebugProtocol.Response).success)
+      )
+        resolve();
     });
   });
-  session.handleMessage({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'leakscope', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true } } as DebugProtocol.Request);
+  session.handleMessage({
+    seq: 1,
+    type: 'request',
+    command: 'initialize',
+    arguments: { adapterID: 'leakscope', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true },
+  } as DebugProtocol.Request);
   session.handleMessage({ seq: 2, type: 'request', command: configuration.request, arguments: configuration } as DebugProtocol.Request);
   await terminated;
   session.dispose();
-  const output = events.filter((e) => e.event === 'output').map((e) => (e.body as { output: string }).output).join('');
+  const output = events
+    .filter((e) => e.event === 'output')
+    .map((e) => (e.body as { output: string }).output)
+    .join('');
   const exited = events.find((e) => e.event === 'exited')?.body as { exitCode: number } | undefined;
   const report = events.find((e) => e.event === REPORT_EVENT)?.body as ReportEventBody | undefined;
   return { events, responses, output, exitCode: exited?.exitCode, report };
@@ -76,7 +88,7 @@ test('a healthy program passes with exit code 0', async () => {
   assert.equal(result.report?.verdict, 'no-leak');
 });
 
-test('a launch whose program starts several Node processes measures the one on the workload\'s port', async () => {
+test("a launch whose program starts several Node processes measures the one on the workload's port", async () => {
   const port = await freePort();
   // Two leaves: an idle helper and the service; only the workload's port tells them apart.
   const launcher = join(dir, 'launcher.js');
@@ -106,7 +118,11 @@ test('a configuration that cannot run is refused in one sentence before anything
   const result = await runSession({ request: 'launch', program: 'x.js' } as never);
   const failed = result.responses.find((r) => !r.success);
   assert.match(failed?.message ?? JSON.stringify(failed?.body), /needs a "workload"/);
-  const gone = await runSession({ request: 'launch', runtimeExecutable: join(dir, 'no-such-node'), workload: { url: 'http://127.0.0.1:1/' } });
+  const gone = await runSession({
+    request: 'launch',
+    runtimeExecutable: join(dir, 'no-such-node'),
+    workload: { url: 'http://127.0.0.1:1/' },
+  });
   assert.equal(gone.exitCode, 1);
   assert.match(gone.output, /Leakscope: .*no-such-node/);
 });

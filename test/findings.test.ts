@@ -17,13 +17,33 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-findings-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-
-async function check(script: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
+async function check(
+  script: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ report: LeakReport; code: number | null; stderr: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, script);
   const r = await runCli(
-    ['run', '--workload-url', `${base}/work`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', ...extra, '--', process.execPath, app(script)],
+    [
+      'run',
+      '--workload-url',
+      `${base}/work`,
+      '--requests',
+      '60',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      ...extra,
+      '--',
+      process.execPath,
+      app(script),
+    ],
     { env: { PORT: String(port), ...env } },
   );
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport, code: r.code, stderr: r.stderr };
@@ -100,14 +120,36 @@ describe('leaky apps are named by their anti-pattern and holder', () => {
     const base = `http://127.0.0.1:${port}`;
     const out = join(dir, 'sample');
     const r = await runCli(
-      ['run', '--workload-url', `${base}/orders`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', '--', process.execPath, join(REPO_ROOT, 'samples', 'leakyServer.js')],
+      [
+        'run',
+        '--workload-url',
+        `${base}/orders`,
+        '--requests',
+        '60',
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '4',
+        '--out',
+        out,
+        '-q',
+        '--',
+        process.execPath,
+        join(REPO_ROOT, 'samples', 'leakyServer.js'),
+      ],
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
     const titles = report.findings.map((f) => `${f.kind}: ${f.title}`);
-    assert.ok(titles.some((t) => /^unbounded-collection: summaryCache \(Map\)/.test(t)), titles.join('\n'));
-    assert.ok(titles.some((t) => /^unbounded-collection: recentRequests \(Array\) is pushed to/.test(t)), titles.join('\n'));
+    assert.ok(
+      titles.some((t) => /^unbounded-collection: summaryCache \(Map\)/.test(t)),
+      titles.join('\n'),
+    );
+    assert.ok(
+      titles.some((t) => /^unbounded-collection: recentRequests \(Array\) is pushed to/.test(t)),
+      titles.join('\n'),
+    );
     const cache = report.findings.find((f) => f.title.startsWith('summaryCache'))!;
     assert.equal(cache.fix.id, 'bound-cache');
     // Without allocation tracking, the function whose scope holds the cache (the request handler)
@@ -129,7 +171,23 @@ describe('the leak check on other kinds of programs', () => {
     const base = `http://127.0.0.1:${port}`;
     const out = join(dir, 'express');
     const r = await runCli(
-      ['run', '--workload-url', `${base}/users/{i}`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '5', '--out', out, '-q', '--', process.execPath, app('expressUsers.js')],
+      [
+        'run',
+        '--workload-url',
+        `${base}/users/{i}`,
+        '--requests',
+        '60',
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '5',
+        '--out',
+        out,
+        '-q',
+        '--',
+        process.execPath,
+        app('expressUsers.js'),
+      ],
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -147,19 +205,48 @@ describe('the leak check on other kinds of programs', () => {
 
   test('a batch job driven by --workload-expr leaks into its list and index', async () => {
     const out = join(dir, 'batch');
-    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cycles', '4', '--out', out, '-q', '--', process.execPath, app('batchJob.js')]);
+    const r = await runCli([
+      'run',
+      '--workload-expr',
+      'processBatch()',
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      app('batchJob.js'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
     // The jobs are held by both the list and the index; they are grouped under one of them, the
     // one on their shortest path.
     const titles = report.findings.map((f) => f.title);
-    assert.ok(titles.some((t) => /^(processedJobs \(Array\)|jobsById \(Map\))/.test(t)), titles.join('\n'));
+    assert.ok(
+      titles.some((t) => /^(processedJobs \(Array\)|jobsById \(Map\))/.test(t)),
+      titles.join('\n'),
+    );
     assert.equal(report.verdict, 'leak');
   });
 
   test('the same job with --cleanup-expr that resets its state is not a leak', async () => {
     const out = join(dir, 'batch-clean');
-    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cleanup-expr', 'resetBatchState()', '--cycles', '4', '--out', out, '-q', '--', process.execPath, app('batchJob.js')]);
+    const r = await runCli([
+      'run',
+      '--workload-expr',
+      'processBatch()',
+      '--cleanup-expr',
+      'resetBatchState()',
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      app('batchJob.js'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
     assert.deepEqual(report.findings, []);
@@ -167,10 +254,26 @@ describe('the leak check on other kinds of programs', () => {
   });
 
   test('a cleanup expression that throws is one sentence', async () => {
-    const r = await runCli(['run', '--workload-expr', 'processBatch()', '--cleanup-expr', 'noSuchFunction()', '--cycles', '2', '--out', join(dir, 'bad'), '-q', '--', process.execPath, app('batchJob.js')]);
+    const r = await runCli([
+      'run',
+      '--workload-expr',
+      'processBatch()',
+      '--cleanup-expr',
+      'noSuchFunction()',
+      '--cycles',
+      '2',
+      '--out',
+      join(dir, 'bad'),
+      '-q',
+      '--',
+      process.execPath,
+      app('batchJob.js'),
+    ]);
     assert.equal(r.code, 1);
     const own = r.stderr.split('\n').filter((line) => line.startsWith('leakscope: '));
-    assert.deepEqual(own, ['leakscope: The expression `noSuchFunction()` threw in the target: ReferenceError: noSuchFunction is not defined']);
+    assert.deepEqual(own, [
+      'leakscope: The expression `noSuchFunction()` threw in the target: ReferenceError: noSuchFunction is not defined',
+    ]);
   });
 });
 
@@ -184,7 +287,10 @@ describe('healthy apps are not called leaks', () => {
 
   test('MikroORM with an EntityManager forked per request', async () => {
     const { report } = await check('mikroOrm.js', [], { EM_MODE: 'fork' });
-    assert.deepEqual(report.findings.map((f) => f.kind), []);
+    assert.deepEqual(
+      report.findings.map((f) => f.kind),
+      [],
+    );
     assert.equal(report.verdict, 'no-leak', report.summary);
   });
 

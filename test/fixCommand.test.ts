@@ -12,7 +12,15 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-fix-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const growth = { objectsPerCycle: 60, bytesPerCycle: 9000, newBeforeMid: 120, newAfterMid: 120, cyclesBeforeMid: 2, cyclesAfterMid: 2, steady: true };
+const growth = {
+  objectsPerCycle: 60,
+  bytesPerCycle: 9000,
+  newBeforeMid: 120,
+  newAfterMid: 120,
+  cyclesBeforeMid: 2,
+  cyclesAfterMid: 2,
+  steady: true,
+};
 
 function finding(partial: Pick<Finding, 'kind' | 'title' | 'path' | 'fix'> & Partial<Finding>): Finding {
   return { confidence: 'high', holderPath: [], classes: [], growth, explanation: 'It grows every cycle.', ...partial };
@@ -32,12 +40,24 @@ function project(name: string): string {
 }
 
 const cacheFinding = (file: string) =>
-  finding({ kind: 'unbounded-collection', title: 'summaryCache (Map) gains entries every cycle', path: ['request (closure)', 'summaryCache (Map)'], fix: { id: 'bound-cache', summary: 'Bound it.' }, source: { file, line: 39, column: 34, role: 'holder' } });
+  finding({
+    kind: 'unbounded-collection',
+    title: 'summaryCache (Map) gains entries every cycle',
+    path: ['request (closure)', 'summaryCache (Map)'],
+    fix: { id: 'bound-cache', summary: 'Bound it.' },
+    source: { file, line: 39, column: 34, role: 'holder' },
+  });
 
 describe('leakscope fix', () => {
   test('prints each finding with its rule, location and diff; a finding no rule answers gets where and why', async () => {
     const root = project('print');
-    const redis = finding({ kind: 'unbounded-collection', title: 'ioredis commands pile up', path: ['redis (Redis)', 'commandQueue (Denque)'], fix: { id: 'redis-backpressure', summary: 'Await commands or pipeline them.' }, source: { file: `file://${root}/src/server.js`, line: 3, column: 1, role: 'holder' } });
+    const redis = finding({
+      kind: 'unbounded-collection',
+      title: 'ioredis commands pile up',
+      path: ['redis (Redis)', 'commandQueue (Denque)'],
+      fix: { id: 'redis-backpressure', summary: 'Await commands or pipeline them.' },
+      source: { file: `file://${root}/src/server.js`, line: 3, column: 1, role: 'holder' },
+    });
     const report = writeReport('print', [cacheFinding(join(root, 'src', 'server.js')), redis]);
     const r = await runCli(['fix', '--report', report], { cwd: root });
     assert.equal(r.code, 0, r.stderr);
@@ -46,7 +66,10 @@ describe('leakscope fix', () => {
     assert.match(r.stdout, /^ {4}--- a\/src\/server\.js$/m);
     assert.match(r.stdout, /^ {4}\+const \{ LRUCache \} = require\('lru-cache'\);$/m);
     assert.match(r.stdout, /Needs lru-cache@\^11\.0\.0, which package\.json does not list/);
-    assert.match(r.stdout, /Finding 2: ioredis commands pile up[^\n]*\n {2}No quick-fix rule answers "redis-backpressure"\.\n {2}Go to src\/server\.js:3:1\n {2}Why: It grows every cycle\.\n {2}What to do: Await commands or pipeline them\./);
+    assert.match(
+      r.stdout,
+      /Finding 2: ioredis commands pile up[^\n]*\n {2}No quick-fix rule answers "redis-backpressure"\.\n {2}Go to src\/server\.js:3:1\n {2}Why: It grows every cycle\.\n {2}What to do: Await commands or pipeline them\./,
+    );
     assert.match(r.stdout, /Run with --write to apply these fixes\.\n$/);
     assert.equal(readFileSync(join(root, 'src', 'server.js'), 'utf8'), readFileSync(join(REPO_ROOT, 'samples', 'leakyServer.js'), 'utf8'));
   });
@@ -57,11 +80,20 @@ describe('leakscope fix', () => {
     const r = await runCli(['fix', '--report', report, '--write'], { cwd: root });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Wrote src\/server\.js, package\.json\.\n$/);
-    assert.match(readFileSync(join(root, 'src', 'server.js'), 'utf8'), /const summaryCache = new LRUCache\(\{ max: SUMMARY_CACHE_MAX \}\);/);
-    assert.equal(readFileSync(join(root, 'package.json'), 'utf8'), '{\n  "name": "orders",\n  "dependencies": {\n    "lru-cache": "^11.0.0",\n    "zod": "^3.0.0"\n  }\n}\n');
+    assert.match(
+      readFileSync(join(root, 'src', 'server.js'), 'utf8'),
+      /const summaryCache = new LRUCache\(\{ max: SUMMARY_CACHE_MAX \}\);/,
+    );
+    assert.equal(
+      readFileSync(join(root, 'package.json'), 'utf8'),
+      '{\n  "name": "orders",\n  "dependencies": {\n    "lru-cache": "^11.0.0",\n    "zod": "^3.0.0"\n  }\n}\n',
+    );
     const again = await runCli(['fix', '--report', report, '--write'], { cwd: root });
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /No quick-fix rule for "bound-cache" recognises the code there \(it may be fixed already\)\.\n {2}Go to src\/server\.js:39:34\n/);
+    assert.match(
+      again.stdout,
+      /No quick-fix rule for "bound-cache" recognises the code there \(it may be fixed already\)\.\n {2}Go to src\/server\.js:39:34\n/,
+    );
     assert.match(again.stdout, /Nothing to write\.\n$/);
   });
 
@@ -82,7 +114,12 @@ describe('leakscope fix', () => {
 
   test('a finding without a source line is looked for in the scripts the check launched', async () => {
     const root = project('launched');
-    const timer = finding({ kind: 'timer', title: 'setInterval timers created every cycle are never cleared', path: ['timerListMap (Object)', '[60000] (TimersList)'], fix: { id: 'timer-clear', summary: 'Clear them.' } });
+    const timer = finding({
+      kind: 'timer',
+      title: 'setInterval timers created every cycle are never cleared',
+      path: ['timerListMap (Object)', '[60000] (TimersList)'],
+      fix: { id: 'timer-clear', summary: 'Clear them.' },
+    });
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'intervalPerRequest.js'), join(root, 'src', 'app.js'));
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'serve.js'), join(root, 'src', 'serve.js'));
     const report = writeReport('launched', [timer], ['node', join(root, 'src', 'app.js')]);
@@ -99,10 +136,18 @@ describe('leakscope fix', () => {
     const unknownFix = writeReport('unknown-fix', [cacheFinding(join(dir, 'server.js'))]);
     writeFileSync(unknownFix, readFileSync(unknownFix, 'utf8').replace('"bound-cache"', JSON.stringify('rm-rf\u001b[2J')));
     const cases: Array<[string[], number, RegExp]> = [
-      [['fix', '--report', unknownFix], 1, /^leakscope: .*unknown-fix\.json names a fix this Leakscope does not know \(rm-rf\\x1b\[2J\); read it with the Leakscope version that wrote it\.$/],
+      [
+        ['fix', '--report', unknownFix],
+        1,
+        /^leakscope: .*unknown-fix\.json names a fix this Leakscope does not know \(rm-rf\\x1b\[2J\); read it with the Leakscope version that wrote it\.$/,
+      ],
       [['fix'], 2, /^leakscope: fix needs the report of a leak check: leakscope fix --report report\.json\.$/],
       [['fix', '--report', join(dir, 'missing.json')], 1, /^leakscope: .*missing\.json does not exist\.$/],
-      [['fix', '--report', snapshot], 1, /^leakscope: .*x\.heapsnapshot is a heap snapshot, not a Leakscope report; fix takes the report\.json/],
+      [
+        ['fix', '--report', snapshot],
+        1,
+        /^leakscope: .*x\.heapsnapshot is a heap snapshot, not a Leakscope report; fix takes the report\.json/,
+      ],
       [['fix', '--report', writeReport('empty', []), '--root', join(dir, 'nope')], 2, /^leakscope: --root .*nope is not a folder\.$/],
       [['fix', '--report', writeReport('empty2', []), '--bogus'], 2, /^leakscope: unknown option --bogus/],
     ];

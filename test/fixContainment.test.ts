@@ -16,7 +16,15 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-contain-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const growth = { objectsPerCycle: 60, bytesPerCycle: 9000, newBeforeMid: 120, newAfterMid: 120, cyclesBeforeMid: 2, cyclesAfterMid: 2, steady: true };
+const growth = {
+  objectsPerCycle: 60,
+  bytesPerCycle: 9000,
+  newBeforeMid: 120,
+  newAfterMid: 120,
+  cyclesBeforeMid: 2,
+  cyclesAfterMid: 2,
+  steady: true,
+};
 const SAMPLE = join(REPO_ROOT, 'samples', 'leakyServer.js');
 
 function cacheFinding(file?: string): Finding {
@@ -33,7 +41,6 @@ function cacheFinding(file?: string): Finding {
     ...(file ? { source: { file, line: 39, column: 34, role: 'holder' as const } } : {}),
   };
 }
-
 
 /** Every file under `top` outside `root`, with its bytes (symlinks by their target). */
 function filesOutside(top: string, root: string): Map<string, string> {
@@ -69,7 +76,11 @@ function layout(name: string, options: { rootManifest?: boolean } = {}): { top: 
 
 async function assertRefused(name: string, top: string, root: string, report: string, named: RegExp): Promise<void> {
   const before = filesOutside(top, root);
-  for (const args of [['fix', '--report', report, '--root', root, '--write'], ['fix', '--report', report, '--root', root], ['fix', '--report', report, '--write']]) {
+  for (const args of [
+    ['fix', '--report', report, '--root', root, '--write'],
+    ['fix', '--report', report, '--root', root],
+    ['fix', '--report', report, '--write'],
+  ]) {
     const r = await runCli(args, { cwd: root });
     assert.notEqual(r.code, 0, `${name} ${args.join(' ')}: exit 0 with ${r.stdout}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, `${name}: ${r.stderr}`);
@@ -128,7 +139,13 @@ describe('leakscope fix stays inside its root', () => {
     const { top, root, outside } = layout('command');
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'intervalPerRequest.js'), join(outside, 'app.js'));
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'serve.js'), join(outside, 'serve.js'));
-    const timer: Finding = { ...cacheFinding(), kind: 'timer', title: 'setInterval timers are never cleared', path: ['timerListMap (Object)'], fix: { id: 'timer-clear', summary: 'Clear them.' } };
+    const timer: Finding = {
+      ...cacheFinding(),
+      kind: 'timer',
+      title: 'setInterval timers are never cleared',
+      path: ['timerListMap (Object)'],
+      fix: { id: 'timer-clear', summary: 'Clear them.' },
+    };
     const report = writeHandMadeReport(join(top, 'report.json'), [timer], ['node', join(outside, 'app.js')]);
     await assertRefused('command', top, root, report, /outside\/app\.js/);
     const relativeReport = writeHandMadeReport(join(top, 'report2.json'), [timer], ['node', '../outside/app.js']);

@@ -34,29 +34,99 @@ async function leakCheck(folder: string, script: string, c: Case, out: string): 
   const workload = c.workloadExpr
     ? ['--workload-expr', c.workloadExpr]
     : ['--workload-url', `${base}${c.path}`, '--requests', String(c.requests), '--ready-url', `${base}/health`];
-  const r = await runCli(['run', ...workload, '--cycles', '4', '--warmup', '1', '--out', join(folder, out), '-q', '--', process.execPath, script], {
-    env: { PORT: String(port), REDIS_PORT: String(await freePort()), ...c.env },
-  });
+  const r = await runCli(
+    ['run', ...workload, '--cycles', '4', '--warmup', '1', '--out', join(folder, out), '-q', '--', process.execPath, script],
+    {
+      env: { PORT: String(port), REDIS_PORT: String(await freePort()), ...c.env },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(readFileSync(join(folder, out, 'report.json'), 'utf8')) as LeakReport;
 }
 
 const CASES: Case[] = [
-  { name: 'a listener per request on a long-lived emitter', app: 'test/fixtures/apps/listenerPerRequest.js', path: '/work', requests: 60, kinds: ['listener'] },
-  { name: 'an interval per request (a finding with no source line)', app: 'test/fixtures/apps/intervalPerRequest.js', path: '/work', requests: 60, kinds: ['timer'] },
+  {
+    name: 'a listener per request on a long-lived emitter',
+    app: 'test/fixtures/apps/listenerPerRequest.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['listener'],
+  },
+  {
+    name: 'an interval per request (a finding with no source line)',
+    app: 'test/fixtures/apps/intervalPerRequest.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['timer'],
+  },
   // The interval is started by a plain function the handler calls: the fix returns its handle to the caller, which clears it (unref() would not stop it).
-  { name: 'an interval started per call by a plain function', app: 'test/fixtures/apps/pollerPerCall.js', path: '/work', requests: 60, kinds: ['timer'] },
-  { name: 'a keep-alive agent per request', app: 'test/fixtures/apps/agentPerRequest.js', path: '/work', requests: 60, kinds: ['undisposed-pool'] },
+  {
+    name: 'an interval started per call by a plain function',
+    app: 'test/fixtures/apps/pollerPerCall.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['timer'],
+  },
+  {
+    name: 'a keep-alive agent per request',
+    app: 'test/fixtures/apps/agentPerRequest.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['undisposed-pool'],
+  },
   // Fewer requests than the bound the fix picks (lru-cache max 1000): the second check sees the
   // cache fill without evicting, and must not call lru-cache's internals leaks (issue 14, point 5).
-  { name: 'an unbounded cache and an untrimmed window (the sample service)', app: 'samples/leakyServer.js', path: '/orders', requests: 200, kinds: ['unbounded-collection', 'unbounded-collection'] },
-  { name: 'a history of whole errors and requests', app: 'test/fixtures/apps/failureHistory.js', path: '/work', requests: 300, kinds: ['retained-large-object'] },
-  { name: 'a metric labelled by user', app: 'test/fixtures/apps/metricPerUser.js', path: '/work', requests: 60, kinds: ['metric-cardinality'] },
-  { name: 'a global MikroORM EntityManager', app: 'test/fixtures/apps/mikroOrm.js', path: '/work', requests: 60, kinds: ['identity-map'], env: { EM_MODE: 'global' } },
-  { name: 'a generic-pool pool per request', app: 'test/fixtures/apps/genericPoolPerRequest.js', path: '/work', requests: 60, kinds: ['undisposed-pool'] },
+  {
+    name: 'an unbounded cache and an untrimmed window (the sample service)',
+    app: 'samples/leakyServer.js',
+    path: '/orders',
+    requests: 200,
+    kinds: ['unbounded-collection', 'unbounded-collection'],
+  },
+  {
+    name: 'a history of whole errors and requests',
+    app: 'test/fixtures/apps/failureHistory.js',
+    path: '/work',
+    requests: 300,
+    kinds: ['retained-large-object'],
+  },
+  {
+    name: 'a metric labelled by user',
+    app: 'test/fixtures/apps/metricPerUser.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['metric-cardinality'],
+  },
+  {
+    name: 'a global MikroORM EntityManager',
+    app: 'test/fixtures/apps/mikroOrm.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['identity-map'],
+    env: { EM_MODE: 'global' },
+  },
+  {
+    name: 'a generic-pool pool per request',
+    app: 'test/fixtures/apps/genericPoolPerRequest.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['undisposed-pool'],
+  },
   // Redis is down for the whole check (nothing listens on REDIS_PORT): the fix fails commands fast.
-  { name: 'ioredis commands queued while Redis is unreachable', app: 'test/fixtures/apps/redisOffline.js', path: '/work', requests: 60, kinds: ['unbounded-collection'] },
-  { name: 'an Express service caching profiles by id', app: 'test/fixtures/apps/expressUsers.js', path: '/users/{i}', requests: 600, kinds: ['unbounded-collection'] },
+  {
+    name: 'ioredis commands queued while Redis is unreachable',
+    app: 'test/fixtures/apps/redisOffline.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['unbounded-collection'],
+  },
+  {
+    name: 'an Express service caching profiles by id',
+    app: 'test/fixtures/apps/expressUsers.js',
+    path: '/users/{i}',
+    requests: 600,
+    kinds: ['unbounded-collection'],
+  },
   // Its reset function is never called: what bounds the list and the index does not run. Both
   // hold the same jobs, so both are findings and both get a fix. Ten batches a cycle outrun the
   // bounds the fixes pick (100 jobs, an lru-cache of 1000), so the second check sees them evict.
@@ -68,12 +138,48 @@ const CASES: Case[] = [
   },
   // Listeners on an EventTarget, subscribers of observables and closure-context chains, each on
   // the wild fixture and on another library and code shape, so no rule is tuned to one fixture.
-  { name: "an 'abort' listener per request on a shared AbortSignal", app: 'test/fixtures/apps/wild/abortSignal.js', path: '/work', requests: 60, kinds: ['listener'] },
-  { name: 'an inline listener per Koa request on a module EventTarget', app: 'test/fixtures/apps/wild/koaEventTarget.js', path: '/work', requests: 60, kinds: ['listener'] },
-  { name: 'a subscriber per request on an rxjs Subject', app: 'test/fixtures/apps/wild/rxjsSubject.js', path: '/work', requests: 60, kinds: ['listener'] },
-  { name: "an Express request subscribing to a service's BehaviorSubject through pipe(map)", app: 'test/fixtures/apps/wild/expressBehaviorSubject.js', path: '/work', requests: 60, kinds: ['listener'] },
-  { name: 'the shared-context chain of every version of a value', app: 'test/fixtures/apps/wild/closureContext.js', path: '/work', requests: 60, kinds: ['closure-context'] },
-  { name: 'an Express config reload whose previous version a filter callback reads', app: 'test/fixtures/apps/wild/expressConfigReload.js', path: '/work', requests: 60, kinds: ['closure-context'] },
+  {
+    name: "an 'abort' listener per request on a shared AbortSignal",
+    app: 'test/fixtures/apps/wild/abortSignal.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['listener'],
+  },
+  {
+    name: 'an inline listener per Koa request on a module EventTarget',
+    app: 'test/fixtures/apps/wild/koaEventTarget.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['listener'],
+  },
+  {
+    name: 'a subscriber per request on an rxjs Subject',
+    app: 'test/fixtures/apps/wild/rxjsSubject.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['listener'],
+  },
+  {
+    name: "an Express request subscribing to a service's BehaviorSubject through pipe(map)",
+    app: 'test/fixtures/apps/wild/expressBehaviorSubject.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['listener'],
+  },
+  {
+    name: 'the shared-context chain of every version of a value',
+    app: 'test/fixtures/apps/wild/closureContext.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['closure-context'],
+  },
+  {
+    name: 'an Express config reload whose previous version a filter callback reads',
+    app: 'test/fixtures/apps/wild/expressConfigReload.js',
+    path: '/work',
+    requests: 60,
+    kinds: ['closure-context'],
+  },
 ];
 
 describe('leak check → leakscope fix --write → leak check', { concurrency: 3 }, () => {
@@ -101,7 +207,10 @@ describe('leak check → leakscope fix --write → leak check', { concurrency: 3
       const fix = await runCli(['fix', '--report', join(folder, 'before', 'report.json'), '--write'], { cwd: folder });
       assert.equal(fix.code, 0, fix.stderr);
       // Every finding the check was asked about gets a fix (a low-confidence extra may not).
-      const fixedKinds = fix.stdout.split('\n\n').filter((block) => /\n {2}Fix: /.test(block)).map((block) => block.match(/^Finding \d+: .* \[([a-z-]+), fix /)?.[1]);
+      const fixedKinds = fix.stdout
+        .split('\n\n')
+        .filter((block) => /\n {2}Fix: /.test(block))
+        .map((block) => block.match(/^Finding \d+: .* \[([a-z-]+), fix /)?.[1]);
       for (const kind of new Set(c.kinds)) assert.ok(fixedKinds.includes(kind), fix.stdout);
       assert.match(fix.stdout, new RegExp(`Wrote .*${basename(c.app)}`), fix.stdout);
       assert.notEqual(readFileSync(script, 'utf8'), readFileSync(join(REPO_ROOT, c.app), 'utf8'));
@@ -110,7 +219,10 @@ describe('leak check → leakscope fix --write → leak check', { concurrency: 3
       }
 
       const fixed = await leakCheck(folder, script, c, 'after');
-      assert.deepEqual(fixed.findings.map((f) => `${f.kind}: ${f.title}`), []);
+      assert.deepEqual(
+        fixed.findings.map((f) => `${f.kind}: ${f.title}`),
+        [],
+      );
       assert.equal(fixed.verdict, 'no-leak', fixed.summary);
     });
   }

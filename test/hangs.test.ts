@@ -24,19 +24,50 @@ async function start(name: string): Promise<{ target: LaunchedTarget; address: s
   const port = await freePort();
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const target = await launchUnderInspector(process.execPath, [app(name)], { env: { PORT: String(port) }, onOutput: (line) => line.startsWith('ready') && ready() });
+  const target = await launchUnderInspector(process.execPath, [app(name)], {
+    env: { PORT: String(port) },
+    onOutput: (line) => line.startsWith('ready') && ready(),
+  });
   await isReady;
   return { target, address: new URL(target.webSocketUrl).host, base: `http://127.0.0.1:${port}` };
 }
 
-const attach = (address: string, ...rest: string[]) => ['attach', address, '--warmup', '1', '--cycles', '2', '--out', join(out, String(Math.random()).slice(2)), ...rest];
+const attach = (address: string, ...rest: string[]) => [
+  'attach',
+  address,
+  '--warmup',
+  '1',
+  '--cycles',
+  '2',
+  '--out',
+  join(out, String(Math.random()).slice(2)),
+  ...rest,
+];
 
 describe('the target misbehaves', () => {
   test('a target whose JavaScript ends after answering a request fails the run at once and is not left alive', async () => {
     const port = await freePort();
-    const cli = startCli(['run', '--workload-url', `http://127.0.0.1:${port}/last`, '--requests', '1', '--warmup', '0', '--cycles', '2', '--out', join(out, 'last'), '--', process.execPath, app('misbehaving.js')], {
-      env: { PORT: String(port) },
-    });
+    const cli = startCli(
+      [
+        'run',
+        '--workload-url',
+        `http://127.0.0.1:${port}/last`,
+        '--requests',
+        '1',
+        '--warmup',
+        '0',
+        '--cycles',
+        '2',
+        '--out',
+        join(out, 'last'),
+        '--',
+        process.execPath,
+        app('misbehaving.js'),
+      ],
+      {
+        env: { PORT: String(port) },
+      },
+    );
     const r = await cli.result;
     assert.equal(r.killedByGuard, false, `the CLI hung: ${r.stderr}`);
     assert.equal(r.code, 1, r.stderr);
@@ -64,7 +95,9 @@ describe('the target misbehaves', () => {
       assert.equal(failed.code, 1, failed.stderr);
       assert.match(failed.stderr, /answered 404 Not Found/);
       assert.doesNotMatch(failed.stderr, /Wrote .*report\.json/);
-      const accepted = await runCli(attach(address, '--workload-url', `${base}/missing`, '--requests', '3', '--accept-status', '400-499', '--warmup', '0', '-q'));
+      const accepted = await runCli(
+        attach(address, '--workload-url', `${base}/missing`, '--requests', '3', '--accept-status', '400-499', '--warmup', '0', '-q'),
+      );
       assert.equal(accepted.code, 0, accepted.stderr);
       const usage = await runCli(attach(address, '--workload-url', `${base}/missing`, '--accept-status', 'sometimes'));
       assert.equal(usage.code, 2, usage.stderr);
@@ -78,7 +111,9 @@ describe('the target misbehaves', () => {
     try {
       // Stopped at the baseline (a GC, a sample, a snapshot: Leakscope's own calls, which fail after
       // 20 s of silence); should the stop land in the workload expression, that allows two minutes.
-      const cli = startCli(attach(address, '--workload-expr', 'new Promise((r) => setTimeout(r, 3000))', '--warmup', '0'), { guardMs: 240_000 });
+      const cli = startCli(attach(address, '--workload-expr', 'new Promise((r) => setTimeout(r, 3000))', '--warmup', '0'), {
+        guardMs: 240_000,
+      });
       await cli.stderrShows(/baseline snapshot/);
       target.process.kill('SIGSTOP');
       const r = await cli.result;
@@ -99,7 +134,11 @@ describe('the target misbehaves', () => {
     try {
       await debuggerClient.send('Debugger.enable');
       await debuggerClient.send('Debugger.pause');
-      for (const args of [['snapshot', address, '-o', join(out, 'paused.heapsnapshot')], ['memory', address], attach(address, '--workload-expr', '1')]) {
+      for (const args of [
+        ['snapshot', address, '-o', join(out, 'paused.heapsnapshot')],
+        ['memory', address],
+        attach(address, '--workload-expr', '1'),
+      ]) {
         const r = await startCli(args).result;
         assert.equal(r.killedByGuard, false, `${args[0]} hung: ${r.stderr}`);
         assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
@@ -125,7 +164,11 @@ describe('the target misbehaves', () => {
 });
 
 describe('signals end any command at once', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     test(`${signal} ends an attach whose workload expression never settles (exit ${code})`, async () => {
       const { target, address } = await start('idle.js');
       try {
@@ -160,7 +203,21 @@ describe('signals end any command at once', () => {
 
   test('Ctrl-C during the workload of `run` exits 130, not "the target process is gone"', async () => {
     const port = await freePort();
-    const cli = startCli(['run', '--workload-url', `http://127.0.0.1:${port}/slow`, '--requests', '16', '--out', join(out, 'run-int'), '--', process.execPath, app('misbehaving.js')], { env: { PORT: String(port) } });
+    const cli = startCli(
+      [
+        'run',
+        '--workload-url',
+        `http://127.0.0.1:${port}/slow`,
+        '--requests',
+        '16',
+        '--out',
+        join(out, 'run-int'),
+        '--',
+        process.execPath,
+        app('misbehaving.js'),
+      ],
+      { env: { PORT: String(port) } },
+    );
     await cli.stderrShows(/Warm-up/);
     cli.child.kill('SIGINT');
     const r = await cli.result;
@@ -181,4 +238,3 @@ describe('signals end any command at once', () => {
     assert.match(r.stderr, /is not a regular file/);
   });
 });
-

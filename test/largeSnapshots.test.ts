@@ -31,7 +31,10 @@ test('a heap of more than 16.7 million nodes in a file over 512 MiB', async () =
   assert.equal(graph.retainedSize(itemsArray), 32 + items * 8 + items * (32 + 16));
   const lastString = nodeCount - 1;
   assert.equal(graph.idom[lastString], nodeCount - 2);
-  assert.deepEqual(graph.retainerPath(lastString).map((s) => s.edge), ['', 'items', `[${items - 1}]`, 'value']);
+  assert.deepEqual(
+    graph.retainerPath(lastString).map((s) => s.edge),
+    ['', 'items', `[${items - 1}]`, 'value'],
+  );
   const item = graph.classAggregates().find((c) => c.className === 'Item');
   assert.equal(item?.count, items);
 });

@@ -15,7 +15,20 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function runArgs(port: number, out: string, cycles = '3'): string[] {
   const base = `http://127.0.0.1:${port}`;
-  return ['run', '--workload-url', `${base}/orders/{i}`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', cycles, '--out', out, '-q'];
+  return [
+    'run',
+    '--workload-url',
+    `${base}/orders/{i}`,
+    '--requests',
+    '50',
+    '--ready-url',
+    `${base}/health`,
+    '--cycles',
+    cycles,
+    '--out',
+    out,
+    '-q',
+  ];
 }
 
 function isRunning(pid: number): boolean {
@@ -44,7 +57,10 @@ describe('a launched target that dies says how', () => {
   ] as const) {
     test(`crashing on start (${name}): its exit code and stderr, not a refused connection`, async () => {
       const port = await freePort();
-      const r = await runCli([...runArgs(port, join(dir, `start-${name}`)), '--', ...command], { cwd: APP, env: { PORT: String(port), CRASH_ON_START: '1' } });
+      const r = await runCli([...runArgs(port, join(dir, `start-${name}`)), '--', ...command], {
+        cwd: APP,
+        env: { PORT: String(port), CRASH_ON_START: '1' },
+      });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /exited with code 1 before/);
       assert.match(r.stderr, /The last lines of its stderr:\n(.*\n)*\s+\| .*configuration missing: DATABASE_URL is not set/);
@@ -56,9 +72,15 @@ describe('a launched target that dies says how', () => {
     const port = await freePort();
     const out = join(dir, 'mid');
     // 1 warm-up and 2 cycles of 50 requests pass; the third cycle's requests end it.
-    const r = await runCli([...runArgs(port, out), '--', process.execPath, 'server.js'], { cwd: APP, env: { PORT: String(port), EXIT_AFTER: '160' } });
+    const r = await runCli([...runArgs(port, out), '--', process.execPath, 'server.js'], {
+      cwd: APP,
+      env: { PORT: String(port), EXIT_AFTER: '160' },
+    });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /The measured process, pid \d+ `.*server\.js` exited with code 3 during the leak check, so there is no verdict\./);
+    assert.match(
+      r.stderr,
+      /The measured process, pid \d+ `.*server\.js` exited with code 3 during the leak check, so there is no verdict\./,
+    );
     assert.match(r.stderr, /\| fatal: worker ran out of database connections after 160 requests/);
     assert.match(r.stderr, /Kept what was captured: .*baseline\.heapsnapshot/);
     assert.ok(existsSync(join(out, 'baseline.heapsnapshot')), 'the baseline snapshot stays');
@@ -84,7 +106,10 @@ describe('a launched target that dies says how', () => {
       return match ? Number(match[1]) : undefined;
     });
     assert.ok(isRunning(pid));
-    const launchDir = process.platform === 'linux' ? /(?:^|\0)LEAKSCOPE_LAUNCH_DIR=([^\0]+)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] : undefined;
+    const launchDir =
+      process.platform === 'linux'
+        ? /(?:^|\0)LEAKSCOPE_LAUNCH_DIR=([^\0]+)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1]
+        : undefined;
     child.kill('SIGKILL');
     await waitFor(`pid ${pid} to end`, () => (isRunning(pid) ? undefined : true));
     if (launchDir) await waitFor('the launch directory to be removed', () => (existsSync(launchDir) ? undefined : true));

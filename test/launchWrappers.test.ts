@@ -19,14 +19,37 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-wrappers-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(name: string, command: string[], env: NodeJS.ProcessEnv = {}): Promise<{ r: CliResult; report: LeakReport; port: number }> {
+async function check(
+  name: string,
+  command: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ r: CliResult; report: LeakReport; port: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, name);
-  const r = await runCli(['run', '--workload-url', `${base}/orders/{i}`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '3', '--out', out, '--json', '-q', '--', ...command], {
-    cwd: APP,
-    env: { PORT: String(port), ...env },
-  });
+  const r = await runCli(
+    [
+      'run',
+      '--workload-url',
+      `${base}/orders/{i}`,
+      '--requests',
+      '60',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '3',
+      '--out',
+      out,
+      '--json',
+      '-q',
+      '--',
+      ...command,
+    ],
+    {
+      cwd: APP,
+      env: { PORT: String(port), ...env },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   return { r, report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport, port };
 }
@@ -36,8 +59,14 @@ function assertMeasuredService(r: CliResult, report: LeakReport, script: string,
   const target = report.target;
   assert.ok(target.pid, 'the report names the measured pid');
   const argv = target.argv ?? [];
-  assert.ok(argv.some((a) => a.endsWith(script)), `measured argv: ${argv.join(' ')}`);
-  assert.ok(!argv.some((a) => /npm-cli\.js|[/\\]npm$|tsx[/\\]dist[/\\]cli|--watch|nodemon/.test(a)), `measured a wrapper: ${argv.join(' ')}`);
+  assert.ok(
+    argv.some((a) => a.endsWith(script)),
+    `measured argv: ${argv.join(' ')}`,
+  );
+  assert.ok(
+    !argv.some((a) => /npm-cli\.js|[/\\]npm$|tsx[/\\]dist[/\\]cli|--watch|nodemon/.test(a)),
+    `measured a wrapper: ${argv.join(' ')}`,
+  );
   assert.match(target.why ?? '', new RegExp(`listens on port ${port}`));
   assert.match(r.stderr, new RegExp(`Measuring pid ${target.pid} \\(.*${script.replace('.', '\\.')}.*\\): it listens on port ${port}`));
   assert.equal(report.verdict, 'leak', report.summary);
@@ -77,39 +106,78 @@ describe('leakscope run follows wrappers to the process that serves the workload
   });
 });
 
-describe('an inspector asked for on every interface opens on loopback', { skip: process.platform !== 'linux' ? 'reads /proc' : false }, () => {
-  for (const [name, command, env, where] of [
-    ['in the arguments', [process.execPath, '--inspect=0.0.0.0:0', 'server.js'], {}, /Note: `--inspect=0\.0\.0\.0:0` \(in args\) would open the inspector on every network interface; Leakscope opens it on loopback instead: `--inspect=127\.0\.0\.1:0`\./],
-    ['in NODE_OPTIONS', ['npm', 'start'], { NODE_OPTIONS: '--inspect=0.0.0.0:0' }, /Note: `--inspect=0\.0\.0\.0:0` \(in NODE_OPTIONS\) would open the inspector on every network interface/],
-    ['in an npm script', ['npm', 'run', 'exposed'], {}, /Note: pid \d+ opened its inspector at ws:\/\/0\.0\.0\.0:\d+\/\S+, on every network interface; Leakscope moved it to loopback\./],
-  ] as const) {
-    test(name, async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const cli = spawn(process.execPath, [BIN, 'run', '--workload-url', `${base}/orders/{i}`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', '3', '--out', join(dir, `exposed-${name}`), '-q', '--', ...command], {
-        cwd: APP,
-        env: { ...process.env, PORT: String(port), ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+describe(
+  'an inspector asked for on every interface opens on loopback',
+  { skip: process.platform !== 'linux' ? 'reads /proc' : false },
+  () => {
+    for (const [name, command, env, where] of [
+      [
+        'in the arguments',
+        [process.execPath, '--inspect=0.0.0.0:0', 'server.js'],
+        {},
+        /Note: `--inspect=0\.0\.0\.0:0` \(in args\) would open the inspector on every network interface; Leakscope opens it on loopback instead: `--inspect=127\.0\.0\.1:0`\./,
+      ],
+      [
+        'in NODE_OPTIONS',
+        ['npm', 'start'],
+        { NODE_OPTIONS: '--inspect=0.0.0.0:0' },
+        /Note: `--inspect=0\.0\.0\.0:0` \(in NODE_OPTIONS\) would open the inspector on every network interface/,
+      ],
+      [
+        'in an npm script',
+        ['npm', 'run', 'exposed'],
+        {},
+        /Note: pid \d+ opened its inspector at ws:\/\/0\.0\.0\.0:\d+\/\S+, on every network interface; Leakscope moved it to loopback\./,
+      ],
+    ] as const) {
+      test(name, async () => {
+        const port = await freePort();
+        const base = `http://127.0.0.1:${port}`;
+        const cli = spawn(
+          process.execPath,
+          [
+            BIN,
+            'run',
+            '--workload-url',
+            `${base}/orders/{i}`,
+            '--requests',
+            '50',
+            '--ready-url',
+            `${base}/health`,
+            '--cycles',
+            '3',
+            '--out',
+            join(dir, `exposed-${name}`),
+            '-q',
+            '--',
+            ...command,
+          ],
+          {
+            cwd: APP,
+            env: { ...process.env, PORT: String(port), ...env },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
+        let stderr = '';
+        cli.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+        const deadline = Date.now() + 60_000;
+        let pid: number | undefined;
+        while (pid === undefined && Date.now() < deadline && cli.exitCode === null) {
+          pid = Number(/Measuring pid (\d+)/.exec(stderr)?.[1]) || undefined;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.ok(pid, stderr);
+        const sockets = await listeningSocketsOf(pid);
+        assert.ok(sockets.length >= 2, 'the service and its inspector listen');
+        assert.deepEqual(
+          sockets.filter((s) => s.wildcard),
+          [],
+          'nothing of the measured process listens on every interface',
+        );
+        assert.equal(await exited, 0, stderr);
+        assert.match(stderr, where);
       });
-      let stderr = '';
-      cli.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
-      const deadline = Date.now() + 60_000;
-      let pid: number | undefined;
-      while (pid === undefined && Date.now() < deadline && cli.exitCode === null) {
-        pid = Number(/Measuring pid (\d+)/.exec(stderr)?.[1]) || undefined;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.ok(pid, stderr);
-      const sockets = await listeningSocketsOf(pid);
-      assert.ok(sockets.length >= 2, 'the service and its inspector listen');
-      assert.deepEqual(
-        sockets.filter((s) => s.wildcard),
-        [],
-        'nothing of the measured process listens on every interface',
-      );
-      assert.equal(await exited, 0, stderr);
-      assert.match(stderr, where);
-    });
-  }
-});
+    }
+  },
+);

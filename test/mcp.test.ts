@@ -41,7 +41,11 @@ describe('leakscope mcp', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call(name: string, args: Record<string, unknown>, options: Parameters<Client['callTool']>[2] = {}): Promise<CallToolResult> {
+  async function call(
+    name: string,
+    args: Record<string, unknown>,
+    options: Parameters<Client['callTool']>[2] = {},
+  ): Promise<CallToolResult> {
     return (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, ...options })) as CallToolResult;
   }
 
@@ -87,7 +91,16 @@ describe('leakscope mcp', () => {
     const progress: string[] = [];
     const result = await call(
       'leakscope_run_leak_check',
-      { command: [process.execPath, SAMPLE], env: { PORT: String(port) }, workloadUrl: `${base}/orders`, requests: 100, readyUrl: `${base}/health`, warmup: 1, cycles: 4, outDir: 'out' },
+      {
+        command: [process.execPath, SAMPLE],
+        env: { PORT: String(port) },
+        workloadUrl: `${base}/orders`,
+        requests: 100,
+        readyUrl: `${base}/health`,
+        warmup: 1,
+        cycles: 4,
+        outDir: 'out',
+      },
       { ...LONG, onprogress: (p) => void progress.push(p.message ?? '') },
     );
     assert.ok(!result.isError, `${JSON.stringify(result.content)}\n${stderr}`);
@@ -99,7 +112,10 @@ describe('leakscope mcp', () => {
     assert.ok(s.files.snapshots.length >= 2 && s.files.snapshots.every(existsSync));
     assert.ok(s.memory.summary.length > 0);
     assert.ok(progress.some((m) => /baseline/i.test(m)) && progress.some((m) => /cycle/i.test(m)), `progress: ${progress.join(' | ')}`);
-    assert.ok(s.findings.some((f: Structured) => /summaryCache/.test(f.holder)), `findings: ${JSON.stringify(s.findings.map((f: Structured) => f.holder))}`);
+    assert.ok(
+      s.findings.some((f: Structured) => /summaryCache/.test(f.holder)),
+      `findings: ${JSON.stringify(s.findings.map((f: Structured) => f.holder))}`,
+    );
     assert.match((result.content[0] as { text: string }).text, /^Verdict: leak\./);
     // What the service prints is the server's log (stderr), never on the protocol's stdout.
     assert.match(stderr, /^\[target\] order service listening on http:\/\/127\.0\.0\.1:\d+/m);
@@ -108,7 +124,10 @@ describe('leakscope mcp', () => {
 
   test('pages through the findings, the holder path, the samples and the class table', async () => {
     findings = await allPages('leakscope_report_findings', { report: reportFile }, 'findings', 1);
-    assert.deepEqual(findings.map((f) => f.index), findings.map((_, i) => i));
+    assert.deepEqual(
+      findings.map((f) => f.index),
+      findings.map((_, i) => i),
+    );
     const cache = findings.find((f) => /summaryCache/.test(f.holder))!;
     assert.ok(cache.source?.file.endsWith('leakyServer.js'), JSON.stringify(cache.source));
 
@@ -119,7 +138,10 @@ describe('leakscope mcp', () => {
 
     const samples = await allPages('leakscope_report_samples', { report: reportFile, finding: cache.index }, 'samples', 2);
     assert.ok(samples.length >= 1);
-    assert.ok(samples.every((s) => /summaryCache/.test(s.path) && s.fromHolder?.startsWith('summaryCache')), JSON.stringify(samples[0]));
+    assert.ok(
+      samples.every((s) => /summaryCache/.test(s.path) && s.fromHolder?.startsWith('summaryCache')),
+      JSON.stringify(samples[0]),
+    );
 
     const classes = await allPages('leakscope_report_classes', { report: reportFile }, 'classes', 7);
     assert.ok(classes.some((c) => c.className === 'OrderSummary' && c.newCount > 0));
@@ -152,25 +174,44 @@ describe('leakscope mcp', () => {
     assert.deepEqual([same.newFindings.length, same.fixedFindings.length, same.persisting.length], [0, 0, findings.length]);
   });
 
-  test('inspects and diffs the check\'s snapshots, paged', async () => {
+  test("inspects and diffs the check's snapshots, paged", async () => {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     const overview = await structured('leakscope_inspect_snapshot', { file: report.snapshots.after, limit: 5 });
     assert.equal(overview.classes.length, 5);
     assert.equal(overview.nextCursor, '5');
     const dominators = await structured('leakscope_inspect_snapshot', { file: report.snapshots.after, section: 'dominators', limit: 3 });
     assert.ok(dominators.dominators.every((d: Structured) => d.path.startsWith('(GC roots)')));
-    const diff = await structured('leakscope_diff_snapshots', { baseline: report.snapshots.baseline, after: report.snapshots.after, limit: 3 });
+    const diff = await structured('leakscope_diff_snapshots', {
+      baseline: report.snapshots.baseline,
+      after: report.snapshots.after,
+      limit: 3,
+    });
     assert.ok(diff.newObjects.count > 0);
-    assert.ok(diff.groups.some((g: Structured) => /summaryCache/.test(g.holder)), JSON.stringify(diff.groups));
+    assert.ok(
+      diff.groups.some((g: Structured) => /summaryCache/.test(g.holder)),
+      JSON.stringify(diff.groups),
+    );
     // Three snapshots: only what was new at the mid snapshot and still alive at the end counts.
-    const survivors = await structured('leakscope_diff_snapshots', { baseline: report.snapshots.baseline, after: report.snapshots.mid, final: report.snapshots.after, section: 'classes', limit: 50 });
-    assert.ok(survivors.newObjects.count > 0 && survivors.newObjects.count < diff.newObjects.count, `${survivors.newObjects.count} of ${diff.newObjects.count}`);
+    const survivors = await structured('leakscope_diff_snapshots', {
+      baseline: report.snapshots.baseline,
+      after: report.snapshots.mid,
+      final: report.snapshots.after,
+      section: 'classes',
+      limit: 50,
+    });
+    assert.ok(
+      survivors.newObjects.count > 0 && survivors.newObjects.count < diff.newObjects.count,
+      `${survivors.newObjects.count} of ${diff.newObjects.count}`,
+    );
     assert.ok(survivors.classes.some((c: Structured) => c.className === 'OrderSummary'));
   });
 
   test('attaches to a running process by host:port: explains its memory and snapshots it, leaving it running', async () => {
     const inspectPort = await freePort();
-    const service = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, SAMPLE], { env: { ...process.env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const service = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, SAMPLE], {
+      env: { ...process.env, PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         service.once('exit', (code) => reject(new Error(`the service exited (${code})`)));
@@ -179,7 +220,9 @@ describe('leakscope mcp', () => {
       const target = `127.0.0.1:${inspectPort}`;
       const memory = await structured('leakscope_explain_memory', { target });
       assert.ok(memory.afterGc.rss > 0 && memory.breakdown.rss === memory.afterGc.rss, JSON.stringify(memory.breakdown));
-      assert.ok(['leak', 'allocator-retention', 'heap-headroom', 'high-water-mark', 'no-leak', 'undetermined'].includes(memory.verdict.kind));
+      assert.ok(
+        ['leak', 'allocator-retention', 'heap-headroom', 'high-water-mark', 'no-leak', 'undetermined'].includes(memory.verdict.kind),
+      );
       const snapshot = await structured('leakscope_take_snapshot', { target, file: 'live.heapsnapshot' });
       assert.equal(snapshot.file, join(dir, 'live.heapsnapshot'));
       assert.ok(snapshot.bytes > 100_000 && statSync(snapshot.file).size === snapshot.bytes);
@@ -203,7 +246,17 @@ describe('leakscope mcp', () => {
     const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); require(${JSON.stringify(SAMPLE)})`;
     const controller = new AbortController();
     const call = client.callTool(
-      { name: 'leakscope_run_leak_check', arguments: { command: [process.execPath, '-e', script], env: { PORT: String(port) }, workloadUrl: `http://127.0.0.1:${port}/orders`, readyUrl: `http://127.0.0.1:${port}/health`, cycles: 1000, outDir: 'cancelled' } },
+      {
+        name: 'leakscope_run_leak_check',
+        arguments: {
+          command: [process.execPath, '-e', script],
+          env: { PORT: String(port) },
+          workloadUrl: `http://127.0.0.1:${port}/orders`,
+          readyUrl: `http://127.0.0.1:${port}/health`,
+          cycles: 1000,
+          outDir: 'cancelled',
+        },
+      },
       undefined,
       { ...LONG, signal: controller.signal, onprogress: (p) => /Warm-up|cycle/i.test(p.message ?? '') && controller.abort() },
     );
@@ -225,7 +278,16 @@ test('a client that goes away mid-run leaves no service running', async () => {
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
     const call = client.callTool(
-      { name: 'leakscope_run_leak_check', arguments: { command: [process.execPath, '-e', script], env: { PORT: String(port) }, workloadUrl: `http://127.0.0.1:${port}/orders`, readyUrl: `http://127.0.0.1:${port}/health`, cycles: 1000 } },
+      {
+        name: 'leakscope_run_leak_check',
+        arguments: {
+          command: [process.execPath, '-e', script],
+          env: { PORT: String(port) },
+          workloadUrl: `http://127.0.0.1:${port}/orders`,
+          readyUrl: `http://127.0.0.1:${port}/health`,
+          cycles: 1000,
+        },
+      },
       undefined,
       { ...LONG, onprogress: (p) => /Warm-up|cycle/i.test(p.message ?? '') && started() },
     );

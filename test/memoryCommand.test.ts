@@ -20,7 +20,6 @@ async function start(name: string): Promise<{ target: LaunchedTarget; address: s
   return { target, address: new URL(target.webSocketUrl).host };
 }
 
-
 describe('leakscope memory', () => {
   test('explains high RSS after freeing Buffers as allocator retention, not a leak', async () => {
     const { target, address } = await start('freedBuffers.js');
@@ -61,14 +60,32 @@ describe('leakscope memory', () => {
     const port = await freePort();
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
-    const target = await launchUnderInspector(process.execPath, [app('misbehaving.js')], { env: { PORT: String(port) }, onOutput: (line) => line.startsWith('ready') && ready() });
+    const target = await launchUnderInspector(process.execPath, [app('misbehaving.js')], {
+      env: { PORT: String(port) },
+      onOutput: (line) => line.startsWith('ready') && ready(),
+    });
     await isReady;
     const dir = mkdtempSync(join(tmpdir(), 'leakscope-own-'));
     try {
-      const r = await runCli(['attach', new URL(target.webSocketUrl).host, '--workload-url', `http://127.0.0.1:${port}/ok`, '--cycles', '2', '--out', dir, '--json', '-q']);
+      const r = await runCli([
+        'attach',
+        new URL(target.webSocketUrl).host,
+        '--workload-url',
+        `http://127.0.0.1:${port}/ok`,
+        '--cycles',
+        '2',
+        '--out',
+        dir,
+        '--json',
+        '-q',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout) as { verdict: string; summary: string; memory: { samples: Array<{ snapshotsTaken?: number }> } };
-      assert.deepEqual(report.memory.samples.map((s) => s.snapshotsTaken), [0, 1, 2], 'each sample records the snapshots before it');
+      assert.deepEqual(
+        report.memory.samples.map((s) => s.snapshotsTaken),
+        [0, 1, 2],
+        'each sample records the snapshots before it',
+      );
       assert.notEqual(report.verdict, 'allocator-retention', report.summary);
     } finally {
       await target.stop();

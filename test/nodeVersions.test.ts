@@ -14,7 +14,8 @@ import { nodeMissing, supportedNodes } from './helpers/nodeVersions';
  * node:inspector (checkLeaks) are each exercised per version.
  */
 const missing = supportedNodes().map(nodeMissing).filter(Boolean);
-if (missing.length && !process.env.LEAKSCOPE_SKIP_E2E) throw new Error(`${missing.join('; ')}. (npm test installs them; LEAKSCOPE_SKIP_E2E=1 skips these tests.)`);
+if (missing.length && !process.env.LEAKSCOPE_SKIP_E2E)
+  throw new Error(`${missing.join('; ')}. (npm test installs them; LEAKSCOPE_SKIP_E2E=1 skips these tests.)`);
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-nodes-'))));
@@ -22,20 +23,42 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const node of supportedNodes()) {
   describe(`on Node ${node.major}`, { skip: nodeMissing(node) }, () => {
-    test('leakscope run names the sample service\'s leaking holders', async () => {
+    test("leakscope run names the sample service's leaking holders", async () => {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const out = join(dir, `run-${node.major}`);
       const r = await runNode(
-        [BIN, 'run', '--workload-url', `${base}/orders`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '3', '--out', out, '--', node.bin, join(REPO_ROOT, 'samples', 'leakyServer.js')],
+        [
+          BIN,
+          'run',
+          '--workload-url',
+          `${base}/orders`,
+          '--requests',
+          '100',
+          '--ready-url',
+          `${base}/health`,
+          '--cycles',
+          '3',
+          '--out',
+          out,
+          '--',
+          node.bin,
+          join(REPO_ROOT, 'samples', 'leakyServer.js'),
+        ],
         { node: node.bin, env: { PORT: String(port) } },
       );
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
       assert.equal(report.verdict, 'leak');
       const holders = report.findings.map((f) => f.path.at(-1) ?? '');
-      assert.ok(holders.some((h) => h.startsWith('summaryCache')), `holders: ${holders.join(', ')}`);
-      assert.ok(holders.some((h) => h.startsWith('recentRequests')), `holders: ${holders.join(', ')}`);
+      assert.ok(
+        holders.some((h) => h.startsWith('summaryCache')),
+        `holders: ${holders.join(', ')}`,
+      );
+      assert.ok(
+        holders.some((h) => h.startsWith('recentRequests')),
+        `holders: ${holders.join(', ')}`,
+      );
       assert.equal(report.diff.classes.find((c) => c.className === 'OrderSummary')?.newCount, 300);
     });
 

@@ -52,10 +52,25 @@ test('the packed tarball ships only the CLI, the MCP server and the test API, an
   assert.equal(pack.code, 0, pack.stderr);
   const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed.files.map((f) => f.path);
-  for (const needed of ['bin/leakscope.js', 'out/src/cli/main.js', 'out/src/mcp/mcpServer.js', 'out/src/testApi/index.js', 'out/src/snapshot/edgesWorker.js', 'out/src/analysis/comparableWorker.js', 'samples/leakyServer.js', 'LICENSE', 'README.md', 'CHANGELOG.md']) {
+  for (const needed of [
+    'bin/leakscope.js',
+    'out/src/cli/main.js',
+    'out/src/mcp/mcpServer.js',
+    'out/src/testApi/index.js',
+    'out/src/snapshot/edgesWorker.js',
+    'out/src/analysis/comparableWorker.js',
+    'samples/leakyServer.js',
+    'LICENSE',
+    'README.md',
+    'CHANGELOG.md',
+  ]) {
     assert.ok(files.includes(needed), `${needed} is in the tarball`);
   }
-  const extra = files.filter((f) => /^(src|test|bench|webview|dist|scripts|docs|media)\/|^out\/(test|bench)\/|^out\/src\/(extension|debug-adapter)\/|\.test\.|\.map$|\.vsix$/.test(f));
+  const extra = files.filter((f) =>
+    /^(src|test|bench|webview|dist|scripts|docs|media)\/|^out\/(test|bench)\/|^out\/src\/(extension|debug-adapter)\/|\.test\.|\.map$|\.vsix$/.test(
+      f,
+    ),
+  );
   assert.deepEqual(extra, [], 'nothing the CLI and the test API do not load');
 
   const project = join(dir, 'project');
@@ -77,10 +92,20 @@ test('the packed tarball ships only the CLI, the MCP server and the test API, an
 
   // The MCP server starts from the installed package, with the SDK the install brought.
   const client = new Client({ name: 'packed-tarball-test', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [join(project, 'node_modules', 'leakscope', 'bin', 'leakscope.js'), 'mcp'], cwd: project, stderr: 'ignore' }));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [join(project, 'node_modules', 'leakscope', 'bin', 'leakscope.js'), 'mcp'],
+      cwd: project,
+      stderr: 'ignore',
+    }),
+  );
   try {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), LEAKSCOPE_TOOLS.map((t) => t.name));
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      LEAKSCOPE_TOOLS.map((t) => t.name),
+    );
   } finally {
     await client.close();
   }

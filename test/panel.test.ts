@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { AnyQueryResult, ClassRow, ClassSortKey, FromWebview, PanelModel, PanelQueries, QueryCall, ToWebview } from '../src/panel/protocol';
+import type {
+  AnyQueryResult,
+  ClassRow,
+  ClassSortKey,
+  FromWebview,
+  PanelModel,
+  PanelQueries,
+  QueryCall,
+  ToWebview,
+} from '../src/panel/protocol';
 import { openReportBackend, openSnapshotBackend, type PanelBackend } from '../src/panel/panelBackend';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
@@ -23,40 +32,107 @@ const THEMES = {
   light: {
     bodyClass: 'vscode-light',
     vars: {
-      'editor-background': '#ffffff', foreground: '#3b3b3b', descriptionForeground: '#3b3b3b', focusBorder: '#005fb8',
-      'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8',
-      'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
-      'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece', 'input-placeholderForeground': '#767676',
-      'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000',
-      'list-inactiveSelectionBackground': '#e4e6f1', 'panel-border': '#e5e5e5', 'widget-border': '#e5e5e5',
-      'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'textLink-foreground': '#005fb8', 'textLink-activeForeground': '#005fb8',
-      'textCodeBlock-background': '#f8f8f8', 'editorWidget-background': '#f8f8f8', errorForeground: '#f85149',
-      'charts-red': '#e51400', 'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90',
+      'editor-background': '#ffffff',
+      foreground: '#3b3b3b',
+      descriptionForeground: '#3b3b3b',
+      focusBorder: '#005fb8',
+      'button-background': '#005fb8',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#0258a8',
+      'button-secondaryBackground': '#e5e5e5',
+      'button-secondaryForeground': '#3b3b3b',
+      'button-secondaryHoverBackground': '#cccccc',
+      'input-background': '#ffffff',
+      'input-foreground': '#3b3b3b',
+      'input-border': '#cecece',
+      'input-placeholderForeground': '#767676',
+      'list-hoverBackground': '#f2f2f2',
+      'list-activeSelectionBackground': '#e8e8e8',
+      'list-activeSelectionForeground': '#000000',
+      'list-inactiveSelectionBackground': '#e4e6f1',
+      'panel-border': '#e5e5e5',
+      'widget-border': '#e5e5e5',
+      'badge-background': '#cccccc',
+      'badge-foreground': '#3b3b3b',
+      'textLink-foreground': '#005fb8',
+      'textLink-activeForeground': '#005fb8',
+      'textCodeBlock-background': '#f8f8f8',
+      'editorWidget-background': '#f8f8f8',
+      errorForeground: '#f85149',
+      'charts-red': '#e51400',
+      'charts-blue': '#1a85ff',
+      'charts-yellow': '#bf8803',
+      'charts-orange': '#d18616',
+      'charts-green': '#388a34',
+      'charts-purple': '#652d90',
     },
   },
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
-      'editor-background': '#1f1f1f', foreground: '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4',
-      'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1',
-      'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
-      'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c', 'input-placeholderForeground': '#989898',
-      'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff',
-      'list-inactiveSelectionBackground': '#37373d', 'panel-border': '#2b2b2b', 'widget-border': '#313131',
-      'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'textLink-foreground': '#4daafc', 'textLink-activeForeground': '#4daafc',
-      'textCodeBlock-background': '#2b2b2b', 'editorWidget-background': '#202020', errorForeground: '#f85149',
-      'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
+      'editor-background': '#1f1f1f',
+      foreground: '#cccccc',
+      descriptionForeground: '#9d9d9d',
+      focusBorder: '#0078d4',
+      'button-background': '#0078d4',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#026ec1',
+      'button-secondaryBackground': '#313131',
+      'button-secondaryForeground': '#cccccc',
+      'button-secondaryHoverBackground': '#3c3c3c',
+      'input-background': '#313131',
+      'input-foreground': '#cccccc',
+      'input-border': '#3c3c3c',
+      'input-placeholderForeground': '#989898',
+      'list-hoverBackground': '#2a2d2e',
+      'list-activeSelectionBackground': '#04395e',
+      'list-activeSelectionForeground': '#ffffff',
+      'list-inactiveSelectionBackground': '#37373d',
+      'panel-border': '#2b2b2b',
+      'widget-border': '#313131',
+      'badge-background': '#616161',
+      'badge-foreground': '#f8f8f8',
+      'textLink-foreground': '#4daafc',
+      'textLink-activeForeground': '#4daafc',
+      'textCodeBlock-background': '#2b2b2b',
+      'editorWidget-background': '#202020',
+      errorForeground: '#f85149',
+      'charts-red': '#f14c4c',
+      'charts-blue': '#3794ff',
+      'charts-yellow': '#cca700',
+      'charts-orange': '#d18616',
+      'charts-green': '#89d185',
+      'charts-purple': '#b180d7',
     },
   },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     vars: {
-      'editor-background': '#000000', foreground: '#ffffff', descriptionForeground: '#ffffff', focusBorder: '#f38518',
-      contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df',
-      'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'list-hoverBackground': '#000000',
-      'panel-border': '#6fc3df', 'badge-background': '#000000', 'badge-foreground': '#ffffff', 'textLink-foreground': '#21a6ff',
-      'textCodeBlock-background': '#000000', errorForeground: '#f48771',
-      'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
+      'editor-background': '#000000',
+      foreground: '#ffffff',
+      descriptionForeground: '#ffffff',
+      focusBorder: '#f38518',
+      contrastBorder: '#6fc3df',
+      contrastActiveBorder: '#f38518',
+      'button-background': '#000000',
+      'button-foreground': '#ffffff',
+      'button-border': '#6fc3df',
+      'input-background': '#000000',
+      'input-foreground': '#ffffff',
+      'input-border': '#6fc3df',
+      'list-hoverBackground': '#000000',
+      'panel-border': '#6fc3df',
+      'badge-background': '#000000',
+      'badge-foreground': '#ffffff',
+      'textLink-foreground': '#21a6ff',
+      'textCodeBlock-background': '#000000',
+      errorForeground: '#f48771',
+      'charts-red': '#f14c4c',
+      'charts-blue': '#3794ff',
+      'charts-yellow': '#cca700',
+      'charts-orange': '#d18616',
+      'charts-green': '#89d185',
+      'charts-purple': '#b180d7',
     },
   },
 } as const;
@@ -146,7 +222,15 @@ describe('panel webview', { skip }, () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -165,37 +249,45 @@ describe('panel webview', { skip }, () => {
     viewport = { width: 1280, height: 900 },
   ): Promise<{ page: Page; host: Host }> {
     const page = await browser.newPage({ viewport });
-    const host: Host = { posted: [], calls: [], problems: [], send: (message) => page.evaluate((m: ToWebview) => (globalThis as any).postMessage(m, '*'), message) };
+    const host: Host = {
+      posted: [],
+      calls: [],
+      problems: [],
+      send: (message) => page.evaluate((m: ToWebview) => (globalThis as any).postMessage(m, '*'), message),
+    };
     page.on('console', (msg: any) => {
       if (msg.type() === 'error' || msg.type() === 'warning') host.problems.push(`console ${msg.type()}: ${msg.text()}`);
     });
     page.on('pageerror', (err: Error) => host.problems.push(`page error: ${err.message}`));
     page.on('requestfailed', (req: any) => host.problems.push(`request failed: ${req.url()}`));
-    await page.exposeBinding('__toHost', (_source: unknown, message: FromWebview | { type: '__csp'; directive: string; blocked: string }) => {
-      if (message.type === '__csp') {
-        host.problems.push(`CSP violation: ${message.directive} ${message.blocked}`);
-        return;
-      }
-      host.posted.push(message);
-      switch (message.type) {
-        case 'ready':
-          void host.send({ type: 'model', model });
-          break;
-        case 'query':
-          host.calls.push(message.call);
-          answer(message.call).then(
-            (ok) => host.send({ type: 'queryResult', id: message.id, ok }),
-            (err: Error) => host.send({ type: 'queryResult', id: message.id, err: err.message }),
-          );
-          break;
-        case 'applyFix':
-          void host.send({ type: 'fixApplied', findingIndex: message.findingIndex, message: 'Fix applied: the cache is now bounded.' });
-          break;
-        case 'goToSource':
-        case 'openFile':
-          break;
-      }
-    });
+    await page.exposeBinding(
+      '__toHost',
+      (_source: unknown, message: FromWebview | { type: '__csp'; directive: string; blocked: string }) => {
+        if (message.type === '__csp') {
+          host.problems.push(`CSP violation: ${message.directive} ${message.blocked}`);
+          return;
+        }
+        host.posted.push(message);
+        switch (message.type) {
+          case 'ready':
+            void host.send({ type: 'model', model });
+            break;
+          case 'query':
+            host.calls.push(message.call);
+            answer(message.call).then(
+              (ok) => host.send({ type: 'queryResult', id: message.id, ok }),
+              (err: Error) => host.send({ type: 'queryResult', id: message.id, err: err.message }),
+            );
+            break;
+          case 'applyFix':
+            void host.send({ type: 'fixApplied', findingIndex: message.findingIndex, message: 'Fix applied: the cache is now bounded.' });
+            break;
+          case 'goToSource':
+          case 'openFile':
+            break;
+        }
+      },
+    );
     await page.goto(`${origin}/${theme}`);
     return { page, host };
   }
@@ -216,7 +308,10 @@ describe('panel webview', { skip }, () => {
     assert.equal(await first.getAttribute('data-kind'), 'unbounded-collection');
     // The holder as the code names it; V8's path opens from a disclosure.
     // Code in the wording shows as code, not as backticks.
-    assert.equal(await first.locator('.held-by-text').innerText(), "summaryCache (Map), a variable of samples/leakyServer.js captured by the Server's request listener");
+    assert.equal(
+      await first.locator('.held-by-text').innerText(),
+      "summaryCache (Map), a variable of samples/leakyServer.js captured by the Server's request listener",
+    );
     assert.deepEqual(await first.locator('.held-by-text code').allInnerTexts(), ['summaryCache', 'samples/leakyServer.js', 'request']);
     await first.locator('.raw-path summary').click();
     const path = await first.locator('.finding-path').innerText();
@@ -228,7 +323,7 @@ describe('panel webview', { skip }, () => {
     assert.match(await page.locator('.verdict').innerText(), /Verdict: a leak\./);
     assert.equal(await page.locator('.memory-chart path.layer').count(), 4);
     assert.ok(((await page.locator('.memory-chart path.line-rss').getAttribute('d')) ?? '').length > 10, 'the RSS line is drawn');
-    assert.equal(await page.locator('.breakdown-bar .segment').count() >= 3, true);
+    assert.equal((await page.locator('.breakdown-bar .segment').count()) >= 3, true);
 
     const goTo = first.getByRole('button', { name: 'Go to source', exact: true });
     await goTo.click();
@@ -253,10 +348,17 @@ describe('panel webview', { skip }, () => {
     const firstClass = () => page.locator('.class-row').first().locator('.col-className').innerText();
     const byRetained = await firstClass();
     await page.locator('.class-table-head button[data-sort="className"]').click();
-    await page.waitForFunction((before: string) => (globalThis as any).document.querySelector('.class-row:not(.loading) .col-className')?.textContent !== before, byRetained);
+    await page.waitForFunction(
+      (before: string) => (globalThis as any).document.querySelector('.class-row:not(.loading) .col-className')?.textContent !== before,
+      byRetained,
+    );
     assert.equal(await page.locator('[role=columnheader]:has(button[data-sort="className"])').getAttribute('aria-sort'), 'ascending');
     const names = await page.locator('.class-row .col-className').allInnerTexts();
-    assert.deepEqual(names, [...names].sort((a: string, b: string) => a.localeCompare(b)), 'rows in class name order');
+    assert.deepEqual(
+      names,
+      [...names].sort((a: string, b: string) => a.localeCompare(b)),
+      'rows in class name order',
+    );
     const lastSort = host.calls.filter((c) => c.method === 'classRows').pop();
     assert.ok(lastSort && lastSort.method === 'classRows' && lastSort.params.sortBy === 'className' && !lastSort.params.descending);
 
@@ -306,7 +408,10 @@ describe('panel webview', { skip }, () => {
     await page.waitForSelector('.class-row[aria-rowindex="100001"]:not(.loading)');
 
     const pages = host.calls.filter((c): c is Extract<QueryCall, { method: 'classRows' }> => c.method === 'classRows');
-    assert.ok(pages.every((c) => c.params.end - c.params.start <= 100), 'fetched in pages');
+    assert.ok(
+      pages.every((c) => c.params.end - c.params.start <= 100),
+      'fetched in pages',
+    );
     assert.ok(pages.length < 20, `${pages.length} pages fetched`);
     assert.deepEqual(host.problems, []);
     await page.close();
@@ -328,8 +433,10 @@ describe('panel webview', { skip }, () => {
     const backend = await openReportBackend(reportFile);
     backends.push(backend);
     const report = backend.model.kind === 'report' ? backend.model.report : assert.fail('a report');
-    const { page, host } = await openPanel('dark', { kind: 'session', title: 'Leak check', target: 'node samples/leakyServer.js' }, (call) =>
-      backend.query(call),
+    const { page, host } = await openPanel(
+      'dark',
+      { kind: 'session', title: 'Leak check', target: 'node samples/leakyServer.js' },
+      (call) => backend.query(call),
     );
     await page.waitForSelector('.memory-chart');
     await host.send({ type: 'progress', message: 'Cycle 1 of 5' });

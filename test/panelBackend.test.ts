@@ -16,7 +16,7 @@ before(async () => {
 });
 after(() => fs.rm(dir, { recursive: true, force: true }));
 
-test('a report answers class pages, the new objects of a class with paths, and one object\'s retainers', async () => {
+test("a report answers class pages, the new objects of a class with paths, and one object's retainers", async () => {
   const backend = await openReportBackend(join(dir, 'report.json'));
   try {
     assert.equal(backend.model.kind, 'report');
@@ -28,18 +28,34 @@ test('a report answers class pages, the new objects of a class with paths, and o
     assert.equal(cache?.heldBy, "`summaryCache` (Map), a variable of `samples/leakyServer.js` captured by the Server's `request` listener");
     assert.match(cache?.facts?.source ?? '', /^samples\/leakyServer\.js:\d+:\d+ {2}summaryCache\.set\(/);
     assert.match(cache?.facts?.declared ?? '', /const summaryCache = new Map\(\)/);
-    const { packages } = (await backend.query({ method: 'packages', params: {} })) as { packages: Array<{ name: string; bytesPerCycle: number }> };
-    assert.ok(packages.some((p) => p.name === '(your code)' && p.bytesPerCycle > 0), JSON.stringify(packages));
-    const page = (await backend.query({ method: 'classRows', params: { start: 0, end: 3, sortBy: 'newCount', descending: true } })) as { total: number; rows: ClassRow[] };
+    const { packages } = (await backend.query({ method: 'packages', params: {} })) as {
+      packages: Array<{ name: string; bytesPerCycle: number }>;
+    };
+    assert.ok(
+      packages.some((p) => p.name === '(your code)' && p.bytesPerCycle > 0),
+      JSON.stringify(packages),
+    );
+    const page = (await backend.query({ method: 'classRows', params: { start: 0, end: 3, sortBy: 'newCount', descending: true } })) as {
+      total: number;
+      rows: ClassRow[];
+    };
     assert.equal(page.rows.length, 3);
     assert.ok(page.total >= 3);
     assert.ok(page.rows[0].newCount! >= page.rows[1].newCount!);
-    const { objects } = (await backend.query({ method: 'classPaths', params: { className: page.rows[0].className, limit: 5 } })) as { objects: ObjectPath[] };
+    const { objects } = (await backend.query({ method: 'classPaths', params: { className: page.rows[0].className, limit: 5 } })) as {
+      objects: ObjectPath[];
+    };
     assert.ok(objects.length > 0, 'new objects of the class that grew most');
     assert.ok(objects.every((o) => o.path.length > 0 && o.path[o.path.length - 1].node.id === o.id));
-    const graph = (await backend.query({ method: 'retainerGraph', params: { id: objects[0].id, depth: 3, maxRetainersPerNode: 4 } })) as RetainerGraph;
+    const graph = (await backend.query({
+      method: 'retainerGraph',
+      params: { id: objects[0].id, depth: 3, maxRetainersPerNode: 4 },
+    })) as RetainerGraph;
     assert.equal(graph.rootId, objects[0].id);
-    assert.ok(graph.edges.some((e) => e.to === objects[0].id), 'the object has a retainer');
+    assert.ok(
+      graph.edges.some((e) => e.to === objects[0].id),
+      'the object has a retainer',
+    );
     for (const e of graph.edges) assert.ok(graph.nodes.some((n) => n.id === e.from) && graph.nodes.some((n) => n.id === e.to));
   } finally {
     backend.dispose();
@@ -55,7 +71,10 @@ test('a report whose snapshots are gone still has its class table, and says why 
   const backend = await openReportBackend(join(alone, 'report.json'), { inProcess: true });
   try {
     assert.equal(backend.model.kind === 'report' && backend.model.report.canQueryObjects, false);
-    const page = (await backend.query({ method: 'classRows', params: { start: 0, end: 10, sortBy: 'className', descending: false, filter: 'obj' } })) as { rows: ClassRow[] };
+    const page = (await backend.query({
+      method: 'classRows',
+      params: { start: 0, end: 10, sortBy: 'className', descending: false, filter: 'obj' },
+    })) as { rows: ClassRow[] };
     assert.ok(page.rows.every((r) => r.className.toLowerCase().includes('obj')));
     await assert.rejects(backend.query({ method: 'retainerGraph', params: { id: 1, depth: 2, maxRetainersPerNode: 2 } }), /not on disk/);
   } finally {
@@ -69,7 +88,10 @@ test('a snapshot gives totals, dominators and its classes; two snapshots give th
     assert.equal(snapshot.model.kind, 'snapshot');
     if (snapshot.model.kind !== 'snapshot') return;
     assert.ok(snapshot.model.snapshot.dominators.length > 0);
-    const page = (await snapshot.query({ method: 'classRows', params: { start: 0, end: 50, sortBy: 'retainedSize', descending: true } })) as { total: number; rows: ClassRow[] };
+    const page = (await snapshot.query({
+      method: 'classRows',
+      params: { start: 0, end: 50, sortBy: 'retainedSize', descending: true },
+    })) as { total: number; rows: ClassRow[] };
     assert.equal(page.total, snapshot.model.snapshot.classCount);
     for (let i = 1; i < page.rows.length; i++) assert.ok(page.rows[i - 1].retainedSize >= page.rows[i].retainedSize);
   } finally {

@@ -18,7 +18,23 @@ before(async () => {
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, 'run');
   const r = await runCli(
-    ['run', '--workload-url', `${base}/orders`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '3', '--out', out, '-q', '--', process.execPath, join(REPO_ROOT, 'samples', 'leakyServer.js')],
+    [
+      'run',
+      '--workload-url',
+      `${base}/orders`,
+      '--requests',
+      '100',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '3',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      join(REPO_ROOT, 'samples', 'leakyServer.js'),
+    ],
     { env: { PORT: String(port) } },
   );
   assert.ok(r.code === 0 || r.code === 3, r.stderr);
@@ -29,14 +45,22 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const body = () => html.slice(0, html.indexOf('<script type="application/json"'));
 
-test('the groups that matter lead; the runtime\'s own are folded in one closed <details>', () => {
+test("the groups that matter lead; the runtime's own are folded in one closed <details>", () => {
   const cards = [...body().matchAll(/<h3 id="group-\d+">\d+\. Held by <code>([^<]*)<\/code>/g)].map((m) => m[1]);
   assert.ok(cards.length >= 2, `cards: ${cards.join(' | ')}`);
   assert.ok(cards.length < report.diff.groups.length, 'some groups are folded');
-  for (const holder of cards) assert.doesNotMatch(holder, /compiled code|object shape|Startup object cache|Global handles/, `a runtime group leads: ${cards.join(' | ')}`);
+  for (const holder of cards)
+    assert.doesNotMatch(
+      holder,
+      /compiled code|object shape|Startup object cache|Global handles/,
+      `a runtime group leads: ${cards.join(' | ')}`,
+    );
   assert.match(cards.slice(0, 2).join(' '), /summaryCache/);
   assert.match(cards.slice(0, 2).join(' '), /recentRequests/);
-  assert.match(body(), /<details class="folded">\n<summary>\d+ more groups? of the runtime's own objects \([^)]*\), [^<]+ retained<\/summary>/);
+  assert.match(
+    body(),
+    /<details class="folded">\n<summary>\d+ more groups? of the runtime's own objects \([^)]*\), [^<]+ retained<\/summary>/,
+  );
 });
 
 test('the memory section has a static per-cycle chart: one point per sample, no script', () => {
@@ -57,7 +81,10 @@ test('the snapshots table lists the mid snapshot between baseline and after', ()
 });
 
 test("a class's retained size never exceeds its group's", () => {
-  const group = { ...report.diff.groups[0], classes: [{ className: 'Inflated', count: 3, retainedSize: report.diff.groups[0].retainedSize * 4 }] };
+  const group = {
+    ...report.diff.groups[0],
+    classes: [{ className: 'Inflated', count: 3, retainedSize: report.diff.groups[0].retainedSize * 4 }],
+  };
   const page = renderReportHtml({ ...report, diff: { ...report.diff, groups: [group] } });
   const row = /<td><code>Inflated<\/code><\/td><td class="num">3<\/td><td class="num">([^<]+)<\/td>/.exec(page);
   assert.ok(row, 'the class row');

@@ -11,7 +11,6 @@ import { freePort } from '../src/inspector/freePort';
 
 const SERVER = join(REPO_ROOT, 'samples', 'leakyServer.js');
 
-
 async function answers(url: string): Promise<boolean> {
   try {
     await (await fetch(url, { signal: AbortSignal.timeout(1000) })).text();
@@ -31,7 +30,22 @@ describe('leakscope run', () => {
     const out = join(dir, 'run');
     const base = `http://127.0.0.1:${port}`;
     const r = await runCli(
-      ['run', '--workload-url', `${base}/orders`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '3', '--out', out, '--', process.execPath, SERVER],
+      [
+        'run',
+        '--workload-url',
+        `${base}/orders`,
+        '--requests',
+        '100',
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '3',
+        '--out',
+        out,
+        '--',
+        process.execPath,
+        SERVER,
+      ],
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -46,7 +60,8 @@ describe('leakscope run', () => {
     assert.equal(report.memory.samples.length, 4, 'baseline and three cycles');
     assert.equal(report.verdict, 'leak');
     assert.match(r.stdout, /^Verdict: leak\./);
-    for (const name of ['baseline.heapsnapshot', 'mid.heapsnapshot', 'after.heapsnapshot', 'report.md', 'report.html']) assert.ok(existsSync(join(out, name)), name);
+    for (const name of ['baseline.heapsnapshot', 'mid.heapsnapshot', 'after.heapsnapshot', 'report.md', 'report.html'])
+      assert.ok(existsSync(join(out, name)), name);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /Content-Security-Policy/);
     // The workload URL appears as data; nothing may be loaded from anywhere.
@@ -60,7 +75,21 @@ describe('leakscope run', () => {
     const base = `http://127.0.0.1:${port}`;
     const cli = spawn(
       process.execPath,
-      [BIN, 'run', '--workload-url', `${base}/orders`, '--ready-url', `${base}/health`, '--cycles', '10000', '--out', out, '--', process.execPath, SERVER],
+      [
+        BIN,
+        'run',
+        '--workload-url',
+        `${base}/orders`,
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '10000',
+        '--out',
+        out,
+        '--',
+        process.execPath,
+        SERVER,
+      ],
       { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -75,7 +104,10 @@ describe('leakscope run', () => {
     const code = await new Promise<number | null>((resolve) => cli.on('close', resolve));
     assert.notEqual(code, 0);
     assert.equal(await answers(`${base}/health`), false, 'the launched app is stopped');
-    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(out).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('--track-allocations names the functions that allocated the leaked objects, at their lines', async () => {
@@ -83,7 +115,25 @@ describe('leakscope run', () => {
     const out = join(dir, 'tracked');
     const base = `http://127.0.0.1:${port}`;
     const r = await runCli(
-      ['run', '--track-allocations', '--workload-url', `${base}/orders`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', '2', '--out', out, '--json', '-q', '--', process.execPath, SERVER],
+      [
+        'run',
+        '--track-allocations',
+        '--workload-url',
+        `${base}/orders`,
+        '--requests',
+        '50',
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '2',
+        '--out',
+        out,
+        '--json',
+        '-q',
+        '--',
+        process.execPath,
+        SERVER,
+      ],
       { env: { PORT: String(port) } },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -120,7 +170,20 @@ describe('leakscope attach', () => {
     const target = await launchUnderInspector(process.execPath, [SERVER], { env: { PORT: String(port) } });
     try {
       const out = join(dir, 'attach');
-      const r = await runCli(['attach', new URL(target.webSocketUrl).host, '--workload-url', `${base}/orders`, '--ready-url', `${base}/health`, '--cycles', '2', '--out', out, '--json', '-q']);
+      const r = await runCli([
+        'attach',
+        new URL(target.webSocketUrl).host,
+        '--workload-url',
+        `${base}/orders`,
+        '--ready-url',
+        `${base}/health`,
+        '--cycles',
+        '2',
+        '--out',
+        out,
+        '--json',
+        '-q',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const { diff } = JSON.parse(r.stdout) as LeakReport;
       assert.ok(diff.groups.some((g) => g.holderPath.at(-1)?.edge === 'summaryCache'));

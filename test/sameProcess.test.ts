@@ -32,7 +32,12 @@ test('one process, oldest first, diffs; newest first is told to swap them', asyn
 });
 
 test('two processes are called two processes in either order', async () => {
-  for (const [a, b] of [['large', 'otherSmall'], ['otherSmall', 'large'], ['otherLarge', 'small'], ['small', 'otherLarge']]) {
+  for (const [a, b] of [
+    ['large', 'otherSmall'],
+    ['otherSmall', 'large'],
+    ['otherLarge', 'small'],
+    ['small', 'otherLarge'],
+  ]) {
     const r = await runCli(['diff', file(a), file(b)]);
     assert.equal(r.code, 1, `${a} ${b}: ${r.stdout}`);
     assert.match(r.stderr, /are snapshots of different processes/, `${a} ${b}`);

@@ -58,7 +58,23 @@ const WILD_REQUESTS: Record<string, number> = {
   'lruTtl.js': 400,
 };
 /** The wild apps with a leaky mode; those with a healthy twin too are in WILD_TWINS. */
-const WILD_TWINS = ['undiciAgent.js', 'rxjsSubject.js', 'abortSignal.js', 'nodeCache.js', 'keyvTtl.js', 'dataloaderShared.js', 'lodashMemoize.js', 'winstonPerRequest.js', 'eventemitter3Bus.js', 'pQueueBacklog.js', 'wsSessions.js', 'koaUsePerRequest.js', 'closureContext.js', 'koaEventTarget.js', 'expressBehaviorSubject.js'];
+const WILD_TWINS = [
+  'undiciAgent.js',
+  'rxjsSubject.js',
+  'abortSignal.js',
+  'nodeCache.js',
+  'keyvTtl.js',
+  'dataloaderShared.js',
+  'lodashMemoize.js',
+  'winstonPerRequest.js',
+  'eventemitter3Bus.js',
+  'pQueueBacklog.js',
+  'wsSessions.js',
+  'koaUsePerRequest.js',
+  'closureContext.js',
+  'koaEventTarget.js',
+  'expressBehaviorSubject.js',
+];
 // expressConfigReload.js has no healthy mode (its healthy form is what `leakscope fix` writes);
 // lruTtl.js's healthy mode is a TTL-bounded cache, left out of HEALTHY for the reason lruFilling.js is.
 const WILD_LEAKY = [...WILD_TWINS, 'expressConfigReload.js', 'lruTtl.js'];
@@ -74,15 +90,37 @@ const LEAKY: AppCase[] = [
   { name: 'metricPerUser.js', program: node(app('metricPerUser.js')), leakIn: app('metricPerUser.js'), requests: 400 },
   // An Agent and its open socket a request: ~4 kB.
   { name: 'agentPerRequest.js', program: node(app('agentPerRequest.js')), leakIn: app('agentPerRequest.js'), requests: 60 },
-  { name: 'genericPoolPerRequest.js', program: node(app('genericPoolPerRequest.js')), leakIn: app('genericPoolPerRequest.js'), requests: 60 },
+  {
+    name: 'genericPoolPerRequest.js',
+    program: node(app('genericPoolPerRequest.js')),
+    leakIn: app('genericPoolPerRequest.js'),
+    requests: 60,
+  },
   // ~1.6 kB: a queued command, its arguments and its promise.
-  { name: 'redisOffline.js', program: node(app('redisOffline.js')), leakIn: app('redisOffline.js'), requests: 200, env: async () => ({ REDIS_PORT: String(await freePort()) }) },
+  {
+    name: 'redisOffline.js',
+    program: node(app('redisOffline.js')),
+    leakIn: app('redisOffline.js'),
+    requests: 200,
+    env: async () => ({ REDIS_PORT: String(await freePort()) }),
+  },
   // ~0.8 kB: an Order and its entry in the identity map.
-  { name: 'mikroOrm.js (EM_MODE=global)', program: node(app('mikroOrm.js')), leakIn: app('mikroOrm.js'), requests: 200, env: () => ({ EM_MODE: 'global' }) },
+  {
+    name: 'mikroOrm.js (EM_MODE=global)',
+    program: node(app('mikroOrm.js')),
+    leakIn: app('mikroOrm.js'),
+    requests: 200,
+    env: () => ({ EM_MODE: 'global' }),
+  },
   // ~0.4 kB: a profile and its key.
   { name: 'expressUsers.js', program: node(app('expressUsers.js')), leakIn: app('expressUsers.js'), path: '/users/{i}', requests: 300 },
   // 50 jobs of ~0.6 kB (list and index) a batch: eight batches a cycle.
-  { name: 'batchJob.js', program: node(app('batchJob.js')), leakIn: app('batchJob.js'), expression: 'for (let i = 0; i < 8; i++) processBatch()' },
+  {
+    name: 'batchJob.js',
+    program: node(app('batchJob.js')),
+    leakIn: app('batchJob.js'),
+    expression: 'for (let i = 0; i < 8; i++) processBatch()',
+  },
   // ~0.5 kB: a session and an audit entry.
   { name: 'sessionStore.js', program: node(app('sessionStore.js')), leakIn: app('sessionStore.js'), requests: 400 },
   // 1500 rows (~170 kB) a request.
@@ -90,14 +128,37 @@ const LEAKY: AppCase[] = [
   // ~0.6 kB: a Timeout, its closure and the job it keeps, allocated in two functions.
   { name: 'pollerPerCall.js', program: node(app('pollerPerCall.js')), leakIn: app('pollerPerCall.js'), requests: 300 },
   // ~0.8 kB: a cached summary and a request record.
-  { name: 'samples/leakyServer.js', program: node(join(REPO_ROOT, 'samples', 'leakyServer.js')), leakIn: join(REPO_ROOT, 'samples', 'leakyServer.js'), path: '/orders', requests: 200 },
+  {
+    name: 'samples/leakyServer.js',
+    program: node(join(REPO_ROOT, 'samples', 'leakyServer.js')),
+    leakIn: join(REPO_ROOT, 'samples', 'leakyServer.js'),
+    path: '/orders',
+    requests: 200,
+  },
   // ~0.5 kB: a listener with its context, and an audit entry.
-  { name: 'ts-tsxService (tsx)', program: tsx(app('ts-tsxService/server.ts')), leakIn: app('ts-tsxService/server.ts'), path: '/work/{i}', requests: 300 },
+  {
+    name: 'ts-tsxService (tsx)',
+    program: tsx(app('ts-tsxService/server.ts')),
+    leakIn: app('ts-tsxService/server.ts'),
+    path: '/work/{i}',
+    requests: 300,
+  },
   // ~0.5 kB: a session and lru-cache's entry for it.
-  { name: 'ts-ttlCache (tsx)', program: tsx(app('ts-ttlCache/server.ts')), leakIn: app('ts-ttlCache/server.ts'), path: '/work/{i}', requests: 300 },
-  ...WILD_LEAKY.map(
-    (script): AppCase => ({ name: `wild/${script}`, program: node(wild(script)), leakIn: wild(script), path: '/work/{i}', requests: WILD_REQUESTS[script] ?? 200, env: () => ({ MODE: 'leak' }) }),
-  ),
+  {
+    name: 'ts-ttlCache (tsx)',
+    program: tsx(app('ts-ttlCache/server.ts')),
+    leakIn: app('ts-ttlCache/server.ts'),
+    path: '/work/{i}',
+    requests: 300,
+  },
+  ...WILD_LEAKY.map((script): AppCase => ({
+    name: `wild/${script}`,
+    program: node(wild(script)),
+    leakIn: wild(script),
+    path: '/work/{i}',
+    requests: WILD_REQUESTS[script] ?? 200,
+    env: () => ({ MODE: 'leak' }),
+  })),
 ];
 
 const HEALTHY: AppCase[] = [
@@ -105,15 +166,24 @@ const HEALTHY: AppCase[] = [
   { name: 'lruCache.js', program: node(app('lruCache.js')), requests: 100 },
   { name: 'fixedKeyCache.js', program: node(app('fixedKeyCache.js')), requests: 100 },
   { name: 'mikroOrm.js (EM_MODE=fork)', program: node(app('mikroOrm.js')), requests: 100, env: () => ({ EM_MODE: 'fork' }) },
-  { name: 'batchJob.js with a cleanup that resets it', program: node(app('batchJob.js')), expression: 'for (let i = 0; i < 8; i++) processBatch()', cleanup: 'resetBatchState()' },
+  {
+    name: 'batchJob.js with a cleanup that resets it',
+    program: node(app('batchJob.js')),
+    expression: 'for (let i = 0; i < 8; i++) processBatch()',
+    cleanup: 'resetBatchState()',
+  },
   // Not here: wild/lruFilling.js, an lru-cache (max 1000) that the suite fills with 200 requests x 5
   // cycles without it evicting yet. Every entry survives, as a leak's would; what shows it bounded
   // is the holder's storage sized ahead, which only a snapshot reads (the snapshot check says so).
   // Nor wild/lruTtl.js (MODE=healthy): entries a timer deletes after a ttl longer than the check
   // survive the check as a leak's would; the timer per entry that bounds them is in a snapshot.
-  ...WILD_TWINS.map(
-    (script): AppCase => ({ name: `wild/${script} (MODE=healthy)`, program: node(wild(script)), path: '/work/{i}', requests: Math.max(60, WILD_REQUESTS[script] ?? 200), env: () => ({ MODE: 'healthy' }) }),
-  ),
+  ...WILD_TWINS.map((script): AppCase => ({
+    name: `wild/${script} (MODE=healthy)`,
+    program: node(wild(script)),
+    path: '/work/{i}',
+    requests: Math.max(60, WILD_REQUESTS[script] ?? 200),
+    env: () => ({ MODE: 'healthy' }),
+  })),
 ];
 
 before(async () => {
@@ -121,7 +191,15 @@ before(async () => {
   // The compiled TypeScript service is checked from its build output, as sourceLocations does.
   quoteService = join(dir, 'quoteService');
   cpSync(app('ts-quoteService'), quoteService, { recursive: true });
-  const tsc = await runNode([join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(quoteService, 'tsconfig.json'), '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), '--types', 'node']);
+  const tsc = await runNode([
+    join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(quoteService, 'tsconfig.json'),
+    '--typeRoots',
+    join(REPO_ROOT, 'node_modules', '@types'),
+    '--types',
+    'node',
+  ]);
   assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -133,16 +211,25 @@ async function check(c: AppCase, program: string[] = c.program): Promise<LeakRep
   const workload = c.expression
     ? ['--workload-expr', c.expression, ...(c.cleanup ? ['--cleanup-expr', c.cleanup] : [])]
     : ['--workload-url', `${base}${c.path ?? '/work'}`, '--requests', String(c.requests ?? 100), '--ready-url', `${base}/health`];
-  const r = await runCli(['run', ...workload, '--capture', 'sampling', '--warmup', '1', '--cycles', '4', '--out', out, '-q', '--', process.execPath, ...program], {
-    env: { PORT: String(port), ...(await c.env?.()) },
-  });
+  const r = await runCli(
+    ['run', ...workload, '--capture', 'sampling', '--warmup', '1', '--cycles', '4', '--out', out, '-q', '--', process.execPath, ...program],
+    {
+      env: { PORT: String(port), ...(await c.env?.()) },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
   assert.equal(report.capture?.mode, 'sampling', report.capture?.reason);
   return report;
 }
 
-const sites = (r: LeakReport) => JSON.stringify(r.findings.map((f) => ({ site: f.source && `${f.source.functionName} ${f.source.file}:${f.source.line}`, perCycle: Math.round(f.growth.bytesPerCycle) })));
+const sites = (r: LeakReport) =>
+  JSON.stringify(
+    r.findings.map((f) => ({
+      site: f.source && `${f.source.functionName} ${f.source.file}:${f.source.line}`,
+      perCycle: Math.round(f.growth.bytesPerCycle),
+    })),
+  );
 const pathOf = (file: string) => (file.startsWith('file:') ? fileURLToPath(file) : file);
 
 /** Asserts a steady finding allocated in `file`; returns the growth of all such findings, per cycle. */

@@ -14,7 +14,10 @@ test('a snapshot names its own scripts: closures lead to the script they were co
     assert.equal(run.code, 0, run.stderr);
     const urls = [...scriptUrlsOf(await parseSnapshot(join(dir, 'after.heapsnapshot'))).values()];
     assert.ok(urls.includes(join(REPO_ROOT, 'samples', 'leakyServer.js')), `the demo's own file among ${urls.length} scripts`);
-    assert.ok(urls.some((u) => u.startsWith('node:')), 'and Node\'s built-in modules');
+    assert.ok(
+      urls.some((u) => u.startsWith('node:')),
+      "and Node's built-in modules",
+    );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

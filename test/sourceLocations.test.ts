@@ -18,12 +18,32 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-ts-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(name: string, command: string[], extra: string[] = []): Promise<{ report: LeakReport; stdout: string; stderr: string; out: string }> {
+async function check(
+  name: string,
+  command: string[],
+  extra: string[] = [],
+): Promise<{ report: LeakReport; stdout: string; stderr: string; out: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, `${name}-out`);
   const r = await runCli(
-    ['run', '--workload-url', `${base}/work/{i}`, '--requests', '60', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', ...extra, '--', ...command],
+    [
+      'run',
+      '--workload-url',
+      `${base}/work/{i}`,
+      '--requests',
+      '60',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      ...extra,
+      '--',
+      ...command,
+    ],
     { env: { PORT: String(port) } },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -43,7 +63,15 @@ describe('TypeScript services', () => {
   test('compiled by tsc: the finding, its allocation sites and `fix --write` are in the .ts', async () => {
     const app = join(dir, 'quoteService');
     cpSync(fixture('ts-quoteService'), app, { recursive: true });
-    const tsc = await runNode([join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(app, 'tsconfig.json'), '--typeRoots', join(REPO_ROOT, 'node_modules', '@types'), '--types', 'node']);
+    const tsc = await runNode([
+      join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(app, 'tsconfig.json'),
+      '--typeRoots',
+      join(REPO_ROOT, 'node_modules', '@types'),
+      '--types',
+      'node',
+    ]);
     assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr);
     const { report } = await check('quoteService', [process.execPath, join(app, 'dist', 'server.js')], ['--track-allocations']);
     const ts = join(app, 'src', 'quotes.ts');
@@ -61,7 +89,10 @@ describe('TypeScript services', () => {
     assert.ok(site, JSON.stringify(group?.allocationSites));
     assert.equal(site.url, ts);
     assert.equal(site.line, lineOf(text, 'function priceOf('));
-    assert.ok(group!.samples.some((s) => s.allocation?.some((f) => f.url === ts)), 'a sample stack is mapped');
+    assert.ok(
+      group!.samples.some((s) => s.allocation?.some((f) => f.url === ts)),
+      'a sample stack is mapped',
+    );
 
     // A report that names the compiled script (an older Leakscope, checkLeaks): fix and the panel still go to the .ts.
     const js = readFileSync(join(app, 'dist', 'quotes.js'), 'utf8');
@@ -69,7 +100,13 @@ describe('TypeScript services', () => {
     for (const f of old.findings) {
       delete f.insertions;
       delete f.holderDeclaration;
-      f.source = { file: join(app, 'dist', 'quotes.js'), line: lineOf(js, 'function quote('), column: 1, functionName: 'quote', role: 'holder' };
+      f.source = {
+        file: join(app, 'dist', 'quotes.js'),
+        line: lineOf(js, 'function quote('),
+        column: 1,
+        functionName: 'quote',
+        role: 'holder',
+      };
     }
     writeFileSync(join(dir, 'old-report.json'), JSON.stringify(old));
     const dry = await runCli(['fix', '--report', join(dir, 'old-report.json'), '--root', app]);
@@ -78,7 +115,10 @@ describe('TypeScript services', () => {
     assert.ok(!dry.stdout.includes('dist/quotes.js:'), dry.stdout);
     const backend = await openReportBackend(join(dir, 'old-report.json'), { inProcess: true });
     try {
-      const view = backend.model.kind === 'report' ? backend.model.report.findings.find((v) => v.finding.path.at(-1) === 'quoteCache (Map)') : undefined;
+      const view =
+        backend.model.kind === 'report'
+          ? backend.model.report.findings.find((v) => v.finding.path.at(-1) === 'quoteCache (Map)')
+          : undefined;
       assert.deepEqual(view && [view.finding.source?.file, view.finding.source?.line], [ts, lineOf(text, 'quoteCache.set(key, fresh)')]);
     } finally {
       backend.dispose();
@@ -92,7 +132,11 @@ describe('TypeScript services', () => {
   });
 
   test('run by tsx: the line that adds, the declaration, and a holder that reads like the code', async () => {
-    const { report, stdout } = await check('tsxService', [process.execPath, '--import', 'tsx', fixture('ts-tsxService/server.ts')], ['--raw-paths']);
+    const { report, stdout } = await check(
+      'tsxService',
+      [process.execPath, '--import', 'tsx', fixture('ts-tsxService/server.ts')],
+      ['--raw-paths'],
+    );
     const file = fixture('ts-tsxService/server.ts');
     const text = readFileSync(file, 'utf8');
     const listener = report.findings.find((f) => f.kind === 'listener');
@@ -110,7 +154,8 @@ describe('TypeScript services', () => {
 
   test('a holder inside a package names the package and its version, and memory is attributed per package', async () => {
     const { report, out } = await check('ttlCache', [process.execPath, '--import', 'tsx', fixture('ts-ttlCache/server.ts')]);
-    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'lru-cache', 'package.json'), 'utf8')) as { version: string }).version;
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'lru-cache', 'package.json'), 'utf8')) as { version: string })
+      .version;
     const inPackage = report.findings.filter((f) => f.package?.name === 'lru-cache');
     assert.ok(inPackage.length > 0, kinds(report));
     for (const f of inPackage) {

@@ -28,7 +28,20 @@ test('the target output lines are shown with their control characters escaped, t
       `setInterval(() => {}, 1000);\n`,
   );
   const out = join(dir, 'out');
-  const r = await runCli(['run', '--workload-expr', 'work()', '--warmup', '0', '--cycles', '2', '--out', out, '--', process.execPath, script]);
+  const r = await runCli([
+    'run',
+    '--workload-expr',
+    'work()',
+    '--warmup',
+    '0',
+    '--cycles',
+    '2',
+    '--out',
+    out,
+    '--',
+    process.execPath,
+    script,
+  ]);
   assert.ok(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
   const line = r.stderr.split('\n').find((l) => l.startsWith('[target] '));
   assert.ok(line, r.stderr);
@@ -46,8 +59,24 @@ test('the target output lines are shown with their control characters escaped, t
 
 test('an exception the target throws reaches the error message escaped', async () => {
   const script = join(dir, 'thrower.js');
-  writeFileSync(script, `globalThis.work = () => { throw new Error(${JSON.stringify(`boom ${OSC8} ${CLEAR}`)}); };\nsetInterval(() => {}, 1000);\n`);
-  const r = await runCli(['run', '--workload-expr', 'work()', '--warmup', '0', '--cycles', '1', '--out', join(dir, 'thrown'), '--', process.execPath, script]);
+  writeFileSync(
+    script,
+    `globalThis.work = () => { throw new Error(${JSON.stringify(`boom ${OSC8} ${CLEAR}`)}); };\nsetInterval(() => {}, 1000);\n`,
+  );
+  const r = await runCli([
+    'run',
+    '--workload-expr',
+    'work()',
+    '--warmup',
+    '0',
+    '--cycles',
+    '1',
+    '--out',
+    join(dir, 'thrown'),
+    '--',
+    process.execPath,
+    script,
+  ]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /threw in the target: Error: boom \\x1b\]8;;https:\/\/evil\.example\//);
   assert.doesNotMatch(r.stderr, /\x1b|\x07/, 'no raw escape reaches the terminal');

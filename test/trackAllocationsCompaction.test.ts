@@ -23,11 +23,33 @@ test('allocation stacks survive a target whose every full GC compacts the heap',
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const r = await runCli(
-    ['run', '--track-allocations', '--workload-url', `${base}/orders`, '--requests', '50', '--ready-url', `${base}/health`, '--cycles', '2', '--out', join(dir, 'out'), '--json', '-q', '--', process.execPath, '--compact-on-every-full-gc', SERVER],
+    [
+      'run',
+      '--track-allocations',
+      '--workload-url',
+      `${base}/orders`,
+      '--requests',
+      '50',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '2',
+      '--out',
+      join(dir, 'out'),
+      '--json',
+      '-q',
+      '--',
+      process.execPath,
+      '--compact-on-every-full-gc',
+      SERVER,
+    ],
     { env: { PORT: String(port) } },
   );
   assert.equal(r.code, 0, r.stderr);
   const { diff } = JSON.parse(r.stdout) as LeakReport;
   const cache = diff.groups.find((g) => g.holderPath.at(-1)?.edge === 'summaryCache');
-  assert.ok(cache?.allocationSites?.some((s) => s.functionName === 'loadOrder'), JSON.stringify(cache?.allocationSites ?? null));
+  assert.ok(
+    cache?.allocationSites?.some((s) => s.functionName === 'loadOrder'),
+    JSON.stringify(cache?.allocationSites ?? null),
+  );
 });

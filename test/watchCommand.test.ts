@@ -20,12 +20,26 @@ async function watch(script: string, args: string[]): Promise<{ result: WatchRes
   let running = true;
   const traffic = (async () => {
     while (running) {
-      await fetch(`http://127.0.0.1:${port}/work`).then((r) => r.text()).catch(() => undefined);
+      await fetch(`http://127.0.0.1:${port}/work`)
+        .then((r) => r.text())
+        .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 5));
     }
   })();
   try {
-    const r = await runCli(['watch', new URL(target.webSocketUrl).host, '--interval', '1s', '--sampling-interval', '4096', '--out', dir, '--json', '-q', ...args]);
+    const r = await runCli([
+      'watch',
+      new URL(target.webSocketUrl).host,
+      '--interval',
+      '1s',
+      '--sampling-interval',
+      '4096',
+      '--out',
+      dir,
+      '--json',
+      '-q',
+      ...args,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     return { result: JSON.parse(r.stdout) as WatchResult, code: r.code, stderr: r.stderr };
   } finally {

@@ -18,12 +18,34 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-wild-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(script: string, mode: 'leak' | 'healthy', extra: string[] = [], load = { requests: 60, cycles: 4 }): Promise<LeakReport> {
+async function check(
+  script: string,
+  mode: 'leak' | 'healthy',
+  extra: string[] = [],
+  load = { requests: 60, cycles: 4 },
+): Promise<LeakReport> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, `${script}-${mode}-${extra.join('')}`);
   const r = await runCli(
-    ['run', '--workload-url', `${base}/work/{i}`, '--requests', String(load.requests), '--ready-url', `${base}/health`, '--cycles', String(load.cycles), '--out', out, '-q', ...extra, '--', process.execPath, wild(script)],
+    [
+      'run',
+      '--workload-url',
+      `${base}/work/{i}`,
+      '--requests',
+      String(load.requests),
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      String(load.cycles),
+      '--out',
+      out,
+      '-q',
+      ...extra,
+      '--',
+      process.execPath,
+      wild(script),
+    ],
     { env: { PORT: String(port), MODE: mode } },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -44,16 +66,51 @@ const CASES: WildCase[] = [
   { script: 'abortSignal.js', library: 'EventTarget (AbortSignal)', kind: 'listener', title: /^'abort' listeners on .* grow every cycle/ },
   { script: 'nodeCache.js', library: 'node-cache', kind: 'unbounded-collection', title: /^data \(Object\) gains entries every cycle/ },
   { script: 'keyvTtl.js', library: 'keyv', kind: 'unbounded-collection', title: /^_store \(Map\) gains entries every cycle/ },
-  { script: 'dataloaderShared.js', library: 'dataloader', kind: 'unbounded-collection', title: /^_cacheMap \(Map\) gains entries every cycle/ },
-  { script: 'lodashMemoize.js', library: 'lodash.memoize', kind: 'unbounded-collection', title: /^__data__ \(Object\) gains entries every cycle/ },
-  { script: 'winstonPerRequest.js', library: 'winston', kind: 'listener', title: /^'unpipe' listeners on transport \(Stream\) grow every cycle/ },
-  { script: 'eventemitter3Bus.js', library: 'eventemitter3', kind: 'listener', title: /^'restock' listeners on inventory \(EventEmitter\) grow every cycle/ },
+  {
+    script: 'dataloaderShared.js',
+    library: 'dataloader',
+    kind: 'unbounded-collection',
+    title: /^_cacheMap \(Map\) gains entries every cycle/,
+  },
+  {
+    script: 'lodashMemoize.js',
+    library: 'lodash.memoize',
+    kind: 'unbounded-collection',
+    title: /^__data__ \(Object\) gains entries every cycle/,
+  },
+  {
+    script: 'winstonPerRequest.js',
+    library: 'winston',
+    kind: 'listener',
+    title: /^'unpipe' listeners on transport \(Stream\) grow every cycle/,
+  },
+  {
+    script: 'eventemitter3Bus.js',
+    library: 'eventemitter3',
+    kind: 'listener',
+    title: /^'restock' listeners on inventory \(EventEmitter\) grow every cycle/,
+  },
   { script: 'pQueueBacklog.js', library: 'p-queue', kind: 'unbounded-collection', title: /^_queue \(Array\) is pushed to every cycle/ },
   { script: 'wsSessions.js', library: 'ws', kind: 'unbounded-collection', title: /^sessions \(Map\) gains entries every cycle/ },
   { script: 'koaUsePerRequest.js', library: 'koa', kind: 'unbounded-collection', title: /^middleware \(Array\) is pushed to every cycle/ },
-  { script: 'koaEventTarget.js', library: 'EventTarget on koa', kind: 'listener', title: /^'change' listeners on settings \(EventTarget\) grow every cycle/ },
-  { script: 'expressBehaviorSubject.js', library: 'rxjs BehaviorSubject on express', kind: 'listener', title: /^Subscribers of .*\(BehaviorSubject\) grow every cycle/ },
-  { script: 'closureContext.js', library: '(V8 closures)', kind: 'closure-context', title: /^Every version of theThing is kept: originalThing in replaceThing's context links each to the one before/ },
+  {
+    script: 'koaEventTarget.js',
+    library: 'EventTarget on koa',
+    kind: 'listener',
+    title: /^'change' listeners on settings \(EventTarget\) grow every cycle/,
+  },
+  {
+    script: 'expressBehaviorSubject.js',
+    library: 'rxjs BehaviorSubject on express',
+    kind: 'listener',
+    title: /^Subscribers of .*\(BehaviorSubject\) grow every cycle/,
+  },
+  {
+    script: 'closureContext.js',
+    library: '(V8 closures)',
+    kind: 'closure-context',
+    title: /^Every version of theThing is kept: originalThing in replaceThing's context links each to the one before/,
+  },
 ];
 
 const titles = (r: LeakReport) => JSON.stringify(r.findings.map((f) => `${f.kind}: ${f.title}`));
@@ -74,7 +131,10 @@ describe('their healthy twins are not called leaks', { concurrency: 3 }, () => {
   for (const c of CASES) {
     test(`${c.library}: ${c.script} (MODE=healthy)`, async () => {
       const report = await check(c.script, 'healthy');
-      assert.deepEqual(report.findings.map((f) => `${f.kind}: ${f.title}`), []);
+      assert.deepEqual(
+        report.findings.map((f) => `${f.kind}: ${f.title}`),
+        [],
+      );
       assert.equal(report.verdict, 'no-leak', report.summary);
     });
   }
@@ -97,7 +157,10 @@ describe('point 1, point 5: what makes the handles, and caches still filling', {
 
   test('an lru-cache (max 1000) filled by 200 requests x 5 cycles is not a leak, and the summary says why', async () => {
     const report = await check('lruFilling.js', 'healthy', [], { requests: 200, cycles: 5 });
-    assert.deepEqual(report.findings.map((f) => `${f.kind}: ${f.title}`), []);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.kind}: ${f.title}`),
+      [],
+    );
     assert.notEqual(report.verdict, 'leak', report.summary);
     assert.match(report.summary, /Inconclusive for .* that grew but look bounded/);
     assert.match(report.summary, /storage sized ahead \(1000 slots/);
@@ -105,13 +168,22 @@ describe('point 1, point 5: what makes the handles, and caches still filling', {
 
   test('an lru-cache bounded only by a ttl it purges on timers is not a leak; without the purge, it grows until read', async () => {
     const bounded = await check('lruTtl.js', 'healthy', [], { requests: 200, cycles: 5 });
-    assert.deepEqual(bounded.findings.map((f) => `${f.kind}: ${f.title}`), []);
+    assert.deepEqual(
+      bounded.findings.map((f) => `${f.kind}: ${f.title}`),
+      [],
+    );
     assert.notEqual(bounded.verdict, 'leak', bounded.summary);
-    assert.match(bounded.summary, /#s \(Map\): it drops what it holds on timers: \d+ one-shot timers set during the check close over it and have not fired yet/);
+    assert.match(
+      bounded.summary,
+      /#s \(Map\): it drops what it holds on timers: \d+ one-shot timers set during the check close over it and have not fired yet/,
+    );
     // lru-cache itself warns that a ttl without ttlAutopurge, max or maxSize is unbounded.
     const unbounded = await check('lruTtl.js', 'leak', [], { requests: 200, cycles: 5 });
     assert.equal(unbounded.verdict, 'leak', unbounded.summary);
-    assert.ok(unbounded.findings.some((f) => f.kind === 'unbounded-collection' && f.package?.name === 'lru-cache'), titles(unbounded));
+    assert.ok(
+      unbounded.findings.some((f) => f.kind === 'unbounded-collection' && f.package?.name === 'lru-cache'),
+      titles(unbounded),
+    );
   });
 });
 

@@ -26,30 +26,53 @@ async function check(node: NodeVersion, mode: 'leak' | 'healthy'): Promise<{ rep
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, `piscina-${node.major}-${mode}`);
   const r = await runNode(
-    [BIN, 'run', '--workload-url', `${base}/work/{i}`, '--requests', '100', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '--', node.bin, fixture('piscinaRender.js')],
+    [
+      BIN,
+      'run',
+      '--workload-url',
+      `${base}/work/{i}`,
+      '--requests',
+      '100',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '--',
+      node.bin,
+      fixture('piscinaRender.js'),
+    ],
     { node: node.bin, env: { PORT: String(port), MODE: mode } },
   );
   assert.equal(r.code, 0, r.stderr);
   return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport, stdout: r.stdout, out };
 }
 
-const titles = (r: LeakReport) => JSON.stringify(r.findings.map((f) => `${f.kind}: ${f.title}${f.thread ? ` (worker ${f.thread.id})` : ''}`));
+const titles = (r: LeakReport) =>
+  JSON.stringify(r.findings.map((f) => `${f.kind}: ${f.title}${f.thread ? ` (worker ${f.thread.id})` : ''}`));
 
 for (const node of supportedNodes()) {
   describe(`worker threads on Node ${node.major}`, { skip: nodeMissing(node) }, () => {
-    test('a leak in a Piscina worker is named with its holder, its line in the worker\'s source and its thread', async () => {
+    test("a leak in a Piscina worker is named with its holder, its line in the worker's source and its thread", async () => {
       const { report, stdout, out } = await check(node, 'leak');
       assert.equal(report.verdict, 'leak', report.summary);
       const inWorkers = report.findings.filter((f) => f.thread && /^renderedPages \(Map\) gains entries every cycle/.test(f.title));
       assert.ok(inWorkers.length >= 1, titles(report));
       // The main thread only waits for the pool: nothing there is called a leak.
-      assert.deepEqual(report.findings.filter((f) => !f.thread).map((f) => f.title), []);
+      assert.deepEqual(
+        report.findings.filter((f) => !f.thread).map((f) => f.title),
+        [],
+      );
       const finding = inWorkers[0];
       assert.equal(finding.kind, 'unbounded-collection');
       assert.equal(finding.confidence, 'high');
       assert.match(finding.thread!.url ?? '', /piscina\/dist\/worker\.js$/);
       const workers = report.capture?.workers ?? [];
-      assert.ok(workers.some((w) => w.id === finding.thread!.id && w.snapshots), JSON.stringify(workers));
+      assert.ok(
+        workers.some((w) => w.id === finding.thread!.id && w.snapshots),
+        JSON.stringify(workers),
+      );
       // The statement that inserts into the holder, in the task file the worker loads.
       const lines = readFileSync(fixture('renderPage.js'), 'utf8').split('\n');
       const inserts = lines.findIndex((l) => l.includes('renderedPages.set(')) + 1;
@@ -59,7 +82,11 @@ for (const node of supportedNodes()) {
       const where = new RegExp(`in worker ${finding.thread!.id} \\(\`node_modules/piscina/dist/worker\\.js\`\\)`);
       assert.match(stdout, new RegExp(`thread +${where.source}`));
       assert.match(readFileSync(join(out, 'report.md'), 'utf8'), new RegExp(`Thread: ${where.source}`));
-      assert.ok(readFileSync(join(out, 'report.html'), 'utf8').includes(`<dt>Thread</dt><dd>in worker ${finding.thread!.id} (<code>node_modules/piscina/dist/worker.js</code>)</dd>`));
+      assert.ok(
+        readFileSync(join(out, 'report.html'), 'utf8').includes(
+          `<dt>Thread</dt><dd>in worker ${finding.thread!.id} (<code>node_modules/piscina/dist/worker.js</code>)</dd>`,
+        ),
+      );
       // The breakdown counts the workers' heaps as V8 heap.
       assert.ok((report.memory.breakdown.workerHeapUsed ?? 0) > 0, JSON.stringify(report.memory.breakdown));
       assert.equal(report.memory.samples.at(-1)?.workers?.length, 2);
@@ -78,7 +105,9 @@ for (const node of supportedNodes()) {
 test("leakscope memory counts a worker's live heap as V8 heap, not as memory the allocator keeps", async () => {
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const target = await launchUnderInspector(process.execPath, [fixture('workerIndex.js')], { onOutput: (line) => line.startsWith('ready') && ready() });
+  const target = await launchUnderInspector(process.execPath, [fixture('workerIndex.js')], {
+    onOutput: (line) => line.startsWith('ready') && ready(),
+  });
   try {
     await isReady;
     const r = await runCli(['memory', new URL(target.webSocketUrl).host, '--json', '-q']);
@@ -99,9 +128,28 @@ test('workers that come and go during the check (one per request) neither break 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = join(dir, 'worker-per-request');
-  const r = await runCli(['run', '--workload-url', `${base}/work/{i}`, '--requests', '30', '--ready-url', `${base}/health`, '--cycles', '4', '--out', out, '-q', '--', process.execPath, fixture('workerPerRequest.js')], {
-    env: { PORT: String(port) },
-  });
+  const r = await runCli(
+    [
+      'run',
+      '--workload-url',
+      `${base}/work/{i}`,
+      '--requests',
+      '30',
+      '--ready-url',
+      `${base}/health`,
+      '--cycles',
+      '4',
+      '--out',
+      out,
+      '-q',
+      '--',
+      process.execPath,
+      fixture('workerPerRequest.js'),
+    ],
+    {
+      env: { PORT: String(port) },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
   assert.deepEqual(titles(report), '[]');

@@ -28,7 +28,14 @@ const DIFF_COLUMNS: Column[] = [
   { key: 'newCount', title: '# New', sort: 'newCount', numeric: true, format: (r) => num(r.newCount, formatCount) },
   { key: 'deletedCount', title: '# Deleted', numeric: true, format: (r) => num(r.deletedCount, formatCount) },
   { key: 'countDelta', title: '# Δ', sort: 'countDelta', numeric: true, delta: true, format: (r) => num(r.countDelta, formatCountDelta) },
-  { key: 'selfSizeDelta', title: 'Self size Δ', sort: 'selfSizeDelta', numeric: true, delta: true, format: (r) => num(r.selfSizeDelta, formatBytesDelta) },
+  {
+    key: 'selfSizeDelta',
+    title: 'Self size Δ',
+    sort: 'selfSizeDelta',
+    numeric: true,
+    delta: true,
+    format: (r) => num(r.selfSizeDelta, formatBytesDelta),
+  },
   {
     key: 'retainedSizeDelta',
     title: 'Retained size Δ',
@@ -85,7 +92,13 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
   // Toolbar: the filter box and the row count.
   const filterInput = el('input', {
     cls: 'class-filter',
-    attrs: { type: 'search', placeholder: 'Filter classes', 'aria-label': 'Filter classes by name', spellcheck: 'false', autocomplete: 'off' },
+    attrs: {
+      type: 'search',
+      placeholder: 'Filter classes',
+      'aria-label': 'Filter classes by name',
+      spellcheck: 'false',
+      autocomplete: 'off',
+    },
   });
   const status = el('span', { cls: 'table-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const toolbar = el('div', { cls: 'table-toolbar' }, filterInput, status);
@@ -96,7 +109,12 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
     const cell = el('div', { cls: `cell ${column.numeric ? 'numeric' : 'text'} col-${column.key}`, attrs: { role: 'columnheader' } });
     if (column.sort) {
       const sortKey = column.sort;
-      const b = el('button', { cls: 'sort', attrs: { type: 'button', 'data-sort': sortKey } }, el('span', { text: column.title }), el('span', { cls: 'sort-arrow', attrs: { 'aria-hidden': 'true' } }));
+      const b = el(
+        'button',
+        { cls: 'sort', attrs: { type: 'button', 'data-sort': sortKey } },
+        el('span', { text: column.title }),
+        el('span', { cls: 'sort-arrow', attrs: { 'aria-hidden': 'true' } }),
+      );
       b.addEventListener('click', () => setSort(sortKey));
       cell.append(b);
     } else {
@@ -113,7 +131,12 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
     'div',
     {
       cls: `class-table mode-${mode}`,
-      attrs: { role: 'grid', tabindex: 0, 'aria-label': mode === 'diff' ? 'Classes that changed between the snapshots' : 'Classes in the snapshot', 'aria-rowcount': 0 },
+      attrs: {
+        role: 'grid',
+        tabindex: 0,
+        'aria-label': mode === 'diff' ? 'Classes that changed between the snapshots' : 'Classes in the snapshot',
+        'aria-rowcount': 0,
+      },
     },
     header,
     body,
@@ -254,7 +277,11 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
         const text = data ? column.format(data) : column.key === 'className' ? '…' : '';
         const value = data?.[column.key];
         const sign = column.delta && typeof value === 'number' ? (value > 0 ? ' grew' : value < 0 ? ' shrank' : '') : '';
-        const cell = el('div', { cls: `cell ${column.numeric ? 'numeric' : 'text'} col-${column.key}${sign}`, attrs: { role: 'gridcell' }, text });
+        const cell = el('div', {
+          cls: `cell ${column.numeric ? 'numeric' : 'text'} col-${column.key}${sign}`,
+          attrs: { role: 'gridcell' },
+          text,
+        });
         if (column.key === 'className' && data) cell.title = printable(data.className, 1000);
         return cell;
       }),
@@ -300,7 +327,19 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
     query('classPaths', { className: data.className, limit: PATHS_PER_CLASS }).then(
       (result) => {
         if (token !== detailToken) return;
-        list.replaceChildren(...(result.objects.length > 0 ? result.objects.map(objectItem) : [el('li', { cls: 'muted', text: mode === 'diff' ? 'No new object of this class is still alive: its change comes from objects that were already there.' : 'No objects of this class to show.' })]));
+        list.replaceChildren(
+          ...(result.objects.length > 0
+            ? result.objects.map(objectItem)
+            : [
+                el('li', {
+                  cls: 'muted',
+                  text:
+                    mode === 'diff'
+                      ? 'No new object of this class is still alive: its change comes from objects that were already there.'
+                      : 'No objects of this class to show.',
+                }),
+              ]),
+        );
         measureDetail();
       },
       (err: Error) => {
@@ -313,18 +352,39 @@ export function createClassTable(options: ClassTableOptions): HTMLElement {
 
   function objectItem(o: ObjectPath): HTMLElement {
     const last = o.path[o.path.length - 1]?.node;
-    const label = formatNodeLabel({ id: o.id, name: o.name, className: last?.className ?? o.name, type: last?.id === o.id ? last.type : undefined });
-    const head = el('p', { cls: 'object-head' }, el('strong', { cls: 'node-label', text: label }), ` ${formatBytes(o.retainedSize)} retained (${formatBytes(o.selfSize)} self)`);
+    const label = formatNodeLabel({
+      id: o.id,
+      name: o.name,
+      className: last?.className ?? o.name,
+      type: last?.id === o.id ? last.type : undefined,
+    });
+    const head = el(
+      'p',
+      { cls: 'object-head' },
+      el('strong', { cls: 'node-label', text: label }),
+      ` ${formatBytes(o.retainedSize)} retained (${formatBytes(o.selfSize)} self)`,
+    );
     if (options.onRetainers) {
       const onRetainers = options.onRetainers;
-      const b = el('button', { cls: 'link retainers', text: 'Retainers', attrs: { type: 'button', 'aria-label': `Retainers of ${label}` } });
+      const b = el('button', {
+        cls: 'link retainers',
+        text: 'Retainers',
+        attrs: { type: 'button', 'aria-label': `Retainers of ${label}` },
+      });
       b.addEventListener('click', (event) => {
         event.stopPropagation();
         onRetainers(o.id, label);
       });
       head.append(' ', b);
     }
-    return el('li', { cls: 'object-path' }, head, o.path.length > 0 ? renderRetainerPath(o.path, { maxSteps: 10 }) : el('p', { cls: 'muted', text: 'No path from a GC root: unreachable.' }));
+    return el(
+      'li',
+      { cls: 'object-path' },
+      head,
+      o.path.length > 0
+        ? renderRetainerPath(o.path, { maxSteps: 10 })
+        : el('p', { cls: 'muted', text: 'No path from a GC root: unreachable.' }),
+    );
   }
 
   function measureDetail(): void {

@@ -2,7 +2,16 @@ import type { RetainerGroup } from '../src/analysis/types';
 import type { DiffView, SnapshotView } from '../src/panel/protocol';
 import type { SnapshotTotals } from '../src/snapshot/types';
 import { el } from './dom';
-import { displayUrl, formatBytes, formatBytesDelta, formatCount, formatNodeLabel, printable, retainerPathSteps, stepsFrom } from '../src/render/format';
+import {
+  displayUrl,
+  formatBytes,
+  formatBytesDelta,
+  formatCount,
+  formatNodeLabel,
+  printable,
+  retainerPathSteps,
+  stepsFrom,
+} from '../src/render/format';
 import { renderRetainerPath, renderSteps } from './pathView';
 
 /** Before, after and what is new: the diff's totals as a small table. */
@@ -12,7 +21,10 @@ export function renderDiffTotals(diff: DiffView): HTMLElement {
     'dl',
     { cls: 'totals' },
     fact('Baseline', `${formatBytes(diff.baselineTotals.reachableSize)} reachable, ${formatCount(diff.baselineTotals.nodeCount)} objects`),
-    fact('After', `${formatBytes(diff.afterTotals.reachableSize)} reachable (${formatBytesDelta(delta)}), ${formatCount(diff.afterTotals.nodeCount)} objects`),
+    fact(
+      'After',
+      `${formatBytes(diff.afterTotals.reachableSize)} reachable (${formatBytesDelta(delta)}), ${formatCount(diff.afterTotals.nodeCount)} objects`,
+    ),
     fact(
       'New objects still alive',
       `${formatCount(diff.newObjects.count)}, ${formatBytes(diff.newObjects.retainedSize)} retained (${formatBytes(diff.newObjects.selfSize)} self)`,
@@ -48,7 +60,11 @@ export function renderGroups(groups: RetainerGroup[], shown = 5): HTMLElement {
   const wrap = el('div', { cls: 'groups-wrap' }, list);
   if (groups.length > shown) {
     const rest = groups.length - shown;
-    const more = el('button', { cls: 'link show-more', text: `Show ${formatCount(rest)} more ${rest === 1 ? 'group' : 'groups'}`, attrs: { type: 'button' } });
+    const more = el('button', {
+      cls: 'link show-more',
+      text: `Show ${formatCount(rest)} more ${rest === 1 ? 'group' : 'groups'}`,
+      attrs: { type: 'button' },
+    });
     more.addEventListener('click', () => {
       const next = renderGroups(groups, groups.length);
       wrap.replaceWith(next);
@@ -107,11 +123,20 @@ export function renderDominators(view: SnapshotView, onRetainers: ((id: number, 
     const item = el(
       'li',
       { cls: 'dominator' },
-      el('p', {}, el('strong', { cls: 'node-label', text: label }), ` ${formatBytes(d.node.retainedSize)} retained (${formatBytes(d.node.selfSize)} self)`),
+      el(
+        'p',
+        {},
+        el('strong', { cls: 'node-label', text: label }),
+        ` ${formatBytes(d.node.retainedSize)} retained (${formatBytes(d.node.selfSize)} self)`,
+      ),
       renderRetainerPath(d.path, { maxSteps: 8 }),
     );
     if (onRetainers) {
-      const b = el('button', { cls: 'link retainers', text: 'Retainers', attrs: { type: 'button', 'aria-label': `Retainers of ${label}` } });
+      const b = el('button', {
+        cls: 'link retainers',
+        text: 'Retainers',
+        attrs: { type: 'button', 'aria-label': `Retainers of ${label}` },
+      });
       b.addEventListener('click', () => onRetainers(d.node.id, label));
       item.querySelector('p')!.append(' ', b);
     }

@@ -9,7 +9,11 @@ export interface ElementOptions {
   attrs?: Record<string, string | number | boolean | undefined>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.cls) node.className = options.cls;
   if (options.text !== undefined) node.textContent = options.text;
@@ -37,7 +41,12 @@ export function button(text: string, onClick: (event: MouseEvent) => void, optio
 
 export function section(title: string, cls: string, ...children: Child[]): HTMLElement {
   const id = `section-${cls}`;
-  return el('section', { cls: `panel-section section-${cls}`, attrs: { 'aria-labelledby': id } }, el('h2', { text: title, attrs: { id } }), ...children);
+  return el(
+    'section',
+    { cls: `panel-section section-${cls}`, attrs: { 'aria-labelledby': id } },
+    el('h2', { text: title, attrs: { id } }),
+    ...children,
+  );
 }
 
 export function clear(node: Element): void {

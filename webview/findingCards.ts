@@ -87,18 +87,25 @@ function findingCard(view: FindingView, index: number, post: (message: FromWebvi
   if (f.source) {
     const source = f.source;
     const where = `${printable(displayUrl(source.file), 200)}:${source.line}:${source.column}`;
-    sourceRow = source.role === 'inserts' && facts.source ? row('added by', el('code', { cls: 'source-location', text: printable(facts.source, 300) })) : row(
-      'source',
-      el(
-        'span',
-        {},
-        `${source.role === 'allocated' ? 'allocated in' : 'held in the scope of'} `,
-        el('code', { text: printable(source.functionName || '(anonymous)', 80) }),
-        ' at ',
-        el('code', { cls: 'source-location', text: where }),
-      ),
+    sourceRow =
+      source.role === 'inserts' && facts.source
+        ? row('added by', el('code', { cls: 'source-location', text: printable(facts.source, 300) }))
+        : row(
+            'source',
+            el(
+              'span',
+              {},
+              `${source.role === 'allocated' ? 'allocated in' : 'held in the scope of'} `,
+              el('code', { text: printable(source.functionName || '(anonymous)', 80) }),
+              ' at ',
+              el('code', { cls: 'source-location', text: where }),
+            ),
+          );
+    actions.append(
+      button('Go to source', () => post({ type: 'goToSource', file: source.file, line: source.line, column: source.column }), {
+        cls: 'go-to-source',
+      }),
     );
-    actions.append(button('Go to source', () => post({ type: 'goToSource', file: source.file, line: source.line, column: source.column }), { cls: 'go-to-source' }));
   }
   let apply: HTMLButtonElement | undefined;
   if (view.fixAvailable) {

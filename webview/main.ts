@@ -123,7 +123,13 @@ function renderReport(title: string, report: ReportView, query: Query): View {
     ]),
     section(`Findings (${formatCount(report.findings.length)})`, 'findings', cards.element),
     section('By package', 'packages', createPackageTable(query)),
-    section('Memory', 'memory', chart.element, renderBreakdown(report.memory.breakdown, maxRss), renderMemoryVerdict(report.memory.verdict)),
+    section(
+      'Memory',
+      'memory',
+      chart.element,
+      renderBreakdown(report.memory.breakdown, maxRss),
+      renderMemoryVerdict(report.memory.verdict),
+    ),
     diffSections(report.diff),
     section('Classes', 'classes', createClassTable({ query, mode: 'diff', classCount: report.diff.classCount, onRetainers })),
     retainers.element,
@@ -146,7 +152,11 @@ function renderSnapshot(title: string, snapshot: SnapshotView, query: Query): Vi
       ['dominators', 'Dominators'],
     ]),
     section('Totals', 'totals', renderSnapshotTotals(snapshot)),
-    section('Classes', 'classes', createClassTable({ query, mode: 'snapshot', classCount: snapshot.classCount, onRetainers: retainers.show })),
+    section(
+      'Classes',
+      'classes',
+      createClassTable({ query, mode: 'snapshot', classCount: snapshot.classCount, onRetainers: retainers.show }),
+    ),
     section('Largest dominators', 'dominators', renderDominators(snapshot, retainers.show)),
     retainers.element,
   );
@@ -170,7 +180,10 @@ function renderSession(title: string, target: string): View {
   const chart = createMemoryChart();
   const samples = new Map<number, MemorySample>();
   const marks = new Map<string, MemoryMark>();
-  app.append(header(title, el('p', { cls: 'meta' }, el('code', { text: printable(target, 300) })), progress), section('Memory', 'memory', chart.element));
+  app.append(
+    header(title, el('p', { cls: 'meta' }, el('code', { text: printable(target, 300) })), progress),
+    section('Memory', 'memory', chart.element),
+  );
   chart.update([], []);
   return {
     // Whether a message carries every sample so far or only new ones, merging by time handles both.

@@ -40,7 +40,11 @@ export function createMemoryChart(): MemoryChart {
     const b = el('button', {
       cls: 'toggle',
       text: value === 'rss' ? 'RSS' : 'V8 heap',
-      attrs: { type: 'button', 'aria-pressed': String(value === scope), title: value === 'rss' ? 'Everything the process holds' : 'Zoom in on the JavaScript heap' },
+      attrs: {
+        type: 'button',
+        'aria-pressed': String(value === scope),
+        title: value === 'rss' ? 'Everything the process holds' : 'Zoom in on the JavaScript heap',
+      },
     });
     b.addEventListener('click', () => {
       scope = value;
@@ -49,7 +53,12 @@ export function createMemoryChart(): MemoryChart {
     });
     return b;
   });
-  const toolbar = el('div', { cls: 'chart-toolbar', attrs: { role: 'group', 'aria-label': 'Chart scale' } }, el('span', { cls: 'label', text: 'Show' }), ...scopeButtons);
+  const toolbar = el(
+    'div',
+    { cls: 'chart-toolbar', attrs: { role: 'group', 'aria-label': 'Chart scale' } },
+    el('span', { cls: 'label', text: 'Show' }),
+    ...scopeButtons,
+  );
   const plot = el('div', {
     cls: 'chart-plot',
     attrs: { tabindex: 0, role: 'img', 'aria-label': 'Memory over time. Use the left and right arrow keys to read each sample.' },
@@ -69,7 +78,11 @@ export function createMemoryChart(): MemoryChart {
   const marksG = svg.append('g').attr('class', 'marks');
   const pointsG = svg.append('g').attr('class', 'points');
   const cursor = svg.append('line').attr('class', 'chart-cursor').attr('visibility', 'hidden');
-  const emptyText = svg.append('text').attr('class', 'chart-empty').attr('y', HEIGHT / 2).attr('text-anchor', 'middle');
+  const emptyText = svg
+    .append('text')
+    .attr('class', 'chart-empty')
+    .attr('y', HEIGHT / 2)
+    .attr('text-anchor', 'middle');
   const overlay = svg.append('rect').attr('class', 'chart-overlay').attr('x', MARGIN.left).attr('y', MARGIN.top);
 
   let x = d3.scaleLinear();
@@ -131,14 +144,12 @@ export function createMemoryChart(): MemoryChart {
       .attr('cx', (s) => x(seconds(s.at)))
       .attr('cy', (s) => y(stackTop(s)));
 
-    xAxisG
-      .attr('transform', `translate(0,${MARGIN.top + innerH})`)
-      .call(
-        d3
-          .axisBottom(x)
-          .ticks(Math.max(2, Math.floor(innerW / 90)))
-          .tickFormat((v) => `${d3.format('~r')(Number(v))} s`),
-      );
+    xAxisG.attr('transform', `translate(0,${MARGIN.top + innerH})`).call(
+      d3
+        .axisBottom(x)
+        .ticks(Math.max(2, Math.floor(innerW / 90)))
+        .tickFormat((v) => `${d3.format('~r')(Number(v))} s`),
+    );
     yAxisG.attr('transform', `translate(${MARGIN.left},0)`).call(
       d3
         .axisLeft(y)
@@ -158,7 +169,10 @@ export function createMemoryChart(): MemoryChart {
       })
       .attr('class', (m) => `mark mark-${m.kind}`)
       .attr('transform', (m) => `translate(${x(Math.min(seconds(m.at), x.domain()[1]))},0)`);
-    markG.select('line').attr('y1', MARGIN.top).attr('y2', MARGIN.top + innerH);
+    markG
+      .select('line')
+      .attr('y1', MARGIN.top)
+      .attr('y2', MARGIN.top + innerH);
     markG
       .select('text')
       .attr('y', MARGIN.top - 6)
@@ -181,7 +195,12 @@ export function createMemoryChart(): MemoryChart {
       return;
     }
     const cx = x((s.at - samples[0].at) / 1000);
-    cursor.attr('visibility', 'visible').attr('x1', cx).attr('x2', cx).attr('y1', MARGIN.top).attr('y2', HEIGHT - MARGIN.bottom);
+    cursor
+      .attr('visibility', 'visible')
+      .attr('x1', cx)
+      .attr('x2', cx)
+      .attr('y1', MARGIN.top)
+      .attr('y2', HEIGHT - MARGIN.bottom);
     readout.textContent = describe(s, s.label ? printable(s.label, 40) : `Sample ${selected + 1}`);
   }
 
@@ -269,7 +288,12 @@ export function renderBreakdown(b: RssBreakdown, maxRss: number | undefined): HT
       ),
     );
   }
-  const heading = el('p', { cls: 'breakdown-total' }, el('strong', { text: `RSS ${formatBytes(b.rss)}` }), maxRss ? ` (peak ${formatBytes(maxRss)})` : '');
+  const heading = el(
+    'p',
+    { cls: 'breakdown-total' },
+    el('strong', { text: `RSS ${formatBytes(b.rss)}` }),
+    maxRss ? ` (peak ${formatBytes(maxRss)})` : '',
+  );
   return el('div', { cls: 'breakdown' }, heading, bar, list);
 }
 

@@ -12,7 +12,10 @@ type PackageUsage = PanelQueries['packages']['result']['packages'][number];
 export function createPackageTable(query: Query): HTMLElement {
   const element = el('div', { cls: 'package-table' }, el('p', { cls: 'muted', text: 'Loading…' }));
   query('packages', {}).then(
-    ({ packages }) => element.replaceChildren(packages.length > 0 ? table(packages) : el('p', { cls: 'empty', text: 'This report attributes no memory to packages.' })),
+    ({ packages }) =>
+      element.replaceChildren(
+        packages.length > 0 ? table(packages) : el('p', { cls: 'empty', text: 'This report attributes no memory to packages.' }),
+      ),
     (err: unknown) => element.replaceChildren(el('p', { cls: 'error', text: printable(String((err as Error)?.message ?? err), 300) })),
   );
   return element;
@@ -23,7 +26,11 @@ function table(packages: PackageUsage[]): HTMLElement {
   return el(
     'table',
     { cls: 'packages' },
-    el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { text: h, attrs: { scope: 'col', ...(i > 1 ? { class: 'num' } : {}) } })))),
+    el(
+      'thead',
+      {},
+      el('tr', {}, ...head.map((h, i) => el('th', { text: h, attrs: { scope: 'col', ...(i > 1 ? { class: 'num' } : {}) } }))),
+    ),
     el(
       'tbody',
       {},

@@ -11,7 +11,11 @@ export function renderSteps(steps: StepText[], options: { maxSteps?: number; cls
   shown.forEach((step, i) => {
     if (hidden.length > 0 && i === 1) {
       const more = el('li', { cls: 'path-step path-more' });
-      const expand = el('button', { cls: 'link', text: `… ${hidden.length} more`, attrs: { type: 'button', 'aria-label': `Show ${hidden.length} hidden steps` } });
+      const expand = el('button', {
+        cls: 'link',
+        text: `… ${hidden.length} more`,
+        attrs: { type: 'button', 'aria-label': `Show ${hidden.length} hidden steps` },
+      });
       expand.addEventListener('click', () => {
         list.replaceWith(renderSteps(steps, { cls: options.cls }));
       });
@@ -24,7 +28,13 @@ export function renderSteps(steps: StepText[], options: { maxSteps?: number; cls
 }
 
 function stepItem(step: StepText): HTMLLIElement {
-  return el('li', { cls: 'path-step' }, step.edge ? el('span', { cls: 'step-edge', text: step.edge }) : null, step.edge ? ' ' : null, el('span', { cls: 'step-class', text: step.cls }));
+  return el(
+    'li',
+    { cls: 'path-step' },
+    step.edge ? el('span', { cls: 'step-edge', text: step.edge }) : null,
+    step.edge ? ' ' : null,
+    el('span', { cls: 'step-class', text: step.cls }),
+  );
 }
 
 export function renderRetainerPath(path: RetainerPath, options: { maxSteps?: number; cls?: string } = {}): HTMLOListElement {

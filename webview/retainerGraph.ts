@@ -74,7 +74,10 @@ export function createRetainerGraph(query: Query): RetainerGraphView {
     const byId = new Map(placed.map((p) => [p.node.id, p]));
     const notes: string[] = [];
     const roots = placed.filter((p) => p.node.isGcRoot).length;
-    notes.push(`${placed.length} ${placed.length === 1 ? 'object' : 'objects'}, ${graph.edges.length} ${graph.edges.length === 1 ? 'reference' : 'references'}` + (roots > 0 ? `, reaching ${roots} GC ${roots === 1 ? 'root' : 'roots'}.` : '.'));
+    notes.push(
+      `${placed.length} ${placed.length === 1 ? 'object' : 'objects'}, ${graph.edges.length} ${graph.edges.length === 1 ? 'reference' : 'references'}` +
+        (roots > 0 ? `, reaching ${roots} GC ${roots === 1 ? 'root' : 'roots'}.` : '.'),
+    );
     if (graph.truncated) notes.push(`Truncated: only the first ${MAX_RETAINERS} retainers of each object, up to ${DEPTH} hops, are shown.`);
     if (graph.nodes.length <= 1 && graph.edges.length === 0) notes.push('Nothing retains this object: it is unreachable.');
     note.textContent = notes.join(' ');
@@ -114,7 +117,8 @@ export function createRetainerGraph(query: Query): RetainerGraphView {
     // holds, a prototype and its constructor) are cycles among the retainers and would hide the paths.
     const edges = graph.edges.filter((e) => byId.has(e.from) && byId.has(e.to) && byId.get(e.from)!.layer > byId.get(e.to)!.layer);
     const hidden = graph.edges.length - edges.length;
-    if (hidden > 0) note.textContent += ` ${hidden} ${hidden === 1 ? 'reference' : 'references'} among the retainers themselves (cycles) not drawn.`;
+    if (hidden > 0)
+      note.textContent += ` ${hidden} ${hidden === 1 ? 'reference' : 'references'} among the retainers themselves (cycles) not drawn.`;
     const edgeG = root
       .append('g')
       .attr('class', 'edges')

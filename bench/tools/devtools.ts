@@ -94,7 +94,10 @@ export const devtools: Tool = {
       try {
         const loader = await load(file);
         const snapshot = await loader.buildSnapshot(secondary.port);
-        return { nodes: snapshot.nodeCount, reachableBytes: snapshot.retainedSizes[snapshot.rootNodeIndexInternal / snapshot.nodeFieldCount] };
+        return {
+          nodes: snapshot.nodeCount,
+          reachableBytes: snapshot.retainedSizes[snapshot.rootNodeIndexInternal / snapshot.nodeFieldCount],
+        };
       } finally {
         await secondary.worker.terminate();
       }

@@ -27,7 +27,8 @@ function decode(file: string): Graph {
     return wasm.decode_bytes(readFileSync(file));
   } catch (e) {
     const mib = wasm.__wasm.memory.buffer.byteLength / 2 ** 20;
-    if ((e as Error)?.name === 'RuntimeError' && mib > 3584) throw new Error(`out of WASM memory (${mib.toFixed(0)} of 4096 MiB)`, { cause: e });
+    if ((e as Error)?.name === 'RuntimeError' && mib > 3584)
+      throw new Error(`out of WASM memory (${mib.toFixed(0)} of 4096 MiB)`, { cause: e });
     throw e;
   }
 }

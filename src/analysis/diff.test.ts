@@ -12,7 +12,16 @@ import { diffSnapshots } from './diff';
  */
 function heap(entries: Array<[number, number, number]>, nativeId: number): TestNode[] {
   const nodes: TestNode[] = [
-    { name: '', type: 'synthetic', id: 1, selfSize: 0, edges: [{ to: 1, type: 'shortcut' }, { to: 4, type: 'element', name: 1 }] },
+    {
+      name: '',
+      type: 'synthetic',
+      id: 1,
+      selfSize: 0,
+      edges: [
+        { to: 1, type: 'shortcut' },
+        { to: 4, type: 'element', name: 1 },
+      ],
+    },
     { name: 'global', id: 3, selfSize: 10, edges: [{ to: 2, name: 'cache' }] },
     { name: 'Map', id: 5, selfSize: 32, edges: [{ to: 3, type: 'internal', name: 'table' }] },
     { name: 'system / OrderedHashMap', type: 'array', id: 7, selfSize: 64, edges: [] },
@@ -29,7 +38,19 @@ function heap(entries: Array<[number, number, number]>, nativeId: number): TestN
 
 const load = (spec: TestNode[], file: string) => ({ graph: analyzeSnapshot(buildTestSnapshot(spec)), file });
 const baseline = load(heap([[9, 11, 100]], 2000), 'baseline');
-const after = load(heap([[9, 11, 100], [101, 103, 500], [105, 107, 300], [109, 111, 700], [113, 115, 200]], 4000), 'after');
+const after = load(
+  heap(
+    [
+      [9, 11, 100],
+      [101, 103, 500],
+      [105, 107, 300],
+      [109, 111, 700],
+      [113, 115, 200],
+    ],
+    4000,
+  ),
+  'after',
+);
 
 test('new objects are counted by class and grouped under the collection that holds them', () => {
   const d = diffSnapshots(baseline, after, undefined, { samplesPerGroup: 2 });
@@ -39,20 +60,40 @@ test('new objects are counted by class and grouped under the collection that hol
   const payload = d.classes.find((c) => c.className === 'Payload')!;
   assert.equal(payload.retainedSizeDelta, 500 + 300 + 700 + 200);
   // The embedder node changed its (address-derived) id: neither new nor deleted.
-  assert.equal(d.classes.find((c) => c.className === 'Node / Environment'), undefined);
+  assert.equal(
+    d.classes.find((c) => c.className === 'Node / Environment'),
+    undefined,
+  );
   assert.equal(d.groups.length, 1);
   const [group] = d.groups;
   assert.equal(group.holderClassName, 'Map');
   assert.equal(group.edgeFromHolder, '[…]');
-  assert.deepEqual(group.holderPath.map((s) => s.edge), ['', 'cache']);
+  assert.deepEqual(
+    group.holderPath.map((s) => s.edge),
+    ['', 'cache'],
+  );
   assert.equal(group.count, 8);
   assert.equal(group.retainedSize, 4 * 24 + 1700);
-  assert.deepEqual(group.samples.map((o) => o.id), [109, 101], 'the two largest, largest first');
+  assert.deepEqual(
+    group.samples.map((o) => o.id),
+    [109, 101],
+    'the two largest, largest first',
+  );
   assert.deepEqual(d.newObjects, { count: 8, selfSize: 4 * 24 + 1700, retainedSize: 4 * 24 + 1700 });
 });
 
 test('with a final snapshot only survivors count, read in the final snapshot', () => {
-  const final = load(heap([[9, 11, 100], [105, 107, 300], [117, 119, 50]], 6000), 'final');
+  const final = load(
+    heap(
+      [
+        [9, 11, 100],
+        [105, 107, 300],
+        [117, 119, 50],
+      ],
+      6000,
+    ),
+    'final',
+  );
   const d = diffSnapshots(baseline, after, final);
   const entry = d.classes.find((c) => c.className === 'Entry')!;
   assert.equal(entry.survivorCount, 1, 'only 105 was new in after and is still in final');
@@ -94,7 +135,15 @@ test('growth that stopped before the mid snapshot is not steady', () => {
 function jobsHeap(jobIds: number[], listed: (id: number) => boolean): TestNode[] {
   const nodes: TestNode[] = [
     { name: '', type: 'synthetic', id: 1, selfSize: 0, edges: [{ to: 1, type: 'shortcut' }] },
-    { name: 'global', id: 3, selfSize: 10, edges: [{ to: 2, name: 'jobs' }, { to: 4, name: 'byId' }] },
+    {
+      name: 'global',
+      id: 3,
+      selfSize: 10,
+      edges: [
+        { to: 2, name: 'jobs' },
+        { to: 4, name: 'byId' },
+      ],
+    },
     { name: 'Array', id: 5, selfSize: 32, edges: [{ to: 3, type: 'internal', name: 'elements' }] },
     { name: '', type: 'array', id: 7, selfSize: 64, edges: [] },
     { name: 'Map', id: 9, selfSize: 32, edges: [{ to: 5, type: 'internal', name: 'table' }] },
@@ -110,10 +159,16 @@ function jobsHeap(jobIds: number[], listed: (id: number) => boolean): TestNode[]
 }
 
 test('objects two collections hold count in both groups, each naming the other', () => {
-  const before = load(jobsHeap([], () => true), 'before');
+  const before = load(
+    jobsHeap([], () => true),
+    'before',
+  );
   const jobs = [101, 103, 105, 107, 109, 111];
   // The list keeps the latest two; the index keeps every job.
-  const later = load(jobsHeap(jobs, (id) => id >= 109), 'later');
+  const later = load(
+    jobsHeap(jobs, (id) => id >= 109),
+    'later',
+  );
   const mid = IdSet.of(Uint32Array.from([1, 3, 5, 7, 9, 11, 101, 103, 105])).parts;
   const d = diffSnapshots(before, later, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } });
   const byName = new Map(d.groups.map((g) => [g.holderPath.at(-1)!.edge, g]));

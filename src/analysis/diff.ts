@@ -19,7 +19,12 @@ export interface DiffInput {
  * object that holds them, which is where a leak lives. The baseline may come as a full graph or
  * as the summary a worker thread computed while this thread loaded the others.
  */
-export function diffSnapshots(baseline: DiffInput | ComparableSnapshot, after: DiffInput, final?: DiffInput, options: DiffOptions = {}): SnapshotDiff {
+export function diffSnapshots(
+  baseline: DiffInput | ComparableSnapshot,
+  after: DiffInput,
+  final?: DiffInput,
+  options: DiffOptions = {},
+): SnapshotDiff {
   return diffWithHolders(baseline, after, final, options).diff;
 }
 
@@ -79,8 +84,17 @@ function diffClasses(
     let d = byName.get(className);
     if (!d) {
       d = {
-        className, newCount: 0, deletedCount: 0, countDelta: 0, selfSizeDelta: 0, retainedSizeDelta: 0,
-        baseline: empty(className), after: empty(className), newSelfSize: 0, baseHeapCount: 0, afterHeapCount: 0,
+        className,
+        newCount: 0,
+        deletedCount: 0,
+        countDelta: 0,
+        selfSizeDelta: 0,
+        retainedSizeDelta: 0,
+        baseline: empty(className),
+        after: empty(className),
+        newSelfSize: 0,
+        baseHeapCount: 0,
+        afterHeapCount: 0,
       };
       byName.set(className, d);
     }
@@ -89,10 +103,12 @@ function diffClasses(
   base.classes.forEach((a, k) => Object.assign(entry(a.className), { baseline: a, baseHeapCount: base.heapCounts[k] }));
   for (const a of after.classAggregates()) entry(a.className).after = a;
   for (const [name, v] of countByClass(after, isHeapId)) entry(name).afterHeapCount = v.count;
-  for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id))) Object.assign(entry(name), { newCount: v.count, newSelfSize: v.selfSize });
+  for (const [name, v] of countByClass(after, (id) => isHeapId(id) && !baseIds.has(id)))
+    Object.assign(entry(name), { newCount: v.count, newSelfSize: v.selfSize });
   if (final) {
     for (const d of byName.values()) d.survivorCount = 0;
-    for (const [name, v] of countByClass(final, (id) => isHeapId(id) && !baseIds.has(id) && afterIds.has(id))) entry(name).survivorCount = v.count;
+    for (const [name, v] of countByClass(final, (id) => isHeapId(id) && !baseIds.has(id) && afterIds.has(id)))
+      entry(name).survivorCount = v.count;
   }
   const result: ClassDiff[] = [];
   for (const { baseHeapCount, afterHeapCount, ...d } of byName.values()) {
@@ -109,7 +125,12 @@ function diffClasses(
   const roots = after.rootClassNames();
   return result
     .filter((d) => !roots.has(d.className))
-    .sort((a, b) => Math.abs(b.retainedSizeDelta) - Math.abs(a.retainedSizeDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) || b.newCount - a.newCount)
+    .sort(
+      (a, b) =>
+        Math.abs(b.retainedSizeDelta) - Math.abs(a.retainedSizeDelta) ||
+        Math.abs(b.countDelta) - Math.abs(a.countDelta) ||
+        b.newCount - a.newCount,
+    )
     .slice(0, max);
 }
 
@@ -144,7 +165,12 @@ interface BaselineFacts {
   isOld: (id: number) => boolean;
 }
 
-function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions, baseline: BaselineFacts): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
+function groupByHolder(
+  graph: HeapGraph,
+  isNew: Uint8Array,
+  options: DiffOptions,
+  baseline: BaselineFacts,
+): { groups: RetainerGroup[]; holders: number[]; totals: SnapshotDiff['newObjects'] } {
   const s = graph.snapshot;
   const n = graph.nodeCount;
   const idom = graph.idom;
@@ -199,7 +225,19 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
     if (g < 0) {
       g = accs.length;
       groupIndex.set(key, g);
-      accs.push({ holder: h.holder, edge: h.edge, count: 0, selfSize: 0, retainedSize: 0, classes: new Map(), samples: [], traces: new Map(), beforeMid: 0, afterMidSelf: 0, tops: 0 });
+      accs.push({
+        holder: h.holder,
+        edge: h.edge,
+        count: 0,
+        selfSize: 0,
+        retainedSize: 0,
+        classes: new Map(),
+        samples: [],
+        traces: new Map(),
+        beforeMid: 0,
+        afterMidSelf: 0,
+        tops: 0,
+      });
     }
     return g;
   };
@@ -262,24 +300,35 @@ function groupByHolder(graph: HeapGraph, isNew: Uint8Array, options: DiffOptions
   const kept = accs.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count).slice(0, options.maxGroups ?? 20);
   const bounds = options.mid ? boundsOf(graph, kept, shares, baseline, names, options.mid) : new Map<Acc, string>();
   const groups = kept.map((acc): RetainerGroup => {
-      return {
-        holderPath: graph.retainerPath(acc.holder),
-        holderId: s.nodeId(acc.holder),
-        holderClassName: graph.className(acc.holder),
-        edgeFromHolder: holderEdgeLabel(graph, acc.edge),
-        count: acc.count,
-        selfSize: acc.selfSize,
-        retainedSize: acc.retainedSize,
-        classes: [...acc.classes.entries()]
-          .map(([c, v]) => ({ className: names[c], count: v.count, retainedSize: v.retainedSize }))
-          .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
-        samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
-        ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
-        ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid, bounds.get(acc)) } : {}),
-        ...(shares.has(acc) ? { sharedWith: [...shares.get(acc)!].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([other, count]) => ({ holderId: s.nodeId(other.holder), count })) } : {}),
-      };
-    });
-  return { groups, holders: kept.map((acc) => acc.holder), totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained } };
+    return {
+      holderPath: graph.retainerPath(acc.holder),
+      holderId: s.nodeId(acc.holder),
+      holderClassName: graph.className(acc.holder),
+      edgeFromHolder: holderEdgeLabel(graph, acc.edge),
+      count: acc.count,
+      selfSize: acc.selfSize,
+      retainedSize: acc.retainedSize,
+      classes: [...acc.classes.entries()]
+        .map(([c, v]) => ({ className: names[c], count: v.count, retainedSize: v.retainedSize }))
+        .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
+      samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
+      ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
+      ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid, bounds.get(acc)) } : {}),
+      ...(shares.has(acc)
+        ? {
+            sharedWith: [...shares.get(acc)!]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 5)
+              .map(([other, count]) => ({ holderId: s.nodeId(other.holder), count })),
+          }
+        : {}),
+    };
+  });
+  return {
+    groups,
+    holders: kept.map((acc) => acc.holder),
+    totals: { count: totalCount, selfSize: totalSelf, retainedSize: totalRetained },
+  };
 }
 
 /**
@@ -322,7 +371,8 @@ function isDictionary(graph: HeapGraph, node: number): boolean {
   if (answer === undefined) {
     const s = graph.snapshot;
     let count = 0;
-    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && count <= DICTIONARY_PROPERTIES; e++) if (s.edges.types[e] === s.edgeTypeIds.property) count++;
+    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && count <= DICTIONARY_PROPERTIES; e++)
+      if (s.edges.types[e] === s.edgeTypeIds.property) count++;
     answer = count > DICTIONARY_PROPERTIES;
     known.set(node, answer);
   }
@@ -449,13 +499,19 @@ function boundsOf<A extends BoundInput>(
     const ownKind = main && !/^[(]|^system \/|^Node \//.test(names[main[0]]) && isHeapId(graph.snapshot.nodeId(acc.holder));
     const delta = ownKind ? baseline.population.get(names[main[0]]) : undefined;
     if (main && delta !== undefined && main[1].count >= MIN_BOUND_EVIDENCE && delta < 0.25 * main[1].count) {
-      result.set(acc, `it replaces what it holds: ${main[1].count} ${names[main[0]]} objects are new since the baseline, but there are only ${Math.max(0, delta)} more of them`);
+      result.set(
+        acc,
+        `it replaces what it holds: ${main[1].count} ${names[main[0]]} objects are new since the baseline, but there are only ${Math.max(0, delta)} more of them`,
+      );
       continue;
     }
     const rateBefore = acc.beforeMid / Math.max(1, mid.cyclesBefore);
     const rateAfter = (acc.count - acc.beforeMid) / Math.max(1, mid.cyclesAfter);
     if (main && delta !== undefined && rateAfter > 2 * rateBefore + 1 && delta < 0.75 * main[1].count) {
-      result.set(acc, `it kept ${Math.round(rateBefore)} objects per cycle from the first half and ${Math.round(rateAfter)} from the second, and drops what it added early: it is still filling towards a bound; run more cycles to tell`);
+      result.set(
+        acc,
+        `it kept ${Math.round(rateBefore)} objects per cycle from the first half and ${Math.round(rateAfter)} from the second, and drops what it added early: it is still filling towards a bound; run more cycles to tell`,
+      );
       continue;
     }
     const replaced = replacedUnderOldKeys(graph, acc.holder, baseline);
@@ -466,11 +522,18 @@ function boundsOf<A extends BoundInput>(
     expiring ??= pendingExpiries(graph, baseline);
     const timers = expiring.get(acc.holder) ?? 0;
     if (acc.tops >= MIN_BOUND_EVIDENCE && timers >= 0.5 * acc.tops) {
-      result.set(acc, `it drops what it holds on timers: ${timers} one-shot timers set during the check close over it and have not fired yet (an expiry, a TTL purge); run the check for longer than their delay to see them fire`);
+      result.set(
+        acc,
+        `it drops what it holds on timers: ${timers} one-shot timers set during the check close over it and have not fired yet (an expiry, a TTL purge); run the check for longer than their delay to see them fire`,
+      );
       continue;
     }
     const capacity = reservedCapacity(graph, acc.holder, acc.tops, baseline);
-    if (capacity !== undefined) result.set(acc, `it fills storage sized ahead (${capacity} slots, reserved before the check), which bounds it; run more cycles to see it evict`);
+    if (capacity !== undefined)
+      result.set(
+        acc,
+        `it fills storage sized ahead (${capacity} slots, reserved before the check), which bounds it; run more cycles to see it evict`,
+      );
   }
   for (const acc of accs) {
     const row = shares.get(acc);
@@ -587,7 +650,8 @@ function reservedCapacity(graph: HeapGraph, holder: number, added: number, basel
     const store = s.edgeTarget(e);
     if (s.nodes.types[store] !== s.nodeTypeIds.array || !baseline.isOld(s.nodeId(store))) return undefined;
     let used = 0;
-    for (let f = s.firstEdge(store); f < s.edgeEnd(store); f++) if (!s.isWeakEdge(f) && s.nodes.types[s.edgeTarget(f)] !== s.nodeTypeIds.hidden) used++;
+    for (let f = s.firstEdge(store); f < s.edgeEnd(store); f++)
+      if (!s.isWeakEdge(f) && s.nodes.types[s.edgeTarget(f)] !== s.nodeTypeIds.hidden) used++;
     // A FixedArray: a 16-byte header, then one pointer per slot.
     const capacity = Math.floor((s.selfSize(store) - 16) / 8);
     return capacity > 1.5 * Math.max(0, used - added) + 16 && capacity >= used ? capacity : undefined;
@@ -595,7 +659,13 @@ function reservedCapacity(graph: HeapGraph, holder: number, added: number, basel
   return undefined;
 }
 
-function groupGrowth(count: number, beforeMid: number, afterMidBytes: number, mid: NonNullable<DiffOptions['mid']>, bound: string | undefined): GroupGrowth {
+function groupGrowth(
+  count: number,
+  beforeMid: number,
+  afterMidBytes: number,
+  mid: NonNullable<DiffOptions['mid']>,
+  bound: string | undefined,
+): GroupGrowth {
   const newAfterMid = count - beforeMid;
   const rateBefore = beforeMid / Math.max(1, mid.cyclesBefore);
   const rateAfter = newAfterMid / Math.max(1, mid.cyclesAfter);
@@ -654,6 +724,8 @@ function leakedObject(graph: HeapGraph, node: number, stacks: AllocationStacks |
 export function inconclusiveGrowth(diff: SnapshotDiff): string | undefined {
   const unsettled = diff.groups.filter((g) => g.growth?.inconclusive && g.count >= MIN_BOUND_EVIDENCE);
   if (unsettled.length === 0) return undefined;
-  const named = unsettled.slice(0, 3).map((g) => `${g.holderPath.at(-1)?.edge || g.holderClassName} (${g.holderClassName}): ${g.growth!.inconclusive}`);
+  const named = unsettled
+    .slice(0, 3)
+    .map((g) => `${g.holderPath.at(-1)?.edge || g.holderClassName} (${g.holderClassName}): ${g.growth!.inconclusive}`);
   return `Inconclusive for ${unsettled.length === 1 ? 'one holder' : `${unsettled.length} holders`} that grew but look bounded, not called leaks: ${named.join('; ')}.`;
 }

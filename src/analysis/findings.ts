@@ -41,7 +41,10 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) return false;
       return !group.classes.every((c) => ENGINE_CLASSES.has(c.className));
     });
-  const ordinals = ordinalsOf(graph, candidates.flatMap(({ group }) => group.samples.map((s) => s.id)));
+  const ordinals = ordinalsOf(
+    graph,
+    candidates.flatMap(({ group }) => group.samples.map((s) => s.id)),
+  );
   // Holders that share objects are named as the code names them: `jobsById (Map)`.
   const labels = new Map(diff.groups.map((g) => [g.holderId, `${holderName(g.holderPath.map((s) => s.edge))} (${g.holderClassName})`]));
   const findings: Finding[] = [];
@@ -53,9 +56,14 @@ export function detectFindings(diff: SnapshotDiff, graph: HeapGraph, holders: nu
       draft = detector.detect(input);
       if (draft) break;
     }
-    const finding = complete(draft ?? fallback(group), group, holdingFunction(graph, input.pathNodes, options.scriptUrl, options.mapLocation));
+    const finding = complete(
+      draft ?? fallback(group),
+      group,
+      holdingFunction(graph, input.pathNodes, options.scriptUrl, options.mapLocation),
+    );
     const others = (group.sharedWith ?? []).map((s) => labels.get(s.holderId)).filter((l): l is string => l !== undefined);
-    if (others.length > 0) finding.explanation += ` The same objects are also held by ${others.join(' and ')}: each must let go of them before they can be freed.`;
+    if (others.length > 0)
+      finding.explanation += ` The same objects are also held by ${others.join(' and ')}: each must let go of them before they can be freed.`;
     findings.push(finding);
   });
   return findings.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle);
@@ -79,7 +87,11 @@ function fallback(group: RetainerGroup): FindingDraft {
     title: `${name} (${group.holderClassName}) holds more objects every cycle`,
     confidence: 'low',
     explanation: `Objects under ${name} grow by ${Math.round(group.growth!.objectsPerCycle)} (${formatBytes(group.growth!.bytesPerCycle)}) per cycle in both halves of the run and survive cleanup and GC.`,
-    fix: { id: 'release-references', summary: 'Find where these objects are added under the holder and remove them when they are no longer needed, or bound how many it keeps.' },
+    fix: {
+      id: 'release-references',
+      summary:
+        'Find where these objects are added under the holder and remove them when they are no longer needed, or bound how many it keeps.',
+    },
   };
 }
 
@@ -92,7 +104,9 @@ type Source = NonNullable<Finding['source']>;
  */
 function complete(draft: FindingDraft, group: RetainerGroup, holding: Source | undefined): Finding {
   const site = group.allocationSites?.[0];
-  const source: Source | undefined = site ? { file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' } : holding;
+  const source: Source | undefined = site
+    ? { file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' }
+    : holding;
   return {
     ...draft,
     path: readablePath(group.holderPath),
@@ -103,7 +117,12 @@ function complete(draft: FindingDraft, group: RetainerGroup, holding: Source | u
   };
 }
 
-function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: FindingOptions['scriptUrl'], mapLocation: LocationMapper | undefined): Source | undefined {
+function holdingFunction(
+  graph: HeapGraph,
+  pathNodes: number[],
+  scriptUrl: FindingOptions['scriptUrl'],
+  mapLocation: LocationMapper | undefined,
+): Source | undefined {
   if (!scriptUrl) return undefined;
   const s = graph.snapshot;
   // The program's own code first: a library's closure (ioredis's reconnect timer) holds the
@@ -113,7 +132,16 @@ function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: Findi
     const location = s.location(node);
     const file = location && scriptUrl(location.scriptId);
     if (!location || !file || file.startsWith('node:')) return undefined;
-    return mappedSource({ file, line: location.line + 1, column: location.column + 1, functionName: s.nodeName(node) || '(anonymous)', role: 'holder' as const }, mapLocation);
+    return mappedSource(
+      {
+        file,
+        line: location.line + 1,
+        column: location.column + 1,
+        functionName: s.nodeName(node) || '(anonymous)',
+        role: 'holder' as const,
+      },
+      mapLocation,
+    );
   };
   for (let i = pathNodes.length - 1; i >= 0; i--) {
     const node = pathNodes[i];
@@ -134,12 +162,14 @@ function holdingFunction(graph: HeapGraph, pathNodes: number[], scriptUrl: Findi
 function scopeSource(graph: HeapGraph, pathNodes: number[], sourceOf: (node: number) => Source | undefined): Source | undefined {
   const s = graph.snapshot;
   let context = -1;
-  for (let i = pathNodes.length - 1; i >= 0 && context < 0; i--) if (graph.className(pathNodes[i]) === 'system / Context') context = pathNodes[i];
+  for (let i = pathNodes.length - 1; i >= 0 && context < 0; i--)
+    if (graph.className(pathNodes[i]) === 'system / Context') context = pathNodes[i];
   if (context < 0) return undefined;
   for (const node of s.locations.nodes) {
     if (s.nodes.types[node] !== s.nodeTypeIds.closure) continue;
     let inScope = false;
-    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && !inScope; e++) inScope = s.edgeTarget(e) === context && s.edgeName(e) === 'context';
+    for (let e = s.firstEdge(node); e < s.edgeEnd(node) && !inScope; e++)
+      inScope = s.edgeTarget(e) === context && s.edgeName(e) === 'context';
     const source = inScope ? sourceOf(node) : undefined;
     if (source && !isLibraryFile(source.file)) return source;
   }

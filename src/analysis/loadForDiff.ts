@@ -33,7 +33,10 @@ export async function loadForDiff(
 ): Promise<DiffInputs> {
   const token = options.token ?? NeverCancelled;
   const load = options.load ?? ((file: string, more: ParseOptions & AnalyzeOptions) => loadHeapGraph(file, { token, ...more }));
-  const size = await fs.stat(files.baseline).then((s) => s.size, () => 0);
+  const size = await fs.stat(files.baseline).then(
+    (s) => s.size,
+    () => 0,
+  );
   // A worker thread needs its own WebAssembly memory, which a low `ulimit -v` may not leave room for.
   const baselineJob = size >= WORKER_MIN_BYTES && roomForReaderThreads() ? comparableInWorker(files.baseline, token) : undefined;
   try {

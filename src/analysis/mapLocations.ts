@@ -30,7 +30,13 @@ function mapOneBased(where: { url: string; line: number; column: number }, mapLo
 export function mappedSource<T extends CodeLocation>(source: T, mapLocation: LocationMapper | undefined): T & { generated?: CodeLocation } {
   const mapped = mapLocation?.(source);
   if (!mapped) return source;
-  return { ...source, file: mapped.file, line: mapped.line, column: mapped.column, generated: { file: source.file, line: source.line, column: source.column } };
+  return {
+    ...source,
+    file: mapped.file,
+    line: mapped.line,
+    column: mapped.column,
+    generated: { file: source.file, line: source.line, column: source.column },
+  };
 }
 
 /** Snapshot locations name scripts by id; the inspector saw which file each id is. Fills each sample's `url`. */

@@ -36,7 +36,13 @@ type Owner = { kind: 'package'; name: string; dir: string } | { kind: 'own' } | 
  * objects' constructor's script); failing that, to the package whose closure or object holds
  * them on the retainer path. Findings whose holder lives in a package name it (`finding.package`).
  */
-export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders: number[], findings: Finding[], options: PackageOptions): PackageUsage[] {
+export function attributePackages(
+  diff: SnapshotDiff,
+  graph: HeapGraph,
+  holders: number[],
+  findings: Finding[],
+  options: PackageOptions,
+): PackageUsage[] {
   const s = graph.snapshot;
   const fileOf = (loc: CodeLocation): string => options.mapLocation?.(loc)?.file ?? loc.file;
   const ownerOfFile = (file: string): Owner => {
@@ -67,7 +73,8 @@ export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders:
   const creator = (group: RetainerGroup): Owner | undefined => {
     for (const sample of group.samples) {
       // Node's own frames (a Buffer allocating) ran on behalf of the code that called them.
-      const frame = sample.allocation?.find((f) => f.url !== '' && !f.url.startsWith('node:')) ?? sample.allocation?.find((f) => f.url !== '');
+      const frame =
+        sample.allocation?.find((f) => f.url !== '' && !f.url.startsWith('node:')) ?? sample.allocation?.find((f) => f.url !== '');
       if (frame) return ownerOfFile(frame.url);
     }
     for (const sample of group.samples) {
@@ -101,7 +108,9 @@ export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders:
   diff.groups.forEach((group, i) => {
     const held = holdingPackage(holders[i] ?? -1);
     const owner = creator(group) ?? held;
-    const finding = findings.find((f) => f.holderPath === group.holderPath || f.holderPath[f.holderPath.length - 1]?.node.id === group.holderId);
+    const finding = findings.find(
+      (f) => f.holderPath === group.holderPath || f.holderPath[f.holderPath.length - 1]?.node.id === group.holderId,
+    );
     if (finding && held?.kind === 'package' && !finding.package) {
       finding.package = refOf(held);
       const version = finding.package.version ? `@${finding.package.version}` : '';
@@ -129,7 +138,8 @@ export function attributePackages(diff: SnapshotDiff, graph: HeapGraph, holders:
       if (index === undefined) ownerIndex.set(key, (index = scriptOwners.push(owner) - 1));
       return index;
     },
-    (index) => (scriptOwners[index].kind === 'package' ? OwnerKind.Package : scriptOwners[index].kind === 'node' ? OwnerKind.Node : OwnerKind.Own),
+    (index) =>
+      scriptOwners[index].kind === 'package' ? OwnerKind.Package : scriptOwners[index].kind === 'node' ? OwnerKind.Node : OwnerKind.Own,
   );
   const heldPerKey = new Map<string, { owner: Owner; bytes: number }>();
   held.forEach((bytes, index) => {

@@ -5,10 +5,21 @@ import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 import { heldByOwner, OwnerKind } from './packageHeld';
 
 // Scripts 1 and 2 are the program's; 10 is ioredis, 11 denque (inside ioredis), 12 express, 20 node:net.
-const OWNERS: Record<number, [number, OwnerKind]> = { 1: [0, OwnerKind.Own], 2: [0, OwnerKind.Own], 10: [1, OwnerKind.Package], 11: [2, OwnerKind.Package], 12: [3, OwnerKind.Package], 20: [4, OwnerKind.Node] };
+const OWNERS: Record<number, [number, OwnerKind]> = {
+  1: [0, OwnerKind.Own],
+  2: [0, OwnerKind.Own],
+  10: [1, OwnerKind.Package],
+  11: [2, OwnerKind.Package],
+  12: [3, OwnerKind.Package],
+  20: [4, OwnerKind.Node],
+};
 /** Bytes per owner, for all five owners (the function sizes its answer by the owners it met). */
 function held(spec: TestNode[]): number[] {
-  const bytes = heldByOwner(analyzeSnapshot(buildTestSnapshot(spec)), (script) => OWNERS[script]?.[0] ?? -1, (owner) => Object.values(OWNERS).find(([o]) => o === owner)![1]);
+  const bytes = heldByOwner(
+    analyzeSnapshot(buildTestSnapshot(spec)),
+    (script) => OWNERS[script]?.[0] ?? -1,
+    (owner) => Object.values(OWNERS).find(([o]) => o === owner)![1],
+  );
   return Array.from({ length: 5 }, (_, owner) => bytes[owner] ?? 0);
 }
 

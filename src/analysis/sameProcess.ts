@@ -64,5 +64,6 @@ export function checkSameProcess(earlier: ComparableSnapshot, later: { snapshot:
       `${earlier.file} and ${later.file} are snapshots of different processes (or of one that restarted): their object ids do not name the same objects, so they cannot be compared.`,
     );
   }
-  if (reversed) throw new LeakscopeError(ErrorCode.InvalidArgument, `${later.file} was taken before ${earlier.file}; give the snapshots oldest first.`);
+  if (reversed)
+    throw new LeakscopeError(ErrorCode.InvalidArgument, `${later.file} was taken before ${earlier.file}; give the snapshots oldest first.`);
 }

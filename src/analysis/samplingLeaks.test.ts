@@ -8,18 +8,27 @@ const frame = (functionName: string, url: string, lineNumber: number) => ({ func
 /** root → handler (app.js:10) → [cacheEntry (app.js:20), render (lib in node_modules:5)]; a node: internal frame under root too. */
 function tree(): SamplingNode {
   return {
-    id: 1, callFrame: frame('(root)', '', -1), children: [
-      { id: 2, callFrame: frame('handler', 'file:///srv/app.js', 9), children: [
-        { id: 3, callFrame: frame('cacheEntry', 'file:///srv/app.js', 19), children: [] },
-        { id: 4, callFrame: frame('render', 'file:///srv/node_modules/tpl/index.js', 4), children: [] },
-      ] },
+    id: 1,
+    callFrame: frame('(root)', '', -1),
+    children: [
+      {
+        id: 2,
+        callFrame: frame('handler', 'file:///srv/app.js', 9),
+        children: [
+          { id: 3, callFrame: frame('cacheEntry', 'file:///srv/app.js', 19), children: [] },
+          { id: 4, callFrame: frame('render', 'file:///srv/node_modules/tpl/index.js', 4), children: [] },
+        ],
+      },
       { id: 5, callFrame: frame('emit', 'node:events', 500), children: [] },
     ],
   };
 }
 
 /** Samples of `size` bytes at `node`, `perCycle[i]` of them in cycle i + 1, with ordinals in each cycle's range. */
-function profile(groups: Array<{ node: number; size: number; perCycle: number[] }>, cycles: number): { final: SamplingProfile; boundaries: number[] } {
+function profile(
+  groups: Array<{ node: number; size: number; perCycle: number[] }>,
+  cycles: number,
+): { final: SamplingProfile; boundaries: number[] } {
   const boundaries = [100];
   const samples: SamplingProfile['samples'] = [];
   for (let c = 1; c <= cycles; c++) {
@@ -33,10 +42,13 @@ function profile(groups: Array<{ node: number; size: number; perCycle: number[] 
 }
 
 test('a site that keeps memory from every cycle is named with its stack; one that keeps only the last cycle is not', () => {
-  const { final, boundaries } = profile([
-    { node: 3, size: 64, perCycle: [3, 4, 3, 4] },
-    { node: 2, size: 200, perCycle: [0, 0, 0, 9] },
-  ], 4);
+  const { final, boundaries } = profile(
+    [
+      { node: 3, size: 64, perCycle: [3, 4, 3, 4] },
+      { node: 2, size: 200, perCycle: [0, 0, 0, 9] },
+    ],
+    4,
+  );
   const findings = samplingFindings({ samplingInterval: 4096, boundaries, final });
   assert.equal(findings.length, 1);
   const [f] = findings;
@@ -77,9 +89,17 @@ test('steady growth under the floor is no finding; at or above it, it is', () =>
 
 test('a site in generated code is named at its source, and keeps where V8 ran it', () => {
   const { final, boundaries } = profile([{ node: 3, size: 64, perCycle: [3, 4, 3, 4] }], 4);
-  const mapLocation = (l: { file: string; line: number; column: number }) => (l.file === 'file:///srv/app.js' ? { file: '/srv/src/app.ts', line: l.line + 100, column: 1 } : undefined);
+  const mapLocation = (l: { file: string; line: number; column: number }) =>
+    l.file === 'file:///srv/app.js' ? { file: '/srv/src/app.ts', line: l.line + 100, column: 1 } : undefined;
   const [f] = samplingFindings({ samplingInterval: 4096, boundaries, final }, { mapLocation });
-  assert.deepEqual(f.source, { file: '/srv/src/app.ts', line: 120, column: 1, functionName: 'cacheEntry', role: 'allocated', generated: { file: 'file:///srv/app.js', line: 20, column: 5 } });
+  assert.deepEqual(f.source, {
+    file: '/srv/src/app.ts',
+    line: 120,
+    column: 1,
+    functionName: 'cacheEntry',
+    role: 'allocated',
+    generated: { file: 'file:///srv/app.js', line: 20, column: 5 },
+  });
   assert.deepEqual(f.path, ['handler (app.ts:110)', 'cacheEntry (app.ts:120)']);
   assert.match(f.title, /cacheEntry \(app\.ts:120\)/);
 });

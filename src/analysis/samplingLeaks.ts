@@ -82,7 +82,11 @@ export function siteGrowth(run: SamplingRun): SiteGrowth[] {
     }
     if (!located) continue;
     let entry = sites.get(located.key);
-    if (!entry) sites.set(located.key, (entry = { site: located.site, stacks: new Map(), samples: zeros(cycles), objects: zeros(cycles), bytes: zeros(cycles) }));
+    if (!entry)
+      sites.set(
+        located.key,
+        (entry = { site: located.site, stacks: new Map(), samples: zeros(cycles), objects: zeros(cycles), bytes: zeros(cycles) }),
+      );
     const count = 1 / -Math.expm1(-sample.size / run.samplingInterval);
     entry.samples[cycle - 1] += 1;
     entry.objects[cycle - 1] += count;
@@ -92,7 +96,14 @@ export function siteGrowth(run: SamplingRun): SiteGrowth[] {
   const mid = Math.ceil(cycles / 2);
   return [...sites.values()].map((e) => {
     const heaviest = [...e.stacks.entries()].sort((a, b) => b[1] - a[1])[0][0];
-    return { site: e.site, stack: stackOf(heaviest, parents), samples: e.samples, objects: e.objects, bytes: e.bytes, growth: halvesGrowth(e.samples, e.objects, e.bytes, mid) };
+    return {
+      site: e.site,
+      stack: stackOf(heaviest, parents),
+      samples: e.samples,
+      objects: e.objects,
+      bytes: e.bytes,
+      growth: halvesGrowth(e.samples, e.objects, e.bytes, mid),
+    };
   });
 }
 
@@ -112,7 +123,8 @@ export function halvesGrowth(samples: number[], objects: number[], bytes: number
   const after = sum(objects, mid, cycles);
   const rateBefore = sum(bytes, 0, mid) / Math.max(1, cyclesBeforeMid);
   const rateAfter = sum(bytes, mid, cycles) / Math.max(1, cyclesAfterMid);
-  const steady = cyclesAfterMid > 0 && sum(samples, 0, mid) >= minSamples && sum(samples, mid, cycles) >= minSamples && rateAfter >= 0.5 * rateBefore;
+  const steady =
+    cyclesAfterMid > 0 && sum(samples, 0, mid) >= minSamples && sum(samples, mid, cycles) >= minSamples && rateAfter >= 0.5 * rateBefore;
   return {
     cyclesBeforeMid,
     cyclesAfterMid,
@@ -132,15 +144,25 @@ export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}
   const mid = Math.ceil((run.boundaries.length - 1) / 2);
   return siteGrowth(run)
     .map((s) => ({ ...s, growth: halvesGrowth(s.samples, s.objects, s.bytes, mid, options.minSamplesPerHalf) }))
-    .filter((s) => s.growth.steady && s.growth.bytesPerCycle >= floor && (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects))
+    .filter(
+      (s) =>
+        s.growth.steady &&
+        s.growth.bytesPerCycle >= floor &&
+        (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects),
+    )
     .sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle)
     .map((s) => toFinding(s, options.mapLocation));
 }
 
 function toFinding(generated: SiteGrowth, mapLocation: LocationMapper | undefined): Finding {
-  const s = mapLocation ? { ...generated, site: mapFrame(generated.site, mapLocation), stack: generated.stack.map((f) => mapFrame(f, mapLocation)) } : generated;
+  const s = mapLocation
+    ? { ...generated, site: mapFrame(generated.site, mapLocation), stack: generated.stack.map((f) => mapFrame(f, mapLocation)) }
+    : generated;
   const site = generated.site;
-  const source = mappedSource({ file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' as const }, mapLocation);
+  const source = mappedSource(
+    { file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' as const },
+    mapLocation,
+  );
   const where = `${s.site.functionName} (${fileName(s.site.url)}:${s.site.line})`;
   const perCycle = s.bytes.map((b) => formatBytes(b)).join(', ');
   return {
@@ -155,7 +177,11 @@ function toFinding(generated: SiteGrowth, mapLocation: LocationMapper | undefine
     growth: s.growth,
     source,
     stack: s.stack,
-    fix: { id: 'release-references', summary: 'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.' },
+    fix: {
+      id: 'release-references',
+      summary:
+        'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.',
+    },
     explanation: `Sampled allocations in ${where} that survive cleanup and GC grow in both halves of the run (about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: the function is where the objects are created, and the code that keeps them is usually next to it.`,
   };
 }

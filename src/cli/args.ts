@@ -56,7 +56,11 @@ function argumentError(e: unknown, known: string[]): Error | undefined {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /'(-[^ ']+)/.exec(message)?.[1] ?? 'an option';
-    return usageError(/argument missing/.test(message) ? `${flag.split(',')[0].trim()} needs a value (see --help).` : `${flag} takes no value (see --help).`);
+    return usageError(
+      /argument missing/.test(message)
+        ? `${flag.split(',')[0].trim()} needs a value (see --help).`
+        : `${flag} takes no value (see --help).`,
+    );
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     return usageError(`unexpected argument ${/'([^']+)'/.exec(message)?.[1] ?? ''} (see --help).`);
@@ -82,7 +86,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length];

@@ -6,7 +6,10 @@ import { usageError } from './help';
 import { ExitCode, parseCommandArgs, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
-const COMPARE_TAKES: ReportPurpose = { takes: 'compare takes the report.json of two leak checks', versionAdvice: 'compare reports written by the same version' };
+const COMPARE_TAKES: ReportPurpose = {
+  takes: 'compare takes the report.json of two leak checks',
+  versionAdvice: 'compare reports written by the same version',
+};
 
 /** `leakscope compare BASE HEAD`: what a change did to the leaks, as a pull-request comment. */
 export async function runCompare(args: string[], context: CommandContext): Promise<number> {

@@ -20,7 +20,9 @@ export function targetFrom(positionals: string[], pid: string | undefined, comma
 export async function connectTarget(spec: TargetSpec, context: CommandContext): Promise<InspectorConnection> {
   const host = hostOf(spec);
   if (!isLoopback(host)) {
-    context.io.stderr.write(`Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`);
+    context.io.stderr.write(
+      `Note: connecting to the inspector at ${host}, which lets Leakscope run code in that process. Only do this with a process you own.\n`,
+    );
   }
   const url = await resolveTarget(spec);
   throwIfCancelled(context.token);
@@ -42,7 +44,10 @@ async function assertIsPid(connection: InspectorConnection, pid: number): Promis
   clearTimeout(timer);
   if (typeof answered === 'number' && answered !== pid) {
     await connection.close();
-    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The inspector that opened belongs to PID ${answered}, not PID ${pid}; Leakscope measures only the process it was given.`);
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The inspector that opened belongs to PID ${answered}, not PID ${pid}; Leakscope measures only the process it was given.`,
+    );
   }
 }
 

@@ -13,9 +13,16 @@ export async function runDemo(args: string[], context: CommandContext): Promise<
   return runLaunched(
     process.execPath,
     [app],
-    { 'workload-url': `${base}/orders`, requests: '200', 'ready-url': `${base}/health`, warmup: '1', cycles: '5', out: (values.out as string | undefined) ?? 'leakscope-demo', json: values.json as boolean | undefined },
+    {
+      'workload-url': `${base}/orders`,
+      requests: '200',
+      'ready-url': `${base}/health`,
+      warmup: '1',
+      cycles: '5',
+      out: (values.out as string | undefined) ?? 'leakscope-demo',
+      json: values.json as boolean | undefined,
+    },
     context,
     { PORT: String(port) },
   );
 }
-

@@ -50,7 +50,8 @@ async function assertFolder(dir: string): Promise<void> {
  */
 async function writeFixes(plan: FixPlan): Promise<string[]> {
   const changes: FileChange[] = [];
-  for (const [file, edits] of plan.edits) changes.push({ file, before: plan.texts.get(file)!, after: applyEdits(plan.texts.get(file)!, edits) });
+  for (const [file, edits] of plan.edits)
+    changes.push({ file, before: plan.texts.get(file)!, after: applyEdits(plan.texts.get(file)!, edits) });
   const byManifest = new Map<string, Record<string, string>>();
   for (const [file, deps] of plan.dependencies) {
     const manifest = plan.manifests.get(file);
@@ -75,7 +76,9 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
   const out: string[] = [];
   plan.findings.forEach((entry, i) => {
     // Everything from the report is data from a pull request: shown, never obeyed by the terminal.
-    out.push(`Finding ${i + 1}: ${printable(entry.finding.title, 300)} [${printable(entry.finding.kind, 60)}, fix ${printable(entry.finding.fix.id, 60)}]`);
+    out.push(
+      `Finding ${i + 1}: ${printable(entry.finding.title, 300)} [${printable(entry.finding.kind, 60)}, fix ${printable(entry.finding.fix.id, 60)}]`,
+    );
     if (entry.fixes.length === 0) out.push(...unfixed(entry));
     for (const planned of entry.fixes) {
       const d = planned.diagnostic;
@@ -88,13 +91,21 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
         out.push('  No automatic edit is safe here; change the code by hand.');
         continue;
       }
-      out.push(`  Fix: ${planned.fix.title}${planned.conflict ? ' (not applied: it overlaps an earlier fix in this file; run fix again after writing)' : ''}`);
+      out.push(
+        `  Fix: ${planned.fix.title}${planned.conflict ? ' (not applied: it overlaps an earlier fix in this file; run fix again after writing)' : ''}`,
+      );
       const before = plan.texts.get(planned.file)!;
       out.push(indent(unifiedDiff(before, applyEdits(before, planned.fix.edits), diffName(planned.file, root))));
       const manifest = plan.manifests.get(planned.file);
-      const missing = manifest ? missingDependencies(readFileSync(manifest, 'utf8'), planned.fix.dependencies ?? {}) : (planned.fix.dependencies ?? {});
+      const missing = manifest
+        ? missingDependencies(readFileSync(manifest, 'utf8'), planned.fix.dependencies ?? {})
+        : (planned.fix.dependencies ?? {});
       for (const [name, range] of Object.entries(missing)) {
-        out.push(manifest ? `  Needs ${name}@${range}, which ${display(manifest)} does not list: --write adds it there (run npm install after).` : `  Needs ${name}@${range}, and no package.json was found to add it to.`);
+        out.push(
+          manifest
+            ? `  Needs ${name}@${range}, which ${display(manifest)} does not list: --write adds it there (run npm install after).`
+            : `  Needs ${name}@${range}, and no package.json was found to add it to.`,
+        );
       }
     }
     out.push('');
@@ -107,7 +118,10 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
 
 function unfixed(entry: FindingPlan): string[] {
   const lines = [`  ${printable(entry.unfixed ?? 'No quick-fix.', 1000)}`];
-  if (entry.location) lines.push(`  Go to ${display(entry.location.file)}:${printable(String(entry.location.line), 12)}:${printable(String(entry.location.column), 12)}${entry.finding.source?.functionName ? ` (${printable(entry.finding.source.functionName, 80)})` : ''}`);
+  if (entry.location)
+    lines.push(
+      `  Go to ${display(entry.location.file)}:${printable(String(entry.location.line), 12)}:${printable(String(entry.location.column), 12)}${entry.finding.source?.functionName ? ` (${printable(entry.finding.source.functionName, 80)})` : ''}`,
+    );
   lines.push(`  Why: ${printable(entry.finding.explanation, 2000)}`, `  What to do: ${printable(entry.finding.fix.summary, 2000)}`);
   return lines;
 }

@@ -2,7 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
-import { editsConflict, fixesForFinding, insideRoot, isFile, locateSource, nearestPackageJson, resolveUnder, rulesForFinding, SOURCE_EXTENSIONS, type CodeFix, type FixDiagnostic, type MatchReason, type TextEdit } from '../fixes';
+import {
+  editsConflict,
+  fixesForFinding,
+  insideRoot,
+  isFile,
+  locateSource,
+  nearestPackageJson,
+  resolveUnder,
+  rulesForFinding,
+  SOURCE_EXTENSIONS,
+  type CodeFix,
+  type FixDiagnostic,
+  type MatchReason,
+  type TextEdit,
+} from '../fixes';
 import type { LeakReport } from '../report/leakReport';
 import { SourceMaps } from '../session/sourceMaps';
 
@@ -88,7 +102,10 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       if (result.diagnostics.length > 0) found.push({ file, diagnostics: result.diagnostics, reason: result.reason! });
     }
     // Without a location, a single match across the launched files is as good as it gets; several are a guess.
-    const usable = location && !inLibrary ? found : found.filter((f) => f.reason === 'holder').concat(found.length === 1 && found[0].reason !== 'holder' ? found : []);
+    const usable =
+      location && !inLibrary
+        ? found
+        : found.filter((f) => f.reason === 'holder').concat(found.length === 1 && found[0].reason !== 'holder' ? found : []);
     for (const { file, diagnostics, reason } of usable) {
       for (const diagnostic of diagnostics) {
         const key = `${file}\0${diagnostic.ruleId}\0${diagnostic.start}`;
@@ -112,11 +129,12 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
       }
     }
     if (entry.fixes.length === 0) {
-      entry.unfixed = location && !inLibrary
-        ? `No quick-fix rule for "${finding.fix.id}" recognises the code there (it may be fixed already).`
-        : candidates.length === 0
-          ? 'The finding has no source location and the report names no script to look in.'
-          : `${inLibrary ? 'The finding points inside an installed package' : 'The finding has no source location'}, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;
+      entry.unfixed =
+        location && !inLibrary
+          ? `No quick-fix rule for "${finding.fix.id}" recognises the code there (it may be fixed already).`
+          : candidates.length === 0
+            ? 'The finding has no source location and the report names no script to look in.'
+            : `${inLibrary ? 'The finding points inside an installed package' : 'The finding has no source location'}, and the launched scripts (${candidates.map((c) => c.file).join(', ')}) have no code a rule for "${finding.fix.id}" recognises.`;
     }
   });
   return plan;
@@ -176,6 +194,7 @@ function resolveModule(path: string): string | undefined {
   if (SOURCE_EXTENSIONS.test(path) && isFile(path)) return path;
   // TypeScript sources import `./x.js` for `./x.ts`.
   const stem = path.replace(/\.(c|m)?js$/, '');
-  for (const ext of ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts', '.tsx', '.jsx', '/index.js', '/index.ts']) if (isFile(stem + ext)) return stem + ext;
+  for (const ext of ['.js', '.ts', '.cjs', '.mjs', '.cts', '.mts', '.tsx', '.jsx', '/index.js', '/index.ts'])
+    if (isFile(stem + ext)) return stem + ext;
   return existsSync(path) && isFile(path) ? path : undefined;
 }

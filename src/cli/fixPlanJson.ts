@@ -16,7 +16,9 @@ export function fixPlanJson(plan: FixPlan, root: string, written: string[]) {
       title: entry.finding.title,
       fixId: entry.finding.fix.id,
       location: entry.location,
-      ...(entry.unfixed && entry.fixes.length === 0 ? { unfixed: entry.unfixed, explanation: entry.finding.explanation, summary: entry.finding.fix.summary } : {}),
+      ...(entry.unfixed && entry.fixes.length === 0
+        ? { unfixed: entry.unfixed, explanation: entry.finding.explanation, summary: entry.finding.fix.summary }
+        : {}),
       fixes: entry.fixes.map((p) => {
         const before = plan.texts.get(p.file)!;
         return {
@@ -28,7 +30,14 @@ export function fixPlanJson(plan: FixPlan, root: string, written: string[]) {
           match: p.reason,
           ...(p.sameAs !== undefined ? { sameAsFinding: p.sameAs } : {}),
           ...(p.conflict ? { conflict: true } : {}),
-          ...(p.fix ? { title: p.fix.title, edits: p.fix.edits, dependencies: p.fix.dependencies, diff: unifiedDiff(before, applyEdits(before, p.fix.edits), diffName(p.file, root)) } : {}),
+          ...(p.fix
+            ? {
+                title: p.fix.title,
+                edits: p.fix.edits,
+                dependencies: p.fix.dependencies,
+                diff: unifiedDiff(before, applyEdits(before, p.fix.edits), diffName(p.file, root)),
+              }
+            : {}),
         };
       }),
     })),

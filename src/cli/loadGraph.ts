@@ -19,7 +19,11 @@ export interface GraphLoadContext {
 const BIG_FILE = 50 << 20;
 
 /** Parse and analyse one file with progress on stderr. */
-export async function loadGraphWithProgress(file: string, context: GraphLoadContext, options: ParseOptions & AnalyzeOptions = {}): Promise<HeapGraph> {
+export async function loadGraphWithProgress(
+  file: string,
+  context: GraphLoadContext,
+  options: ParseOptions & AnalyzeOptions = {},
+): Promise<HeapGraph> {
   let size = 0;
   try {
     size = (await fs.stat(file)).size;

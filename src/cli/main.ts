@@ -5,7 +5,6 @@ import { ExitCode, nearest, type CliIo, type CommandContext } from './args';
 import { COMMAND_HELP, HELP, commandHelp, usageError } from './help';
 import { StderrProgress } from './progressReporter';
 
-
 /** How long a cancelled command may take to stop its target and close files before the process exits anyway. */
 const STOP_GRACE_MS = 8000;
 

@@ -10,7 +10,12 @@ import { usageError } from './help';
  * reads again after a GC every interval and judges the series.
  */
 export async function runMemory(args: string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { pid: { type: 'string' }, json: { type: 'boolean' }, samples: { type: 'string' }, interval: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    pid: { type: 'string' },
+    json: { type: 'boolean' },
+    samples: { type: 'string' },
+    interval: { type: 'string' },
+  });
   const count = positiveInteger(values.samples as string | undefined, '--samples', 1);
   const intervalS = Number(values.interval ?? 10);
   if (!(intervalS > 0)) throw usageError(`--interval needs a number of seconds above 0, not "${values.interval}".`);

@@ -11,7 +11,10 @@ export class StderrProgress implements Progress {
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly enabled: boolean) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly enabled: boolean,
+  ) {}
 
   /**
    * A new phase, e.g. "Reading after.heapsnapshot (190 MB)"; percentages restart. Off a terminal,

@@ -47,7 +47,10 @@ test('a planted link at the temporary name is not written through', async () => 
     writeFileSync(a, 'a1\n');
     writeFileSync(victim, 'keep\n');
     symlinkSync(victim, join(dir, `.a.js.leakscope-${process.pid}.tmp`));
-    await assert.rejects(replaceFiles([{ file: a, before: 'a1\n', after: 'a2\n' }]), /Cannot write .*a\.js \(EEXIST\); nothing was written/);
+    await assert.rejects(
+      replaceFiles([{ file: a, before: 'a1\n', after: 'a2\n' }]),
+      /Cannot write .*a\.js \(EEXIST\); nothing was written/,
+    );
     assert.equal(readFileSync(victim, 'utf8'), 'keep\n');
     assert.equal(readFileSync(a, 'utf8'), 'a1\n');
     assert.ok(lstatSync(join(dir, `.a.js.leakscope-${process.pid}.tmp`)).isSymbolicLink(), 'the planted link is not ours to remove');

@@ -21,7 +21,10 @@ export async function replaceFiles(changes: FileChange[]): Promise<void> {
   const cleanUp = () => Promise.all(temps.map((t) => fs.rm(t, { force: true })));
   const fail = async (file: string, e: unknown): Promise<never> => {
     await cleanUp();
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was written.`);
+    throw new LeakscopeError(
+      ErrorCode.FileUnreadable,
+      `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was written.`,
+    );
   };
   for (const { file, after } of changes) {
     const temp = join(dirname(file), `.${basename(file)}.leakscope-${process.pid}.tmp`);
@@ -44,7 +47,10 @@ export async function replaceFiles(changes: FileChange[]): Promise<void> {
     }
     if (now !== before) {
       await cleanUp();
-      throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} changed since Leakscope read it, so nothing was written; run fix again on the saved file.`);
+      throw new LeakscopeError(
+        ErrorCode.FileUnreadable,
+        `${file} changed since Leakscope read it, so nothing was written; run fix again on the saved file.`,
+      );
     }
   }
   for (let i = 0; i < changes.length; i++) {

@@ -38,7 +38,8 @@ export const RUN_OPTIONS = {
 /** `leakscope run [options] -- command args…`: launch under the inspector, run the leak check, stop the target. */
 export async function runRun(args: string[], context: CommandContext): Promise<number> {
   const separator = args.indexOf('--');
-  if (separator < 0 || separator === args.length - 1) throw usageError('run needs the command to launch after `--`: leakscope run --workload-url URL -- node app.js');
+  if (separator < 0 || separator === args.length - 1)
+    throw usageError('run needs the command to launch after `--`: leakscope run --workload-url URL -- node app.js');
   const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
   const [command, ...commandArgs] = args.slice(separator + 1);
   if (!values['oom-snapshot']) return runLaunched(command, commandArgs, values, context);
@@ -49,7 +50,12 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   } catch (e) {
     const written = nearHeapLimitSnapshots(outDir, since);
     if (written.length === 0 || !(e instanceof LeakscopeError)) throw e;
-    throw new LeakscopeError(e.code, `${e.message} V8 wrote a heap snapshot as it neared its heap limit: ${written.join(', ')} (leakscope inspect reads it).`, e.userFacing, { cause: e });
+    throw new LeakscopeError(
+      e.code,
+      `${e.message} V8 wrote a heap snapshot as it neared its heap limit: ${written.join(', ')} (leakscope inspect reads it).`,
+      e.userFacing,
+      { cause: e },
+    );
   }
 }
 
@@ -63,10 +69,15 @@ function oomSnapshotEnv(outDir: string): NodeJS.ProcessEnv {
   return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim() };
 }
 
-
 export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
 
-export async function runLaunched(command: string, commandArgs: string[], values: RunValues, context: CommandContext, env?: NodeJS.ProcessEnv): Promise<number> {
+export async function runLaunched(
+  command: string,
+  commandArgs: string[],
+  values: RunValues,
+  context: CommandContext,
+  env?: NodeJS.ProcessEnv,
+): Promise<number> {
   const options = { ...leakCheckOptions(values, 'run'), command: [command, ...commandArgs] };
   const stderr = context.io.stderr;
   context.progress.phase(`Starting ${command}`);
@@ -79,11 +90,10 @@ export async function runLaunched(command: string, commandArgs: string[], values
     onNote: (line: string) => stderr.write(`${line}\n`),
     onWait: inspectorOptions(context).onWait,
   };
-  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection, target, token) => checkAndReport(connection, options, values, { ...context, token }, target.measured));
+  return withLaunchedTarget(command, commandArgs, launch, context.token, (connection, target, token) =>
+    checkAndReport(connection, options, values, { ...context, token }, target.measured),
+  );
 }
-
-
-
 
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
   const options: LeakCheckOptions = {
@@ -101,19 +111,35 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
     oomSnapshot: Boolean(values['oom-snapshot']),
   };
   const capture = (values.capture as string | undefined) ?? 'auto';
-  if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling') throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
+  if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling')
+    throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
   options.capture = capture;
   const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
   if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
-  if (values['sampling-interval'] !== undefined) options.samplingInterval = positiveInteger(values['sampling-interval'] as string, '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
-  if (!options.workload.url && !options.workload.expression) throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
-  if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak') throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
+  if (values['sampling-interval'] !== undefined)
+    options.samplingInterval = positiveInteger(values['sampling-interval'] as string, '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
+  if (!options.workload.url && !options.workload.expression)
+    throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
+  if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak')
+    throw usageError(`--fail-on takes "leak", not "${values['fail-on']}".`);
   return options;
 }
 
 /** Runs the leak check on a connected process, writes the outputs and prints the result. */
-export async function checkAndReport(connection: InspectorConnection, options: LeakCheckOptions, values: RunValues, context: CommandContext, measured?: MeasuredProcess): Promise<number> {
-  const { result, files } = await checkAndWrite(connection, options, { report: (s) => s.message && context.progress.phase(s.message) }, context.token, measured);
+export async function checkAndReport(
+  connection: InspectorConnection,
+  options: LeakCheckOptions,
+  values: RunValues,
+  context: CommandContext,
+  measured?: MeasuredProcess,
+): Promise<number> {
+  const { result, files } = await checkAndWrite(
+    connection,
+    options,
+    { report: (s) => s.message && context.progress.phase(s.message) },
+    context.token,
+    measured,
+  );
   context.progress.done();
   const report = result.report;
   context.io.stderr.write(`Wrote ${files.join(', ')}\n`);
@@ -126,7 +152,13 @@ export async function checkAndReport(connection: InspectorConnection, options: L
     const byPackage = renderPackagesText(report.packages, { color: context.color });
     if (byPackage) out.write(byPackage + '\n');
     out.write('Memory\n' + renderSessionMemoryText(result.samples, result.breakdown, result.verdict) + '\n');
-    if (result.afterFile) out.write(renderDiffText({ ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) }, { color: context.color }));
+    if (result.afterFile)
+      out.write(
+        renderDiffText(
+          { ...result.diff, classes: result.diff.classes.slice(0, 10), groups: result.diff.groups.slice(0, 5) },
+          { color: context.color },
+        ),
+      );
   }
   if (values['fail-on'] === 'leak' && report.verdict === 'leak') {
     context.io.stderr.write('leakscope: failing: the check found a leak (--fail-on leak).\n');
@@ -135,11 +167,11 @@ export async function checkAndReport(connection: InspectorConnection, options: L
   return ExitCode.Ok;
 }
 
-
 function acceptStatusOption(text: string | undefined): { acceptStatus?: Array<[number, number]> } {
   if (text === undefined) return {};
   const acceptStatus = parseAcceptedStatuses(text);
-  if (!acceptStatus) throw usageError(`--accept-status takes statuses, ranges or classes separated by commas (404,410 or 400-499 or 4xx), not "${text}".`);
+  if (!acceptStatus)
+    throw usageError(`--accept-status takes statuses, ranges or classes separated by commas (404,410 or 400-499 or 4xx), not "${text}".`);
   return { acceptStatus };
 }
 

@@ -32,7 +32,8 @@ export async function runWatch(args: string[], context: CommandContext): Promise
   if (rssText !== undefined && rssLimit === undefined) throw usageError(`--rss-limit needs a size such as 512M or 1.5G, not "${rssText}".`);
   const samplingText = values['sampling-interval'] as string | undefined;
   const samplingInterval = samplingText === undefined ? undefined : Number(samplingText);
-  if (samplingInterval !== undefined && !(Number.isInteger(samplingInterval) && samplingInterval > 0)) throw usageError(`--sampling-interval needs a whole number of bytes, not "${samplingText}".`);
+  if (samplingInterval !== undefined && !(Number.isInteger(samplingInterval) && samplingInterval > 0))
+    throw usageError(`--sampling-interval needs a whole number of bytes, not "${samplingText}".`);
   const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
   const connection = await connectTarget(targetFrom(positionals, values.pid as string | undefined, 'watch'), context);
   try {
@@ -59,10 +60,17 @@ export async function runWatch(args: string[], context: CommandContext): Promise
     const h = result.heapTrend;
     const last = result.samples[result.samples.length - 1];
     out.write(`Watched ${result.samples.length} readings. RSS ${formatBytes(last.rss)}, heap ${formatBytes(last.heapUsed)}.\n`);
-    out.write(Number.isFinite(h.slopeError) ? `Heap trend: ${formatBytes(h.slopePerHour)} per hour (± ${formatBytes(h.slopeError)}): ${h.sustained ? 'steady growth' : 'no growth that stands out from the noise'}.\n` : 'Heap trend: too few readings for a trend.\n');
+    out.write(
+      Number.isFinite(h.slopeError)
+        ? `Heap trend: ${formatBytes(h.slopePerHour)} per hour (± ${formatBytes(h.slopeError)}): ${h.sustained ? 'steady growth' : 'no growth that stands out from the noise'}.\n`
+        : 'Heap trend: too few readings for a trend.\n',
+    );
     if (result.trigger) out.write(`Stopped early: ${result.trigger}\n`);
-    if (result.snapshot) out.write(result.snapshot.file ? `Snapshot: ${result.snapshot.file}\n` : `No snapshot: ${result.snapshot.headroom.reason}\n`);
-    out.write(`\nAllocation sites whose surviving memory keeps growing\n${result.findings.length > 0 ? renderFindingsText(result.findings) : 'None.\n'}`);
+    if (result.snapshot)
+      out.write(result.snapshot.file ? `Snapshot: ${result.snapshot.file}\n` : `No snapshot: ${result.snapshot.headroom.reason}\n`);
+    out.write(
+      `\nAllocation sites whose surviving memory keeps growing\n${result.findings.length > 0 ? renderFindingsText(result.findings) : 'None.\n'}`,
+    );
     return 0;
   } finally {
     await connection.close();

@@ -8,7 +8,7 @@ const MIN_RUN = 3;
  */
 export function collapseRepeatedSteps(steps: readonly string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < steps.length; ) {
+  for (let i = 0; i < steps.length;) {
     let j = i + 1;
     while (j < steps.length && steps[j] === steps[i]) j++;
     const run = j - i;

@@ -10,21 +10,25 @@ const FIXTURE = join(__dirname, '..', '..', 'test', 'helpers', 'workerThreadFixt
 
 /** The error a promise rejects with. */
 async function failure(p: Promise<unknown>): Promise<LeakscopeError> {
-  const e = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+  const e = await p.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
   assert.ok(e instanceof LeakscopeError, String(e));
   return e;
 }
 
 describe('startWorkerJob', () => {
-  const job = (task: FixtureTask, token?: CancellationTokenSource) => startWorkerJob<FixtureTask, string>(FIXTURE, task, 'The fixture', token?.token);
+  const job = (task: FixtureTask, token?: CancellationTokenSource) =>
+    startWorkerJob<FixtureTask, string>(FIXTURE, task, 'The fixture', token?.token);
 
-  it('answers with the worker\'s result', async () => {
+  it("answers with the worker's result", async () => {
     const j = job({ do: 'echo', value: 'hello' });
     assert.equal(await j.result, 'hello');
     await j.terminate();
   });
 
-  it('keeps a LeakscopeError\'s code, message and userFacing across the thread; other errors are internal', async () => {
+  it("keeps a LeakscopeError's code, message and userFacing across the thread; other errors are internal", async () => {
     const user = await failure(job({ do: 'fail' }).result);
     assert.deepEqual([user.code, user.message, user.userFacing], [ErrorCode.NotASnapshot, 'x.json is not a heap snapshot.', true]);
     const bug = await failure(job({ do: 'bug' }).result);
@@ -49,7 +53,10 @@ describe('RequestWorker', () => {
     const worker = new RequestWorker<FixtureTask, string>(FIXTURE, 'The fixture');
     try {
       const steps: string[] = [];
-      const [echo, progress] = await Promise.all([worker.request({ do: 'echo', value: 'a' }), worker.request({ do: 'progress' }, { report: (s) => void steps.push(s.message ?? '') })]);
+      const [echo, progress] = await Promise.all([
+        worker.request({ do: 'echo', value: 'a' }),
+        worker.request({ do: 'progress' }, { report: (s) => void steps.push(s.message ?? '') }),
+      ]);
       assert.deepEqual([echo, progress, steps], ['a', 'done', ['half way']]);
       const user = await failure(worker.request({ do: 'fail' }));
       assert.deepEqual([user.code, user.userFacing], [ErrorCode.NotASnapshot, true]);

@@ -161,7 +161,9 @@ export function answerRequests<Q, A>(handle: (request: Q, progress: Progress, to
     const { id, request } = message;
     const source = new CancellationTokenSource();
     running.set(id, source);
-    const progress: Progress = { report: (step) => void (step.message && port.postMessage({ id, progress: step.message } satisfies FromRequestWorker<A>)) };
+    const progress: Progress = {
+      report: (step) => void (step.message && port.postMessage({ id, progress: step.message } satisfies FromRequestWorker<A>)),
+    };
     handle(request, progress, source.token)
       .then(
         (ok) => port.postMessage({ id, ok } satisfies FromRequestWorker<A>),

@@ -88,7 +88,7 @@ export class LeakCheckSession extends LoggingDebugSession {
           env: args.env,
           onOutput: (line, stream) => this.say(line, stream),
           // As the CLI does: the process listening on the workload's port is the one measured.
-          ...(args.workload.url ?? args.readyUrl ? { serviceUrl: args.workload.url ?? args.readyUrl } : {}),
+          ...((args.workload.url ?? args.readyUrl) ? { serviceUrl: args.workload.url ?? args.readyUrl } : {}),
         });
         this.connection = await InspectorConnection.connect(this.target.webSocketUrl);
         const ready = args.readyUrl ?? args.workload.url?.replace(/\{i\}/g, '0');
@@ -128,7 +128,8 @@ export class LeakCheckSession extends LoggingDebugSession {
     } catch (e) {
       const exited = this.target?.process.exitCode ?? this.target?.process.signalCode;
       if (isLeakscopeError(e) && e.code === 'cancelled') this.say('Leakscope: the leak check was stopped.');
-      else if (exited !== undefined && exited !== null) this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
+      else if (exited !== undefined && exited !== null)
+        this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
       else this.say(`Leakscope: ${(e as Error).message}`, 'stderr');
     } finally {
       await this.cleanUp();
@@ -150,9 +151,11 @@ export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): s
   if (!args.workload || (!args.workload.url && !args.workload.expression)) {
     return 'A leakscope configuration needs a "workload": { "url": "http://…" } or { "expression": "…" }.';
   }
-  if (args.request !== 'attach' && !args.program && !args.runtimeExecutable) return 'A leakscope "launch" configuration needs a "program" (or a "runtimeExecutable").';
+  if (args.request !== 'attach' && !args.program && !args.runtimeExecutable)
+    return 'A leakscope "launch" configuration needs a "program" (or a "runtimeExecutable").';
   if (args.request === 'attach' && !args.address && !args.port) return 'A leakscope "attach" configuration needs an "address" or a "port".';
-  if (args.cycles !== undefined && (!Number.isInteger(args.cycles) || args.cycles < 1)) return '"cycles" must be a whole number of at least 1.';
+  if (args.cycles !== undefined && (!Number.isInteger(args.cycles) || args.cycles < 1))
+    return '"cycles" must be a whole number of at least 1.';
   if (args.failOn !== undefined && args.failOn !== 'leak' && args.failOn !== 'never') return '"failOn" is "leak" or "never".';
   return undefined;
 }
@@ -160,6 +163,7 @@ export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): s
 /** launch.json's `memoryLimit`: `1.5G`, `512M`. */
 function memoryLimitOf(text: string): number {
   const bytes = parseByteSize(text);
-  if (bytes === undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, `memoryLimit needs a size such as 512M or 1.5G, not "${text}".`);
+  if (bytes === undefined)
+    throw new LeakscopeError(ErrorCode.InvalidArgument, `memoryLimit needs a size such as 512M or 1.5G, not "${text}".`);
   return bytes;
 }

@@ -45,10 +45,20 @@ export class CaptureCommands {
     const done = await this.capture(target, 'Taking a heap snapshot', async (progress, token) => {
       progress.report({ message: 'forcing GC' });
       await target.connection.collectGarbage();
-      await target.connection.takeHeapSnapshot(file, { token, progress: { report: (s) => progress.report({ increment: s.increment, message: 'writing the snapshot' }) } });
+      await target.connection.takeHeapSnapshot(file, {
+        token,
+        progress: { report: (s) => progress.report({ increment: s.increment, message: 'writing the snapshot' }) },
+      });
     });
     if (!done) return;
-    await this.store.save({ id, label: `Snapshot of ${target.label}`, kind: 'snapshots', createdAt: new Date().toISOString(), dir, snapshots: [file] });
+    await this.store.save({
+      id,
+      label: `Snapshot of ${target.label}`,
+      kind: 'snapshots',
+      createdAt: new Date().toISOString(),
+      dir,
+      snapshots: [file],
+    });
     await this.api.commands.executeCommand('vscode.openWith', this.api.Uri.file(file), Editors.Snapshot);
   }
 
@@ -69,25 +79,56 @@ export class CaptureCommands {
       });
     if (!(await snap(before, 'Taking the "before" snapshot'))) return;
     type Choice = vscode.QuickPickItem & { choice: 'expression' | 'manual' };
-    const choices: Choice[] = [{ label: '$(debug-continue) I will run the cleanup myself', description: 'call an endpoint, run a script… then take the after snapshot', choice: 'manual' }];
-    if (api.workspace.isTrusted) choices.unshift({ label: '$(code) Evaluate a cleanup expression in the process', description: 'e.g. cache.clear()', choice: 'expression' });
-    const how = await api.window.showQuickPick(choices, { title: 'Leakscope: the "before" snapshot is taken. Now the cleanup:', ignoreFocusOut: true });
+    const choices: Choice[] = [
+      {
+        label: '$(debug-continue) I will run the cleanup myself',
+        description: 'call an endpoint, run a script… then take the after snapshot',
+        choice: 'manual',
+      },
+    ];
+    if (api.workspace.isTrusted)
+      choices.unshift({
+        label: '$(code) Evaluate a cleanup expression in the process',
+        description: 'e.g. cache.clear()',
+        choice: 'expression',
+      });
+    const how = await api.window.showQuickPick(choices, {
+      title: 'Leakscope: the "before" snapshot is taken. Now the cleanup:',
+      ignoreFocusOut: true,
+    });
     if (!how) return;
     if (how.choice === 'expression') {
-      const expression = await api.window.showInputBox({ title: 'Leakscope: cleanup expression', prompt: 'Evaluated (and awaited) in the target', ignoreFocusOut: true, value: this.context.workspaceState.get('leakscope.lastCleanup', '') });
+      const expression = await api.window.showInputBox({
+        title: 'Leakscope: cleanup expression',
+        prompt: 'Evaluated (and awaited) in the target',
+        ignoreFocusOut: true,
+        value: this.context.workspaceState.get('leakscope.lastCleanup', ''),
+      });
       if (!expression?.trim()) return;
       await this.context.workspaceState.update('leakscope.lastCleanup', expression.trim());
       try {
         await target.connection.evaluate(expression.trim());
       } catch (e) {
-        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${(e as Error).message}`, true, { cause: e });
+        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${(e as Error).message}`, true, {
+          cause: e,
+        });
       }
     } else {
-      const go = await api.window.showInformationMessage('Leakscope: run your cleanup now, then take the "after" snapshot.', 'Take the "after" snapshot');
+      const go = await api.window.showInformationMessage(
+        'Leakscope: run your cleanup now, then take the "after" snapshot.',
+        'Take the "after" snapshot',
+      );
       if (!go) return;
     }
     if (!(await snap(after, 'Taking the "after" snapshot'))) return;
-    await this.store.save({ id, label: `Before/after cleanup of ${target.label}`, kind: 'before-after', createdAt: new Date().toISOString(), dir, snapshots: [before, after] });
+    await this.store.save({
+      id,
+      label: `Before/after cleanup of ${target.label}`,
+      kind: 'before-after',
+      createdAt: new Date().toISOString(),
+      dir,
+      snapshots: [before, after],
+    });
     await this.panels.openDiff(before, after);
   }
 
@@ -95,13 +136,20 @@ export class CaptureCommands {
   async runLeakCheck(preset?: LeakCheckInputs): Promise<string | undefined> {
     const api = this.api;
     const user = this.samplingInUse();
-    if (user) throw new LeakscopeError(ErrorCode.InvalidArgument, `${user} uses the process's sampling heap profiler, which a leak check needs too; stop it first (Leakscope: Stop Watching).`);
+    if (user)
+      throw new LeakscopeError(
+        ErrorCode.InvalidArgument,
+        `${user} uses the process's sampling heap profiler, which a leak check needs too; stop it first (Leakscope: Stop Watching).`,
+      );
     const target = await this.targetCommands.ensureTarget();
     if (!target) return undefined;
     const inputs = preset ?? (await askLeakCheckInputs(api, this.context.workspaceState));
     if (!inputs) return undefined;
     if (!api.workspace.isTrusted && (inputs.workloadExpression || inputs.cleanupExpression)) {
-      throw new LeakscopeError(ErrorCode.InvalidArgument, 'Expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.');
+      throw new LeakscopeError(
+        ErrorCode.InvalidArgument,
+        'Expressions run in the target only in a trusted workspace; use a workload URL, or trust this workspace.',
+      );
     }
     const { id, dir } = await this.store.createDir('leak-check');
     const panel = this.panels.create(`leak check of ${target.label}`);
@@ -121,7 +169,10 @@ export class CaptureCommands {
       const result = await runLeakCheck(
         target.connection,
         {
-          workload: { ...(inputs.workloadUrl ? { url: inputs.workloadUrl, requests: readConfig(api, Settings.Requests) } : {}), ...(inputs.workloadExpression ? { expression: inputs.workloadExpression } : {}) },
+          workload: {
+            ...(inputs.workloadUrl ? { url: inputs.workloadUrl, requests: readConfig(api, Settings.Requests) } : {}),
+            ...(inputs.workloadExpression ? { expression: inputs.workloadExpression } : {}),
+          },
           ...(inputs.cleanupExpression ? { cleanupExpression: inputs.cleanupExpression } : {}),
           warmup: readConfig(api, Settings.Warmup),
           cycles: inputs.cycles,
@@ -130,7 +181,10 @@ export class CaptureCommands {
           ...this.memoryLimit(),
           outDir: dir,
           ...(target.command ? { command: target.command } : {}),
-          thresholds: { minBytesPerCycle: readConfig(api, Settings.MinBytesPerCycle), minObjectsPerCycle: readConfig(api, Settings.MinObjectsPerCycle) },
+          thresholds: {
+            minBytesPerCycle: readConfig(api, Settings.MinBytesPerCycle),
+            minObjectsPerCycle: readConfig(api, Settings.MinObjectsPerCycle),
+          },
           onSample: (sample) => {
             samples.push(sample);
             if (sample.label === 'baseline') marks.push({ at: sample.at, kind: 'snapshot', label: 'baseline snapshot' });
@@ -147,7 +201,15 @@ export class CaptureCommands {
       panel.showProgress('The leak check did not finish.');
       return undefined;
     }
-    await this.store.save({ id, label: `Leak check of ${target.label}`, kind: 'leak-check', createdAt: new Date().toISOString(), dir, snapshots: ['baseline', 'mid', 'after'].map((n) => join(dir, `${n}.heapsnapshot`)).filter((f) => existsSync(f)), report: reportFile });
+    await this.store.save({
+      id,
+      label: `Leak check of ${target.label}`,
+      kind: 'leak-check',
+      createdAt: new Date().toISOString(),
+      dir,
+      snapshots: ['baseline', 'mid', 'after'].map((n) => join(dir, `${n}.heapsnapshot`)).filter((f) => existsSync(f)),
+      report: reportFile,
+    });
     await this.panels.openReport(reportFile, panel);
     await this.diagnostics.showReport(reportFile);
     return reportFile;
@@ -161,7 +223,17 @@ export class CaptureCommands {
     const headroom = await new SnapshotGuard(target.connection, this.memoryLimit()).headroom();
     if (headroom.fits) return true;
     const take = 'Take it anyway';
-    return (await this.api.window.showWarningMessage(`Leakscope: ${headroom.reason}`, { modal: true, detail: 'The process may be killed for lack of memory while V8 builds the snapshot. A leak check with capture "auto" samples allocations instead.' }, take)) === take;
+    return (
+      (await this.api.window.showWarningMessage(
+        `Leakscope: ${headroom.reason}`,
+        {
+          modal: true,
+          detail:
+            'The process may be killed for lack of memory while V8 builds the snapshot. A leak check with capture "auto" samples allocations instead.',
+        },
+        take,
+      )) === take
+    );
   }
 
   /** The leakscope.leakCheck.memoryLimit setting, when set and valid. */
@@ -202,7 +274,10 @@ export class CaptureCommands {
     const api = this.api;
     try {
       await this.targets.whileBusy(async () =>
-        api.window.withProgress({ location: api.ProgressLocation.Notification, title: `Leakscope: ${title}`, cancellable: true }, (progress, token) => work(progress, fromVscodeToken(token))),
+        api.window.withProgress(
+          { location: api.ProgressLocation.Notification, title: `Leakscope: ${title}`, cancellable: true },
+          (progress, token) => work(progress, fromVscodeToken(token)),
+        ),
       );
       return true;
     } catch (e) {

@@ -170,7 +170,8 @@ export function registerCommand<K extends Commands>(
 export function readSizeConfig(api: typeof vscode, key: Settings.MemoryLimit | Settings.WatchRssLimit): number | undefined {
   const text = readConfig(api, key).trim();
   const bytes = text ? parseByteSize(text) : undefined;
-  if (text && bytes === undefined) void api.window.showWarningMessage(`Leakscope: the setting ${key} = "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+  if (text && bytes === undefined)
+    void api.window.showWarningMessage(`Leakscope: the setting ${key} = "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
   return bytes;
 }
 

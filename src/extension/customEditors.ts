@@ -20,7 +20,15 @@ export function registerCustomEditors(api: typeof vscode, panels: Panels, errors
   });
   const options = { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true };
   return [
-    api.window.registerCustomEditorProvider(Editors.Snapshot, provider((file, panel) => panels.openSnapshot(file, panels.adopt(panel, file))), options),
-    api.window.registerCustomEditorProvider(Editors.Report, provider((file, panel) => panels.openReport(file, panels.adopt(panel, file))), options),
+    api.window.registerCustomEditorProvider(
+      Editors.Snapshot,
+      provider((file, panel) => panels.openSnapshot(file, panels.adopt(panel, file))),
+      options,
+    ),
+    api.window.registerCustomEditorProvider(
+      Editors.Report,
+      provider((file, panel) => panels.openReport(file, panels.adopt(panel, file))),
+      options,
+    ),
   ];
 }

@@ -48,7 +48,10 @@ export class DebugSessions implements vscode.Disposable {
    */
   async connect(session: vscode.DebugSession): Promise<DebugConnection> {
     if (!JS_DEBUG_NODE_TYPES.has(session.type)) {
-      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The debug session "${session.name}" is of type "${session.type}"; Leakscope profiles Node.js sessions of VS Code's JavaScript debugger.`);
+      throw new LeakscopeError(
+        ErrorCode.TargetUnreachable,
+        `The debug session "${session.name}" is of type "${session.type}"; Leakscope profiles Node.js sessions of VS Code's JavaScript debugger.`,
+      );
     }
     let children = this.childrenOf(session);
     if (children.length === 0 && !session.parentSession) {
@@ -64,7 +67,12 @@ export class DebugSessions implements vscode.Disposable {
         this.log(`No inspector endpoint from "${candidate.name}": ${lastError.message}`);
       }
     }
-    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The debug session "${session.name}" gave no inspector endpoint${lastError ? ` (${lastError.message})` : ''}.`, true, { cause: lastError });
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The debug session "${session.name}" gave no inspector endpoint${lastError ? ` (${lastError.message})` : ''}.`,
+      true,
+      { cause: lastError },
+    );
   }
 
   private childrenOf(session: vscode.DebugSession): vscode.DebugSession[] {
@@ -91,7 +99,11 @@ export class DebugSessions implements vscode.Disposable {
       // `false`: no tunnel to the UI side. Leakscope is a workspace extension, so it runs on the
       // machine js-debug and the program run on (the container, the SSH host); a tunnelled
       // address would be the browser's or the desktop's, which it cannot reach.
-      this.api.commands.executeCommand<{ host: string; port: number; path?: string } | undefined>('extension.js-debug.requestCDPProxy', session.id, false),
+      this.api.commands.executeCommand<{ host: string; port: number; path?: string } | undefined>(
+        'extension.js-debug.requestCDPProxy',
+        session.id,
+        false,
+      ),
       PROXY_TIMEOUT_MS,
       'the JavaScript debugger did not answer',
     );
@@ -103,7 +115,10 @@ export class DebugSessions implements vscode.Disposable {
       return await within(pending, PROXY_TIMEOUT_MS, `the endpoint ${url} did not answer`);
     } catch (e) {
       // A connection that opens after we gave up must not stay open.
-      void pending.then((c) => c.close(), () => undefined);
+      void pending.then(
+        (c) => c.close(),
+        () => undefined,
+      );
       throw e;
     }
   }

@@ -29,9 +29,14 @@ export function errorNotice(e: unknown, context: ErrorContext): ErrorNotice {
   const log = `${context.action} failed: ${errorDetail(e)}`;
   if (isCancellation(e)) return { offerOutput: false, log: `${context.action} was cancelled.` };
   const note = context.note ? ` (${context.note})` : '';
-  if (isLeakscopeError(e) && e.userFacing) return { message: `Leakscope: ${sentence(printable(withoutPrefix(e.message), 600), note)}`, offerOutput: false, log };
+  if (isLeakscopeError(e) && e.userFacing)
+    return { message: `Leakscope: ${sentence(printable(withoutPrefix(e.message), 600), note)}`, offerOutput: false, log };
   const text = e instanceof Error ? e.message : String(e);
-  return { message: `Leakscope: ${context.action} failed: ${sentence(printable(withoutPrefix(text), 300), note)} The Leakscope output has the details.`, offerOutput: true, log };
+  return {
+    message: `Leakscope: ${context.action} failed: ${sentence(printable(withoutPrefix(text), 300), note)} The Leakscope output has the details.`,
+    offerOutput: true,
+    log,
+  };
 }
 
 function isCancellation(e: unknown): boolean {

@@ -14,7 +14,9 @@ export class ErrorReporter {
     this.output.appendLine(notice.log);
     if (notice.message === undefined) return;
     const show = 'Show Output';
-    void Promise.resolve(notice.offerOutput ? this.api.window.showErrorMessage(notice.message, show) : this.api.window.showErrorMessage(notice.message)).then((pick) => {
+    void Promise.resolve(
+      notice.offerOutput ? this.api.window.showErrorMessage(notice.message, show) : this.api.window.showErrorMessage(notice.message),
+    ).then((pick) => {
       if (pick === show) this.output.show(true);
     });
   }

@@ -101,6 +101,9 @@ async function offerActions(api: typeof vscode, capture: CaptureCommands, watche
     { label: '$(pulse) Explain memory now', run: () => capture.showMemory() },
     { label: '$(eye) Watch its memory trend', run: () => watches.watch() },
   ];
-  const pick = await api.window.showQuickPick(actions, { title: `Leakscope: connected to ${label}`, placeHolder: 'What next? (Esc to stay connected; the status bar shows live RSS)' });
+  const pick = await api.window.showQuickPick(actions, {
+    title: `Leakscope: connected to ${label}`,
+    placeHolder: 'What next? (Esc to stay connected; the status bar shows live RSS)',
+  });
   await pick?.run();
 }

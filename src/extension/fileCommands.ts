@@ -15,7 +15,10 @@ export class FileCommands {
 
   /** From the explorer or an editor title: a snapshot opens in the snapshot editor, a report in the report editor. */
   async openInLeakscope(uri?: vscode.Uri): Promise<void> {
-    const target = uri ?? this.activeTabUri() ?? (await this.pickFile('Open in Leakscope', { 'Heap snapshots and reports': ['heapsnapshot', 'json'] }))?.[0];
+    const target =
+      uri ??
+      this.activeTabUri() ??
+      (await this.pickFile('Open in Leakscope', { 'Heap snapshots and reports': ['heapsnapshot', 'json'] }))?.[0];
     if (!target) return;
     await this.openFile(target.fsPath);
   }
@@ -43,7 +46,8 @@ export class FileCommands {
   async compareSnapshots(baseline?: vscode.Uri, after?: vscode.Uri): Promise<void> {
     // From the explorer with two files selected, VS Code passes the clicked one and the selection.
     const selection = Array.isArray(after) ? (after as unknown as vscode.Uri[]) : undefined;
-    let files = selection && selection.length === 2 ? selection : baseline && after && !Array.isArray(after) ? [baseline, after] : undefined;
+    let files =
+      selection && selection.length === 2 ? selection : baseline && after && !Array.isArray(after) ? [baseline, after] : undefined;
     if (!files) {
       const first = await this.pickFile('Baseline snapshot (before)', { 'Heap snapshots': ['heapsnapshot'] });
       if (!first?.[0]) return;
@@ -57,20 +61,35 @@ export class FileCommands {
   async goToSource(file: string, line: number, column: number): Promise<void> {
     const api = this.api;
     const path = sourcePath(file);
-    if (!path) throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a file on this machine (a built-in module, or code from eval).`);
+    if (!path)
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `${file} is not a file on this machine (a built-in module, or code from eval).`);
     const document = await api.workspace.openTextDocument(api.Uri.file(path));
     const position = new api.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-    await api.window.showTextDocument(document, { selection: new api.Range(position, position), preview: false, viewColumn: api.ViewColumn.One });
+    await api.window.showTextDocument(document, {
+      selection: new api.Range(position, position),
+      preview: false,
+      viewColumn: api.ViewColumn.One,
+    });
   }
 
   async removeSession(item?: { session: { id: string } }): Promise<void> {
     if (!item) return;
-    const answer = await this.api.window.showWarningMessage('Remove this session and delete its snapshots and report?', { modal: true }, 'Delete Files', 'Keep Files');
+    const answer = await this.api.window.showWarningMessage(
+      'Remove this session and delete its snapshots and report?',
+      { modal: true },
+      'Delete Files',
+      'Keep Files',
+    );
     if (!answer) return;
     await this.store.remove(item.session.id, answer === 'Delete Files');
   }
 
   private pickFile(title: string, filters: Record<string, string[]>): Thenable<vscode.Uri[] | undefined> {
-    return this.api.window.showOpenDialog({ title, canSelectMany: false, filters, defaultUri: this.api.workspace.workspaceFolders?.[0]?.uri });
+    return this.api.window.showOpenDialog({
+      title,
+      canSelectMany: false,
+      filters,
+      defaultUri: this.api.workspace.workspaceFolders?.[0]?.uri,
+    });
   }
 }

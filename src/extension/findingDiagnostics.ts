@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
-import { addDependencies, fixesForFinding, insideRoot, locateSource, missingDependencies, nearestPackageJson, type CodeFix, type FixDiagnostic } from '../fixes';
+import {
+  addDependencies,
+  fixesForFinding,
+  insideRoot,
+  locateSource,
+  missingDependencies,
+  nearestPackageJson,
+  type CodeFix,
+  type FixDiagnostic,
+} from '../fixes';
 import { readLeakReport } from '../report/readLeakReport';
 import { toUserSources } from '../session/userSources';
 
@@ -42,14 +51,22 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       const text = readFileSync(file, 'utf8');
       const fix = this.firstFix(finding, file, text);
       const range = fix ? this.rangeOf(text, fix.diagnostic.start, fix.diagnostic.end) : this.lineRange(text, finding.source!.line);
-      const diagnostic = new this.api.Diagnostic(range, `${finding.title}. ${finding.explanation}${fix ? '' : ` Suggested: ${finding.fix.summary}`}`, this.api.DiagnosticSeverity.Warning);
+      const diagnostic = new this.api.Diagnostic(
+        range,
+        `${finding.title}. ${finding.explanation}${fix ? '' : ` Suggested: ${finding.fix.summary}`}`,
+        this.api.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = 'Leakscope';
       diagnostic.code = finding.fix.id;
       const list = this.entries.get(file) ?? [];
       list.push({ finding, diagnostic });
       this.entries.set(file, list);
     }
-    for (const [file, list] of this.entries) this.collection.set(this.api.Uri.file(file), list.map((e) => e.diagnostic));
+    for (const [file, list] of this.entries)
+      this.collection.set(
+        this.api.Uri.file(file),
+        list.map((e) => e.diagnostic),
+      );
   }
 
   /** Whether a quick-fix exists for the finding in its file as it is now. */
@@ -66,15 +83,21 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
    */
   async applyFix(finding: Finding): Promise<string> {
     const folders = this.api.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) throw new LeakscopeError(ErrorCode.InvalidArgument, 'open the project folder first; a fix changes only files inside the workspace.');
-    const found = this.sourceFile(finding, folders.map((f) => f.uri.fsPath));
+    if (folders.length === 0)
+      throw new LeakscopeError(ErrorCode.InvalidArgument, 'open the project folder first; a fix changes only files inside the workspace.');
+    const found = this.sourceFile(
+      finding,
+      folders.map((f) => f.uri.fsPath),
+    );
     if (!found) throw new LeakscopeError(ErrorCode.InvalidArgument, 'this finding names no source file in this workspace.');
     const { file, root } = found;
     const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
     const fix = this.firstFix(finding, file, document.getText());
-    if (!fix) throw new LeakscopeError(ErrorCode.InvalidArgument, `no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
+    if (!fix)
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
     const edit = this.workspaceEdit(document, fix.fix, root);
-    if (!(await this.api.workspace.applyEdit(edit))) throw new LeakscopeError(ErrorCode.InvalidArgument, `VS Code refused the edit to ${file}.`);
+    if (!(await this.api.workspace.applyEdit(edit)))
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `VS Code refused the edit to ${file}.`);
     await document.save();
     const deps = Object.keys(fix.fix.dependencies ?? {});
     return `Applied "${fix.fix.title}"${deps.length ? ` and added ${deps.join(', ')} to package.json (run npm install)` : ''}. Run the leak check again to confirm.`;
@@ -126,7 +149,10 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   /** As sourceFile, for showing: a file outside the workspace gets no diagnostic and is not read. */
   private sourceFileOrNone(finding: Finding): { file: string; root: string } | undefined {
     try {
-      return this.sourceFile(finding, (this.api.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+      return this.sourceFile(
+        finding,
+        (this.api.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      );
     } catch {
       return undefined;
     }
@@ -145,14 +171,16 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   /** The fix's edits, and its packages added to the nearest package.json, which must be inside `root`. */
   private workspaceEdit(document: vscode.TextDocument, fix: CodeFix, root: string): vscode.WorkspaceEdit {
     const edit = new this.api.WorkspaceEdit();
-    for (const e of fix.edits) edit.replace(document.uri, new this.api.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
+    for (const e of fix.edits)
+      edit.replace(document.uri, new this.api.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
     const deps = fix.dependencies ?? {};
     const found = Object.keys(deps).length ? nearestPackageJson(document.uri.fsPath) : undefined;
     if (found) {
       const manifest = insideRoot(found, root);
       const text = readFileSync(manifest, 'utf8');
       const missing = missingDependencies(text, deps);
-      if (Object.keys(missing).length) edit.replace(this.api.Uri.file(manifest), new this.api.Range(0, 0, text.split('\n').length + 1, 0), addDependencies(text, missing));
+      if (Object.keys(missing).length)
+        edit.replace(this.api.Uri.file(manifest), new this.api.Range(0, 0, text.split('\n').length + 1, 0), addDependencies(text, missing));
     }
     return edit;
   }

@@ -30,7 +30,10 @@ function languageModelTool(api: typeof vscode, tool: LeakscopeTool, output: vsco
     async invoke(options, token) {
       try {
         if (!tool.readOnly && !api.workspace.isTrusted) {
-          throw new LeakscopeError(ErrorCode.InvalidArgument, `${tool.title} launches or attaches to a process, which Leakscope does not do from an untrusted workspace; trust the workspace first.`);
+          throw new LeakscopeError(
+            ErrorCode.InvalidArgument,
+            `${tool.title} launches or attaches to a process, which Leakscope does not do from an untrusted workspace; trust the workspace first.`,
+          );
         }
         const answer = await tool.run(parseInput(tool, options.input), {
           token,

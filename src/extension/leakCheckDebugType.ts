@@ -13,11 +13,19 @@ export const DEBUG_TYPE = 'leakscope';
  * The `leakscope` launch type: an inline debug adapter (F5 runs the leak check), a configuration
  * provider for "Add Configuration", and the report opened when the adapter says it is written.
  */
-export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, diagnostics: FindingDiagnostics, errors: ErrorReporter): vscode.Disposable[] {
+export function registerLeakCheckDebugType(
+  api: typeof vscode,
+  panels: Panels,
+  diagnostics: FindingDiagnostics,
+  errors: ErrorReporter,
+): vscode.Disposable[] {
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor: (session) =>
       new api.DebugAdapterInlineImplementation(
-        new LeakCheckSession({ nodePath: readConfig(api, Settings.NodePath).trim() || undefined, cwd: session.workspaceFolder?.uri.fsPath }) as unknown as vscode.DebugAdapter,
+        new LeakCheckSession({
+          nodePath: readConfig(api, Settings.NodePath).trim() || undefined,
+          cwd: session.workspaceFolder?.uri.fsPath,
+        }) as unknown as vscode.DebugAdapter,
       ),
   };
   const provider: vscode.DebugConfigurationProvider = {
@@ -30,7 +38,13 @@ export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, d
         return { ...initialConfiguration(api, folder), program: file.uri.fsPath };
       }
       if (!api.workspace.isTrusted && (configuration.workload?.expression || configuration.cleanup)) {
-        errors.report(new LeakscopeError(ErrorCode.InvalidArgument, 'Expressions run in the target only in a trusted workspace; this configuration has a workload or cleanup expression.'), { action: 'Start the leak check' });
+        errors.report(
+          new LeakscopeError(
+            ErrorCode.InvalidArgument,
+            'Expressions run in the target only in a trusted workspace; this configuration has a workload or cleanup expression.',
+          ),
+          { action: 'Start the leak check' },
+        );
         return undefined;
       }
       return { cwd: folder?.uri.fsPath, ...configuration };
@@ -46,7 +60,7 @@ export function registerLeakCheckDebugType(api: typeof vscode, panels: Panels, d
         await panels.openReport(body.reportFile);
         await diagnostics.showReport(body.reportFile);
       } catch (e) {
-        errors.report(e, { action: 'Open the leak check\'s report' });
+        errors.report(e, { action: "Open the leak check's report" });
       }
     }),
   ];

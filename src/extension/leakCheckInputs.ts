@@ -16,14 +16,25 @@ export async function askLeakCheckInputs(api: typeof vscode, state: vscode.Memen
   const trusted = api.workspace.isTrusted;
   type Kind = vscode.QuickPickItem & { choice: 'url' | 'expression' };
   const kinds: Kind[] = [
-    { label: '$(globe) GET a URL each cycle', description: last.workloadUrl ?? 'http://127.0.0.1:3000/…  ({i} becomes the request number)', choice: 'url' },
+    {
+      label: '$(globe) GET a URL each cycle',
+      description: last.workloadUrl ?? 'http://127.0.0.1:3000/…  ({i} becomes the request number)',
+      choice: 'url',
+    },
   ];
-  if (trusted) kinds.push({ label: '$(code) Evaluate an expression in the process each cycle', description: last.workloadExpression ?? 'e.g. runBatch()', choice: 'expression' });
+  if (trusted)
+    kinds.push({
+      label: '$(code) Evaluate an expression in the process each cycle',
+      description: last.workloadExpression ?? 'e.g. runBatch()',
+      choice: 'expression',
+    });
   // The last run's kind of workload comes first.
   if (trusted && last.workloadExpression && !last.workloadUrl) kinds.reverse();
   const kind = await api.window.showQuickPick(kinds, {
     title: 'Leakscope leak check (1/3): the workload',
-    placeHolder: trusted ? 'What one cycle of work is' : 'What one cycle of work is (expressions run in the process only in a trusted workspace)',
+    placeHolder: trusted
+      ? 'What one cycle of work is'
+      : 'What one cycle of work is (expressions run in the process only in a trusted workspace)',
   });
   if (!kind) return undefined;
   const inputs: LeakCheckInputs = { cycles: last.cycles ?? readConfig(api, Settings.Cycles) };

@@ -36,7 +36,10 @@ export class PanelController implements vscode.Disposable {
     title: string,
     private readonly actions: PanelActions,
   ) {
-    webview.options = { enableScripts: true, localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')] };
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')],
+    };
     webview.html = panelHtml(webview, extensionUri, api, title);
     this.disposables.push(webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)));
   }

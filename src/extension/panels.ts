@@ -19,7 +19,10 @@ export class Panels {
 
   /** A panel in its own tab. */
   create(title: string): PanelController {
-    const panel = this.api.window.createWebviewPanel('leakscope.panel', `Leakscope: ${title}`, this.api.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true });
+    const panel = this.api.window.createWebviewPanel('leakscope.panel', `Leakscope: ${title}`, this.api.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+    });
     panel.iconPath = this.api.Uri.joinPath(this.extensionUri, 'media', 'leakscope.svg');
     return this.adopt(panel, title);
   }
@@ -44,7 +47,9 @@ export class Panels {
   }
 
   async openDiff(baseline: string, after: string, into?: PanelController): Promise<PanelController> {
-    return this.load(`${basename(baseline)} → ${basename(after)}`, into, (token, progress) => openDiffBackend(baseline, after, { token, progress }));
+    return this.load(`${basename(baseline)} → ${basename(after)}`, into, (token, progress) =>
+      openDiffBackend(baseline, after, { token, progress }),
+    );
   }
 
   /** Loads with a cancellable notification; the panel shows the progress line meanwhile. */

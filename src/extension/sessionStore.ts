@@ -60,7 +60,10 @@ export class SessionStore {
 
   async remove(id: string, deleteFiles: boolean): Promise<void> {
     const session = this.list().find((s) => s.id === id);
-    await this.context.workspaceState.update(KEY, this.list().filter((s) => s.id !== id));
+    await this.context.workspaceState.update(
+      KEY,
+      this.list().filter((s) => s.id !== id),
+    );
     if (session && deleteFiles) await fs.rm(session.dir, { recursive: true, force: true });
     this.changeEmitter.fire();
   }
@@ -68,7 +71,14 @@ export class SessionStore {
   /** Forgets sessions whose folder is gone. */
   async prune(): Promise<void> {
     const kept: StoredSession[] = [];
-    for (const s of this.list()) if (await fs.stat(s.dir).then(() => true, () => false)) kept.push(s);
+    for (const s of this.list())
+      if (
+        await fs.stat(s.dir).then(
+          () => true,
+          () => false,
+        )
+      )
+        kept.push(s);
     if (kept.length !== this.list().length) {
       await this.context.workspaceState.update(KEY, kept);
       this.changeEmitter.fire();

@@ -33,10 +33,14 @@ export class SessionsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return [...(this.targets.current ? [{ target: this.targets.current }] : []), ...this.store.list().map((session) => ({ session }))];
+    if (!node)
+      return [...(this.targets.current ? [{ target: this.targets.current }] : []), ...this.store.list().map((session) => ({ session }))];
     if ('target' in node || 'file' in node) return [];
     const s = node.session;
-    return [...(s.report ? [{ session: s, file: s.report, isReport: true }] : []), ...s.snapshots.map((file) => ({ session: s, file, isReport: false }))];
+    return [
+      ...(s.report ? [{ session: s, file: s.report, isReport: true }] : []),
+      ...s.snapshots.map((file) => ({ session: s, file, isReport: false })),
+    ];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

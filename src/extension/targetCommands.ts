@@ -22,9 +22,13 @@ export class TargetCommands {
     private readonly targets: TargetManager,
     private readonly output: vscode.OutputChannel,
   ) {
-    this.debugSessions = new DebugSessions(api, (line) => output.appendLine(line), (s) => {
-      if (targets.current?.debugSessionId === s.id) void targets.detach();
-    });
+    this.debugSessions = new DebugSessions(
+      api,
+      (line) => output.appendLine(line),
+      (s) => {
+        if (targets.current?.debugSessionId === s.id) void targets.detach();
+      },
+    );
     context.subscriptions.push(this.debugSessions);
   }
 
@@ -34,17 +38,26 @@ export class TargetCommands {
     const api = this.api;
     type Choice = vscode.QuickPickItem & { run: () => Promise<Target | undefined> };
     const choices: Choice[] = [];
-    if (api.debug.activeDebugSession) choices.push({ label: '$(debug) The debugged process', description: api.debug.activeDebugSession.name, run: () => this.profileDebugSession() });
+    if (api.debug.activeDebugSession)
+      choices.push({
+        label: '$(debug) The debugged process',
+        description: api.debug.activeDebugSession.name,
+        run: () => this.profileDebugSession(),
+      });
     choices.push({ label: '$(play) Launch a command under Leakscope…', run: () => this.launch() });
     choices.push({ label: '$(plug) Attach to a process…', description: 'local PID, host:port or ws:// URL', run: () => this.attach() });
-    const pick = await api.window.showQuickPick(choices, { title: 'Leakscope: which process?', placeHolder: 'Leakscope is not connected to a process yet' });
+    const pick = await api.window.showQuickPick(choices, {
+      title: 'Leakscope: which process?',
+      placeHolder: 'Leakscope is not connected to a process yet',
+    });
     return pick?.run();
   }
 
   async profileDebugSession(): Promise<Target | undefined> {
     const api = this.api;
     const session = api.debug.activeDebugSession;
-    if (!session) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Start debugging a Node.js program first (no debug session is active).');
+    if (!session)
+      throw new LeakscopeError(ErrorCode.InvalidArgument, 'Start debugging a Node.js program first (no debug session is active).');
     const { session: debugged, connection } = await api.window.withProgress(
       { location: api.ProgressLocation.Notification, title: `Leakscope: connecting to the process "${session.name}" debugs` },
       () => this.debugSessions.connect(session),
@@ -62,11 +75,18 @@ export class TargetCommands {
     quickPick.title = 'Leakscope: attach to a Node.js process';
     quickPick.placeholder = 'Pick a local process (its inspector is opened with SIGUSR1), or type host:port or ws://…';
     quickPick.busy = true;
-    const addressItem: Item = { label: '$(globe) Enter host:port or ws:// URL…', description: 'a container\'s forwarded inspector port, a remote machine', address: true };
+    const addressItem: Item = {
+      label: '$(globe) Enter host:port or ws:// URL…',
+      description: "a container's forwarded inspector port, a remote machine",
+      address: true,
+    };
     quickPick.items = [addressItem];
     quickPick.show();
     void listNodeProcesses().then((processes) => {
-      quickPick.items = [addressItem, ...processes.map((p) => ({ label: `$(server-process) ${p.pid}`, description: p.command, pid: p.pid }))];
+      quickPick.items = [
+        addressItem,
+        ...processes.map((p) => ({ label: `$(server-process) ${p.pid}`, description: p.command, pid: p.pid })),
+      ];
       quickPick.busy = false;
     });
     const picked = await new Promise<Item | undefined>((resolve) => {
@@ -91,7 +111,8 @@ export class TargetCommands {
     });
     if (!text) return undefined;
     const spec = parseTarget(text.trim());
-    const host = spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+    const host =
+      spec.kind === 'address' ? spec.host : spec.kind === 'url' ? new URL(spec.url).hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
     if (!isLoopback(host)) {
       const go = await api.window.showWarningMessage(
         `Connect to the inspector at ${host}? The inspector lets Leakscope run code in that process; only connect to a process you own.`,
@@ -105,8 +126,9 @@ export class TargetCommands {
   }
 
   private async connect(label: string, resolve: () => Promise<string>): Promise<Target | undefined> {
-    const connection = await this.api.window.withProgress({ location: this.api.ProgressLocation.Notification, title: `Leakscope: connecting to ${label}` }, async () =>
-      InspectorConnection.connect(await resolve()),
+    const connection = await this.api.window.withProgress(
+      { location: this.api.ProgressLocation.Notification, title: `Leakscope: connecting to ${label}` },
+      async () => InspectorConnection.connect(await resolve()),
     );
     const target: Target = { kind: 'attached', label, connection };
     await this.targets.set(target);
@@ -117,13 +139,16 @@ export class TargetCommands {
   async launch(commandLine?: string): Promise<Target | undefined> {
     const api = this.api;
     const cwd = api.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const activeFile = api.window.activeTextEditor?.document.uri.scheme === 'file' ? api.window.activeTextEditor.document.uri.fsPath : undefined;
+    const activeFile =
+      api.window.activeTextEditor?.document.uri.scheme === 'file' ? api.window.activeTextEditor.document.uri.fsPath : undefined;
     const line =
       commandLine ??
       (await api.window.showInputBox({
         title: 'Leakscope: launch a Node.js program under the inspector',
-        prompt: 'The command, run in the workspace folder (`NAME=value` before it sets the environment); `node` gets --inspect, anything else gets it through NODE_OPTIONS',
-        value: this.context.workspaceState.get<string>(LAST_LAUNCH) ?? (activeFile ? `node ${JSON.stringify(activeFile)}` : 'node server.js'),
+        prompt:
+          'The command, run in the workspace folder (`NAME=value` before it sets the environment); `node` gets --inspect, anything else gets it through NODE_OPTIONS',
+        value:
+          this.context.workspaceState.get<string>(LAST_LAUNCH) ?? (activeFile ? `node ${JSON.stringify(activeFile)}` : 'node server.js'),
       }));
     if (!line?.trim()) return undefined;
     const words = splitCommandLine(line.trim());
@@ -139,7 +164,12 @@ export class TargetCommands {
     // The extension host's PATH may lead to another Node than the user's; a configured one wins.
     const [command, ...args] = words[0] === 'node' && nodePath ? [nodePath, ...words.slice(1)] : words;
     this.output.appendLine(`$ ${words.join(' ')}`);
-    const launched = await launchUnderInspector(command, args, { cwd, env, onOutput: (text) => this.output.appendLine(text), onNote: (text) => this.output.appendLine(text) });
+    const launched = await launchUnderInspector(command, args, {
+      cwd,
+      env,
+      onOutput: (text) => this.output.appendLine(text),
+      onNote: (text) => this.output.appendLine(text),
+    });
     launched.process.once('exit', (code, signal) => this.output.appendLine(`[${command} exited with ${signal ?? code}]`));
     this.output.appendLine(`Measuring pid ${launched.measured.pid} (${launched.measured.argv.join(' ')}): ${launched.measured.reason}.`);
     let connection: InspectorConnection;
@@ -150,7 +180,14 @@ export class TargetCommands {
       await launched.stop();
       throw e;
     }
-    const target: Target = { kind: 'launched', label: `${words.join(' ')} (pid ${launched.measured.pid})`, connection, launched, command: words, ...(cwd ? { cwd } : {}) };
+    const target: Target = {
+      kind: 'launched',
+      label: `${words.join(' ')} (pid ${launched.measured.pid})`,
+      connection,
+      launched,
+      command: words,
+      ...(cwd ? { cwd } : {}),
+    };
     await this.targets.set(target);
     return target;
   }

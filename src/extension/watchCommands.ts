@@ -52,27 +52,45 @@ export class WatchCommands implements vscode.Disposable {
   async watch(): Promise<void> {
     if (this.active) {
       const show = 'Show';
-      if ((await this.api.window.showInformationMessage(`Leakscope is already watching ${this.active.target.label}; stop that watch first.`, show)) === show) await this.showWatch();
+      if (
+        (await this.api.window.showInformationMessage(
+          `Leakscope is already watching ${this.active.target.label}; stop that watch first.`,
+          show,
+        )) === show
+      )
+        await this.showWatch();
       return;
     }
     const target = await this.targetCommands.ensureTarget();
     if (!target) return;
     // A leak check's sampling profiler would be stopped by the watch's, and the other way round.
-    if (this.targets.capturing) throw new LeakscopeError(ErrorCode.InvalidArgument, `A capture from ${target.label} is running; start the watch when it is done.`);
+    if (this.targets.capturing)
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `A capture from ${target.label} is running; start the watch when it is done.`);
     const rssLimit = readSizeConfig(this.api, Settings.WatchRssLimit);
     const memoryLimit = readSizeConfig(this.api, Settings.MemoryLimit);
-    const limit: WatchLimit | undefined = rssLimit !== undefined ? { bytes: rssLimit, source: 'setting' } : await this.targetLimit(target, memoryLimit);
+    const limit: WatchLimit | undefined =
+      rssLimit !== undefined ? { bytes: rssLimit, source: 'setting' } : await this.targetLimit(target, memoryLimit);
     const intervalMs = Math.max(0.5, readConfig(this.api, Settings.WatchInterval)) * 1000;
     const { id, dir } = await this.store.createDir('watch');
     const active: ActiveWatch = { target, source: new CancellationTokenSource(), limit, intervalMs, stoppedByUser: false };
     this.active = active;
     void this.api.commands.executeCommand('setContext', ContextKeys.Watching, true);
-    this.show(active, { samples: [], heapTrend: { slopePerHour: 0, slopeError: Infinity, sustained: false }, rssTrend: { slopePerHour: 0, slopeError: Infinity, sustained: false }, findings: [] });
-    this.output.appendLine(`Watching ${target.label}: a reading every ${intervalMs / 1000} s${rssLimit !== undefined ? `, a capture at RSS ${rssLimit} bytes` : ''}.`);
-    // The command returns now; the watch's own failures are reported when they happen.
-    void this.run(active, { ...(rssLimit !== undefined ? { rssLimit } : {}), ...(memoryLimit !== undefined ? { memoryLimit } : {}) }, id, dir).catch((e) =>
-      this.errors.report(e, { action: `Watching ${target.label}` }),
+    this.show(active, {
+      samples: [],
+      heapTrend: { slopePerHour: 0, slopeError: Infinity, sustained: false },
+      rssTrend: { slopePerHour: 0, slopeError: Infinity, sustained: false },
+      findings: [],
+    });
+    this.output.appendLine(
+      `Watching ${target.label}: a reading every ${intervalMs / 1000} s${rssLimit !== undefined ? `, a capture at RSS ${rssLimit} bytes` : ''}.`,
     );
+    // The command returns now; the watch's own failures are reported when they happen.
+    void this.run(
+      active,
+      { ...(rssLimit !== undefined ? { rssLimit } : {}), ...(memoryLimit !== undefined ? { memoryLimit } : {}) },
+      id,
+      dir,
+    ).catch((e) => this.errors.report(e, { action: `Watching ${target.label}` }));
   }
 
   /** `The watch of node api.js` while a watch runs. */
@@ -91,7 +109,11 @@ export class WatchCommands implements vscode.Disposable {
     const active = this.active;
     if (!active) return;
     const actions = [
-      { label: '$(graph-line) Show memory', description: 'the live chart and where the memory goes', run: () => this.api.commands.executeCommand(Commands.ShowMemory) },
+      {
+        label: '$(graph-line) Show memory',
+        description: 'the live chart and where the memory goes',
+        run: () => this.api.commands.executeCommand(Commands.ShowMemory),
+      },
       { label: '$(eye-closed) Stop watching', description: 'and write the report', run: () => this.stop() },
     ];
     const pick = await this.api.window.showQuickPick(actions, { title: `Leakscope: watching ${active.target.label}` });
@@ -104,7 +126,12 @@ export class WatchCommands implements vscode.Disposable {
     let result: WatchResult | undefined;
     let failure: unknown;
     try {
-      result = await watchProcess(target.connection, { durationMs: WATCH_FOR_MS, intervalMs: active.intervalMs, ...limits, outDir: dir, onReading: (r) => this.show(active, r) }, NoProgress, source.token);
+      result = await watchProcess(
+        target.connection,
+        { durationMs: WATCH_FOR_MS, intervalMs: active.intervalMs, ...limits, outDir: dir, onReading: (r) => this.show(active, r) },
+        NoProgress,
+        source.token,
+      );
     } catch (e) {
       failure = e;
     } finally {
@@ -115,19 +142,27 @@ export class WatchCommands implements vscode.Disposable {
       void this.api.commands.executeCommand('setContext', ContextKeys.Watching, false);
     }
     const gone = this.targets.current !== target || target.connection.isClosed;
-    const ended = active.stoppedByUser ? 'Stopped by the user.' : gone ? 'The process ended or Leakscope was detached from it.' : 'The watch failed; the Leakscope output says why.';
+    const ended = active.stoppedByUser
+      ? 'Stopped by the user.'
+      : gone
+        ? 'The process ended or Leakscope was detached from it.'
+        : 'The watch failed; the Leakscope output says why.';
     const state = result ?? active.state;
     const report = state ? await this.writeReport(id, dir, target, state, active.limit, ended) : undefined;
     this.output.appendLine(`Stopped watching ${target.label}: ${result?.trigger ?? ended}${report ? ` Report: ${report}` : ''}`);
     if (failure && !gone) throw failure;
     if (!report) return;
     if (result?.trigger) {
-      const snapshot = result.snapshot?.file ? 'A heap snapshot was taken.' : `No heap snapshot: ${result.snapshot?.headroom.reason ?? 'none was taken.'}`;
+      const snapshot = result.snapshot?.file
+        ? 'A heap snapshot was taken.'
+        : `No heap snapshot: ${result.snapshot?.headroom.reason ?? 'none was taken.'}`;
       const open = 'Open Report';
-      if ((await this.api.window.showWarningMessage(`Leakscope: ${target.label}: ${result.trigger} ${snapshot}`, open)) === open) await this.openReport(report);
+      if ((await this.api.window.showWarningMessage(`Leakscope: ${target.label}: ${result.trigger} ${snapshot}`, open)) === open)
+        await this.openReport(report);
     } else if (active.stoppedByUser) {
       const open = 'Open Report';
-      if ((await this.api.window.showInformationMessage(`Leakscope: stopped watching ${target.label}.`, open)) === open) await this.openReport(report);
+      if ((await this.api.window.showInformationMessage(`Leakscope: stopped watching ${target.label}.`, open)) === open)
+        await this.openReport(report);
     }
   }
 
@@ -136,7 +171,8 @@ export class WatchCommands implements vscode.Disposable {
     active.state = state;
     this.item.text = watchStatusText(active.target.label, state, active.limit);
     this.item.tooltip = watchTooltip(active.target.label, state, active.limit, active.intervalMs);
-    this.item.backgroundColor = state.heapTrend.sustained || state.trigger ? new this.api.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      state.heapTrend.sustained || state.trigger ? new this.api.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
@@ -149,10 +185,25 @@ export class WatchCommands implements vscode.Disposable {
     return headroom.available !== undefined ? { bytes: headroom.rss + headroom.available, source: headroom.limitSource } : undefined;
   }
 
-  private async writeReport(id: string, dir: string, target: Target, state: WatchState & Partial<Pick<WatchResult, 'snapshot'>>, limit: WatchLimit | undefined, ended: string): Promise<string> {
+  private async writeReport(
+    id: string,
+    dir: string,
+    target: Target,
+    state: WatchState & Partial<Pick<WatchResult, 'snapshot'>>,
+    limit: WatchLimit | undefined,
+    ended: string,
+  ): Promise<string> {
     const file = join(dir, 'watch.md');
     await fs.writeFile(file, watchReportMarkdown(target.label, state, limit, ended));
-    await this.store.save({ id, label: `Watch of ${target.label}`, kind: 'watch', createdAt: new Date().toISOString(), dir, snapshots: state.snapshot?.file ? [state.snapshot.file] : [], report: file });
+    await this.store.save({
+      id,
+      label: `Watch of ${target.label}`,
+      kind: 'watch',
+      createdAt: new Date().toISOString(),
+      dir,
+      snapshots: state.snapshot?.file ? [state.snapshot.file] : [],
+      report: file,
+    });
     return file;
   }
 

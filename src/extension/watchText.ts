@@ -26,7 +26,8 @@ const LIMIT_SOURCES: { [K in WatchLimit['source']]: string } = {
   setting: 'the leakscope.watch.rssLimit setting; crossing it takes a heap snapshot (if one fits)',
   'memory-limit': 'the leakscope.leakCheck.memoryLimit setting; shown only, set leakscope.watch.rssLimit to capture before it',
   cgroup: "the container's cgroup limit; shown only, set leakscope.watch.rssLimit to capture before it",
-  machine: "the machine's available memory (its RSS and what is free, less a reserve); shown only, set leakscope.watch.rssLimit to capture before it",
+  machine:
+    "the machine's available memory (its RSS and what is free, less a reserve); shown only, set leakscope.watch.rssLimit to capture before it",
 };
 
 /** ↑ growth clear of the noise, ↗ rising within it, → flat, ↓ falling; … until there are readings enough for a line. */
@@ -51,10 +52,16 @@ export function watchStatusText(label: string, state: WatchState, limit: WatchLi
 /** The status item's tooltip: the trend's confidence, the limit and its source, the growing allocation sites. */
 export function watchTooltip(label: string, state: WatchState, limit: WatchLimit | undefined, intervalMs: number): string {
   const last = state.samples[state.samples.length - 1];
-  const lines = [`Leakscope is watching ${printable(label, 200)}: a reading every ${formatSeconds(intervalMs)}, ${state.samples.length} so far.`];
+  const lines = [
+    `Leakscope is watching ${printable(label, 200)}: a reading every ${formatSeconds(intervalMs)}, ${state.samples.length} so far.`,
+  ];
   if (last) lines.push(`RSS ${formatBytes(last.rss)}, heap ${formatBytes(last.heapUsed)}.`);
   lines.push(`Heap trend: ${trendSentence(state.heapTrend)}`, `RSS trend: ${trendSentence(state.rssTrend)}`);
-  lines.push(limit ? `Limit: ${formatBinaryBytes(limit.bytes)}, from ${LIMIT_SOURCES[limit.source]}.` : 'Limit: none known; set leakscope.watch.rssLimit to capture at a size.');
+  lines.push(
+    limit
+      ? `Limit: ${formatBinaryBytes(limit.bytes)}, from ${LIMIT_SOURCES[limit.source]}.`
+      : 'Limit: none known; set leakscope.watch.rssLimit to capture at a size.',
+  );
   if (state.trigger) lines.push(`${printable(state.trigger, 300)} Taking a heap snapshot, if one fits.`);
   lines.push('Allocation sites whose surviving memory keeps growing:');
   if (state.findings.length === 0) lines.push('  none yet');
@@ -77,14 +84,29 @@ export function watchReportMarkdown(
   const last = state.samples[state.samples.length - 1];
   const first = state.samples[0];
   const out = [`# Leakscope watch of ${printable(label, 200).replace(/[\\`*_[\]<>#|]/g, '\\$&')}`, ''];
-  if (first && last) out.push(`${state.samples.length} readings over ${formatSeconds(last.at - first.at)}; RSS ${formatBytes(first.rss)} → ${formatBytes(last.rss)}, heap ${formatBytes(first.heapUsed)} → ${formatBytes(last.heapUsed)}.`, '');
+  if (first && last)
+    out.push(
+      `${state.samples.length} readings over ${formatSeconds(last.at - first.at)}; RSS ${formatBytes(first.rss)} → ${formatBytes(last.rss)}, heap ${formatBytes(first.heapUsed)} → ${formatBytes(last.heapUsed)}.`,
+      '',
+    );
   out.push(`- Heap trend: ${trendSentence(state.heapTrend)}`, `- RSS trend: ${trendSentence(state.rssTrend)}`);
   out.push(limit ? `- Limit: ${formatBinaryBytes(limit.bytes)}, from ${LIMIT_SOURCES[limit.source]}.` : '- Limit: none known.');
   out.push(`- Ended: ${printable(state.trigger ?? ended, 300)}`);
-  if (state.snapshot) out.push(state.snapshot.file ? `- Heap snapshot: ${printable(state.snapshot.file, 500)}` : `- No heap snapshot: ${printable(state.snapshot.headroom.reason, 500)}`);
+  if (state.snapshot)
+    out.push(
+      state.snapshot.file
+        ? `- Heap snapshot: ${printable(state.snapshot.file, 500)}`
+        : `- No heap snapshot: ${printable(state.snapshot.headroom.reason, 500)}`,
+    );
   out.push('', '## Allocation sites whose surviving memory keeps growing', '');
   if (state.findings.length === 0) out.push('None.');
-  else out.push(...renderFindingsText(state.findings).trimEnd().split('\n').map((line) => `    ${line}`));
+  else
+    out.push(
+      ...renderFindingsText(state.findings)
+        .trimEnd()
+        .split('\n')
+        .map((line) => `    ${line}`),
+    );
   return `${out.join('\n')}\n`;
 }
 

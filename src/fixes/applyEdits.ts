@@ -8,11 +8,14 @@ import type { TextEdit } from './types';
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const unique = dedupe(edits);
   // Back to front, so earlier offsets stay valid; insertions at one offset keep their given order.
-  const ordered = unique.map((edit, i) => ({ edit, i })).sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.i - a.i);
+  const ordered = unique
+    .map((edit, i) => ({ edit, i }))
+    .sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.i - a.i);
   let result = text;
   let limit = Infinity;
   for (const { edit } of ordered) {
-    if (edit.start < 0 || edit.end < edit.start || edit.end > text.length) throw new LeakscopeError(ErrorCode.Internal, `An edit falls outside the file (${edit.start}–${edit.end}).`, false);
+    if (edit.start < 0 || edit.end < edit.start || edit.end > text.length)
+      throw new LeakscopeError(ErrorCode.Internal, `An edit falls outside the file (${edit.start}–${edit.end}).`, false);
     if (edit.end > limit) throw new LeakscopeError(ErrorCode.Internal, `Two edits overlap at offset ${edit.start}.`, false);
     result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
     limit = edit.start;

@@ -23,7 +23,12 @@ export type MatchReason = 'holder' | 'function' | 'only';
  * - `only`: the file has exactly one diagnostic of a matching rule.
  * `source` is honoured only when the finding's location is in this file (`atSource`).
  */
-export function fixesForFinding(finding: FindingLocator, fileName: string, text: string, atSource = true): { diagnostics: FixDiagnostic[]; reason?: MatchReason } {
+export function fixesForFinding(
+  finding: FindingLocator,
+  fileName: string,
+  text: string,
+  atSource = true,
+): { diagnostics: FixDiagnostic[]; reason?: MatchReason } {
   const rules = rulesForFinding(finding);
   if (rules.length === 0) return { diagnostics: [] };
   // What the finding's path names grew in the heap, whatever the code does to bound it.

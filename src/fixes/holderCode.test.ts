@@ -31,7 +31,10 @@ const at = (needle: string) => {
 test('the insertion in the function the heap named comes first, then the declaration', () => {
   const code = findHolderCode('server.js', SERVER, ['summaryCache'], at('(req, res) =>'));
   assert.equal(code?.name, 'summaryCache');
-  assert.deepEqual(code?.insertions.map((s) => s.text), ['summaryCache.set(key, { at: Date.now() })']);
+  assert.deepEqual(
+    code?.insertions.map((s) => s.text),
+    ['summaryCache.set(key, { at: Date.now() })'],
+  );
   assert.deepEqual({ line: code?.insertions[0].line, column: code?.insertions[0].column }, at('summaryCache.set(key'));
   assert.equal(code?.declaration?.text, 'const summaryCache = new Map();');
   // Without a function, every insertion in the file.
@@ -50,7 +53,8 @@ test('listeners, members and computed keys; names that are not inserted into are
 });
 
 test('TypeScript is read as TypeScript', () => {
-  const text = 'const cache: Map<string, number> = new Map();\nexport function put(k: string): void {\n  cache.set(k, k.length as number);\n}\n';
+  const text =
+    'const cache: Map<string, number> = new Map();\nexport function put(k: string): void {\n  cache.set(k, k.length as number);\n}\n';
   const code = findHolderCode('cache.ts', text, ['cache'], { line: 2, column: 20 });
   assert.equal(code?.insertions[0].line, 3);
   assert.equal(code?.declaration?.line, 1);

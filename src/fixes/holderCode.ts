@@ -23,9 +23,21 @@ export interface HolderCode {
  * removes it, which is what a leak is made of.
  */
 const INSERTING_METHODS = new Set([
-  'set', 'push', 'unshift', 'add', 'append', 'enqueue', 'register',
-  'on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener',
-  'subscribe', 'use',
+  'set',
+  'push',
+  'unshift',
+  'add',
+  'append',
+  'enqueue',
+  'register',
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'addEventListener',
+  'subscribe',
+  'use',
 ]);
 const MAX_INSERTIONS = 3;
 
@@ -36,7 +48,12 @@ const MAX_INSERTIONS = 3;
  * `near` (one-based) is the function the heap pointed at (the closure whose context holds the
  * collection, or the function that allocated its objects): insertions there come first.
  */
-export function findHolderCode(fileName: string, text: string, names: readonly string[], near?: { line: number; column: number }): HolderCode | undefined {
+export function findHolderCode(
+  fileName: string,
+  text: string,
+  names: readonly string[],
+  near?: { line: number; column: number },
+): HolderCode | undefined {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
   const scope = near ? functionAtPosition(sf, near.line, near.column) : undefined;
   for (const name of names) {
@@ -83,7 +100,9 @@ function insertionsInto(sf: ts.SourceFile, name: string): ts.Node[] {
 }
 
 function isAssignmentKind(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken;
+  return (
+    kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
+  );
 }
 
 /** The outermost declaration of `name`: a module's variable before a function's, a class field, `this.name = …`. */
@@ -91,8 +110,16 @@ function declarationOf(sf: ts.SourceFile, name: string): ts.Node | undefined {
   let best: { node: ts.Node; depth: number } | undefined;
   walk(sf, (node) => {
     let declared: ts.Node | undefined;
-    if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && ts.isIdentifier(node.name) && node.name.text === name) declared = node;
-    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && node.left.expression.kind === ts.SyntaxKind.ThisKeyword && node.left.name.text === name) declared = node;
+    if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && ts.isIdentifier(node.name) && node.name.text === name)
+      declared = node;
+    else if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      node.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      node.left.name.text === name
+    )
+      declared = node;
     if (!declared) return;
     let depth = 0;
     for (let n = declared.parent; n; n = n.parent) if (isFunctionWithBody(n)) depth++;

@@ -24,8 +24,16 @@ test('insideRoot gives the real path inside the root and refuses every way out',
     assert.equal(insideRoot('src/a.js', root), join(root, 'src', 'a.js'));
     assert.equal(insideRoot(join(root, 'in.js'), root), join(root, 'src', 'a.js'), 'a link inside is followed to its target');
     assert.equal(insideRoot('src/new.js', root), join(root, 'src', 'new.js'), 'a file not yet there is judged by its folder');
-    assert.equal(insideRoot('src/a.js', join(top, 'rootlink')), join(root, 'src', 'a.js'), 'a root reached through a link is its real folder');
-    const refused = (path: string, pattern: RegExp) => assert.throws(() => insideRoot(path, root), (e: Error) => e.name === 'LeakscopeError' && pattern.test(e.message) && /is outside the project folder/.test(e.message));
+    assert.equal(
+      insideRoot('src/a.js', join(top, 'rootlink')),
+      join(root, 'src', 'a.js'),
+      'a root reached through a link is its real folder',
+    );
+    const refused = (path: string, pattern: RegExp) =>
+      assert.throws(
+        () => insideRoot(path, root),
+        (e: Error) => e.name === 'LeakscopeError' && pattern.test(e.message) && /is outside the project folder/.test(e.message),
+      );
     refused('../out/x.js', /\.\.\/out\/x\.js/);
     refused(join(top, 'out', 'x.js'), /out\/x\.js/);
     refused(join(root, 'out.js'), /out\.js .*leads to .*out\/x\.js/);

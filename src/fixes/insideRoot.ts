@@ -17,7 +17,10 @@ export function insideRoot(path: string, root: string): string {
   if (contains(realRoot, real)) return real;
   const via = real !== absolute ? ` (it leads to ${printable(real, 500)})` : '';
   // The path comes from a report, so it is shown as data.
-  throw new LeakscopeError(ErrorCode.FileUnreadable, `${printable(path, 500)} is outside the project folder ${printable(root, 500)}${via}; Leakscope reads and changes only files inside it.`);
+  throw new LeakscopeError(
+    ErrorCode.FileUnreadable,
+    `${printable(path, 500)} is outside the project folder ${printable(root, 500)}${via}; Leakscope reads and changes only files inside it.`,
+  );
 }
 
 /** Whether `path` is `root` or below it; both absolute and already real. */

@@ -10,8 +10,16 @@ import type { RuleContext, TextEdit } from './types';
 
 /** `configBus` in `configBus.on`, `shutdown` in `shutdown.signal.addEventListener`, `this` in `this.bus.on`. */
 export function rootName(expression: ts.Expression): ts.Identifier | ts.ThisExpression | undefined {
-  while (ts.isPropertyAccessExpression(expression) || ts.isElementAccessExpression(expression) || ts.isNonNullExpression(expression) || ts.isParenthesizedExpression(expression)) expression = expression.expression;
-  return ts.isIdentifier(expression) || expression.kind === ts.SyntaxKind.ThisKeyword ? (expression as ts.Identifier | ts.ThisExpression) : undefined;
+  while (
+    ts.isPropertyAccessExpression(expression) ||
+    ts.isElementAccessExpression(expression) ||
+    ts.isNonNullExpression(expression) ||
+    ts.isParenthesizedExpression(expression)
+  )
+    expression = expression.expression;
+  return ts.isIdentifier(expression) || expression.kind === ts.SyntaxKind.ThisKeyword
+    ? (expression as ts.Identifier | ts.ThisExpression)
+    : undefined;
 }
 
 /** The name a finding's path gives the object: `configBus` for `configBus`, `signal` for `shutdown.signal`. */
@@ -36,7 +44,12 @@ export function outlives(context: RuleContext, root: ts.Identifier | ts.ThisExpr
  * The callback of a registration, by a name the removal can repeat: an identifier as it is, an
  * inline function moved into a `const` on the line before the registration's statement.
  */
-export function nameCallback(context: RuleContext, statement: ts.Statement, callback: ts.Expression, base: string): { name: string; edits: TextEdit[] } {
+export function nameCallback(
+  context: RuleContext,
+  statement: ts.Statement,
+  callback: ts.Expression,
+  base: string,
+): { name: string; edits: TextEdit[] } {
   if (ts.isIdentifier(callback)) return { name: callback.text, edits: [] };
   const sf = context.sourceFile;
   const name = context.newName(base)!;
@@ -62,7 +75,13 @@ export function callsOn(scope: ts.Node, targetText: string, methods: ReadonlySet
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && methods.has(node.expression.name.text) && node.expression.expression.getText() === targetText) found = true;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      methods.has(node.expression.name.text) &&
+      node.expression.expression.getText() === targetText
+    )
+      found = true;
     ts.forEachChild(node, visit);
   };
   visit(scope);

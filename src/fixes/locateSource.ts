@@ -13,7 +13,10 @@ export interface SourceLocation {
  * or its tail under `root` when the report came from another machine or a container. Not
  * checked against `root`: whoever reads the file passes it through `insideRoot` first.
  */
-export function locateSource(finding: { source?: { file: string; line: number; column: number } }, root: string): SourceLocation | undefined {
+export function locateSource(
+  finding: { source?: { file: string; line: number; column: number } },
+  root: string,
+): SourceLocation | undefined {
   const source = finding.source;
   if (!source || source.file.startsWith('node:')) return undefined;
   let file = source.file;

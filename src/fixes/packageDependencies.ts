@@ -29,7 +29,11 @@ export function addDependencies(packageJson: string, add: Record<string, string>
   const indent = packageJson.match(/^\{\r?\n([ \t]+)"/)?.[1] ?? '  ';
   const current = (manifest.dependencies as Record<string, string> | undefined) ?? {};
   const merged = { ...current, ...add };
-  manifest.dependencies = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+  manifest.dependencies = Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((k) => [k, merged[k]]),
+  );
   const eol = packageJson.includes('\r\n') ? '\r\n' : '\n';
   return JSON.stringify(manifest, null, indent).replace(/\n/g, eol) + (packageJson.endsWith('\n') ? eol : '');
 }

@@ -47,7 +47,14 @@ export function createRuleContext(fileName: string, text: string, growing: Reado
     directoryExists: () => true,
     getDirectories: () => [],
   };
-  const options: ts.CompilerOptions = { allowJs: true, noLib: true, noResolve: true, types: [], noEmit: true, target: ts.ScriptTarget.Latest };
+  const options: ts.CompilerOptions = {
+    allowJs: true,
+    noLib: true,
+    noResolve: true,
+    types: [],
+    noEmit: true,
+    target: ts.ScriptTarget.Latest,
+  };
   const checker = ts.createProgram({ rootNames: [virtualName], options, host }).getTypeChecker();
   let index: Map<ts.Symbol, ts.Identifier[]> | undefined;
   let taken: Set<string> | undefined;
@@ -83,7 +90,8 @@ function indexReferences(sourceFile: ts.SourceFile, checker: ts.TypeChecker): Ma
   };
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) {
-      if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) add(checker.getShorthandAssignmentValueSymbol(node.parent), node);
+      if (ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node)
+        add(checker.getShorthandAssignmentValueSymbol(node.parent), node);
       else add(checker.getSymbolAtLocation(node), node);
     }
     ts.forEachChild(node, visit);

@@ -102,7 +102,8 @@ export function initializerOf(declaration: ts.Declaration | undefined): ts.Expre
 /** A binding that lives as long as the module or an object: module-scoped, or a class member. */
 export function isLongLived(declaration: ts.Declaration | undefined): boolean {
   if (!declaration) return false;
-  if (ts.isPropertyDeclaration(declaration) || ts.isPropertyAccessExpression(declaration) || ts.isBinaryExpression(declaration)) return true;
+  if (ts.isPropertyDeclaration(declaration) || ts.isPropertyAccessExpression(declaration) || ts.isBinaryExpression(declaration))
+    return true;
   if (ts.isVariableDeclaration(declaration)) return enclosingFunction(declaration) === undefined;
   return false;
 }
@@ -160,7 +161,12 @@ export function statementInBlock(node: ts.Node): ts.Statement | undefined {
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
     if (isFunctionWithBody(n)) return undefined;
     const parent = n.parent;
-    if (parent && ts.isStatement(n as ts.Statement) && (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent))) return n as ts.Statement;
+    if (
+      parent &&
+      ts.isStatement(n as ts.Statement) &&
+      (ts.isBlock(parent) || ts.isSourceFile(parent) || ts.isCaseClause(parent) || ts.isDefaultClause(parent))
+    )
+      return n as ts.Statement;
   }
   return undefined;
 }
@@ -223,7 +229,8 @@ export function sizeConstantFor(sourceFile: ts.SourceFile, site: ts.Node, subjec
       if (statement.pos > site.pos) break;
       if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
       for (const d of statement.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer && isNumericExpression(d.initializer) && namePattern.test(d.name.text)) candidates.push(d.name.text);
+        if (ts.isIdentifier(d.name) && d.initializer && isNumericExpression(d.initializer) && namePattern.test(d.name.text))
+          candidates.push(d.name.text);
       }
     }
   }
@@ -247,7 +254,13 @@ export function importEdit(context: RuleContext, code: string): TextEdit {
   const nl = newline(sf);
   let anchor: ts.Statement | undefined;
   for (const statement of sf.statements) {
-    if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || isRequireStatement(statement) || isDirective(statement)) anchor = statement;
+    if (
+      ts.isImportDeclaration(statement) ||
+      ts.isImportEqualsDeclaration(statement) ||
+      isRequireStatement(statement) ||
+      isDirective(statement)
+    )
+      anchor = statement;
     else break;
   }
   if (anchor) return { start: anchor.end, end: anchor.end, newText: `${nl}${code}` };
@@ -261,7 +274,10 @@ function isDirective(statement: ts.Statement): boolean {
 }
 
 function isRequireStatement(statement: ts.Statement): boolean {
-  return ts.isVariableStatement(statement) && statement.declarationList.declarations.every((d) => d.initializer !== undefined && isRequireCall(d.initializer));
+  return (
+    ts.isVariableStatement(statement) &&
+    statement.declarationList.declarations.every((d) => d.initializer !== undefined && isRequireCall(d.initializer))
+  );
 }
 
 export function isRequireCall(node: ts.Expression): boolean {
@@ -285,16 +301,23 @@ export function usesImports(context: RuleContext): boolean {
 export function importedNames(sourceFile: ts.SourceFile, moduleName: string): Set<string> {
   const names = new Set<string>();
   for (const statement of sourceFile.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === moduleName) {
+    if (
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.moduleSpecifier.text === moduleName
+    ) {
       const bindings = statement.importClause?.namedBindings;
-      if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) names.add(`${(e.propertyName ?? e.name).text}=${e.name.text}`);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const e of bindings.elements) names.add(`${(e.propertyName ?? e.name).text}=${e.name.text}`);
     }
     if (ts.isVariableStatement(statement)) {
       for (const d of statement.declarationList.declarations) {
         if (!d.initializer || !ts.isCallExpression(d.initializer) || !isRequireCall(d.initializer)) continue;
         const arg = d.initializer.arguments[0];
         if (!arg || !ts.isStringLiteral(arg) || arg.text !== moduleName || !ts.isObjectBindingPattern(d.name)) continue;
-        for (const e of d.name.elements) if (ts.isIdentifier(e.name)) names.add(`${e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text}=${e.name.text}`);
+        for (const e of d.name.elements)
+          if (ts.isIdentifier(e.name))
+            names.add(`${e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text}=${e.name.text}`);
       }
     }
   }
@@ -302,10 +325,28 @@ export function importedNames(sourceFile: ts.SourceFile, moduleName: string): Se
 }
 
 /** A diagnostic at `node`, positions filled in. */
-export function diagnostic(context: RuleContext, ruleId: string, node: ts.Node, message: string, fixes: CodeFix[], subject?: string, confidence: FixDiagnostic['confidence'] = 'high'): FixDiagnostic {
+export function diagnostic(
+  context: RuleContext,
+  ruleId: string,
+  node: ts.Node,
+  message: string,
+  fixes: CodeFix[],
+  subject?: string,
+  confidence: FixDiagnostic['confidence'] = 'high',
+): FixDiagnostic {
   const start = node.getStart(context.sourceFile);
   const { line, character } = context.sourceFile.getLineAndCharacterOfPosition(start);
-  return { ruleId, message, start, end: node.end, line: line + 1, column: character + 1, ...(subject ? { subject } : {}), confidence, fixes };
+  return {
+    ruleId,
+    message,
+    start,
+    end: node.end,
+    line: line + 1,
+    column: character + 1,
+    ...(subject ? { subject } : {}),
+    confidence,
+    fixes,
+  };
 }
 
 /** One-based line of a node's start. */
@@ -330,7 +371,10 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
 }
 
 /** `receiver.method(…)` calls. */
-export function methodCall(node: ts.Node, methods: ReadonlySet<string>): (ts.CallExpression & { expression: ts.PropertyAccessExpression }) | undefined {
+export function methodCall(
+  node: ts.Node,
+  methods: ReadonlySet<string>,
+): (ts.CallExpression & { expression: ts.PropertyAccessExpression }) | undefined {
   if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && methods.has(node.expression.name.text)) {
     return node as ts.CallExpression & { expression: ts.PropertyAccessExpression };
   }
@@ -348,7 +392,9 @@ export function usageOf(reference: ts.Identifier): { method?: string; property?:
     const outer = parent.parent;
     const called = ts.isCallExpression(outer) && outer.expression === parent;
     const propertyAssigned = ts.isBinaryExpression(outer) && outer.left === parent && isAssignment(outer.operatorToken.kind);
-    return called ? { method: parent.name.text, assigned, node } : { property: parent.name.text + (propertyAssigned ? '=' : ''), assigned, node };
+    return called
+      ? { method: parent.name.text, assigned, node }
+      : { property: parent.name.text + (propertyAssigned ? '=' : ''), assigned, node };
   }
   if (ts.isElementAccessExpression(parent) && parent.expression === node) {
     const outer = parent.parent;
@@ -374,7 +420,12 @@ export function declarationName(declaration: ts.Declaration): string | undefined
 export function bodyStart(sourceFile: ts.SourceFile, body: ts.Block, code: string): TextEdit {
   const nl = newline(sourceFile);
   const first = body.statements[0];
-  if (first) return { start: first.getStart(sourceFile), end: first.getStart(sourceFile), newText: `${code}${nl}${indentationOf(sourceFile, first)}` };
+  if (first)
+    return {
+      start: first.getStart(sourceFile),
+      end: first.getStart(sourceFile),
+      newText: `${code}${nl}${indentationOf(sourceFile, first)}`,
+    };
   const open = body.getStart(sourceFile) + 1;
   const outer = indentationOf(sourceFile, body);
   return { start: open, end: open, newText: `${nl}${outer}${indentUnit(sourceFile)}${code}${nl}${outer}` };
@@ -389,11 +440,23 @@ export function moduleOf(context: RuleContext, id: ts.Identifier): string | unde
   if (ts.isVariableDeclaration(node) && node.initializer) {
     let init: ts.Expression = node.initializer;
     while (ts.isPropertyAccessExpression(init)) init = init.expression;
-    if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0])) return init.arguments[0].text;
+    if (
+      ts.isCallExpression(init) &&
+      ts.isIdentifier(init.expression) &&
+      init.expression.text === 'require' &&
+      init.arguments[0] &&
+      ts.isStringLiteral(init.arguments[0])
+    )
+      return init.arguments[0].text;
   }
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
     if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) return n.moduleSpecifier.text;
-    if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) return n.moduleReference.expression.text;
+    if (
+      ts.isImportEqualsDeclaration(n) &&
+      ts.isExternalModuleReference(n.moduleReference) &&
+      ts.isStringLiteral(n.moduleReference.expression)
+    )
+      return n.moduleReference.expression.text;
   }
   return undefined;
 }
@@ -403,7 +466,20 @@ export function declarationCount(sourceFile: ts.SourceFile, name: string): numbe
   let count = 0;
   walk(sourceFile, (node) => {
     const declared = (node as { name?: ts.Node }).name;
-    if (declared && ts.isIdentifier(declared) && declared.text === name && (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isBindingElement(node) || ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node))) count++;
+    if (
+      declared &&
+      ts.isIdentifier(declared) &&
+      declared.text === name &&
+      (ts.isVariableDeclaration(node) ||
+        ts.isParameter(node) ||
+        ts.isFunctionDeclaration(node) ||
+        ts.isClassDeclaration(node) ||
+        ts.isBindingElement(node) ||
+        ts.isImportSpecifier(node) ||
+        ts.isImportClause(node) ||
+        ts.isNamespaceImport(node))
+    )
+      count++;
   });
   return count;
 }

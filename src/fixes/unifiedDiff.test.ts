@@ -7,7 +7,26 @@ test('a unified diff shows each change with three lines around it', () => {
   const after = before.replace('line 2\n', 'line 2\ninserted\n').replace('line 18\n', 'changed\n');
   assert.equal(
     unifiedDiff(before, after, 'f.js'),
-    ['--- a/f.js', '+++ b/f.js', '@@ -1,5 +1,6 @@', ' line 1', ' line 2', '+inserted', ' line 3', ' line 4', ' line 5', '@@ -15,6 +16,6 @@', ' line 15', ' line 16', ' line 17', '-line 18', '+changed', ' line 19', ' line 20', ''].join('\n'),
+    [
+      '--- a/f.js',
+      '+++ b/f.js',
+      '@@ -1,5 +1,6 @@',
+      ' line 1',
+      ' line 2',
+      '+inserted',
+      ' line 3',
+      ' line 4',
+      ' line 5',
+      '@@ -15,6 +16,6 @@',
+      ' line 15',
+      ' line 16',
+      ' line 17',
+      '-line 18',
+      '+changed',
+      ' line 19',
+      ' line 20',
+      '',
+    ].join('\n'),
   );
   assert.equal(unifiedDiff(before, before, 'f.js'), '');
 });

@@ -34,7 +34,9 @@ export function unifiedDiff(before: string, after: string, fileName: string, con
     i = stop;
   }
   const absolute = /^([\\/]|[A-Za-z]:)/.test(fileName);
-  return [absolute ? `--- ${fileName}` : `--- a/${fileName}`, absolute ? `+++ ${fileName}` : `+++ b/${fileName}`, ...hunks].join('\n') + '\n';
+  return (
+    [absolute ? `--- ${fileName}` : `--- a/${fileName}`, absolute ? `+++ ${fileName}` : `+++ b/${fileName}`, ...hunks].join('\n') + '\n'
+  );
 }
 
 interface Op {
@@ -70,7 +72,8 @@ function diffLines(a: string[], b: string[]): Op[] {
     const lcs = new Uint32Array((n + 1) * (m + 1));
     for (let x = n - 1; x >= 0; x--) {
       for (let y = m - 1; y >= 0; y--) {
-        lcs[x * (m + 1) + y] = midA[x] === midB[y] ? lcs[(x + 1) * (m + 1) + y + 1] + 1 : Math.max(lcs[(x + 1) * (m + 1) + y], lcs[x * (m + 1) + y + 1]);
+        lcs[x * (m + 1) + y] =
+          midA[x] === midB[y] ? lcs[(x + 1) * (m + 1) + y + 1] + 1 : Math.max(lcs[(x + 1) * (m + 1) + y], lcs[x * (m + 1) + y + 1]);
       }
     }
     let x = 0;

@@ -41,14 +41,16 @@ const GROUP = 'leakscope-holder-walk';
 /** Handles to the array of every function and its filtered copy: let go as soon as the functions are found. */
 const SEARCH_GROUP = 'leakscope-holder-search';
 /** Runs in the target on a collection: its entry count, without copying it. */
-const SIZE_OF = 'function () { if (this instanceof Map || this instanceof Set) return this.size; if (Array.isArray(this)) return this.length; let n = 0; for (const k in this) if (Object.prototype.hasOwnProperty.call(this, k) && ++n >= 1e7) break; return n; }';
+const SIZE_OF =
+  'function () { if (this instanceof Map || this instanceof Set) return this.size; if (Array.isArray(this)) return this.length; let n = 0; for (const k in this) if (Object.prototype.hasOwnProperty.call(this, k) && ++n >= 1e7) break; return n; }';
 /**
  * Runs in the target on queryObjects' array of everything with Function.prototype in its chain
  * (prototype objects too, hence the typeof): the functions named `name` whose source
  * starts with `prefix` (when given), at most `max`. A function's source text is a slice of its
  * script's, not a copy, so the test is cheap even over many functions.
  */
-const NAMED = 'function (name, prefix, max) { const out = []; const text = Function.prototype.toString; for (const f of this) { if (typeof f !== "function" || f.name !== name) continue; try { if (prefix && !text.call(f).startsWith(prefix)) continue; } catch { continue; } out.push(f); if (out.length >= max) break; } return out; }';
+const NAMED =
+  'function (name, prefix, max) { const out = []; const text = Function.prototype.toString; for (const f of this) { if (typeof f !== "function" || f.name !== name) continue; try { if (prefix && !text.call(f).startsWith(prefix)) continue; } catch { continue; } out.push(f); if (out.length >= max) break; } return out; }';
 /** Characters of the site's source a function's text must start with, to tell anonymous functions apart. */
 const PREFIX_LENGTH = 40;
 
@@ -117,7 +119,15 @@ export class ClosureHolderWalk {
           this.touched++;
           const kept = await this.keep(value.objectId);
           const size = kept === undefined ? undefined : await this.sizeOf(kept);
-          if (kept && size !== undefined) found.push({ site, scope: label, variable: variable.name, className: value.className ?? value.subtype ?? 'Object', objectId: kept, size });
+          if (kept && size !== undefined)
+            found.push({
+              site,
+              scope: label,
+              variable: variable.name,
+              className: value.className ?? value.subtype ?? 'Object',
+              objectId: kept,
+              size,
+            });
         }
       }
     }
@@ -141,7 +151,11 @@ export class ClosureHolderWalk {
 
   /** Functions named as the site and defined at its line, each with its `[[Scopes]]` handle. */
   private async functionsAt(site: AllocationSite): Promise<Array<{ scopes: string }>> {
-    const proto = await this.connection.probe('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: SEARCH_GROUP, includeCommandLineAPI: false });
+    const proto = await this.connection.probe('Runtime.evaluate', {
+      expression: 'Function.prototype',
+      objectGroup: SEARCH_GROUP,
+      includeCommandLineAPI: false,
+    });
     const protoId = (proto?.result as RemoteObject | undefined)?.objectId;
     if (!protoId) return [];
     const all = await this.connection.probe('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: SEARCH_GROUP });
@@ -164,7 +178,8 @@ export class ClosureHolderWalk {
       if (Date.now() > this.deadline) break;
       if (!/^\d+$/.test(entry.name) || !entry.value?.objectId) continue;
       const internal = await this.internalProperties(entry.value.objectId);
-      const location = internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as { scriptId?: string; lineNumber?: number } | undefined;
+      const location = internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
+        { scriptId?: string; lineNumber?: number } | undefined;
       const scopes = internal.find((p) => p.name === '[[Scopes]]')?.value?.objectId;
       if (!location || !scopes || location.lineNumber === undefined) continue;
       const url = location.scriptId !== undefined ? this.connection.scriptUrl(location.scriptId) : undefined;
@@ -187,23 +202,31 @@ export class ClosureHolderWalk {
   }
 
   private async properties(objectId: string): Promise<PropertyDescriptor[]> {
-    const r = await this.connection.probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false }).catch(() => undefined);
+    const r = await this.connection
+      .probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false })
+      .catch(() => undefined);
     return (r?.result as PropertyDescriptor[] | undefined) ?? [];
   }
 
   private async internalProperties(objectId: string): Promise<InternalProperty[]> {
-    const r = await this.connection.probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false }).catch(() => undefined);
+    const r = await this.connection
+      .probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false })
+      .catch(() => undefined);
     return (r?.internalProperties as InternalProperty[] | undefined) ?? [];
   }
 
   /** A handle to the object in the group that outlives the search. */
   private async keep(objectId: string): Promise<string | undefined> {
-    const r = await this.connection.probe('Runtime.callFunctionOn', { objectId, functionDeclaration: 'function () { return this; }', objectGroup: GROUP }).catch(() => undefined);
+    const r = await this.connection
+      .probe('Runtime.callFunctionOn', { objectId, functionDeclaration: 'function () { return this; }', objectGroup: GROUP })
+      .catch(() => undefined);
     return (r?.result as RemoteObject | undefined)?.objectId;
   }
 
   private async sizeOf(objectId: string): Promise<number | undefined> {
-    const r = await this.connection.probe('Runtime.callFunctionOn', { objectId, functionDeclaration: SIZE_OF, returnByValue: true }).catch(() => undefined);
+    const r = await this.connection
+      .probe('Runtime.callFunctionOn', { objectId, functionDeclaration: SIZE_OF, returnByValue: true })
+      .catch(() => undefined);
     const value = (r?.result as RemoteObject | undefined)?.value;
     return typeof value === 'number' ? value : undefined;
   }

@@ -57,12 +57,19 @@ export class InspectorConnection {
     // nothing sent after that is ever answered. Failing now, and letting go, lets it exit.
     client.on('Runtime.executionContextDestroyed', (e) => {
       if (e.executionContextId !== this.defaultContextId) return;
-      this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target process ended: its JavaScript finished (the event loop ran out of work, or it called process.exit).'));
+      this.failAll(
+        new LeakscopeError(
+          ErrorCode.TargetUnreachable,
+          'The target process ended: its JavaScript finished (the event loop ran out of work, or it called process.exit).',
+        ),
+      );
       // Closing it ourselves emits no 'disconnect', so those who wait for the end are told here.
       void this.close().then(() => this.closeListeners.forEach((listener) => listener()));
     });
     if (options.token) {
-      this.subscriptions.push(options.token.onCancellationRequested(() => this.failAll(new CancelledError('Cancelled while waiting for the target.'))));
+      this.subscriptions.push(
+        options.token.onCancellationRequested(() => this.failAll(new CancelledError('Cancelled while waiting for the target.'))),
+      );
     }
   }
 
@@ -106,7 +113,10 @@ export class InspectorConnection {
     } catch (e) {
       void opening.then((late) => late.close()).catch(() => undefined);
       if (e instanceof CancelledError) throw e;
-      throw new LeakscopeError(ErrorCode.TargetUnreachable, `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`);
+      throw new LeakscopeError(
+        ErrorCode.TargetUnreachable,
+        `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`,
+      );
     }
     return InspectorConnection.start(new InspectorConnection(client, webSocketUrl, options));
   }
@@ -121,7 +131,10 @@ export class InspectorConnection {
     // The connection uses only what SessionClient declares of chrome-remote-interface's client.
     // A worker's event loop may be parked for good between tasks (a pool waiting in Atomics.wait),
     // so its start-up does not wait for a turn of it.
-    return InspectorConnection.start(new InspectorConnection(client as unknown as CDP.Client, endpoint, { ...options, jsDebugProxy: false }), false);
+    return InspectorConnection.start(
+      new InspectorConnection(client as unknown as CDP.Client, endpoint, { ...options, jsDebugProxy: false }),
+      false,
+    );
   }
 
   private static async start(connection: InspectorConnection, eventLoopTurn = true): Promise<InspectorConnection> {
@@ -177,7 +190,11 @@ export class InspectorConnection {
    * arrive and it is renamed when complete, so a failed capture never looks like a snapshot.
    */
   takeHeapSnapshot(path: string, options: SnapshotOptions = {}): Promise<void> {
-    return this.streamSnapshot(path, () => this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }), options);
+    return this.streamSnapshot(
+      path,
+      () => this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }),
+      options,
+    );
   }
 
   /**
@@ -220,7 +237,11 @@ export class InspectorConnection {
    * (both `includeObjectsCollectedBy…` flags false), so a profile is what is still alive.
    */
   async startSampling(samplingInterval: number): Promise<void> {
-    await this.send('HeapProfiler.startSampling', { samplingInterval, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+    await this.send('HeapProfiler.startSampling', {
+      samplingInterval,
+      includeObjectsCollectedByMajorGC: false,
+      includeObjectsCollectedByMinorGC: false,
+    });
   }
 
   /** The live samples now, with their allocation stacks and ordinals. */
@@ -264,17 +285,32 @@ export class InspectorConnection {
     const result = await this.send(
       'Runtime.evaluate',
       { expression, awaitPromise: true, returnByValue: true, includeCommandLineAPI: userCode },
-      userCode ? { timeoutMs: options.timeoutMs ?? EXPRESSION_MS, what, userCode, quietMs: USER_CODE_SILENCE_MS } : { timeoutMs: options.timeoutMs ?? CALL_MS },
+      userCode
+        ? { timeoutMs: options.timeoutMs ?? EXPRESSION_MS, what, userCode, quietMs: USER_CODE_SILENCE_MS }
+        : { timeoutMs: options.timeoutMs ?? CALL_MS },
     );
     if (result.exceptionDetails) {
       const description = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
-      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The expression \`${expression}\` threw in the target: ${printable(description, 500)}`);
+      throw new LeakscopeError(
+        ErrorCode.TargetUnreachable,
+        `The expression \`${expression}\` threw in the target: ${printable(description, 500)}`,
+      );
     }
     return result.result.value;
   }
 
   /** The commands of the bounded walks over the target's objects (closureHolders.ts), through the same path as every call. */
-  probe(method: 'Runtime.evaluate' | 'Runtime.queryObjects' | 'Runtime.callFunctionOn' | 'Runtime.getProperties' | 'Runtime.releaseObjectGroup' | 'Debugger.getScriptSource', params: object): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- each method's own result type
+  probe(
+    method:
+      | 'Runtime.evaluate'
+      | 'Runtime.queryObjects'
+      | 'Runtime.callFunctionOn'
+      | 'Runtime.getProperties'
+      | 'Runtime.releaseObjectGroup'
+      | 'Debugger.getScriptSource',
+    params: object,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each method's own result type
+  ): Promise<any> {
     return this.send(method, params);
   }
 
@@ -291,7 +327,8 @@ export class InspectorConnection {
   }
 
   /** Listens to one event of the target (the NodeWorker domain's, for workerSessions.ts). */
-  onEvent(method: string, listener: (params: any) => void): { dispose(): void } { // eslint-disable-line @typescript-eslint/no-explicit-any -- each event's own params
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each event's own params
+  onEvent(method: string, listener: (params: any) => void): { dispose(): void } {
     const events = this.client as unknown as NodeJS.EventEmitter;
     events.on(method, listener);
     return { dispose: () => events.removeListener(method, listener) };
@@ -316,7 +353,9 @@ export class InspectorConnection {
     });
     this.ownPause = true;
     // Answered only once resumed; its result says nothing.
-    (this.client.send as (m: string, p: object) => Promise<unknown>)('Runtime.evaluate', { expression: 'debugger', silent: true }).catch(() => undefined);
+    (this.client.send as (m: string, p: object) => Promise<unknown>)('Runtime.evaluate', { expression: 'debugger', silent: true }).catch(
+      () => undefined,
+    );
     const stopped = await paused;
     events.removeListener('Debugger.paused', onPaused);
     // A pause that comes after all (the thread was busy) must not leave it stopped.
@@ -377,14 +416,22 @@ export class InspectorConnection {
     this.pending.add(call);
     this.startWatchdog();
     try {
-      const answer = await Promise.race([(this.client.send as (m: string, p?: object) => Promise<unknown>)(method, params as object | undefined), failed]);
+      const answer = await Promise.race([
+        (this.client.send as (m: string, p?: object) => Promise<unknown>)(method, params as object | undefined),
+        failed,
+      ]);
       this.lastMessageAt = Date.now();
       return answer;
     } catch (e) {
       if (this.failure) throw this.failure;
       if (this.closed) throw gone();
       if (e instanceof LeakscopeError) throw e;
-      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The target's inspector refused ${call.what} (${(e as Error).message}).`, true, { cause: e });
+      throw new LeakscopeError(
+        ErrorCode.TargetUnreachable,
+        `The target's inspector refused ${call.what} (${(e as Error).message}).`,
+        true,
+        { cause: e },
+      );
     } finally {
       this.pending.delete(call);
       if (this.pending.size === 0) this.stopWatchdog();
@@ -419,14 +466,27 @@ export class InspectorConnection {
     const silent = now - this.lastMessageAt;
     if (this.pausedSince !== undefined && !this.ownPause && now - this.pausedSince >= PAUSED_GRACE_MS) {
       // Only the calls waiting now: once the other debugger resumes, the connection works again.
-      this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target is paused in a debugger (another debugger stopped it at a breakpoint or a pause): resume it or detach that debugger, then try again.'), true);
+      this.failAll(
+        new LeakscopeError(
+          ErrorCode.TargetUnreachable,
+          'The target is paused in a debugger (another debugger stopped it at a breakpoint or a pause): resume it or detach that debugger, then try again.',
+        ),
+        true,
+      );
       return;
     }
     for (const call of this.pending) {
       const waited = now - call.started;
       if (silent >= call.silenceMs) {
-        const cause = call.userCode ? 'does the expression block the event loop that long, or is the process stopped (SIGSTOP, a frozen container) or the network to it cut?' : 'is the process stopped (SIGSTOP, a frozen container) or the network to it cut?';
-        this.failAll(new LeakscopeError(ErrorCode.TargetUnreachable, `The target stopped answering its inspector: nothing came for ${Math.round(silent / 1000)} s while waiting for ${call.what}; ${cause}`));
+        const cause = call.userCode
+          ? 'does the expression block the event loop that long, or is the process stopped (SIGSTOP, a frozen container) or the network to it cut?'
+          : 'is the process stopped (SIGSTOP, a frozen container) or the network to it cut?';
+        this.failAll(
+          new LeakscopeError(
+            ErrorCode.TargetUnreachable,
+            `The target stopped answering its inspector: nothing came for ${Math.round(silent / 1000)} s while waiting for ${call.what}; ${cause}`,
+          ),
+        );
         void this.close();
         return;
       }
@@ -437,7 +497,12 @@ export class InspectorConnection {
           : silent < UNANSWERED_MS
             ? ': it answers its inspector but does not get to the work, so its event loop looks blocked by a long synchronous task'
             : '';
-        call.fail(new LeakscopeError(ErrorCode.TargetUnreachable, `The target did not finish ${call.what} within ${Math.round(call.limitMs / 1000)} s${hint}.`));
+        call.fail(
+          new LeakscopeError(
+            ErrorCode.TargetUnreachable,
+            `The target did not finish ${call.what} within ${Math.round(call.limitMs / 1000)} s${hint}.`,
+          ),
+        );
         continue;
       }
       if (waited >= WAIT_REPORT_MS && now - call.lastWaitReport >= WAIT_REPORT_MS) {
@@ -530,7 +595,12 @@ const WAIT_REPORT_MS = 5000;
 const HEAVY_METHODS: Partial<Record<string, { what: string; baseMs: number; msPerMb: number; snapshot?: boolean }>> = {
   'HeapProfiler.collectGarbage': { what: 'a garbage collection', baseMs: 60_000, msPerMb: 50 },
   'HeapProfiler.takeHeapSnapshot': { what: 'a heap snapshot', baseMs: 120_000, msPerMb: 500, snapshot: true },
-  'HeapProfiler.stopTrackingHeapObjects': { what: 'the heap snapshot with allocation stacks', baseMs: 120_000, msPerMb: 1000, snapshot: true },
+  'HeapProfiler.stopTrackingHeapObjects': {
+    what: 'the heap snapshot with allocation stacks',
+    baseMs: 120_000,
+    msPerMb: 1000,
+    snapshot: true,
+  },
 };
 
 function gone(): LeakscopeError {

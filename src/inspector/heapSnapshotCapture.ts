@@ -92,7 +92,9 @@ export async function captureHeapSnapshot(
     await fs.rm(temp, { force: true });
     if (token.isCancellationRequested) throw new CancelledError('The heap snapshot was cancelled.');
     const cause = failed ?? e;
-    throw cause instanceof LeakscopeError ? cause : new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(cause as Error).message}).`);
+    throw cause instanceof LeakscopeError
+      ? cause
+      : new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(cause as Error).message}).`);
   } finally {
     events.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk);
     events.removeListener('HeapProfiler.reportHeapSnapshotProgress', onProgress);

@@ -58,7 +58,8 @@ export interface LaunchedTarget {
 /** The preload every Node process of a launch loads; beside this file in `out/`, beside the bundle in `dist/`. */
 export const PRELOAD = join(__dirname, 'launchPreload.js');
 
-const BANNER = /^Debugger listening on ws:\/\/\S+|^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|^Debugger attached\.|^Debugger ending on |^Waiting for the debugger to disconnect/;
+const BANNER =
+  /^Debugger listening on ws:\/\/\S+|^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|^Debugger attached\.|^Debugger ending on |^Waiting for the debugger to disconnect/;
 const POLL_MS = 100;
 const QUIET_MS = 1000;
 const STDERR_LINES = 12;
@@ -71,16 +72,25 @@ const STDERR_LINES = 12;
  * nobody connects, so nothing pauses them.
  */
 export async function launchUnderInspector(command: string, args: string[], options: LaunchOptions = {}): Promise<LaunchedTarget> {
-  if (!existsSync(PRELOAD)) throw new LeakscopeError(ErrorCode.Internal, `Leakscope's launch preload is missing (${PRELOAD}); reinstall Leakscope.`, false);
+  if (!existsSync(PRELOAD))
+    throw new LeakscopeError(ErrorCode.Internal, `Leakscope's launch preload is missing (${PRELOAD}); reinstall Leakscope.`, false);
   const env = { ...process.env, ...options.env };
   const flags = loopbackInspectFlags(args, env.NODE_OPTIONS);
-  for (const change of flags.changes) options.onNote?.(`Note: \`${change.from}\` (in ${change.where}) would open the inspector on every network interface; Leakscope opens it on loopback instead: \`${change.to}\`.`);
+  for (const change of flags.changes)
+    options.onNote?.(
+      `Note: \`${change.from}\` (in ${change.where}) would open the inspector on every network interface; Leakscope opens it on loopback instead: \`${change.to}\`.`,
+    );
   const dir = LaunchDirectory.create();
   env.NODE_OPTIONS = `${flags.nodeOptions ?? ''} --require ${quoteOption(PRELOAD)}`.trim();
   env[LAUNCH_DIR_ENV] = dir.path;
   env[OWNER_ENV] = `${process.pid}:${startTime(process.pid) ?? ''}`;
   const commandLine = [command, ...flags.args].join(' ');
-  const child = spawn(command, flags.args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  const child = spawn(command, flags.args, {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
   const stderrTail: string[] = [];
   // If Leakscope exits (a closed pipe, a signal, an uncaught error), the target must not outlive it;
   // a SIGKILL skips this, and then each process's preload notices Leakscope is gone.
@@ -110,19 +120,35 @@ export async function launchUnderInspector(command: string, args: string[], opti
   const exitOf = (p: TreeProcess): TargetExit => {
     const isRoot = p.pid === child.pid;
     const code = dir.exitOf(p.pid)?.code ?? (isRoot && child.exitCode !== null ? child.exitCode : undefined);
-    return { pid: p.pid, argv: p.argv, ...(code !== undefined ? { code } : {}), ...(isRoot && child.signalCode ? { signal: child.signalCode } : {}), stderrTail: [...stderrTail] };
+    return {
+      pid: p.pid,
+      argv: p.argv,
+      ...(code !== undefined ? { code } : {}),
+      ...(isRoot && child.signalCode ? { signal: child.signalCode } : {}),
+      stderrTail: [...stderrTail],
+    };
   };
 
   let chosen: { process: TreeProcess; reason: string };
   try {
-    chosen = await choose(child, dir, options, commandLine, () => spawnError, () => [...stderrTail]);
+    chosen = await choose(
+      child,
+      dir,
+      options,
+      commandLine,
+      () => spawnError,
+      () => [...stderrTail],
+    );
   } catch (e) {
     await stop();
     throw e;
   }
   const measured = chosen.process;
   for (const p of dir.processes()) {
-    if (p.movedFrom) options.onNote?.(`Note: pid ${p.pid} opened its inspector at ${p.movedFrom}, on every network interface; Leakscope moved it to loopback.`);
+    if (p.movedFrom)
+      options.onNote?.(
+        `Note: pid ${p.pid} opened its inspector at ${p.movedFrom}, on every network interface; Leakscope moved it to loopback.`,
+      );
   }
   const exited = new Promise<TargetExit>((resolve) => {
     const timer = setInterval(() => {
@@ -165,16 +191,28 @@ async function choose(
     const error = spawnError();
     if (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new LeakscopeError(ErrorCode.FileNotFound, code === 'ENOENT' ? `Cannot start \`${commandLine.split(' ')[0]}\`: command not found.` : `Cannot start \`${commandLine}\`: ${error.message}.`);
+      throw new LeakscopeError(
+        ErrorCode.FileNotFound,
+        code === 'ENOENT'
+          ? `Cannot start \`${commandLine.split(' ')[0]}\`: command not found.`
+          : `Cannot start \`${commandLine}\`: ${error.message}.`,
+      );
     }
     const all = dir.processes();
     const alive = all.filter((p) => dir.isAlive(p) && p.webSocketUrl);
     const crashed = all.find((p) => (dir.exitOf(p.pid)?.code ?? 0) !== 0);
-    if (crashed) throw exitError(`\`${printableArgs(crashed.argv)}\` (pid ${crashed.pid}) exited with code ${dir.exitOf(crashed.pid)!.code} before ${port !== undefined ? `anything listened on port ${port}` : 'the check could start'}`, tail());
+    if (crashed)
+      throw exitError(
+        `\`${printableArgs(crashed.argv)}\` (pid ${crashed.pid}) exited with code ${dir.exitOf(crashed.pid)!.code} before ${port !== undefined ? `anything listened on port ${port}` : 'the check could start'}`,
+        tail(),
+      );
     const rootGone = child.exitCode !== null || child.signalCode !== null;
     if (rootGone && alive.length === 0) {
       await new Promise((r) => setTimeout(r, 200));
-      throw exitError(`\`${commandLine}\` exited (${child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`}) before ${all.length ? 'its Node process served anything' : 'starting a Node process'}`, tail());
+      throw exitError(
+        `\`${commandLine}\` exited (${child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`}) before ${all.length ? 'its Node process served anything' : 'starting a Node process'}`,
+        tail(),
+      );
     }
     if (byPort) {
       const owners = await listenersOf(alive, port);
@@ -191,8 +229,14 @@ async function choose(
       const candidates = leaves(alive);
       // npm reports before it starts its script: wait until no new process has appeared for a moment.
       if (candidates.length === 1 && Date.now() - shapeSince >= QUIET_MS) {
-        const reason = alive.length === 1 ? 'it is the only Node process the command started' : `it is the only one of the ${alive.length} Node processes the command started that started no other`;
-        return { process: candidates[0], reason: port !== undefined ? `${reason} (which process listens on port ${port} cannot be told on ${process.platform})` : reason };
+        const reason =
+          alive.length === 1
+            ? 'it is the only Node process the command started'
+            : `it is the only one of the ${alive.length} Node processes the command started that started no other`;
+        return {
+          process: candidates[0],
+          reason: port !== undefined ? `${reason} (which process listens on port ${port} cannot be told on ${process.platform})` : reason,
+        };
       }
     }
     if (Date.now() > deadline) throw timeoutError(alive, port, commandLine, timeoutMs);
@@ -202,12 +246,22 @@ async function choose(
 
 function timeoutError(alive: TreeProcess[], port: number | undefined, commandLine: string, timeoutMs: number): LeakscopeError {
   const seconds = Math.round(timeoutMs / 1000);
-  if (alive.length === 0) return new LeakscopeError(ErrorCode.TargetUnreachable, `\`${commandLine}\` started no Node.js process within ${seconds} s; is it a Node.js program?`);
+  if (alive.length === 0)
+    return new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `\`${commandLine}\` started no Node.js process within ${seconds} s; is it a Node.js program?`,
+    );
   const list = alive.map((p) => `pid ${p.pid} \`${printableArgs(p.argv)}\``).join(', ');
   if (port !== undefined && hasProcFs) {
-    return new LeakscopeError(ErrorCode.TargetUnreachable, `None of the Node processes \`${commandLine}\` started (${list}) listened on port ${port} within ${seconds} s, so none of them would serve the workload; check the URL's port.`);
+    return new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `None of the Node processes \`${commandLine}\` started (${list}) listened on port ${port} within ${seconds} s, so none of them would serve the workload; check the URL's port.`,
+    );
   }
-  return new LeakscopeError(ErrorCode.TargetUnreachable, `\`${commandLine}\` started several Node processes (${list}) and none is the only one that started no other; give --ready-url or --workload-url so Leakscope measures the one listening on its port.`);
+  return new LeakscopeError(
+    ErrorCode.TargetUnreachable,
+    `\`${commandLine}\` started several Node processes (${list}) and none is the only one that started no other; give --ready-url or --workload-url so Leakscope measures the one listening on its port.`,
+  );
 }
 
 function exitError(what: string, tail: string[]): LeakscopeError {
@@ -222,7 +276,11 @@ export function formatTail(tail: string[]): string {
 
 /** What an ended target was, as a sentence with its stderr: "pid 12 `node app.js` exited with code 1". */
 export function describeExit(exit: TargetExit): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : exit.code !== undefined ? `exited with code ${exit.code}` : 'is gone (killed by a signal, as it recorded no exit code)';
+  const how = exit.signal
+    ? `was killed by ${exit.signal}`
+    : exit.code !== undefined
+      ? `exited with code ${exit.code}`
+      : 'is gone (killed by a signal, as it recorded no exit code)';
   return `pid ${exit.pid} \`${printableArgs(exit.argv)}\` ${how}`;
 }
 

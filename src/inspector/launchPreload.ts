@@ -81,7 +81,12 @@ function main(): void {
   }
   if (worker && !worker.isMainThread) return;
   if (!ownerAlive(owner)) return leave(dir);
-  const report: ProcessReport = { pid: process.pid, ppid: process.ppid, argv: process.argv.slice(0, 64).map((a) => a.slice(0, 4096)), execArgv: process.execArgv.slice(0, 64).map((a) => a.slice(0, 4096)) };
+  const report: ProcessReport = {
+    pid: process.pid,
+    ppid: process.ppid,
+    argv: process.argv.slice(0, 64).map((a) => a.slice(0, 4096)),
+    execArgv: process.execArgv.slice(0, 64).map((a) => a.slice(0, 4096)),
+  };
   try {
     // The public module, not process.binding('inspector'): that one is deprecated (DEP0111) and
     // warns in programs run with --pending-deprecation. (Stacks missing under --track-allocations

@@ -23,7 +23,10 @@ function loopback(flag: string): string | undefined {
   return isLoopbackHost(match[5]) ? undefined : `${match[4]}127.0.0.1`;
 }
 
-export function loopbackInspectFlags(args: string[], nodeOptions: string | undefined): { args: string[]; nodeOptions: string | undefined; changes: FlagChange[] } {
+export function loopbackInspectFlags(
+  args: string[],
+  nodeOptions: string | undefined,
+): { args: string[]; nodeOptions: string | undefined; changes: FlagChange[] } {
   const changes: FlagChange[] = [];
   const newArgs = args.map((arg) => {
     const to = loopback(arg);

@@ -32,7 +32,13 @@ interface RawSample {
   memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   maxRssKb: number;
   heap: { total_physical_size: number; heap_size_limit: number };
-  spaces: Array<{ space_name: string; space_size: number; space_used_size: number; space_available_size: number; physical_space_size: number }>;
+  spaces: Array<{
+    space_name: string;
+    space_size: number;
+    space_used_size: number;
+    space_available_size: number;
+    physical_space_size: number;
+  }>;
   status?: string;
   smaps?: string;
 }
@@ -40,7 +46,8 @@ interface RawSample {
 /** A reading of the process; with `workers`, each worker thread's heap too (RSS holds them all). */
 export async function sampleMemory(connection: InspectorConnection, label?: string, workers?: WorkerSessions): Promise<MemorySample> {
   const text = await evaluateProbe(connection, SAMPLE_EXPRESSION);
-  if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
+  if (typeof text !== 'string')
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
   const threads = workers ? await workerHeaps(workers) : [];
   const snapshotsTaken = connection.snapshotsTaken + (workers?.alive ?? []).reduce((n, t) => n + t.connection.snapshotsTaken, 0);
   return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken, ...(threads.length ? { workers: threads } : {}) };
@@ -83,7 +90,13 @@ export function toSample(raw: RawSample, label?: string): MemorySample {
     maxRss: Math.max(raw.maxRssKb * 1024, linux?.vmHwm ?? 0),
     heapPhysical: raw.heap.total_physical_size,
     heapSizeLimit: raw.heap.heap_size_limit,
-    spaces: raw.spaces.map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size, available: s.space_available_size, physical: s.physical_space_size })),
+    spaces: raw.spaces.map((s) => ({
+      name: s.space_name,
+      size: s.space_size,
+      used: s.space_used_size,
+      available: s.space_available_size,
+      physical: s.physical_space_size,
+    })),
     ...(linux ? { linux } : {}),
   };
 }

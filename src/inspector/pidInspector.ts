@@ -15,14 +15,22 @@ function signalledPort(argv: string[], nodeOptions: string): number {
 function environmentOf(pid: number): string {
   try {
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    return env.split('\0').find((v) => v.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length) ?? '';
+    return (
+      env
+        .split('\0')
+        .find((v) => v.startsWith('NODE_OPTIONS='))
+        ?.slice('NODE_OPTIONS='.length) ?? ''
+    );
   } catch {
     return '';
   }
 }
 
 /** The inspector among the process's own listening sockets: the one that answers `/json/list` as one. */
-async function ownInspector(pid: number, webSocketUrlOf: (host: string, port: number, timeoutMs: number) => Promise<string>): Promise<string | undefined> {
+async function ownInspector(
+  pid: number,
+  webSocketUrlOf: (host: string, port: number, timeoutMs: number) => Promise<string>,
+): Promise<string | undefined> {
   for (const socket of await listeningSocketsOf(pid)) {
     try {
       return await webSocketUrlOf(socket.host, socket.port, 1000);
@@ -40,7 +48,11 @@ function signal(pid: number): void {
     const code = (e as NodeJS.ErrnoException).code;
     throw new LeakscopeError(
       ErrorCode.TargetUnreachable,
-      code === 'ESRCH' ? `No process has PID ${pid}.` : code === 'EPERM' ? `Not allowed to signal PID ${pid}; run Leakscope as the same user as the process.` : `Cannot signal PID ${pid} (${code}).`,
+      code === 'ESRCH'
+        ? `No process has PID ${pid}.`
+        : code === 'EPERM'
+          ? `Not allowed to signal PID ${pid}; run Leakscope as the same user as the process.`
+          : `Cannot signal PID ${pid} (${code}).`,
     );
   }
 }
@@ -53,16 +65,34 @@ function signal(pid: number): void {
  * Elsewhere it is what `node inspect -p` does: SIGUSR1, then 127.0.0.1:9229 (and the caller
  * checks the PID it reached).
  */
-export async function openInspectorOfPid(pid: number, webSocketUrlOf: (host: string, port: number, timeoutMs: number) => Promise<string>, timeoutMs = 5000): Promise<string> {
+export async function openInspectorOfPid(
+  pid: number,
+  webSocketUrlOf: (host: string, port: number, timeoutMs: number) => Promise<string>,
+  timeoutMs = 5000,
+): Promise<string> {
   if (!hasProcFs) {
     signal(pid);
-    return pollFor(timeoutMs, () => webSocketUrlOf('127.0.0.1', 9229, 1000).catch(() => undefined), () => new LeakscopeError(ErrorCode.TargetUnreachable, `PID ${pid} did not open an inspector on 127.0.0.1:9229 after SIGUSR1; is it a Node.js process, and is that port free?`));
+    return pollFor(
+      timeoutMs,
+      () => webSocketUrlOf('127.0.0.1', 9229, 1000).catch(() => undefined),
+      () =>
+        new LeakscopeError(
+          ErrorCode.TargetUnreachable,
+          `PID ${pid} did not open an inspector on 127.0.0.1:9229 after SIGUSR1; is it a Node.js process, and is that port free?`,
+        ),
+    );
   }
   if (!isRunning(pid)) throw new LeakscopeError(ErrorCode.TargetUnreachable, `No process has PID ${pid}.`);
   const argv = commandLine(pid) ?? [];
   const node = isNodeProcess(pid);
   if (node === false) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `PID ${pid} is not a Node.js process (\`${argv.join(' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200)}\`); Leakscope signals only Node processes, since SIGUSR1 ends most other programs.`);
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `PID ${pid} is not a Node.js process (\`${argv
+        .join(' ')
+        .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+        .slice(0, 200)}\`); Leakscope signals only Node processes, since SIGUSR1 ends most other programs.`,
+    );
   }
   const existing = await ownInspector(pid, webSocketUrlOf);
   if (existing) return existing;
@@ -71,7 +101,8 @@ export async function openInspectorOfPid(pid: number, webSocketUrlOf: (host: str
     timeoutMs,
     () => ownInspector(pid, webSocketUrlOf),
     async () => {
-      if (!isRunning(pid)) return new LeakscopeError(ErrorCode.TargetUnreachable, `PID ${pid} exited after SIGUSR1 instead of opening its inspector.`);
+      if (!isRunning(pid))
+        return new LeakscopeError(ErrorCode.TargetUnreachable, `PID ${pid} exited after SIGUSR1 instead of opening its inspector.`);
       const port = signalledPort(argv, environmentOf(pid));
       const holder = await listenerOfPort(port, pid);
       return new LeakscopeError(
@@ -84,7 +115,11 @@ export async function openInspectorOfPid(pid: number, webSocketUrlOf: (host: str
   );
 }
 
-async function pollFor(timeoutMs: number, probe: () => Promise<string | undefined>, failure: () => LeakscopeError | Promise<LeakscopeError>): Promise<string> {
+async function pollFor(
+  timeoutMs: number,
+  probe: () => Promise<string | undefined>,
+  failure: () => LeakscopeError | Promise<LeakscopeError>,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await probe();

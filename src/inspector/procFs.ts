@@ -132,7 +132,10 @@ async function listeningTable(pid: number): Promise<Map<string, ListeningSocket>
 /** /proc prints addresses as 32-bit words in host byte order; this machine's order is little-endian. */
 function reachableHost(hexAddress: string, v6: boolean): string {
   if (!v6) {
-    const bytes = hexAddress.match(/../g)!.map((b) => parseInt(b, 16)).reverse();
+    const bytes = hexAddress
+      .match(/../g)!
+      .map((b) => parseInt(b, 16))
+      .reverse();
     return bytes[0] === 0 ? '127.0.0.1' : bytes.join('.');
   }
   const words = hexAddress.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join(''));

@@ -7,7 +7,11 @@ export type TargetSpec = { kind: 'url'; url: string } | { kind: 'address'; host:
 export function parseTarget(text: string): TargetSpec {
   if (/^wss?:\/\//.test(text)) return { kind: 'url', url: text };
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
-  if (!match) throw new LeakscopeError(ErrorCode.InvalidArgument, `"${text}" is not an inspector address: give host:port (127.0.0.1:9229), a ws:// URL, or --pid N.`);
+  if (!match)
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `"${text}" is not an inspector address: give host:port (127.0.0.1:9229), a ws:// URL, or --pid N.`,
+    );
   const port = Number(match[3]);
   if (port < 1 || port > 65535) throw new LeakscopeError(ErrorCode.InvalidArgument, `${port} is not a port number.`);
   return { kind: 'address', host: match[1] || match[2] || '127.0.0.1', port };
@@ -39,8 +43,10 @@ export async function webSocketUrlOf(host: string, port: number, timeoutMs = 500
         : `${where} did not answer as a Node inspector (${cause}).`,
     );
   }
-  const target = targets.find((t) => t.webSocketDebuggerUrl && (t.type ?? 'node') === 'node') ?? targets.find((t) => t.webSocketDebuggerUrl);
-  if (!target?.webSocketDebuggerUrl) throw new LeakscopeError(ErrorCode.TargetUnreachable, `${where} lists no inspectable target; is another debugger attached?`);
+  const target =
+    targets.find((t) => t.webSocketDebuggerUrl && (t.type ?? 'node') === 'node') ?? targets.find((t) => t.webSocketDebuggerUrl);
+  if (!target?.webSocketDebuggerUrl)
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, `${where} lists no inspectable target; is another debugger attached?`);
   // The inspector names itself by the address it bound; reach it by the one we used.
   return target.webSocketDebuggerUrl.replace(/^ws:\/\/[^/]+/, `ws://${where}`);
 }

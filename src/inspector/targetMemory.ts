@@ -40,6 +40,7 @@ const MEMORY_EXPRESSION = `(() => {
 
 export async function readTargetMemory(connection: InspectorConnection): Promise<TargetMemoryFacts> {
   const text = await evaluateProbe(connection, MEMORY_EXPRESSION);
-  if (typeof text !== 'string') throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory limits; is it a Node.js process?');
+  if (typeof text !== 'string')
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory limits; is it a Node.js process?');
   return targetMemoryFacts(JSON.parse(text) as RawTargetMemory);
 }

@@ -45,7 +45,9 @@ export class WorkerSessions {
     if (main.viaJsDebugProxy) return sessions;
     sessions.subscriptions.push(
       main.onEvent('NodeWorker.attachedToWorker', (e: AttachedToWorker) => sessions.attached(e)),
-      main.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) => sessions.clients.get(e.sessionId)?.receive(e.message)),
+      main.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) =>
+        sessions.clients.get(e.sessionId)?.receive(e.message),
+      ),
       main.onEvent('NodeWorker.detachedFromWorker', (e: { sessionId: string }) => sessions.detached(e.sessionId)),
     );
     main.onClose(() => [...sessions.clients.keys()].forEach((id) => sessions.detached(id)));
@@ -153,10 +155,12 @@ class WorkerClient extends EventEmitter implements SessionClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.main.nodeWorker('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: Error) => {
-        this.pending.delete(id);
-        reject(e);
-      });
+      this.main
+        .nodeWorker('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) })
+        .catch((e: Error) => {
+          this.pending.delete(id);
+          reject(e);
+        });
     });
   }
 
@@ -221,11 +225,19 @@ export async function collectWorkerGarbage(connection: InspectorConnection): Pro
   let gc = gcFunctions.get(connection);
   if (!gc) {
     // Not awaited as a promise: settling one takes a turn of the event loop too.
-    const made = (await connection.probe('Runtime.evaluate', { expression: GC_FUNCTION_EXPRESSION, objectGroup: 'leakscope-gc' })) as { result?: { type?: string; objectId?: string }; exceptionDetails?: unknown };
-    if (made.exceptionDetails || made.result?.type !== 'function' || !made.result.objectId) throw new Error('V8 did not give the worker a gc function.');
+    const made = (await connection.probe('Runtime.evaluate', { expression: GC_FUNCTION_EXPRESSION, objectGroup: 'leakscope-gc' })) as {
+      result?: { type?: string; objectId?: string };
+      exceptionDetails?: unknown;
+    };
+    if (made.exceptionDetails || made.result?.type !== 'function' || !made.result.objectId)
+      throw new Error('V8 did not give the worker a gc function.');
     gc = made.result.objectId;
     gcFunctions.set(connection, gc);
   }
-  const result = (await connection.probe('Runtime.callFunctionOn', { objectId: gc, functionDeclaration: 'function () { this(); this(); }', returnByValue: true })) as { exceptionDetails?: unknown };
+  const result = (await connection.probe('Runtime.callFunctionOn', {
+    objectId: gc,
+    functionDeclaration: 'function () { this(); this(); }',
+    returnByValue: true,
+  })) as { exceptionDetails?: unknown };
   if (result.exceptionDetails) throw new Error('V8 did not let the worker collect its garbage.');
 }

@@ -12,7 +12,13 @@ export const findingSummaryOutput = z.object({
   bytesPerCycle: z.number(),
   objectsPerCycle: z.number(),
   source: z
-    .object({ file: z.string(), line: z.number(), column: z.number(), functionName: z.string().optional(), role: z.enum(['inserts', 'allocated', 'holder']) })
+    .object({
+      file: z.string(),
+      line: z.number(),
+      column: z.number(),
+      functionName: z.string().optional(),
+      role: z.enum(['inserts', 'allocated', 'holder']),
+    })
     .optional()
     .describe('allocated: the code that allocated the objects; holder: the function whose scope holds the collection.'),
   thread: z
@@ -48,7 +54,13 @@ export function summarizeFinding(finding: Finding, index: number): FindingSummar
         }
       : {}),
     ...(finding.thread && Number.isSafeInteger(finding.thread.id)
-      ? { thread: { id: finding.thread.id, title: printable(String(finding.thread.title), 100), ...(typeof finding.thread.url === 'string' ? { url: printable(finding.thread.url, 300) } : {}) } }
+      ? {
+          thread: {
+            id: finding.thread.id,
+            title: printable(String(finding.thread.title), 100),
+            ...(typeof finding.thread.url === 'string' ? { url: printable(finding.thread.url, 300) } : {}),
+          },
+        }
       : {}),
     fixId: finding.fix.id,
     fixSummary: finding.fix.summary,

@@ -9,9 +9,18 @@ export const fixPlanTool = defineTool({
   name: 'leakscope_fix_plan',
   title: 'The fix for a finding',
   description:
-    'The quick-fix for one finding of a report: the rule that recognises the code at the finding\'s source line and its edit as a unified diff. Nothing is written: apply the diff as your own edit. Findings no rule answers get their location and what to do.',
+    "The quick-fix for one finding of a report: the rule that recognises the code at the finding's source line and its edit as a unified diff. Nothing is written: apply the diff as your own edit. Findings no rule answers get their location and what to do.",
   readOnly: true,
-  input: { ...reportInput, ...findingInput, root: z.string().optional().describe('Where the sources are, when the report\'s paths are from another machine or a container (default: the workspace / server folder).') },
+  input: {
+    ...reportInput,
+    ...findingInput,
+    root: z
+      .string()
+      .optional()
+      .describe(
+        "Where the sources are, when the report's paths are from another machine or a container (default: the workspace / server folder).",
+      ),
+  },
   output: {
     title: z.string(),
     fixId: z.string(),
@@ -51,7 +60,7 @@ export const fixPlanTool = defineTool({
       ...(f.sameAsFinding !== undefined ? { sameAsFinding: f.sameAsFinding } : {}),
       ...(f.conflict ? { conflict: true } : {}),
     }));
-    const unfixed = fixes.length === 0 ? entry.unfixed ?? 'No quick-fix.' : undefined;
+    const unfixed = fixes.length === 0 ? (entry.unfixed ?? 'No quick-fix.') : undefined;
     return {
       structured: {
         title: printable(finding.title, 200),
@@ -61,7 +70,9 @@ export const fixPlanTool = defineTool({
         whatToDo: finding.fix.summary,
         fixes,
       },
-      summary: fixes.some((f) => f.diff) ? `${fixes.length} fix(es); apply the diff to ${fixes[0].file}.` : `No automatic fix: ${unfixed ?? 'see the fixes listed'}`,
+      summary: fixes.some((f) => f.diff)
+        ? `${fixes.length} fix(es); apply the diff to ${fixes[0].file}.`
+        : `No automatic fix: ${unfixed ?? 'see the fixes listed'}`,
     };
   },
 });

@@ -17,7 +17,9 @@ const input = {
     .array(z.string())
     .min(1)
     .optional()
-    .describe('Launch this command (argv, e.g. ["node", "server.js"]) under the inspector; it is stopped at the end. Or give target / pid for a running process.'),
+    .describe(
+      'Launch this command (argv, e.g. ["node", "server.js"]) under the inspector; it is stopped at the end. Or give target / pid for a running process.',
+    ),
   cwd: z.string().optional().describe('Working folder of the launched command (default: the workspace / server folder).'),
   env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the launched command, e.g. {"PORT": "3000"}.'),
   ...processInput,
@@ -29,7 +31,10 @@ const input = {
   warmup: z.number().int().min(0).optional().describe('Warm-up cycles before the baseline (default 1).'),
   cycles: z.number().int().min(2).optional().describe('Cycles between the baseline and the after snapshot (default 5).'),
   outDir: z.string().optional().describe('Where snapshots and report.json|md|html go (default leakscope-out).'),
-  trackAllocations: z.boolean().optional().describe('Record allocation stacks, so findings name the allocating function (slows the target).'),
+  trackAllocations: z
+    .boolean()
+    .optional()
+    .describe('Record allocation stacks, so findings name the allocating function (slows the target).'),
 };
 
 type Input = z.infer<z.ZodObject<typeof input>>;
@@ -45,8 +50,12 @@ export const runLeakCheckTool = defineTool({
     verdict: z.enum(LEAK_VERDICTS),
     summary: z.string(),
     findingCount: z.number().int(),
-    findings: z.array(findingSummaryOutput).describe(`The first ${FINDINGS_IN_ANSWER}, largest growth first; page through all of them with leakscope_report_findings.`),
-    memory: z.object({ kind: z.string(), summary: z.string(), advice: z.string().optional() }).describe('Where the RSS went, as a verdict.'),
+    findings: z
+      .array(findingSummaryOutput)
+      .describe(`The first ${FINDINGS_IN_ANSWER}, largest growth first; page through all of them with leakscope_report_findings.`),
+    memory: z
+      .object({ kind: z.string(), summary: z.string(), advice: z.string().optional() })
+      .describe('Where the RSS went, as a verdict.'),
     files: z.object({ report: z.string(), markdown: z.string().optional(), html: z.string().optional(), snapshots: z.array(z.string()) }),
   },
   confirmation: (i, context) => ({
@@ -70,12 +79,26 @@ export const runLeakCheckTool = defineTool({
     const readyUrl = i.readyUrl;
     let checked: Awaited<ReturnType<typeof checkAndWrite>>;
     if (i.command) {
-      if (i.target !== undefined || i.pid !== undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either a command to launch or a running process (target / pid), not both.');
+      if (i.target !== undefined || i.pid !== undefined)
+        throw new LeakscopeError(
+          ErrorCode.InvalidArgument,
+          'Give either a command to launch or a running process (target / pid), not both.',
+        );
       // The host's PATH may lead to another Node than the user's; a configured one wins.
       const [command, ...args] = i.command[0] === 'node' && context.nodePath ? [context.nodePath, ...i.command.slice(1)] : i.command;
       context.progress(`Starting ${command}`);
-      const launch = { cwd: resolvePath(i.cwd ?? '.', context), env: i.env, readyUrl, workloadUrl: i.workloadUrl, outDir: options.outDir, onOutput: (line: string) => context.targetOutput?.(line), onNote: (line: string) => context.targetOutput?.(line) };
-      checked = await withLaunchedTarget(command, args, launch, context.token, (connection, target, token) => checkAndWrite(connection, options, progress, token, target.measured));
+      const launch = {
+        cwd: resolvePath(i.cwd ?? '.', context),
+        env: i.env,
+        readyUrl,
+        workloadUrl: i.workloadUrl,
+        outDir: options.outDir,
+        onOutput: (line: string) => context.targetOutput?.(line),
+        onNote: (line: string) => context.targetOutput?.(line),
+      };
+      checked = await withLaunchedTarget(command, args, launch, context.token, (connection, target, token) =>
+        checkAndWrite(connection, options, progress, token, target.measured),
+      );
     } else {
       checked = await withProcess(i, async (connection) => {
         if (readyUrl) await waitUntilReady(readyUrl, 30_000, context.token);
@@ -87,7 +110,11 @@ export const runLeakCheckTool = defineTool({
 });
 
 function workloadText(i: Input): string {
-  const work = i.workloadUrl ? `GET ${i.workloadUrl} ${i.requests ?? 100} times` : i.workloadExpression ? `evaluate \`${i.workloadExpression}\` in it` : 'run no workload (one is needed)';
+  const work = i.workloadUrl
+    ? `GET ${i.workloadUrl} ${i.requests ?? 100} times`
+    : i.workloadExpression
+      ? `evaluate \`${i.workloadExpression}\` in it`
+      : 'run no workload (one is needed)';
   return `${work} per cycle for ${(i.warmup ?? 1) + (i.cycles ?? 5)} cycles, taking heap snapshots into ${i.outDir ?? 'leakscope-out'}`;
 }
 
@@ -99,7 +126,11 @@ function answer({ result, files }: Awaited<ReturnType<typeof checkAndWrite>>) {
     summary: report.summary,
     findingCount: report.findings.length,
     findings: report.findings.slice(0, FINDINGS_IN_ANSWER).map(summarizeFinding),
-    memory: { kind: result.verdict.kind, summary: result.verdict.summary, ...(result.verdict.advice ? { advice: result.verdict.advice } : {}) },
+    memory: {
+      kind: result.verdict.kind,
+      summary: result.verdict.summary,
+      ...(result.verdict.advice ? { advice: result.verdict.advice } : {}),
+    },
     files: {
       report: named('report.json') ?? files[files.length - 1],
       ...(named('report.md') ? { markdown: named('report.md') } : {}),
@@ -107,5 +138,8 @@ function answer({ result, files }: Awaited<ReturnType<typeof checkAndWrite>>) {
       snapshots: files.filter((f) => f.endsWith('.heapsnapshot')),
     },
   };
-  return { structured, summary: `Verdict: ${report.verdict}. ${report.summary} ${report.findings.length} finding(s); report at ${structured.files.report}.` };
+  return {
+    structured,
+    summary: `Verdict: ${report.verdict}. ${report.summary} ${report.findings.length} finding(s); report at ${structured.files.report}.`,
+  };
 }

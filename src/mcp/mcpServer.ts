@@ -12,7 +12,8 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** `leakscope mcp`: the Leakscope tools for coding agents, as a Model Context Protocol server on stdin/stdout. */
 export async function runMcp(args: string[], context: CommandContext): Promise<number> {
-  if (args.some((a) => a !== '--quiet' && a !== '-q')) throw usageError('mcp takes no arguments: leakscope mcp (a client starts it and talks to it over stdin/stdout).');
+  if (args.some((a) => a !== '--quiet' && a !== '-q'))
+    throw usageError('mcp takes no arguments: leakscope mcp (a client starts it and talks to it over stdin/stdout).');
   // Cancelled when the client goes away (or on SIGINT/SIGTERM): runs in flight stop their targets.
   const shutdown = new CancellationTokenSource(context.token);
   const server = createMcpServer(process.cwd(), shutdown.token);
@@ -48,7 +49,13 @@ export function createMcpServer(cwd: string, shutdown: CancellationToken = Never
   return server;
 }
 
-async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: string, shutdown: CancellationToken): Promise<CallToolResult> {
+async function callTool(
+  tool: LeakscopeTool,
+  input: unknown,
+  extra: Extra,
+  cwd: string,
+  shutdown: CancellationToken,
+): Promise<CallToolResult> {
   const cancel = new CancellationTokenSource(shutdown);
   const onAbort = () => cancel.cancel();
   extra.signal.addEventListener('abort', onAbort);
@@ -63,7 +70,10 @@ async function callTool(tool: LeakscopeTool, input: unknown, extra: Extra, cwd: 
     // stdout is the protocol; what the target prints goes to stderr, which clients keep as the server's log.
     const targetOutput = (line: string) => void process.stderr.write(`[target] ${line}\n`);
     const { structured, summary } = await tool.run(input as never, { token: cancel.token, progress, cwd, targetOutput });
-    return { structuredContent: structured as Record<string, unknown>, content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }] };
+    return {
+      structuredContent: structured as Record<string, unknown>,
+      content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }],
+    };
   } catch (e) {
     return { isError: true, content: [{ type: 'text', text: errorText(e) }] };
   } finally {

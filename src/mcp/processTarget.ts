@@ -5,31 +5,43 @@ import { hostOf, isLoopback, parseTarget, resolveTarget, type TargetSpec } from 
 
 /** How a tool names a running process: as `leakscope attach`, `memory` and `snapshot` do. */
 export const processInput = {
-  target: z.string().optional().describe('host:port or ws:// URL of the inspector of a Node process started with --inspect (a container\'s forwarded port works).'),
+  target: z
+    .string()
+    .optional()
+    .describe("host:port or ws:// URL of the inspector of a Node process started with --inspect (a container's forwarded port works)."),
   pid: z.number().int().positive().optional().describe('Or the PID of a local Node process: its inspector is opened with SIGUSR1.'),
   allowRemote: z
     .boolean()
     .optional()
-    .describe('Needed to connect to an inspector that is not on this machine (not loopback): the inspector can run any code in that process.'),
+    .describe(
+      'Needed to connect to an inspector that is not on this machine (not loopback): the inspector can run any code in that process.',
+    ),
 };
 
 export type ProcessInput = { target?: string; pid?: number; allowRemote?: boolean };
 
 export function processSpec(input: ProcessInput): TargetSpec {
-  if (input.target !== undefined && input.pid !== undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either target or pid, not both.');
+  if (input.target !== undefined && input.pid !== undefined)
+    throw new LeakscopeError(ErrorCode.InvalidArgument, 'Give either target or pid, not both.');
   if (input.pid !== undefined) return { kind: 'pid', pid: input.pid };
-  if (input.target === undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Name the process: target (host:port of its inspector) or pid.');
+  if (input.target === undefined)
+    throw new LeakscopeError(ErrorCode.InvalidArgument, 'Name the process: target (host:port of its inspector) or pid.');
   const spec = parseTarget(input.target);
   const host = hostOf(spec);
   // On the command line, typing the address is the user's explicit choice; an agent's choice is not, so it must say so.
   if (!isLoopback(host) && !input.allowRemote) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `${host} is not this machine; connecting lets Leakscope run code in that process, so set allowRemote: true only for a process you own.`);
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `${host} is not this machine; connecting lets Leakscope run code in that process, so set allowRemote: true only for a process you own.`,
+    );
   }
   return spec;
 }
 
 export function describeProcess(input: ProcessInput): string {
-  return input.pid !== undefined ? `the Node process with PID ${input.pid} (its inspector is opened with SIGUSR1)` : `the inspector at ${input.target}`;
+  return input.pid !== undefined
+    ? `the Node process with PID ${input.pid} (its inspector is opened with SIGUSR1)`
+    : `the inspector at ${input.target}`;
 }
 
 export async function connectProcess(input: ProcessInput): Promise<InspectorConnection> {

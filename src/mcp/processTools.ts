@@ -18,13 +18,24 @@ export const explainMemoryTool = defineTool({
   output: {
     beforeGc: z.object({ rss: bytes, heapUsed: bytes, heapTotal: bytes, external: bytes, maxRss: bytes }),
     afterGc: z.object({ rss: bytes, heapUsed: bytes, heapTotal: bytes, external: bytes, maxRss: bytes }),
-    breakdown: z.object({ rss: bytes, heapUsed: bytes, heapFree: bytes, external: bytes, fileBacked: bytes, native: bytes }).describe('Where the RSS after GC went; the parts add up to rss.'),
+    breakdown: z
+      .object({ rss: bytes, heapUsed: bytes, heapFree: bytes, external: bytes, fileBacked: bytes, native: bytes })
+      .describe('Where the RSS after GC went; the parts add up to rss.'),
     verdict: z.object({ kind: z.enum(MEMORY_VERDICT_KINDS), summary: z.string(), advice: z.string().optional() }),
   },
-  confirmation: (i) => ({ title: 'Attach to a process?', message: `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, force a GC and read its memory.` }),
+  confirmation: (i) => ({
+    title: 'Attach to a process?',
+    message: `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, force a GC and read its memory.`,
+  }),
   async run(i) {
     const report = await withProcess(i, explainMemory);
-    const pick = ({ rss, heapUsed, heapTotal, external, maxRss }: typeof report.afterGc) => ({ rss, heapUsed, heapTotal, external, maxRss });
+    const pick = ({ rss, heapUsed, heapTotal, external, maxRss }: typeof report.afterGc) => ({
+      rss,
+      heapUsed,
+      heapTotal,
+      external,
+      maxRss,
+    });
     return {
       structured: { beforeGc: pick(report.beforeGc), afterGc: pick(report.afterGc), breakdown: report.breakdown, verdict: report.verdict },
       summary: `RSS ${formatBytes(report.afterGc.rss)} after GC. ${report.verdict.summary}`,
@@ -35,7 +46,8 @@ export const explainMemoryTool = defineTool({
 export const takeSnapshotTool = defineTool({
   name: 'leakscope_take_snapshot',
   title: 'Take a heap snapshot',
-  description: 'Writes a heap snapshot of a running Node.js process to a file, after a forced GC (unless gc is false). Inspect it with leakscope_inspect_snapshot, or diff it with another.',
+  description:
+    'Writes a heap snapshot of a running Node.js process to a file, after a forced GC (unless gc is false). Inspect it with leakscope_inspect_snapshot, or diff it with another.',
   readOnly: false,
   input: {
     ...processInput,
@@ -43,7 +55,10 @@ export const takeSnapshotTool = defineTool({
     gc: z.boolean().optional().describe('Force a GC first, so only live objects are in it (default true).'),
   },
   output: { file: z.string(), bytes },
-  confirmation: (i) => ({ title: 'Attach to a process?', message: `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, and write a heap snapshot to ${i.file}.` }),
+  confirmation: (i) => ({
+    title: 'Attach to a process?',
+    message: `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, and write a heap snapshot to ${i.file}.`,
+  }),
   async run(i, context) {
     const file = resolvePath(i.file, context);
     await withProcess(i, async (connection) => {

@@ -9,12 +9,13 @@ import { findingSummaryOutput, summarizeFinding } from './findingSummary';
 import { defineTool, page, pagingInput, pagingOutput, resolvePath, type ToolContext } from './toolDefinition';
 
 export const reportInput = { report: z.string().describe('The report.json of a leak check (leakscope_run_leak_check returns its path).') };
-export const findingInput = { finding: z.number().int().min(0).describe('The finding\'s index, as leakscope_report_findings lists it.') };
+export const findingInput = { finding: z.number().int().min(0).describe("The finding's index, as leakscope_report_findings lists it.") };
 
 export const reportFindingsTool = defineTool({
   name: 'leakscope_report_findings',
-  title: 'List a report\'s findings',
-  description: 'The findings of a leak check\'s report.json, largest growth first, a page at a time: what grows, what holds it, where in the code, and what to do.',
+  title: "List a report's findings",
+  description:
+    "The findings of a leak check's report.json, largest growth first, a page at a time: what grows, what holds it, where in the code, and what to do.",
   readOnly: true,
   input: { ...reportInput, ...pagingInput },
   output: { verdict: z.string(), summary: z.string(), findings: z.array(findingSummaryOutput), ...pagingOutput },
@@ -22,20 +23,35 @@ export const reportFindingsTool = defineTool({
     const report = await readReportFor(i, context);
     const { items, ...paging } = page(report.findings, i);
     const findings = items.map((f, k) => summarizeFinding(f, paging.offset + k));
-    return { structured: { verdict: report.verdict, summary: report.summary, findings, ...paging }, summary: `Findings ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}. ${report.summary}` };
+    return {
+      structured: { verdict: report.verdict, summary: report.summary, findings, ...paging },
+      summary: `Findings ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}. ${report.summary}`,
+    };
   },
 });
 
 export const findingHolderPathTool = defineTool({
   name: 'leakscope_finding_holder_path',
-  title: 'A finding\'s holder path',
-  description: 'The retainer path that keeps a finding\'s holder alive, from a GC root, step by step (paged): the edge (property, variable, map entry) and the object it leads to. The last step is the holder, the collection that grows.',
+  title: "A finding's holder path",
+  description:
+    "The retainer path that keeps a finding's holder alive, from a GC root, step by step (paged): the edge (property, variable, map entry) and the object it leads to. The last step is the holder, the collection that grows.",
   readOnly: true,
   input: { ...reportInput, ...findingInput, ...pagingInput },
   output: {
     title: z.string(),
     path: z.string().describe('The whole path on one line, long paths elided in the middle.'),
-    steps: z.array(z.object({ index: z.number(), edge: z.string(), edgeType: z.string(), nodeType: z.string(), className: z.string(), name: z.string(), id: z.number(), retainedSize: z.number() })),
+    steps: z.array(
+      z.object({
+        index: z.number(),
+        edge: z.string(),
+        edgeType: z.string(),
+        nodeType: z.string(),
+        className: z.string(),
+        name: z.string(),
+        id: z.number(),
+        retainedSize: z.number(),
+      }),
+    ),
     source: findingSummaryOutput.shape.source,
     ...pagingOutput,
   },
@@ -53,14 +69,18 @@ export const findingHolderPathTool = defineTool({
       retainedSize: s.node.retainedSize,
     }));
     const summary = summarizeFinding(finding, i.finding);
-    return { structured: { title: summary.title, path: summary.holder, steps, ...(summary.source ? { source: summary.source } : {}), ...paging }, summary: `${summary.title}: ${summary.holder}` };
+    return {
+      structured: { title: summary.title, path: summary.holder, steps, ...(summary.source ? { source: summary.source } : {}), ...paging },
+      summary: `${summary.title}: ${summary.holder}`,
+    };
   },
 });
 
 export const reportSamplesTool = defineTool({
   name: 'leakscope_report_samples',
   title: 'Sample leaked objects',
-  description: 'A few of the objects a finding\'s holder gained during the check (paged), each with how it hangs off the holder, its whole retainer path, and where it was allocated when known.',
+  description:
+    "A few of the objects a finding's holder gained during the check (paged), each with how it hangs off the holder, its whole retainer path, and where it was allocated when known.",
   readOnly: true,
   input: { ...reportInput, ...findingInput, ...pagingInput },
   output: {
@@ -95,28 +115,53 @@ export const reportSamplesTool = defineTool({
         ...(fromHolder ? { fromHolder } : {}),
         path: formatRetainerPath(s.path, { maxSteps: 12 }),
         ...(s.location ? { location: formatLocation(s.location) } : {}),
-        ...(frame ? { allocatedBy: printable(`${frame.functionName || '(anonymous)'} ${frame.url}:${frame.line}:${frame.column}`, 300) } : {}),
+        ...(frame
+          ? { allocatedBy: printable(`${frame.functionName || '(anonymous)'} ${frame.url}:${frame.line}:${frame.column}`, 300) }
+          : {}),
       };
     });
-    return { structured: { samples, ...paging }, summary: `Samples ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.` };
+    return {
+      structured: { samples, ...paging },
+      summary: `Samples ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.`,
+    };
   },
 });
 
 export const reportClassesTool = defineTool({
   name: 'leakscope_report_classes',
-  title: 'A report\'s class table',
-  description: 'Per class, what changed between the leak check\'s baseline and after snapshots (paged, largest retained change first): new and deleted instances, count and retained size deltas.',
+  title: "A report's class table",
+  description:
+    "Per class, what changed between the leak check's baseline and after snapshots (paged, largest retained change first): new and deleted instances, count and retained size deltas.",
   readOnly: true,
   input: { ...reportInput, ...pagingInput },
   output: {
-    classes: z.array(z.object({ className: z.string(), newCount: z.number(), deletedCount: z.number(), countDelta: z.number(), selfSizeDelta: z.number(), retainedSizeDelta: z.number() })),
+    classes: z.array(
+      z.object({
+        className: z.string(),
+        newCount: z.number(),
+        deletedCount: z.number(),
+        countDelta: z.number(),
+        selfSizeDelta: z.number(),
+        retainedSizeDelta: z.number(),
+      }),
+    ),
     ...pagingOutput,
   },
   async run(i, context) {
     const report = await readReportFor(i, context);
     const { items, ...paging } = page(report.diff.classes, i);
-    const classes = items.map((c) => ({ className: printable(c.className, 120), newCount: c.newCount, deletedCount: c.deletedCount, countDelta: c.countDelta, selfSizeDelta: c.selfSizeDelta, retainedSizeDelta: c.retainedSizeDelta }));
-    return { structured: { classes, ...paging }, summary: `Classes ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.` };
+    const classes = items.map((c) => ({
+      className: printable(c.className, 120),
+      newCount: c.newCount,
+      deletedCount: c.deletedCount,
+      countDelta: c.countDelta,
+      selfSizeDelta: c.selfSizeDelta,
+      retainedSizeDelta: c.retainedSizeDelta,
+    }));
+    return {
+      structured: { classes, ...paging },
+      summary: `Classes ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.`,
+    };
   },
 });
 
@@ -125,7 +170,8 @@ const comparedFinding = z.object({ title: z.string(), kind: z.string(), holder: 
 export const compareReportsTool = defineTool({
   name: 'leakscope_compare_reports',
   title: 'Compare two reports',
-  description: 'What a change did to the leaks, from the report.json of a leak check on each side (base before the change, head after): new leaks, fixed ones, and the ones still there, worse or not.',
+  description:
+    'What a change did to the leaks, from the report.json of a leak check on each side (base before the change, head after): new leaks, fixed ones, and the ones still there, worse or not.',
   readOnly: true,
   input: { base: z.string().describe('report.json before the change.'), head: z.string().describe('report.json after it.') },
   output: {
@@ -141,7 +187,12 @@ export const compareReportsTool = defineTool({
     const head = await readLeakReport(resolvePath(i.head, context), REPORT_WANTED);
     const c = compareReports(base, head, { base: i.base, head: i.head });
     const side = (s: typeof c.base) => ({ verdict: s.verdict, summary: s.summary, findingCount: s.findingCount });
-    const brief = (f: Finding) => ({ title: printable(f.title, 200), kind: f.kind, holder: formatRetainerPath(f.holderPath, { maxSteps: 6 }), bytesPerCycle: Math.round(f.growth.bytesPerCycle) });
+    const brief = (f: Finding) => ({
+      title: printable(f.title, 200),
+      kind: f.kind,
+      holder: formatRetainerPath(f.holderPath, { maxSteps: 6 }),
+      bytesPerCycle: Math.round(f.growth.bytesPerCycle),
+    });
     return {
       structured: {
         base: side(c.base),
@@ -157,7 +208,10 @@ export const compareReportsTool = defineTool({
 });
 
 /** What the report tools take, said when they are handed a snapshot or a diff instead. */
-const REPORT_WANTED = { takes: 'give the report.json of a leak check (the files.report of leakscope_run_leak_check)', versionAdvice: 'compare reports written by the same version' };
+const REPORT_WANTED = {
+  takes: 'give the report.json of a leak check (the files.report of leakscope_run_leak_check)',
+  versionAdvice: 'compare reports written by the same version',
+};
 
 export function readReportFor(i: { report: string }, context: Pick<ToolContext, 'cwd'>): Promise<LeakReport> {
   return readLeakReport(resolvePath(i.report, context), REPORT_WANTED);
@@ -165,7 +219,11 @@ export function readReportFor(i: { report: string }, context: Pick<ToolContext, 
 
 export function findingOf(report: LeakReport, index: number): Finding {
   const finding = report.findings[index];
-  if (!finding) throw new LeakscopeError(ErrorCode.InvalidArgument, `The report has ${report.findings.length} finding(s); there is no finding ${index}.`);
+  if (!finding)
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `The report has ${report.findings.length} finding(s); there is no finding ${index}.`,
+    );
   return finding;
 }
 

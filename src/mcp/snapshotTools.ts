@@ -34,7 +34,9 @@ export const inspectSnapshotTool = defineTool({
     totals: totalsOutput,
     section: z.enum(['classes', 'dominators']),
     classes: z.array(classOutput).optional(),
-    dominators: z.array(z.object({ id: z.number(), label: z.string(), className: z.string(), retainedSize: z.number(), path: z.string() })).optional(),
+    dominators: z
+      .array(z.object({ id: z.number(), label: z.string(), className: z.string(), retainedSize: z.number(), path: z.string() }))
+      .optional(),
     ...pagingOutput,
   },
   async run(i, context) {
@@ -45,12 +47,29 @@ export const inspectSnapshotTool = defineTool({
     const section = i.section ?? 'classes';
     if (section === 'classes') {
       const { items, ...paging } = page(overview.classes, i);
-      const classes = items.map((c) => ({ className: printable(c.className, 120), count: c.count, selfSize: c.selfSize, retainedSize: c.retainedSize }));
-      return { structured: { file, totals, section, classes, ...paging }, summary: `${file}: ${formatBytes(reachableSize)} reachable in ${nodeCount} nodes; classes ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.` };
+      const classes = items.map((c) => ({
+        className: printable(c.className, 120),
+        count: c.count,
+        selfSize: c.selfSize,
+        retainedSize: c.retainedSize,
+      }));
+      return {
+        structured: { file, totals, section, classes, ...paging },
+        summary: `${file}: ${formatBytes(reachableSize)} reachable in ${nodeCount} nodes; classes ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.`,
+      };
     }
     const { items, ...paging } = page(overview.dominators, i);
-    const dominators = items.map((d) => ({ id: d.node.id, label: printable(d.node.name || d.node.className, 120), className: printable(d.node.className, 120), retainedSize: d.node.retainedSize, path: formatRetainerPath(d.path, { maxSteps: 10 }) }));
-    return { structured: { file, totals, section, dominators, ...paging }, summary: `${file}: dominators ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.` };
+    const dominators = items.map((d) => ({
+      id: d.node.id,
+      label: printable(d.node.name || d.node.className, 120),
+      className: printable(d.node.className, 120),
+      retainedSize: d.node.retainedSize,
+      path: formatRetainerPath(d.path, { maxSteps: 10 }),
+    }));
+    return {
+      structured: { file, totals, section, dominators, ...paging },
+      summary: `${file}: dominators ${paging.offset + 1}-${paging.offset + items.length} of ${paging.total}.`,
+    };
   },
 });
 
@@ -69,12 +88,36 @@ export const diffSnapshotsTool = defineTool({
   output: {
     newObjects: z.object({ count: z.number(), selfSize: z.number(), retainedSize: z.number() }),
     section: z.enum(['groups', 'classes']),
-    groups: z.array(z.object({ holder: z.string(), holderClassName: z.string(), count: z.number(), retainedSize: z.number(), classes: z.array(z.string()) })).optional(),
-    classes: z.array(z.object({ className: z.string(), newCount: z.number(), deletedCount: z.number(), countDelta: z.number(), retainedSizeDelta: z.number() })).optional(),
+    groups: z
+      .array(
+        z.object({
+          holder: z.string(),
+          holderClassName: z.string(),
+          count: z.number(),
+          retainedSize: z.number(),
+          classes: z.array(z.string()),
+        }),
+      )
+      .optional(),
+    classes: z
+      .array(
+        z.object({
+          className: z.string(),
+          newCount: z.number(),
+          deletedCount: z.number(),
+          countDelta: z.number(),
+          retainedSizeDelta: z.number(),
+        }),
+      )
+      .optional(),
     ...pagingOutput,
   },
   async run(i, context) {
-    const files = { baseline: resolvePath(i.baseline, context), after: resolvePath(i.after, context), ...(i.final ? { final: resolvePath(i.final, context) } : {}) };
+    const files = {
+      baseline: resolvePath(i.baseline, context),
+      after: resolvePath(i.after, context),
+      ...(i.final ? { final: resolvePath(i.final, context) } : {}),
+    };
     const diff = await remember(['diff', files.baseline, files.after, files.final ?? ''], () => loadDiff(files, context));
     const section = i.section ?? 'groups';
     const base = { newObjects: diff.newObjects, section };
@@ -87,10 +130,19 @@ export const diffSnapshotsTool = defineTool({
         retainedSize: g.retainedSize,
         classes: g.classes.slice(0, 5).map((c) => `${printable(c.className, 80)} ×${c.count}`),
       }));
-      return { structured: { ...base, groups, ...paging }, summary: `${diff.newObjects.count} new objects still alive (${formatBytes(diff.newObjects.retainedSize)} retained) in ${paging.total} holder groups.` };
+      return {
+        structured: { ...base, groups, ...paging },
+        summary: `${diff.newObjects.count} new objects still alive (${formatBytes(diff.newObjects.retainedSize)} retained) in ${paging.total} holder groups.`,
+      };
     }
     const { items, ...paging } = page(diff.classes, i);
-    const classes = items.map((c) => ({ className: printable(c.className, 120), newCount: c.newCount, deletedCount: c.deletedCount, countDelta: c.countDelta, retainedSizeDelta: c.retainedSizeDelta }));
+    const classes = items.map((c) => ({
+      className: printable(c.className, 120),
+      newCount: c.newCount,
+      deletedCount: c.deletedCount,
+      countDelta: c.countDelta,
+      retainedSizeDelta: c.retainedSizeDelta,
+    }));
     return { structured: { ...base, classes, ...paging }, summary: `${paging.total} classes changed.` };
   },
 });
@@ -107,7 +159,10 @@ async function loadOverview(file: string, context: ToolContext): Promise<Snapsho
 
 async function loadDiff(files: { baseline: string; after: string; final?: string }, context: ToolContext): Promise<SnapshotDiff> {
   const load = loadContext(context);
-  const { baseline, after, final } = await loadForDiff(files, { token: context.token, load: (file, options) => loadGraphWithProgress(file, load, options) });
+  const { baseline, after, final } = await loadForDiff(files, {
+    token: context.token,
+    load: (file, options) => loadGraphWithProgress(file, load, options),
+  });
   return diffSnapshots(baseline, after, final, { maxClasses: MAX_DIFF_CLASSES, maxGroups: MAX_DIFF_GROUPS });
 }
 

@@ -55,7 +55,11 @@ export function inputJsonSchema(tool: LeakscopeTool): Record<string, unknown> {
 /** Parses input the way the MCP SDK does, for hosts (VS Code) that hand it over unchecked. */
 export function parseInput<I extends ZodShape>(tool: LeakscopeTool<I>, input: unknown): z.infer<z.ZodObject<I>> {
   const parsed = z.object(tool.input).safeParse(input);
-  if (!parsed.success) throw new LeakscopeError(ErrorCode.InvalidArgument, `Invalid input for ${tool.name}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+  if (!parsed.success)
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `Invalid input for ${tool.name}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+    );
   return parsed.data;
 }
 
@@ -78,10 +82,16 @@ export const pagingOutput = {
 };
 
 /** One page of `items`: the cursor is the offset of the page's first item, checked against the list. */
-export function page<T>(items: readonly T[], input: { cursor?: string; limit?: number }): { items: T[]; total: number; offset: number; nextCursor?: string } {
+export function page<T>(
+  items: readonly T[],
+  input: { cursor?: string; limit?: number },
+): { items: T[]; total: number; offset: number; nextCursor?: string } {
   const offset = input.cursor === undefined ? 0 : Number(input.cursor);
   if (!Number.isInteger(offset) || offset < 0 || offset > items.length) {
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `Cursor "${input.cursor}" is not one this list gave (it has ${items.length} items); start again without a cursor.`);
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `Cursor "${input.cursor}" is not one this list gave (it has ${items.length} items); start again without a cursor.`,
+    );
   }
   const end = Math.min(items.length, offset + (input.limit ?? 10));
   return { items: items.slice(offset, end), total: items.length, offset, ...(end < items.length ? { nextCursor: String(end) } : {}) };

@@ -19,7 +19,15 @@ export function rssBreakdown(sample: MemorySample): RssBreakdown {
   // External memory may be partly unresident or counted elsewhere; never let it exceed what is left.
   const external = Math.min(sample.external, Math.max(0, rss - heapResident - fileBacked));
   const native = Math.max(0, rss - heapResident - fileBacked - external);
-  return { rss, heapUsed, ...(workers.length ? { workerHeapUsed: Math.min(workerUsed, heapUsed) } : {}), heapFree, external, fileBacked, native };
+  return {
+    rss,
+    heapUsed,
+    ...(workers.length ? { workerHeapUsed: Math.min(workerUsed, heapUsed) } : {}),
+    heapFree,
+    external,
+    fileBacked,
+    native,
+  };
 }
 
 /** Live objects in every V8 heap of the process at a reading: the main thread's and its workers'. */

@@ -7,7 +7,12 @@ const MB = 1024 * 1024;
 const GB = 1024 * MB;
 
 test('a snapshot that would not fit under the cgroup limit is refused, with the numbers', () => {
-  const h = snapshotHeadroom({ pid: 1, rss: 450 * MB, heapUsed: 300 * MB, cgroup: { version: 2, limit: 1.5 * GB, usage: 500 * MB, inactiveFile: 50 * MB } });
+  const h = snapshotHeadroom({
+    pid: 1,
+    rss: 450 * MB,
+    heapUsed: 300 * MB,
+    cgroup: { version: 2, limit: 1.5 * GB, usage: 500 * MB, inactiveFile: 50 * MB },
+  });
   assert.equal(h.fits, false);
   assert.equal(h.estimate, 300 * MB * SNAPSHOT_COST_PER_HEAP_BYTE);
   assert.equal(h.limitSource, 'cgroup');
@@ -30,7 +35,10 @@ test('a small heap fits; --memory-limit overrides the cgroup; the machine caps b
 });
 
 test('what earlier snapshots of the target cost replaces the general factor', () => {
-  const h = snapshotHeadroom({ pid: 1, rss: 100 * MB, heapUsed: 50 * MB, memAvailable: 1 * GB }, { earlier: [{ heapUsed: 50 * MB, rssBefore: 100 * MB, peakRss: 300 * MB }] });
+  const h = snapshotHeadroom(
+    { pid: 1, rss: 100 * MB, heapUsed: 50 * MB, memAvailable: 1 * GB },
+    { earlier: [{ heapUsed: 50 * MB, rssBefore: 100 * MB, peakRss: 300 * MB }] },
+  );
   assert.equal(h.basis, 'earlier-snapshots');
   assert.equal(h.estimate, 200 * MB * 1.25);
   assert.equal(h.fits, true);
@@ -38,7 +46,9 @@ test('what earlier snapshots of the target cost replaces the general factor', ()
 
 test('cgroup files: the tightest limit over the levels, "max" and v1 no-limit ignored', () => {
   const facts = targetMemoryFacts({
-    pid: 7, rss: 10, heapUsed: 5,
+    pid: 7,
+    rss: 10,
+    heapUsed: 5,
     meminfo: 'MemTotal:       24000000 kB\nMemAvailable:   12000000 kB\n',
     stat: '7 (node (x) y) S 1 7 7 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 11 0 123456 1000 100',
     cgroups: [

@@ -52,7 +52,10 @@ const OBSERVED_MARGIN = 1.25;
 /** Leave this share of the limit unused: the target keeps allocating while the snapshot is built. */
 const LIMIT_RESERVE = 0.05;
 
-export function estimateSnapshotCost(heapUsed: number, earlier: readonly SnapshotCostSample[] = []): { estimate: number; basis: Headroom['basis'] } {
+export function estimateSnapshotCost(
+  heapUsed: number,
+  earlier: readonly SnapshotCostSample[] = [],
+): { estimate: number; basis: Headroom['basis'] } {
   const ratios = earlier.filter((s) => s.heapUsed > 0 && s.peakRss > s.rssBefore).map((s) => (s.peakRss - s.rssBefore) / s.heapUsed);
   if (ratios.length === 0) return { estimate: heapUsed * SNAPSHOT_COST_PER_HEAP_BYTE, basis: 'heap-statistics' };
   return { estimate: heapUsed * Math.max(...ratios) * OBSERVED_MARGIN, basis: 'earlier-snapshots' };
@@ -62,7 +65,10 @@ export function estimateSnapshotCost(heapUsed: number, earlier: readonly Snapsho
  * Whether a snapshot fits in what the target may use: `memoryLimit` (the user knows best), else
  * its cgroup limit, else the machine's available memory. With none of them known it is taken.
  */
-export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimit?: number; earlier?: readonly SnapshotCostSample[] } = {}): Headroom {
+export function snapshotHeadroom(
+  facts: TargetMemoryFacts,
+  options: { memoryLimit?: number; earlier?: readonly SnapshotCostSample[] } = {},
+): Headroom {
   const { estimate, basis } = estimateSnapshotCost(facts.heapUsed, options.earlier);
   const base = { estimate, basis, rss: facts.rss, heapUsed: facts.heapUsed };
   const cost = `${size(estimate)} (for ${size(facts.heapUsed)} of used heap, ${basis === 'earlier-snapshots' ? 'from what earlier snapshots of it cost' : 'estimated from its heap statistics'})`;
@@ -94,7 +100,12 @@ export function snapshotHeadroom(facts: TargetMemoryFacts, options: { memoryLimi
     }
   }
   if (available === undefined) {
-    return { ...base, fits: true, limitSource, reason: `A heap snapshot would add about ${cost} to the target; its memory limit is unknown, so it is taken.` };
+    return {
+      ...base,
+      fits: true,
+      limitSource,
+      reason: `A heap snapshot would add about ${cost} to the target; its memory limit is unknown, so it is taken.`,
+    };
   }
   available = Math.max(0, available);
   const fits = estimate <= available;

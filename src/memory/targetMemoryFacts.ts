@@ -24,7 +24,12 @@ export function targetMemoryFacts(raw: RawTargetMemory): TargetMemoryFacts {
     if (cgroup && cgroup.limit <= limit) continue;
     const usage = Number(level.usage?.trim());
     const inactiveFile = level.stat ? statField(level.stat, level.version === 2 ? 'inactive_file' : 'total_inactive_file') : undefined;
-    cgroup = { version: level.version, limit, ...(Number.isFinite(usage) && usage > 0 ? { usage } : {}), ...(inactiveFile !== undefined ? { inactiveFile } : {}) };
+    cgroup = {
+      version: level.version,
+      limit,
+      ...(Number.isFinite(usage) && usage > 0 ? { usage } : {}),
+      ...(inactiveFile !== undefined ? { inactiveFile } : {}),
+    };
   }
   const memAvailable = raw.meminfo ? parseKbFields(raw.meminfo).get('MemAvailable') : undefined;
   const startTime = raw.stat ? startTimeOf(raw.stat) : undefined;

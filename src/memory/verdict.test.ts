@@ -9,8 +9,16 @@ const MB = 1024 * 1024;
 function sample(over: Partial<MemorySample> & { rssFile?: number }): MemorySample {
   const { rssFile = 40 * MB, ...rest } = over;
   const base: MemorySample = {
-    at: 0, rss: 150 * MB, heapTotal: 60 * MB, heapUsed: 50 * MB, external: 5 * MB, arrayBuffers: 2 * MB,
-    maxRss: 150 * MB, heapPhysical: 60 * MB, heapSizeLimit: 4096 * MB, spaces: [],
+    at: 0,
+    rss: 150 * MB,
+    heapTotal: 60 * MB,
+    heapUsed: 50 * MB,
+    external: 5 * MB,
+    arrayBuffers: 2 * MB,
+    maxRss: 150 * MB,
+    heapPhysical: 60 * MB,
+    heapSizeLimit: 4096 * MB,
+    spaces: [],
     linux: { rssAnon: 110 * MB, rssFile, rssShmem: 0, vmHwm: 150 * MB, vmSwap: 0 },
   };
   return { ...base, ...rest };
@@ -26,7 +34,9 @@ test('the breakdown adds up to RSS', () => {
 });
 
 test('a live heap that climbs every cycle is a leak', () => {
-  const cycles = [50, 54, 58, 62, 66, 70].map((h) => sample({ heapUsed: h * MB, heapTotal: (h + 10) * MB, heapPhysical: (h + 10) * MB, rss: (h + 100) * MB }));
+  const cycles = [50, 54, 58, 62, 66, 70].map((h) =>
+    sample({ heapUsed: h * MB, heapTotal: (h + 10) * MB, heapPhysical: (h + 10) * MB, rss: (h + 100) * MB }),
+  );
   const v = memoryVerdict(cycles);
   assert.equal(v.kind, 'leak');
   assert.match(v.summary, /per cycle/);
@@ -73,7 +83,9 @@ test('trend fits a line', () => {
 });
 
 test('an RSS jump right after the baseline sample (the snapshot costs the target memory) is not allocator retention', () => {
-  const cycles = [52, 88, 88.5, 89, 89.5].map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB }));
+  const cycles = [52, 88, 88.5, 89, 89.5].map((r) =>
+    sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB }),
+  );
   assert.equal(memoryVerdict(cycles).kind, 'no-leak');
 });
 
@@ -84,20 +96,27 @@ test('one reading cannot tell growth, so it never says memory is stable', () => 
   assert.doesNotMatch(v.summary, /stable/);
 });
 
-test('RSS steps across the check\'s own snapshots are its footprint, not allocator retention', () => {
+test("RSS steps across the check's own snapshots are its footprint, not allocator retention", () => {
   // --cycles 2: the baseline snapshot sits between the first two samples, the mid one between the last two.
   const rss = [60, 110, 160];
-  const cycles = rss.map((r, i) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: i + 1 }));
+  const cycles = rss.map((r, i) =>
+    sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: i + 1 }),
+  );
   assert.notEqual(memoryVerdict(cycles).kind, 'allocator-retention');
   // The same climb with no snapshot between the samples is the target's own.
-  const unsnapped = rss.map((r) => sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: 1 }));
+  const unsnapped = rss.map((r) =>
+    sample({ rss: r * MB, maxRss: r * MB, heapTotal: 20 * MB, heapPhysical: 20 * MB, heapUsed: 15 * MB, snapshotsTaken: 1 }),
+  );
   assert.equal(memoryVerdict(unsnapped).kind, 'allocator-retention');
 });
 
 test("a worker thread's heap is V8 heap: RSS that climbs with it is the worker's live objects, not the allocator", () => {
   // The main thread's heap is flat; a worker's grows 20 MB a cycle, and RSS with it.
   const cycles = [0, 1, 2, 3, 4, 5].map((i) =>
-    sample({ rss: (150 + 22 * i) * MB, workers: [{ id: 1, title: '[worker 1]', url: 'file:///app/worker.js', heapUsed: (10 + 20 * i) * MB, heapTotal: (14 + 20 * i) * MB }] }),
+    sample({
+      rss: (150 + 22 * i) * MB,
+      workers: [{ id: 1, title: '[worker 1]', url: 'file:///app/worker.js', heapUsed: (10 + 20 * i) * MB, heapTotal: (14 + 20 * i) * MB }],
+    }),
   );
   const v = memoryVerdict(cycles);
   assert.equal(v.kind, 'leak', v.summary);

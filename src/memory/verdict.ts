@@ -35,7 +35,9 @@ function ownGrowth(samples: MemorySample[]): { rssGrowth: number; heapChange: nu
   let heapChange = 0;
   let steps = 0;
   for (let i = 1; i < samples.length; i++) {
-    const snapshotBetween = recorded ? (samples[i].snapshotsTaken ?? 0) !== (samples[i - 1].snapshotsTaken ?? 0) : i === 1 && samples.length >= 4;
+    const snapshotBetween = recorded
+      ? (samples[i].snapshotsTaken ?? 0) !== (samples[i - 1].snapshotsTaken ?? 0)
+      : i === 1 && samples.length >= 4;
     if (snapshotBetween) continue;
     rssGrowth += samples[i].rss - samples[i - 1].rss;
     heapChange += liveHeap(samples[i]) - liveHeap(samples[i - 1]);
@@ -96,7 +98,8 @@ export function memoryVerdict(samples: MemorySample[], evidence: { retainedGrowt
     return {
       kind: 'allocator-retention',
       summary: `${why}. That is most likely memory the program already freed which the allocator (glibc malloc) keeps for reuse instead of returning it to the OS, not a leak of JS objects.`,
-      advice: 'Cap malloc arenas with MALLOC_ARENA_MAX=2, or run with jemalloc (LD_PRELOAD=libjemalloc.so.2); if RSS keeps climbing under a steady load, look for a native addon that leaks.',
+      advice:
+        'Cap malloc arenas with MALLOC_ARENA_MAX=2, or run with jemalloc (LD_PRELOAD=libjemalloc.so.2); if RSS keeps climbing under a steady load, look for a native addon that leaks.',
     };
   }
 

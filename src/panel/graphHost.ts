@@ -24,10 +24,16 @@ interface GraphTransport {
 export function createGraphHost(options: { inProcess?: boolean } = {}): GraphHost {
   if (options.inProcess) {
     const state = new GraphState();
-    return typedHost({ request: (request, progress = NoProgress, token = NeverCancelled) => state.handle(request, progress, token), dispose() {} });
+    return typedHost({
+      request: (request, progress = NoProgress, token = NeverCancelled) => state.handle(request, progress, token),
+      dispose() {},
+    });
   }
   const worker = new RequestWorker<GraphRequest, GraphReply>(join(__dirname, 'graphWorker.js'), 'The snapshot worker');
-  return typedHost({ request: (request, progress, token) => worker.request(request, progress, token), dispose: () => worker.dispose(new CancelledError('The snapshot was closed.')) });
+  return typedHost({
+    request: (request, progress, token) => worker.request(request, progress, token),
+    dispose: () => worker.dispose(new CancelledError('The snapshot was closed.')),
+  });
 }
 
 function typedHost(transport: GraphTransport): GraphHost {

@@ -33,7 +33,9 @@ export class GraphState {
       case 'openSnapshot': {
         const graph = (this.graph = await loadHeapGraph(request.file, { progress, token }));
         this.rows = classRowsOfGraph(graph);
-        return { snapshot: { file: request.file, totals: graph.totals(), classCount: this.rows.length, dominators: graph.topDominators(25) } };
+        return {
+          snapshot: { file: request.file, totals: graph.totals(), classCount: this.rows.length, dominators: graph.topDominators(25) },
+        };
       }
       case 'openDiff': {
         progress.report({ message: 'Reading both snapshots' });

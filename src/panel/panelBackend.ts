@@ -70,11 +70,19 @@ export async function openReportBackend(
   toUserSources(report.findings);
   const rows = classRowsOfDiff(report.diff);
   const afterFile = await findSnapshot(report.snapshots?.after, dirname(resolve(file)));
-  const model: PanelModel = { kind: 'report', title: basename(dirname(resolve(file))) + '/' + basename(file), report: reportView(report, rows, Boolean(afterFile), options.fixAvailable) };
+  const model: PanelModel = {
+    kind: 'report',
+    title: basename(dirname(resolve(file))) + '/' + basename(file),
+    report: reportView(report, rows, Boolean(afterFile), options.fixAvailable),
+  };
   let host: GraphHost | undefined;
   let opened: Promise<void> | undefined;
   const objects = async <M extends QueryMethod>(call: QueryCallOf<M>, token: CancellationToken): Promise<QueryResult<M>> => {
-    if (!afterFile) throw new LeakscopeError(ErrorCode.FileNotFound, 'The after snapshot of this report is not on disk, so objects cannot be queried; the findings and the class table still can.');
+    if (!afterFile)
+      throw new LeakscopeError(
+        ErrorCode.FileNotFound,
+        'The after snapshot of this report is not on disk, so objects cannot be queried; the findings and the class table still can.',
+      );
     host ??= createGraphHost(options);
     opened ??= host.openAfter(afterFile, report.diff.baseline.totals.maxObjectId, options.progress, options.token);
     await opened;
@@ -87,7 +95,10 @@ export async function openReportBackend(
         {
           classRows: (params) => pageClassRows(rows, params),
           packages: () => ({ packages: report.packages ?? [] }),
-          classPaths: (params) => (afterFile ? objects({ method: 'classPaths', params }, token) : { objects: samplesOfClass(report, params.className, params.limit) }),
+          classPaths: (params) =>
+            afterFile
+              ? objects({ method: 'classPaths', params }, token)
+              : { objects: samplesOfClass(report, params.className, params.limit) },
           retainerGraph: (params) => objects({ method: 'retainerGraph', params }, token),
         },
         call,
@@ -100,7 +111,13 @@ async function findSnapshot(recorded: string | undefined, reportDir: string): Pr
   if (!recorded) return undefined;
   const candidates = [isAbsolute(recorded) ? recorded : join(reportDir, recorded), join(reportDir, basename(recorded))];
   for (const c of candidates) {
-    if (await fs.stat(c).then((s) => s.isFile(), () => false)) return c;
+    if (
+      await fs.stat(c).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return c;
   }
   return undefined;
 }
@@ -114,7 +131,12 @@ function samplesOfClass(report: LeakReport, className: string, limit: number) {
     .map((s) => ({ id: s.id, name: s.name, selfSize: s.selfSize, retainedSize: s.retainedSize, path: s.path }));
 }
 
-export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects: boolean, fixAvailable?: (f: Finding) => boolean): ReportView {
+export function reportView(
+  report: LeakReport,
+  rows: ClassRow[],
+  canQueryObjects: boolean,
+  fixAvailable?: (f: Finding) => boolean,
+): ReportView {
   const endpoint = report.target.command?.join(' ') ?? report.target.endpoint;
   return {
     verdict: report.verdict,
@@ -138,8 +160,19 @@ export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects
 function findingView(finding: Finding, fixAvailable: boolean): FindingView {
   const facts = findingFacts(finding);
   const heldBy = facts.heldBy;
-  const extra = { source: facts.source, declared: facts.declared, alsoAdded: facts.alsoAdded, package: facts.package, thread: facts.thread && threadText(facts.thread, (t) => t) };
-  return { finding, fixAvailable, ...(heldBy ? { heldBy } : {}), facts: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
+  const extra = {
+    source: facts.source,
+    declared: facts.declared,
+    alsoAdded: facts.alsoAdded,
+    package: facts.package,
+    thread: facts.thread && threadText(facts.thread, (t) => t),
+  };
+  return {
+    finding,
+    fixAvailable,
+    ...(heldBy ? { heldBy } : {}),
+    facts: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+  };
 }
 
 /** Samples are labelled by what the check was doing; the baseline, mid and after snapshots are marked on the chart. */

@@ -91,7 +91,13 @@ export function nodeById(graph: HeapGraph, id: number): number {
  * Who retains one object, `depth` levels up, strong edges only. Each node keeps the retainers
  * closest to the roots first: those are the ones a path from code goes through.
  */
-export function retainerGraph(graph: HeapGraph, index: RetainerIndex, id: number, depth: number, maxRetainersPerNode: number): RetainerGraph {
+export function retainerGraph(
+  graph: HeapGraph,
+  index: RetainerIndex,
+  id: number,
+  depth: number,
+  maxRetainersPerNode: number,
+): RetainerGraph {
   const start = nodeById(graph, id);
   if (start < 0) throw new Error(`No object with id @${id} in this snapshot.`);
   const s = graph.snapshot;

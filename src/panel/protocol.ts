@@ -37,7 +37,13 @@ export interface FindingView {
   /** The holder as the code names it (`summaryCache` (Map), a variable of …); V8's path is `finding.path`. */
   heldBy?: string;
   /** `finding.source` and friends as text: the line that adds to the holder, where it is declared, the package. */
-  facts?: { source?: string; declared?: string; alsoAdded?: string; package?: string; /** `in worker 2 (src/worker.js)`, for a finding in a worker thread. */ thread?: string };
+  facts?: {
+    source?: string;
+    declared?: string;
+    alsoAdded?: string;
+    package?: string;
+    /** `in worker 2 (src/worker.js)`, for a finding in a worker thread. */ thread?: string;
+  };
 }
 
 export interface DiffView {
@@ -76,7 +82,8 @@ export interface ClassRow {
   retainedSizeDelta?: number;
 }
 
-export type ClassSortKey = 'className' | 'count' | 'selfSize' | 'retainedSize' | 'countDelta' | 'selfSizeDelta' | 'retainedSizeDelta' | 'newCount';
+export type ClassSortKey =
+  'className' | 'count' | 'selfSize' | 'retainedSize' | 'countDelta' | 'selfSizeDelta' | 'retainedSizeDelta' | 'newCount';
 
 /** An object with the path that retains it, for a class expanded in the table. */
 export interface ObjectPath {
@@ -90,7 +97,15 @@ export interface ObjectPath {
 /** The retainers of one object, a few levels up: nodes and the named edges between them. */
 export interface RetainerGraph {
   rootId: number;
-  nodes: Array<{ id: number; className: string; name: string; selfSize: number; retainedSize: number; distance: number; isGcRoot: boolean }>;
+  nodes: Array<{
+    id: number;
+    className: string;
+    name: string;
+    selfSize: number;
+    retainedSize: number;
+    distance: number;
+    isGcRoot: boolean;
+  }>;
   /** `from` retains `to` through the property (or element, closure variable…) `name`. */
   edges: Array<{ from: number; to: number; name: string; kind: string }>;
   /** Retainers were cut at this many per node; the panel says so. */

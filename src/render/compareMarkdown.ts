@@ -5,7 +5,6 @@ import { escapeMarkdownCell, formatBytes, formatBytesDelta, formatCount, markdow
 import { LEAK_VERDICT_TITLE } from '../report/verdicts';
 import { markdownTable } from './markdownTable';
 
-
 const CHANGE: Record<PersistingFinding['change'], string> = {
   worse: '**worse**',
   better: 'better',
@@ -37,7 +36,10 @@ export function renderCompareMarkdown(c: ReportComparison, options: CompareMarkd
     '',
   );
   if (c.settingsDiffer.length > 0) {
-    lines.push(`> The two checks ran different workloads (${c.settingsDiffer.map((s) => escapeMarkdownCell(s, 200)).join('; ')}), so growth per cycle is not like for like.`, '');
+    lines.push(
+      `> The two checks ran different workloads (${c.settingsDiffer.map((s) => escapeMarkdownCell(s, 200)).join('; ')}), so growth per cycle is not like for like.`,
+      '',
+    );
   }
 
   if (c.newFindings.length > 0) {

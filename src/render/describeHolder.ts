@@ -18,7 +18,14 @@ export function describeHolder(finding: Pick<Finding, 'holderPath' | 'source' | 
   const holder = path[path.length - 1];
   // The chain of properties down to the holder, from the nearest variable or named object.
   let start = path.length - 1;
-  while (start > 0 && path.length - start < MAX_ACCESS_STEPS && isAccess(path[start]) && path[start].edgeType !== 'context' && canName(path[start - 1])) start--;
+  while (
+    start > 0 &&
+    path.length - start < MAX_ACCESS_STEPS &&
+    isAccess(path[start]) &&
+    path[start].edgeType !== 'context' &&
+    canName(path[start - 1])
+  )
+    start--;
   const access = accessExpression(path.slice(start));
   if (!access) return undefined;
   const subject = `\`${access}\` (${printable(holder.node.className, 60)})`;

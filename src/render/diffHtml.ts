@@ -22,7 +22,9 @@ export function renderDiffHtml(d: SnapshotDiff, options: HtmlRenderOptions = {})
 }
 
 function diffTitle(d: SnapshotDiff): string {
-  return `Leakscope: ${diffSnapshots(d).map((s) => printable(s.summary.file, 80)).join(' → ')}`;
+  return `Leakscope: ${diffSnapshots(d)
+    .map((s) => printable(s.summary.file, 80))
+    .join(' → ')}`;
 }
 
 /** The diff's sections, for pages that show more than the diff; their tables sort from `data.classes`/`data.groups`. */
@@ -61,7 +63,14 @@ export function diffHtmlBody(d: SnapshotDiff, options: { midFile?: string } = {}
         { title: 'Role', cell: (s) => escapeHtml(s.role) },
         { title: 'File', cell: (s) => `<code>${htmlText(s.file, 300)}</code>` },
         { title: 'Nodes', numeric: true, cell: (s) => (s.summary ? formatCount(s.summary.totals.nodeCount) : '') },
-        { title: 'Reachable', numeric: true, cell: (s) => (s.summary ? formatBytes(s.summary.totals.reachableSize) : '<span class="muted">ids only: which new objects were alive halfway</span>') },
+        {
+          title: 'Reachable',
+          numeric: true,
+          cell: (s) =>
+            s.summary
+              ? formatBytes(s.summary.totals.reachableSize)
+              : '<span class="muted">ids only: which new objects were alive halfway</span>',
+        },
         {
           title: 'Change',
           numeric: true,
@@ -81,7 +90,7 @@ export function diffHtmlBody(d: SnapshotDiff, options: { midFile?: string } = {}
     const { shown, folded } = foldRuntimeGroups(d.groups);
     parts.push('<h2>What holds the new objects</h2>');
     parts.push('<p class="muted">New objects grouped by the last object that existed at the baseline on their retainer path.</p>');
-    if (shown.length === 0) parts.push('<p>Only the runtime\'s own objects are new (below).</p>');
+    if (shown.length === 0) parts.push("<p>Only the runtime's own objects are new (below).</p>");
     shown.forEach((group, i) => parts.push(groupSection(group, i)));
     if (folded.length > 0) parts.push(foldedGroups(folded, shown.length));
   }
@@ -89,7 +98,6 @@ export function diffHtmlBody(d: SnapshotDiff, options: { midFile?: string } = {}
 
   return parts.join('\n');
 }
-
 
 function classTable(classes: ClassDiff[]): string {
   const withSurvivors = classes.some((c) => c.survivorCount !== undefined);
@@ -138,9 +146,7 @@ function groupSection(group: RetainerGroup, index: number): string {
   const noun = group.count === 1 ? 'object' : 'objects';
   const out: string[] = [];
   out.push(`<section class="group" aria-labelledby="group-${index}">`);
-  out.push(
-    `<h3 id="group-${index}">${index + 1}. Held by <code>${htmlText(formatHolder(group))}</code></h3>`,
-  );
+  out.push(`<h3 id="group-${index}">${index + 1}. Held by <code>${htmlText(formatHolder(group))}</code></h3>`);
   out.push(htmlPath(chain));
   out.push(
     `<p class="stats"><strong>${formatCount(group.count)}</strong> ${noun}, ` +
@@ -192,7 +198,14 @@ function foldedGroups(folded: Array<{ group: RetainerGroup; reason: FoldReason }
         { title: 'Held by', cell: (f) => `<code>${htmlText(formatHolder(f.group))}</code>` },
         { title: 'Objects', numeric: true, cell: (f) => formatCount(f.group.count) },
         { title: 'Retained', numeric: true, cell: (f) => formatBytes(f.group.retainedSize) },
-        { title: 'Classes', cell: (f) => f.group.classes.slice(0, 3).map((c) => `<code>${htmlText(c.className, 60)}</code>`).join(', ') },
+        {
+          title: 'Classes',
+          cell: (f) =>
+            f.group.classes
+              .slice(0, 3)
+              .map((c) => `<code>${htmlText(c.className, 60)}</code>`)
+              .join(', '),
+        },
         { title: 'Why folded', cell: (f) => escapeHtml(FOLD_REASONS[f.reason]) },
       ],
       { label: "The runtime's own groups" },

@@ -100,12 +100,19 @@ function groupItem(group: RetainerGroup, n: number, maxPathSteps: number): strin
     `${indent}- ${formatCount(group.count)} ${noun}, ${formatBytes(group.retainedSize)} retained (${formatBytes(group.selfSize)} self)`,
   );
   if (group.classes.length > 0) {
-    const shown = groupClasses(group).slice(0, 5).map((c) => `${markdownCode(c.className, { maxLength: 60 })} ×${formatCount(c.count)} (${formatBytes(c.retainedSize)})`);
+    const shown = groupClasses(group)
+      .slice(0, 5)
+      .map((c) => `${markdownCode(c.className, { maxLength: 60 })} ×${formatCount(c.count)} (${formatBytes(c.retainedSize)})`);
     const more = group.classes.length - shown.length;
     lines.push(`${indent}- Classes: ${shown.join(', ')}${more > 0 ? `, and ${formatCount(more)} more` : ''}`);
   }
   if (group.allocationSites && group.allocationSites.length > 0) {
-    lines.push(`${indent}- Allocated in: ${group.allocationSites.slice(0, 3).map((site) => markdownCode(formatAllocationSite(site))).join(', ')}`);
+    lines.push(
+      `${indent}- Allocated in: ${group.allocationSites
+        .slice(0, 3)
+        .map((site) => markdownCode(formatAllocationSite(site)))
+        .join(', ')}`,
+    );
   }
   const sample = group.samples[0];
   if (sample) {

@@ -30,7 +30,8 @@ export interface FindingFacts {
 export function findingFacts(f: Finding): FindingFacts {
   const g = f.growth;
   const heldBy = describeHolder(f);
-  const site = (s: { file: string; line: number; column?: number }) => `${printable(displayUrl(s.file), 200)}:${s.line}${s.column ? `:${s.column}` : ''}`;
+  const site = (s: { file: string; line: number; column?: number }) =>
+    `${printable(displayUrl(s.file), 200)}:${s.line}${s.column ? `:${s.column}` : ''}`;
   const insertion = f.source?.role === 'inserts' ? f.insertions?.[0] : undefined;
   return {
     title: printable(f.title, 200),
@@ -54,9 +55,18 @@ export function findingFacts(f: Finding): FindingFacts {
         }
       : {}),
     ...(f.holderDeclaration ? { declared: `${site(f.holderDeclaration)}  ${printable(f.holderDeclaration.text, 120)}` } : {}),
-    ...(f.insertions && f.insertions.length > 1 ? { alsoAdded: f.insertions.slice(1).map((s) => `${site(s)}  ${printable(s.text, 80)}`).join('; ') } : {}),
+    ...(f.insertions && f.insertions.length > 1
+      ? {
+          alsoAdded: f.insertions
+            .slice(1)
+            .map((s) => `${site(s)}  ${printable(s.text, 80)}`)
+            .join('; '),
+        }
+      : {}),
     ...(f.package
-      ? { package: `${printable(f.package.name, 100)}${f.package.version ? `@${printable(f.package.version, 40)}` : ''}: the fix is in how the program configures or uses it, not an edit under node_modules` }
+      ? {
+          package: `${printable(f.package.name, 100)}${f.package.version ? `@${printable(f.package.version, 40)}` : ''}: the fix is in how the program configures or uses it, not an edit under node_modules`,
+        }
       : {}),
     fix: printable(f.fix.summary, 400),
     ...(f.thread ? { thread: threadFacts(f.thread) } : {}),

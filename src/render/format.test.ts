@@ -124,16 +124,17 @@ describe('formatRetainerPath', () => {
       formatRetainerPath(sessionCachePath, { maxSteps: 3 }),
       '(GC roots) → (Global handles) → … → store (SessionStore) → sessionCache (Map)',
     );
-    assert.equal(
-      formatGroupChain(sessionGroup, { maxSteps: 2 }),
-      '(GC roots) → (Global handles) → … → sessionCache (Map) → table',
-    );
+    assert.equal(formatGroupChain(sessionGroup, { maxSteps: 2 }), '(GC roots) → (Global handles) → … → sessionCache (Map) → table');
   });
 
   it('renders an empty path as the root alone, and does not repeat an explicit root', () => {
     assert.equal(formatRetainerPath([]), '(GC roots)');
     const withRoot: RetainerPath = [
-      { edge: '', edgeType: 'element', node: { id: 1, type: 'synthetic', name: '(GC roots)', className: '(synthetic)', selfSize: 0, retainedSize: 0, distance: 0 } },
+      {
+        edge: '',
+        edgeType: 'element',
+        node: { id: 1, type: 'synthetic', name: '(GC roots)', className: '(synthetic)', selfSize: 0, retainedSize: 0, distance: 0 },
+      },
       ...sessionCachePath.slice(0, 2),
     ];
     assert.equal(formatRetainerPath(withRoot), '(GC roots) → (Global handles) → [118] (Module)');
@@ -141,15 +142,27 @@ describe('formatRetainerPath', () => {
 
   it('does not double the parentheses of V8 pseudo-classes and names hidden nodes', () => {
     const path: RetainerPath = [
-      { edge: 'handler', edgeType: 'property', node: { id: 9, type: 'closure', name: 'onData', className: '(closure)', selfSize: 32, retainedSize: 64, distance: 2 } },
-      { edge: 'context', edgeType: 'internal', node: { id: 10, type: 'hidden', name: 'system / Context', className: '(system)', selfSize: 32, retainedSize: 64, distance: 3 } },
+      {
+        edge: 'handler',
+        edgeType: 'property',
+        node: { id: 9, type: 'closure', name: 'onData', className: '(closure)', selfSize: 32, retainedSize: 64, distance: 2 },
+      },
+      {
+        edge: 'context',
+        edgeType: 'internal',
+        node: { id: 10, type: 'hidden', name: 'system / Context', className: '(system)', selfSize: 32, retainedSize: 64, distance: 3 },
+      },
     ];
     assert.equal(formatRetainerPath(path), '(GC roots) → handler (closure) → context (system / Context)');
   });
 
   it('makes hostile edge and class names visible and single-line', () => {
     const path: RetainerPath = [
-      { edge: 'a\nb', edgeType: 'property', node: { id: 9, type: 'object', name: 'X', className: 'Evil\x1b[2J\u202e', selfSize: 1, retainedSize: 1, distance: 1 } },
+      {
+        edge: 'a\nb',
+        edgeType: 'property',
+        node: { id: 9, type: 'object', name: 'X', className: 'Evil\x1b[2J\u202e', selfSize: 1, retainedSize: 1, distance: 1 },
+      },
     ];
     assert.equal(formatRetainerPath(path), '(GC roots) → a\\nb (Evil\\x1b[2J\\u202e)');
   });
@@ -185,8 +198,11 @@ describe('printable', () => {
     assert.equal(printable('Größe 🧠 キャッシュ'), 'Größe 🧠 キャッシュ');
   });
 
-  it('keeps tabs and newlines only when asked (a target\'s own output), escaping every terminal sequence', () => {
-    assert.equal(printable('\x1b]8;;https://x/\x07a\x1b]8;;\x07\t\x1b[2J\x9b1m\n', Infinity, { keepLayout: true }), '\\x1b]8;;https://x/\\x07a\\x1b]8;;\\x07\t\\x1b[2J\\x9b1m\n');
+  it("keeps tabs and newlines only when asked (a target's own output), escaping every terminal sequence", () => {
+    assert.equal(
+      printable('\x1b]8;;https://x/\x07a\x1b]8;;\x07\t\x1b[2J\x9b1m\n', Infinity, { keepLayout: true }),
+      '\\x1b]8;;https://x/\\x07a\\x1b]8;;\\x07\t\\x1b[2J\\x9b1m\n',
+    );
   });
 
   it('cuts long strings by code points', () => {
@@ -213,7 +229,10 @@ describe('escapeMarkdownCell', () => {
   });
 
   it('keeps GitHub from making mentions, links and issue references of heap text', () => {
-    assert.equal(escapeMarkdownCell('@octocat https://x.io www.x.io a@b.co #12 #x'), '@\u2060octocat https\u2060://x.io www\u2060.x.io a@\u2060b.co \\#\u206012 \\#x');
+    assert.equal(
+      escapeMarkdownCell('@octocat https://x.io www.x.io a@b.co #12 #x'),
+      '@\u2060octocat https\u2060://x.io www\u2060.x.io a@\u2060b.co \\#\u206012 \\#x',
+    );
   });
 
   it('keeps a cell on one line', () => {

@@ -13,7 +13,6 @@ import { collapseRepeatedSteps } from '../common/repeatedSteps';
 export { formatBytes, formatBytesDelta } from '../common/bytes';
 export { printable };
 
-
 /** `1,234,567`. Hand-rolled rather than toLocaleString so output does not depend on the machine's locale. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -228,7 +227,9 @@ export function escapeMarkdownCell(s: string, maxLength?: number): string {
  * ({@link markdownCode}), where GitHub links nothing.
  */
 function neutraliseAutolinks(s: string): string {
-  return s.replace(/@|#(?=\d)|:\/\/|\b(www)\./gi, (m: string, www?: string) => (www ? `${www}\u2060.` : m === '://' ? '\u2060://' : `${m}\u2060`));
+  return s.replace(/@|#(?=\d)|:\/\/|\b(www)\./gi, (m: string, www?: string) =>
+    www ? `${www}\u2060.` : m === '://' ? '\u2060://' : `${m}\u2060`,
+  );
 }
 
 /**

@@ -99,7 +99,15 @@ function parse(html: string): FakeElement {
     } else if (m[2]) {
       const el = current.appendChild(new FakeElement(m[2]));
       for (const a of (m[3] ?? '').matchAll(/ ([a-z-]+)(?:="([^"]*)")?/g)) {
-        el.setAttribute(a[1], (a[2] ?? '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+        el.setAttribute(
+          a[1],
+          (a[2] ?? '')
+            .replace(/&quot;/g, '"')
+            .replace(/&#39;/g, "'")
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&'),
+        );
       }
       if (RAW_TEXT.has(m[2])) {
         const end = html.indexOf(`</${m[2]}>`, i);
@@ -118,12 +126,52 @@ function parse(html: string): FakeElement {
 }
 
 const ALLOWED_TAGS = new Set([
-  'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'footer', 'section', 'h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li',
-  'span', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'strong', 'script',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'header',
+  'footer',
+  'section',
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'span',
+  'div',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'strong',
+  'script',
 ]);
 const ALLOWED_ATTRIBUTES = new Set([
-  'lang', 'charset', 'http-equiv', 'content', 'name', 'nonce', 'type', 'id', 'class', 'scope', 'aria-label', 'aria-labelledby',
-  'data-source', 'data-filter', 'data-key', 'data-type', 'data-index',
+  'lang',
+  'charset',
+  'http-equiv',
+  'content',
+  'name',
+  'nonce',
+  'type',
+  'id',
+  'class',
+  'scope',
+  'aria-label',
+  'aria-labelledby',
+  'data-source',
+  'data-filter',
+  'data-key',
+  'data-type',
+  'data-index',
 ]);
 
 function checkPage(html: string, input: unknown): FakeElement {
@@ -140,7 +188,11 @@ function checkPage(html: string, input: unknown): FakeElement {
   const m = /^default-src 'none'; style-src 'nonce-([A-Za-z0-9+/=]+)'; script-src 'nonce-\1'/.exec(csp);
   assert.ok(m, `CSP: ${csp}`);
   const head = elements.find((el) => el.tagName === 'head');
-  assert.equal(head?.children[1], elements.find((el) => el.getAttribute('http-equiv')), 'CSP comes right after the charset');
+  assert.equal(
+    head?.children[1],
+    elements.find((el) => el.getAttribute('http-equiv')),
+    'CSP comes right after the charset',
+  );
 
   const scripts = elements.filter((el) => el.tagName === 'script');
   assert.equal(scripts.length, 2);
@@ -203,7 +255,16 @@ describe('renderDiffHtml', () => {
     assert.ok(!html.includes(EVIL_SCRIPT));
     assert.ok(!/[\x00-\x08\x0b\x0c\x0e-\x1f\u202e]/.test(html));
     // The 100,000-character sample string is embedded as data but not dumped into the page.
-    const visible = doc.descendants().filter((el) => el.tagName !== 'script').map((el) => el.childNodes.filter((c) => c instanceof FakeText).map((c) => c.data).join('')).join('');
+    const visible = doc
+      .descendants()
+      .filter((el) => el.tagName !== 'script')
+      .map((el) =>
+        el.childNodes
+          .filter((c) => c instanceof FakeText)
+          .map((c) => c.data)
+          .join(''),
+      )
+      .join('');
     assert.ok(visible.length < 50_000);
   });
 
@@ -221,19 +282,31 @@ describe('renderDiffHtml', () => {
     const doc = parse(renderDiffHtml(d));
     runScript(doc);
     const t = table(doc, 'classes');
-    assert.deepEqual(order(t), d.classes.map((_, i) => i));
+    assert.deepEqual(
+      order(t),
+      d.classes.map((_, i) => i),
+    );
 
     let before = order(t);
     clickHeader(t, 'Retained Δ');
-    assert.deepEqual(order(t), sortedFrom(d.classes, before, (c) => c.retainedSizeDelta, true));
+    assert.deepEqual(
+      order(t),
+      sortedFrom(d.classes, before, (c) => c.retainedSizeDelta, true),
+    );
     assert.equal(t.tHead?.rows[0].cells.find((c) => c.textContent === 'Retained Δ')?.getAttribute('aria-sort'), 'descending');
     before = order(t);
     clickHeader(t, 'Retained Δ');
-    assert.deepEqual(order(t), sortedFrom(d.classes, before, (c) => c.retainedSizeDelta, false));
+    assert.deepEqual(
+      order(t),
+      sortedFrom(d.classes, before, (c) => c.retainedSizeDelta, false),
+    );
 
     before = order(t);
     clickHeader(t, '#Δ');
-    assert.deepEqual(order(t), sortedFrom(d.classes, before, (c) => c.countDelta, true));
+    assert.deepEqual(
+      order(t),
+      sortedFrom(d.classes, before, (c) => c.countDelta, true),
+    );
     assert.equal(t.tHead?.rows[0].cells.find((c) => c.textContent === 'Retained Δ')?.getAttribute('aria-sort'), null);
 
     clickHeader(t, 'Class');
@@ -245,7 +318,10 @@ describe('renderDiffHtml', () => {
     const input = doc.descendants().find((el) => el.tagName === 'input') ?? assert.fail('no filter box');
     input.value = 'SESS';
     input.dispatch('input');
-    assert.deepEqual(order(t).map((i) => d.classes[i].className), ['Session']);
+    assert.deepEqual(
+      order(t).map((i) => d.classes[i].className),
+      ['Session'],
+    );
     input.value = '';
     input.dispatch('input');
     assert.equal(order(t).length, d.classes.length);
@@ -275,9 +351,15 @@ describe('renderOverviewHtml', () => {
     const t = table(doc, 'dominators');
     let before = order(t);
     clickHeader(t, 'Distance');
-    assert.deepEqual(order(t), sortedFrom(o.dominators, before, (d) => d.node.distance, true));
+    assert.deepEqual(
+      order(t),
+      sortedFrom(o.dominators, before, (d) => d.node.distance, true),
+    );
     before = order(t);
     clickHeader(t, 'Retained');
-    assert.deepEqual(order(t), sortedFrom(o.dominators, before, (d) => d.node.retainedSize, true));
+    assert.deepEqual(
+      order(t),
+      sortedFrom(o.dominators, before, (d) => d.node.retainedSize, true),
+    );
   });
 });

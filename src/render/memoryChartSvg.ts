@@ -29,7 +29,9 @@ export function memoryChartSvg(samples: MemorySample[]): string {
   const n = (v: number) => v.toFixed(1);
   const out: string[] = [];
   const summary = `Memory per cycle: RSS from ${formatBytes(samples[0].rss)} to ${formatBytes(samples[samples.length - 1].rss)}, V8 heap used from ${formatBytes(samples[0].heapUsed)} to ${formatBytes(samples[samples.length - 1].heapUsed)}.`;
-  out.push(`<figure class="memory-chart"><svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="${escapeHtml(summary)}">`);
+  out.push(
+    `<figure class="memory-chart"><svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="${escapeHtml(summary)}">`,
+  );
   for (let t = 0; t <= 4; t++) {
     const v = (top * t) / 4;
     out.push(`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(y(v))}" y2="${n(y(v))}"/>`);
@@ -39,17 +41,23 @@ export function memoryChartSvg(samples: MemorySample[]): string {
   const every = Math.max(1, Math.ceil(samples.length / 12));
   samples.forEach((s, i) => {
     if (i % every !== 0 && i !== samples.length - 1) return;
-    out.push(`<text class="tick" x="${n(x(i))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(printable(s.label ?? String(i), 14))}</text>`);
+    out.push(
+      `<text class="tick" x="${n(x(i))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(printable(s.label ?? String(i), 14))}</text>`,
+    );
   });
   for (const series of SERIES) {
     const points = samples.map((s, i) => `${n(x(i))},${n(y(series.value(s)))}`).join(' ');
     out.push(`<polyline class="series ${series.key}" points="${points}"${series.dash ? ` stroke-dasharray="${series.dash}"` : ''}/>`);
     samples.forEach((s, i) => {
-      out.push(`<circle class="point ${series.key}" cx="${n(x(i))}" cy="${n(y(series.value(s)))}" r="3"><title>${escapeHtml(`${printable(s.label ?? `sample ${i + 1}`, 40)}: ${series.label} ${formatBytes(series.value(s))}`)}</title></circle>`);
+      out.push(
+        `<circle class="point ${series.key}" cx="${n(x(i))}" cy="${n(y(series.value(s)))}" r="3"><title>${escapeHtml(`${printable(s.label ?? `sample ${i + 1}`, 40)}: ${series.label} ${formatBytes(series.value(s))}`)}</title></circle>`,
+      );
     });
   }
   out.push('</svg>');
-  out.push(`<figcaption class="chart-legend">${SERIES.map((s) => `<span class="swatch ${s.key}" aria-hidden="true"></span>${escapeHtml(s.label)}`).join(' ')}</figcaption>`);
+  out.push(
+    `<figcaption class="chart-legend">${SERIES.map((s) => `<span class="swatch ${s.key}" aria-hidden="true"></span>${escapeHtml(s.label)}`).join(' ')}</figcaption>`,
+  );
   out.push('</figure>');
   return out.join('\n');
 }

@@ -14,7 +14,6 @@ export interface MemoryReport {
   verdict: MemoryVerdict;
 }
 
-
 /** `leakscope memory`: where the RSS went, and what that means, in words. */
 export function renderMemoryText(report: MemoryReport): string {
   const freed = liveHeap(report.beforeGc) - liveHeap(report.afterGc);
@@ -22,7 +21,10 @@ export function renderMemoryText(report: MemoryReport): string {
   return renderBreakdownText(report.breakdown, report.verdict, Math.max(report.beforeGc.maxRss, ...series.map((s) => s.maxRss)), [
     `A forced GC freed ${formatBytes(Math.max(0, freed))} of the V8 heap.`,
     ...(report.samples
-      ? [`Live V8 heap after GC, per reading: ${series.map((s) => formatBytes(liveHeap(s))).join(' → ')}`, `RSS, per reading: ${series.map((s) => formatBytes(s.rss)).join(' → ')}`]
+      ? [
+          `Live V8 heap after GC, per reading: ${series.map((s) => formatBytes(liveHeap(s))).join(' → ')}`,
+          `RSS, per reading: ${series.map((s) => formatBytes(s.rss)).join(' → ')}`,
+        ]
       : []),
   ]);
 }
@@ -31,7 +33,10 @@ export function renderMemoryText(report: MemoryReport): string {
 export function renderSessionMemoryText(samples: MemorySample[], breakdown: RssBreakdown, verdict: MemoryVerdict): string {
   const heap = samples.map((s) => formatBytes(liveHeap(s))).join(' → ');
   const rss = samples.map((s) => formatBytes(s.rss)).join(' → ');
-  return renderBreakdownText(breakdown, verdict, samples[samples.length - 1]?.maxRss ?? 0, [`Live V8 heap after GC, per cycle: ${heap}`, `RSS, per cycle: ${rss}`]);
+  return renderBreakdownText(breakdown, verdict, samples[samples.length - 1]?.maxRss ?? 0, [
+    `Live V8 heap after GC, per cycle: ${heap}`,
+    `RSS, per cycle: ${rss}`,
+  ]);
 }
 
 function renderBreakdownText(b: RssBreakdown, verdict: MemoryVerdict, maxRss: number, notes: string[]): string {

@@ -23,7 +23,8 @@ describe('renderOverviewMarkdown', () => {
     }
     assert.ok(md.includes(`\`${EVIL_IMG} @999001\``));
     for (const table of [0, 1]) {
-      const rows = md.split('\n\n').filter((block) => block.startsWith('|'))[table].split('\n');
+      const tables = md.split('\n\n').filter((block) => block.startsWith('|'));
+      const rows = tables[table].split('\n');
       const width = tableCells(rows[0]).length;
       for (const row of rows) assert.equal(tableCells(row).length, width, row);
     }

@@ -1,12 +1,5 @@
 import type { SnapshotOverview } from '../snapshot/types';
-import {
-  formatBytes,
-  formatCount,
-  formatNodeLabel,
-  formatPercent,
-  formatRetainerPath,
-  markdownCode,
-} from './format';
+import { formatBytes, formatCount, formatNodeLabel, formatPercent, formatRetainerPath, markdownCode } from './format';
 import { markdownTable } from './markdownTable';
 
 export interface OverviewMarkdownOptions {
@@ -57,13 +50,15 @@ export function renderOverviewMarkdown(o: SnapshotOverview, options: OverviewMar
           { title: 'Retained size', align: 'right' },
           { title: '% of heap', align: 'right' },
         ],
-        o.classes.slice(0, maxClasses).map((c) => [
-          markdownCode(c.className, { inTable: true, maxLength: 80 }),
-          formatCount(c.count),
-          formatBytes(c.selfSize),
-          `**${formatBytes(c.retainedSize)}**`,
-          formatPercent(c.retainedSize, heap),
-        ]),
+        o.classes
+          .slice(0, maxClasses)
+          .map((c) => [
+            markdownCode(c.className, { inTable: true, maxLength: 80 }),
+            formatCount(c.count),
+            formatBytes(c.selfSize),
+            `**${formatBytes(c.retainedSize)}**`,
+            formatPercent(c.retainedSize, heap),
+          ]),
       ),
     );
     const rest = o.classes.length - maxClasses;

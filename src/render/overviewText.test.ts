@@ -14,7 +14,10 @@ describe('renderOverviewText', () => {
     const lines = renderOverviewText(sampleOverview(), { color: false }).split('\n');
     const header = lines.findIndex((line) => line.trimStart().startsWith('Class'));
     const ends = lines.slice(header, header + 5).map((line) => line.length);
-    assert.ok(ends.every((end) => end === ends[0]), `ragged right edge: ${ends.join(', ')}`);
+    assert.ok(
+      ends.every((end) => end === ends[0]),
+      `ragged right edge: ${ends.join(', ')}`,
+    );
   });
 
   for (const width of [60, 80]) {

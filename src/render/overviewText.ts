@@ -1,12 +1,5 @@
 import type { SnapshotOverview } from '../snapshot/types';
-import {
-  formatBytes,
-  formatCount,
-  formatNodeLabel,
-  formatPercent,
-  printable,
-  retainerPathParts,
-} from './format';
+import { formatBytes, formatCount, formatNodeLabel, formatPercent, printable, retainerPathParts } from './format';
 import { displayWidth, paint, textTable, truncate, wrapChain, wrapList } from './textTable';
 
 export interface OverviewTextOptions {
@@ -38,7 +31,11 @@ export function renderOverviewText(o: SnapshotOverview, options: OverviewTextOpt
       [
         [{ text: 'reachable', style: 'dim' }, { text: formatBytes(heap), style: 'bold' }, ''],
         [{ text: 'total', style: 'dim' }, formatBytes(t.totalSize), `${formatCount(t.nodeCount)} nodes, ${formatCount(t.edgeCount)} edges`],
-        [{ text: 'unreachable', style: 'dim' }, formatBytes(t.unreachableSize), `${formatCount(t.unreachableCount)} nodes, not reachable from the roots`],
+        [
+          { text: 'unreachable', style: 'dim' },
+          formatBytes(t.unreachableSize),
+          `${formatCount(t.unreachableCount)} nodes, not reachable from the roots`,
+        ],
         ...(t.extraNativeBytes > 0
           ? [[{ text: 'extra native', style: 'dim' as const }, formatBytes(t.extraNativeBytes), 'native memory not attributed to any node']]
           : []),
@@ -61,13 +58,15 @@ export function renderOverviewText(o: SnapshotOverview, options: OverviewTextOpt
           { header: 'Retained', align: 'right' },
           { header: '% of heap', align: 'right' },
         ],
-        o.classes.slice(0, maxClasses).map((c) => [
-          printable(c.className, 80),
-          formatCount(c.count),
-          formatBytes(c.selfSize),
-          { text: formatBytes(c.retainedSize), style: 'bold' },
-          formatPercent(c.retainedSize, heap),
-        ]),
+        o.classes
+          .slice(0, maxClasses)
+          .map((c) => [
+            printable(c.className, 80),
+            formatCount(c.count),
+            formatBytes(c.selfSize),
+            { text: formatBytes(c.retainedSize), style: 'bold' },
+            formatPercent(c.retainedSize, heap),
+          ]),
         { color, width, indent: '  ' },
       ),
     );

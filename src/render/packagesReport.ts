@@ -19,10 +19,14 @@ function rows(packages: readonly PackageUsage[]): string[][] {
 }
 
 const TITLES = ['package', 'version', 'in heap', 'holders', 'new objects', 'new retained', 'growth per cycle'];
-const INTRO = "In heap: what each package's objects hold at the end. New: objects still alive after the cycles, by the package whose code made or holds them.";
+const INTRO =
+  "In heap: what each package's objects hold at the end. New: objects still alive after the cycles, by the package whose code made or holds them.";
 
 /** "By package": which dependency made or holds the new memory. Empty when the report has no attribution. */
-export function renderPackagesText(packages: readonly PackageUsage[] | undefined, options: { color?: boolean; width?: number } = {}): string {
+export function renderPackagesText(
+  packages: readonly PackageUsage[] | undefined,
+  options: { color?: boolean; width?: number } = {},
+): string {
   if (!packages || packages.length === 0) return '';
   const table = textTable(
     TITLES.map((header, i) => ({ header, align: i < 2 ? ('left' as const) : ('right' as const), ...(i === 0 ? { flexible: true } : {}) })),
@@ -35,7 +39,17 @@ export function renderPackagesText(packages: readonly PackageUsage[] | undefined
 export function renderPackagesMarkdown(packages: readonly PackageUsage[] | undefined): string[] {
   if (!packages || packages.length === 0) return [];
   const cells = rows(packages).map((row) => row.map((cell) => escapeMarkdownCell(cell)));
-  return ['### By package', '', INTRO, '', ...markdownTable(TITLES.map((title, i) => ({ title, align: i < 2 ? 'left' : 'right' })), cells), ''];
+  return [
+    '### By package',
+    '',
+    INTRO,
+    '',
+    ...markdownTable(
+      TITLES.map((title, i) => ({ title, align: i < 2 ? 'left' : 'right' })),
+      cells,
+    ),
+    '',
+  ];
 }
 
 export function renderPackagesHtml(packages: readonly PackageUsage[] | undefined): string {

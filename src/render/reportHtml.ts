@@ -22,10 +22,16 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
           ? `<dt>${escapeHtml(facts.pathLabel)}</dt><dd>${escapeHtml(facts.heldBy)}<details><summary>V8's retainer path</summary><code>${escapeHtml(facts.path)}</code></details></dd>`
           : `<dt>${escapeHtml(facts.pathLabel)}</dt><dd><code>${escapeHtml(facts.path)}</code></dd>`,
         ...(facts.package ? [`<dt>Package</dt><dd>${escapeHtml(facts.package)}</dd>`] : []),
-        ...(facts.thread ? [`<dt>Thread</dt><dd>${threadText({ name: escapeHtml(facts.thread.name), ...(facts.thread.script ? { script: escapeHtml(facts.thread.script) } : {}) }, (t) => `<code>${t}</code>`)}</dd>`] : []),
+        ...(facts.thread
+          ? [
+              `<dt>Thread</dt><dd>${threadText({ name: escapeHtml(facts.thread.name), ...(facts.thread.script ? { script: escapeHtml(facts.thread.script) } : {}) }, (t) => `<code>${t}</code>`)}</dd>`,
+            ]
+          : []),
         `<dt>Growth</dt><dd>${escapeHtml(facts.growth)}</dd>`,
         ...(facts.classes ? [`<dt>Classes</dt><dd>${escapeHtml(facts.classes)}</dd>`] : []),
-        ...(facts.source ? [`<dt>${f.source?.role === 'inserts' ? 'Added by' : 'Source'}</dt><dd><code>${escapeHtml(facts.source)}</code></dd>`] : []),
+        ...(facts.source
+          ? [`<dt>${f.source?.role === 'inserts' ? 'Added by' : 'Source'}</dt><dd><code>${escapeHtml(facts.source)}</code></dd>`]
+          : []),
         ...(facts.alsoAdded ? [`<dt>Also added by</dt><dd><code>${escapeHtml(facts.alsoAdded)}</code></dd>`] : []),
         ...(facts.declared ? [`<dt>Declared</dt><dd><code>${escapeHtml(facts.declared)}</code></dd>`] : []),
         `<dt>Fix</dt><dd>${escapeHtml(facts.fix)}</dd>`,
@@ -46,5 +52,10 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
     diffHtmlBody(r.diff, { midFile: r.snapshots.mid }),
   );
   // The diff's tables sort from `data.classes` and `data.groups`; the rest of the report rides along.
-  return htmlDocument({ title: `Leakscope: ${r.verdict}`, body: parts.join('\n'), data: { ...r.diff, report: { ...r, diff: undefined } }, nonce: options.nonce });
+  return htmlDocument({
+    title: `Leakscope: ${r.verdict}`,
+    body: parts.join('\n'),
+    data: { ...r.diff, report: { ...r, diff: undefined } },
+    nonce: options.nonce,
+  });
 }

@@ -40,7 +40,11 @@ function runtimeReason(group: RetainerGroup): FoldReason | undefined {
   const path = group.holderPath;
   // lib/buffer.js keeps its pool in the module variable `allocPool`.
   if (path.some((step) => /(^|\.)allocPool$/.test(step.edge))) return 'buffer-pool';
-  if (path.some((step) => step.node.name === '(Global handles)') && /DevTools console/.test(group.edgeFromHolder + path.map((s) => s.edge).join(' '))) return 'inspector';
+  if (
+    path.some((step) => step.node.name === '(Global handles)') &&
+    /DevTools console/.test(group.edgeFromHolder + path.map((s) => s.edge).join(' '))
+  )
+    return 'inspector';
   const internal = group.classes.reduce((sum, c) => sum + (V8_INTERNAL.has(c.className) ? c.retainedSize : 0), 0);
   const total = group.classes.reduce((sum, c) => sum + c.retainedSize, 0);
   if (total > 0 && internal / total >= 0.9) return 'v8-internal';

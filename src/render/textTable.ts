@@ -99,12 +99,9 @@ export function textTable(
 ): string[] {
   const indent = options.indent ?? '';
   const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? { text: cell } : cell)));
-  const widths = columns.map((column, i) =>
-    Math.max(displayWidth(column.header), ...cells.map((row) => displayWidth(row[i]?.text ?? ''))),
-  );
+  const widths = columns.map((column, i) => Math.max(displayWidth(column.header), ...cells.map((row) => displayWidth(row[i]?.text ?? ''))));
   const flex = columns.findIndex((column) => column.flexible);
-  const total = (gapWidth: number) =>
-    displayWidth(indent) + widths.reduce((a, b) => a + b, 0) + gapWidth * (columns.length - 1);
+  const total = (gapWidth: number) => displayWidth(indent) + widths.reduce((a, b) => a + b, 0) + gapWidth * (columns.length - 1);
   // Give way in steps: cut the flexible column to a readable floor, then tighten the gaps, and only
   // then cut it further (down to its header).
   const shrinkFlex = (floor: number, gapWidth: number) => {
@@ -126,7 +123,15 @@ export function textTable(
       .join(gap)
       .replace(/\s+$/, '');
   const body = cells.map((row) => line(row, false));
-  return options.header === false ? body : [line(columns.map((column) => ({ text: column.header })), true), ...body];
+  return options.header === false
+    ? body
+    : [
+        line(
+          columns.map((column) => ({ text: column.header })),
+          true,
+        ),
+        ...body,
+      ];
 }
 
 /**

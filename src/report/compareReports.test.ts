@@ -11,7 +11,14 @@ import { EVIL_IMG, EVIL_MARKDOWN, EVIL_SCRIPT, EVIL_TERMINAL, outsideCode, table
 // the same function, moves that function down a few lines, doubles what each window entry keeps
 // and starts adding a listener per request.
 
-const SERVER = ['Node / TCPServerWrap', '(internal) native_to_javascript (TCP)', '<symbol owner_symbol> (Server)', '_events (Object)', 'request (closure)', '(internal) context (system / Context)'];
+const SERVER = [
+  'Node / TCPServerWrap',
+  '(internal) native_to_javascript (TCP)',
+  '<symbol owner_symbol> (Server)',
+  '_events (Object)',
+  'request (closure)',
+  '(internal) context (system / Context)',
+];
 
 function finding(over: Partial<Finding> & { path: string[]; className: string; bytes: number; objects: number }): Finding {
   const { className, bytes, objects, ...rest } = over;
@@ -24,7 +31,15 @@ function finding(over: Partial<Finding> & { path: string[]; className: string; b
       { className: '(array)', countDelta: 1, retainedSizeDelta: bytes * 20 },
       { className, countDelta: objects * 4, retainedSizeDelta: bytes * 4 },
     ],
-    growth: { cyclesBeforeMid: 3, cyclesAfterMid: 2, newBeforeMid: objects * 3, newAfterMid: objects * 2, objectsPerCycle: objects, bytesPerCycle: bytes, steady: true },
+    growth: {
+      cyclesBeforeMid: 3,
+      cyclesAfterMid: 2,
+      newBeforeMid: objects * 3,
+      newAfterMid: objects * 2,
+      objectsPerCycle: objects,
+      bytesPerCycle: bytes,
+      steady: true,
+    },
     fix: { id: 'bound-cache', summary: 'Bound it.' },
     explanation: 'It grows.',
     ...rest,
@@ -43,7 +58,10 @@ function report(findings: Finding[], over: Partial<LeakReport> = {}): LeakReport
     memory: {
       samples: [],
       breakdown: { rss: 0, heapUsed: 0, heapFree: 0, external: 0, fileBacked: 0, native: 0 },
-      verdict: findings.length > 0 ? { kind: 'leak', summary: 'Live objects grow: 4.6 MB to 5.7 MB over 5 cycles.' } : { kind: 'no-leak', summary: 'The live heap is flat.' },
+      verdict:
+        findings.length > 0
+          ? { kind: 'leak', summary: 'Live objects grow: 4.6 MB to 5.7 MB over 5 cycles.' }
+          : { kind: 'no-leak', summary: 'The live heap is flat.' },
     },
     snapshots: { baseline: 'baseline.heapsnapshot', after: 'after.heapsnapshot' },
     diff: {} as LeakReport['diff'],
@@ -51,20 +69,63 @@ function report(findings: Finding[], over: Partial<LeakReport> = {}): LeakReport
   };
 }
 
-const holderSource = (line: number, functionName = 'handleOrder') => ({ file: '/ci/base/src/server.js', line, column: 3, functionName, role: 'holder' as const });
+const holderSource = (line: number, functionName = 'handleOrder') => ({
+  file: '/ci/base/src/server.js',
+  line,
+  column: 3,
+  functionName,
+  role: 'holder' as const,
+});
 
 function basePair(): { base: LeakReport; head: LeakReport } {
   const base = report([
-    finding({ path: [...SERVER, 'summaryCache (Map)'], className: 'OrderSummary', bytes: 170_000, objects: 3003, source: holderSource(20) }),
-    finding({ path: [...SERVER, 'recentRequests (Array)'], className: 'Object', bytes: 75_600, objects: 2201, title: 'recentRequests (Array) is pushed to every cycle and never trimmed' }),
-    finding({ path: ['(Global handles)', '[118] (Module)', 'exports (Object)', 'buffers (Array)'], className: 'Buffer', bytes: 40_000, objects: 100, source: holderSource(60, '(anonymous)') }),
+    finding({
+      path: [...SERVER, 'summaryCache (Map)'],
+      className: 'OrderSummary',
+      bytes: 170_000,
+      objects: 3003,
+      source: holderSource(20),
+    }),
+    finding({
+      path: [...SERVER, 'recentRequests (Array)'],
+      className: 'Object',
+      bytes: 75_600,
+      objects: 2201,
+      title: 'recentRequests (Array) is pushed to every cycle and never trimmed',
+    }),
+    finding({
+      path: ['(Global handles)', '[118] (Module)', 'exports (Object)', 'buffers (Array)'],
+      className: 'Buffer',
+      bytes: 40_000,
+      objects: 100,
+      source: holderSource(60, '(anonymous)'),
+    }),
   ]);
   const head = report(
     [
       // The window now keeps twice as much per entry, and the route from the root goes through a timer.
-      finding({ path: ['(Strong roots)', '[12] (TimersList)', '_idleNext (Timeout)', '_onTimeout (closure)', '(internal) context (system / Context)', 'recentRequests (Array)'], className: 'Object', bytes: 151_200, objects: 2201, title: 'recentRequests (Array) is pushed to every cycle and never trimmed' }),
+      finding({
+        path: [
+          '(Strong roots)',
+          '[12] (TimersList)',
+          '_idleNext (Timeout)',
+          '_onTimeout (closure)',
+          '(internal) context (system / Context)',
+          'recentRequests (Array)',
+        ],
+        className: 'Object',
+        bytes: 151_200,
+        objects: 2201,
+        title: 'recentRequests (Array) is pushed to every cycle and never trimmed',
+      }),
       // Renamed holder, same anonymous function three lines further down, in a different checkout.
-      finding({ path: ['(Global handles)', '[121] (Module)', 'exports (Object)', 'chunks (Array)'], className: 'Buffer', bytes: 41_000, objects: 100, source: { ...holderSource(63, '(anonymous)'), file: '/home/runner/work/app/src/server.js' } }),
+      finding({
+        path: ['(Global handles)', '[121] (Module)', 'exports (Object)', 'chunks (Array)'],
+        className: 'Buffer',
+        bytes: 41_000,
+        objects: 100,
+        source: { ...holderSource(63, '(anonymous)'), file: '/home/runner/work/app/src/server.js' },
+      }),
       finding({
         kind: 'listener',
         path: [...SERVER.slice(0, 3), 'configBus (EventEmitter)', '_events (Object)', `${EVIL_MARKDOWN} (Array)`],
@@ -85,8 +146,14 @@ describe('compareReports', () => {
   it('sorts findings into new, fixed and still leaking', () => {
     const { base, head } = basePair();
     const c = compareReports(base, head);
-    assert.deepEqual(c.newFindings.map((f) => f.kind), ['listener']);
-    assert.deepEqual(c.fixedFindings.map((f) => f.path.at(-1)), ['summaryCache (Map)']);
+    assert.deepEqual(
+      c.newFindings.map((f) => f.kind),
+      ['listener'],
+    );
+    assert.deepEqual(
+      c.fixedFindings.map((f) => f.path.at(-1)),
+      ['summaryCache (Map)'],
+    );
     assert.deepEqual(
       c.persisting.map((p) => [p.head.path.at(-1), p.matchedBy, p.change]),
       [
@@ -102,21 +169,42 @@ describe('compareReports', () => {
   it('reversed, the fixed finding is new and the new one fixed', () => {
     const { base, head } = basePair();
     const c = compareReports(head, base);
-    assert.deepEqual(c.newFindings.map((f) => f.path.at(-1)), ['summaryCache (Map)']);
-    assert.deepEqual(c.fixedFindings.map((f) => f.kind), ['listener']);
+    assert.deepEqual(
+      c.newFindings.map((f) => f.path.at(-1)),
+      ['summaryCache (Map)'],
+    );
+    assert.deepEqual(
+      c.fixedFindings.map((f) => f.kind),
+      ['listener'],
+    );
     assert.equal(c.persisting.find((p) => p.head.path.at(-1) === 'recentRequests (Array)')?.change, 'better');
   });
 
   it('normalises what varies from run to run in a path', () => {
     assert.equal(normaliseStep('[118] (Module)'), normaliseStep('[4021] (Module)'));
     assert.equal(normaliseStep('session-8812 (Object)'), normaliseStep('session-17 (Object)'));
-    assert.equal(normaliseStep('3f2a9c1e-0b7d-4e2f-9a61-0c5d2b7e8f10 (Session)'), normaliseStep('a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d (Session)'));
+    assert.equal(
+      normaliseStep('3f2a9c1e-0b7d-4e2f-9a61-0c5d2b7e8f10 (Session)'),
+      normaliseStep('a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d (Session)'),
+    );
     assert.notEqual(normaliseStep('summaryCache (Map)'), normaliseStep('recentRequests (Map)'));
   });
 
   it('needs the same kind, and lets the full path win over a looser rule', () => {
-    const cache = finding({ path: ['(Global handles)', 'cache (Map)'], className: 'Order', bytes: 2000, objects: 20, source: holderSource(5) });
-    const other = finding({ path: ['(Global handles)', 'other (Map)'], className: 'Order', bytes: 2000, objects: 20, source: holderSource(5) });
+    const cache = finding({
+      path: ['(Global handles)', 'cache (Map)'],
+      className: 'Order',
+      bytes: 2000,
+      objects: 20,
+      source: holderSource(5),
+    });
+    const other = finding({
+      path: ['(Global handles)', 'other (Map)'],
+      className: 'Order',
+      bytes: 2000,
+      objects: 20,
+      source: holderSource(5),
+    });
     // Both share a source function; `cache` must pair with `cache`, whatever the order.
     const pairs = matchFindings([other, cache], [cache, other]);
     assert.deepEqual(
@@ -132,7 +220,10 @@ describe('compareReports', () => {
   it('says when the two checks ran different workloads', () => {
     const { base, head } = basePair();
     head.settings = { ...head.settings, requests: 200, workloadUrl: 'http://127.0.0.1:4711/users/{i}' };
-    assert.deepEqual(compareReports(base, head).settingsDiffer, ['requests per cycle: 100 → 200', 'workload URL path: /orders/{i} → /users/{i}']);
+    assert.deepEqual(compareReports(base, head).settingsDiffer, [
+      'requests per cycle: 100 → 200',
+      'workload URL path: /orders/{i} → /users/{i}',
+    ]);
   });
 });
 
@@ -164,7 +255,9 @@ describe('renderCompareMarkdown', () => {
   });
 
   it('caps each list', () => {
-    const many = Array.from({ length: 14 }, (_, i) => finding({ path: ['(Global handles)', `cache${'x'.repeat(i)} (Map)`], className: 'Order', bytes: 2000, objects: 20 }));
+    const many = Array.from({ length: 14 }, (_, i) =>
+      finding({ path: ['(Global handles)', `cache${'x'.repeat(i)} (Map)`], className: 'Order', bytes: 2000, objects: 20 }),
+    );
     const md = renderCompareMarkdown(compareReports(report([]), report(many)), { maxFindings: 10 });
     assert.ok(md.includes('…and 4 more.'));
     assert.ok(md.includes('\n10. **'));

@@ -58,7 +58,11 @@ const MIN_OBJECTS_CHANGE = 10;
 /** A function anonymous on both sides is told by its line; a pull request moves lines a little. */
 const LINE_SLACK = 40;
 
-export function compareReports(base: LeakReport, head: LeakReport, names: { base: string; head: string } = { base: 'base', head: 'head' }): ReportComparison {
+export function compareReports(
+  base: LeakReport,
+  head: LeakReport,
+  names: { base: string; head: string } = { base: 'base', head: 'head' },
+): ReportComparison {
   const pairs = matchFindings(base.findings, head.findings);
   const matchedBase = new Set(pairs.map((p) => p.base));
   const matchedHead = new Set(pairs.map((p) => p.head));
@@ -98,8 +102,10 @@ function growthChange(base: Finding, head: Finding): GrowthChange {
   const b = base.growth;
   const h = head.growth;
   const up = (from: number, to: number, min: number) => to > from * CHANGE_RATIO && to - from >= min;
-  if (up(b.bytesPerCycle, h.bytesPerCycle, MIN_BYTES_CHANGE) || up(b.objectsPerCycle, h.objectsPerCycle, MIN_OBJECTS_CHANGE)) return 'worse';
-  if (up(h.bytesPerCycle, b.bytesPerCycle, MIN_BYTES_CHANGE) || up(h.objectsPerCycle, b.objectsPerCycle, MIN_OBJECTS_CHANGE)) return 'better';
+  if (up(b.bytesPerCycle, h.bytesPerCycle, MIN_BYTES_CHANGE) || up(b.objectsPerCycle, h.objectsPerCycle, MIN_OBJECTS_CHANGE))
+    return 'worse';
+  if (up(h.bytesPerCycle, b.bytesPerCycle, MIN_BYTES_CHANGE) || up(h.objectsPerCycle, b.objectsPerCycle, MIN_OBJECTS_CHANGE))
+    return 'better';
   return 'same';
 }
 

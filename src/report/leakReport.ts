@@ -50,7 +50,15 @@ export interface CaptureReport {
   requested: 'auto' | 'snapshot' | 'sampling';
   mode: 'snapshot' | 'sampling';
   reason: string;
-  headroom?: { estimate: number; basis: 'heap-statistics' | 'earlier-snapshots'; available?: number; limit?: number; limitSource: 'memory-limit' | 'cgroup' | 'machine' | 'unknown'; rss: number; heapUsed: number };
+  headroom?: {
+    estimate: number;
+    basis: 'heap-statistics' | 'earlier-snapshots';
+    available?: number;
+    limit?: number;
+    limitSource: 'memory-limit' | 'cgroup' | 'machine' | 'unknown';
+    rss: number;
+    heapUsed: number;
+  };
   samplingInterval?: number;
   /** Snapshots an `auto` check skipped because they no longer fitted. */
   skipped?: string[];

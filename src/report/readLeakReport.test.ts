@@ -33,9 +33,18 @@ describe('readLeakReport', () => {
   });
 
   it('names a snapshot, a diff, another schema version, a folder and a missing file in one sentence', async () => {
-    await assert.rejects(readLeakReport(await write('a.heapsnapshot', '{"snapshot":{"meta":{}},"nodes":[]}'), { takes: 'compare takes two reports' }), /a\.heapsnapshot is a heap snapshot, not a Leakscope report; compare takes two reports\.$/);
-    await assert.rejects(readLeakReport(await write('diff.json', '{"schemaVersion":1,"classes":[],"groups":[]}')), /diff\.json is a heap diff, not a Leakscope report; give the report\.json/);
-    await assert.rejects(readLeakReport(await write('v2.json', JSON.stringify(crafted((r) => (r.schemaVersion = 2))))), /v2\.json is a report of schema version 2, and this Leakscope reads version 1; read it with the Leakscope version that wrote it\.$/);
+    await assert.rejects(
+      readLeakReport(await write('a.heapsnapshot', '{"snapshot":{"meta":{}},"nodes":[]}'), { takes: 'compare takes two reports' }),
+      /a\.heapsnapshot is a heap snapshot, not a Leakscope report; compare takes two reports\.$/,
+    );
+    await assert.rejects(
+      readLeakReport(await write('diff.json', '{"schemaVersion":1,"classes":[],"groups":[]}')),
+      /diff\.json is a heap diff, not a Leakscope report; give the report\.json/,
+    );
+    await assert.rejects(
+      readLeakReport(await write('v2.json', JSON.stringify(crafted((r) => (r.schemaVersion = 2))))),
+      /v2\.json is a report of schema version 2, and this Leakscope reads version 1; read it with the Leakscope version that wrote it\.$/,
+    );
     await assert.rejects(readLeakReport(dir), /is a folder; give the report\.json inside it\./);
     await assert.rejects(readLeakReport(join(dir, 'none.json')), /none\.json does not exist\./);
     await assert.rejects(readLeakReport(await write('text.json', 'not json')), /text\.json is not JSON, so not a Leakscope report/);
@@ -44,7 +53,11 @@ describe('readLeakReport', () => {
 
   it('checks every field the hosts read, and says which one is wrong', () => {
     const rejects = (edit: (r: Crafted) => void, problem: RegExp) =>
-      assert.throws(() => parseLeakReport(crafted(edit), 'pr.json'), (e: Error) => e.name === 'LeakscopeError' && /^pr\.json is not a complete Leakscope report: /.test(e.message) && problem.test(e.message));
+      assert.throws(
+        () => parseLeakReport(crafted(edit), 'pr.json'),
+        (e: Error) =>
+          e.name === 'LeakscopeError' && /^pr\.json is not a complete Leakscope report: /.test(e.message) && problem.test(e.message),
+      );
     rejects((r) => (r.findings[0].growth.bytesPerCycle = '12800'), /findings\[0\]\.growth\.bytesPerCycle is not a number/);
     rejects((r) => delete r.diff, /diff is missing/);
     rejects((r) => (r.diff.groups[0].samples[0].path = {}), /diff\.groups\[0\]\.samples\[0\]\.path is not an array/);
@@ -53,12 +66,18 @@ describe('readLeakReport', () => {
     rejects((r) => (r.target.command = [1]), /target\.command\[0\] is not a string/);
     rejects((r) => (r.findings[0].holderPath[1].node = null), /findings\[0\]\.holderPath\[1\]\.node is not an object/);
     rejects((r) => (r.memory.breakdown = {}), /memory\.breakdown\.rss is missing/);
-    rejects((r) => (r.findings[0].explanation = 'x'.repeat(2 * 1024 * 1024)), /findings\[0\]\.explanation is longer than 1048576 characters/);
+    rejects(
+      (r) => (r.findings[0].explanation = 'x'.repeat(2 * 1024 * 1024)),
+      /findings\[0\]\.explanation is longer than 1048576 characters/,
+    );
     rejects((r) => (r.snapshots.mid = 7), /snapshots\.mid is not a string/);
   });
 
   it('keeps what a newer writer added beside the fields it checks', () => {
-    const r = parseLeakReport(crafted((r) => (r.extra = { note: 'kept' })), 'new.json') as unknown as { extra: unknown };
+    const r = parseLeakReport(
+      crafted((r) => (r.extra = { note: 'kept' })),
+      'new.json',
+    ) as unknown as { extra: unknown };
     assert.deepEqual(r.extra, { note: 'kept' });
   });
 
@@ -67,6 +86,9 @@ describe('readLeakReport', () => {
     const handle = await fs.open(file, 'w');
     await handle.truncate(MAX_REPORT_BYTES + 1);
     await handle.close();
-    await assert.rejects(readLeakReport(file), /huge\.json is 128 MiB, more than any Leakscope report \(at most 128 MiB\), so it is not read/);
+    await assert.rejects(
+      readLeakReport(file),
+      /huge\.json is 128 MiB, more than any Leakscope report \(at most 128 MiB\), so it is not read/,
+    );
   });
 });

@@ -21,7 +21,15 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS);
 const obj = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
 
 const codeLocation = { file: text, line: z.number(), column: z.number() };
-const nodeInfo = obj({ id: z.number(), type: text, name: text, className: text, selfSize: z.number(), retainedSize: z.number(), distance: z.number() });
+const nodeInfo = obj({
+  id: z.number(),
+  type: text,
+  name: text,
+  className: text,
+  selfSize: z.number(),
+  retainedSize: z.number(),
+  distance: z.number(),
+});
 const retainerPath = list(obj({ edge: text, edgeType: text, node: nodeInfo }));
 const totals = obj({
   nodeCount: z.number(),
@@ -100,7 +108,12 @@ const finding = obj({
   holderPath: retainerPath,
   classes: list(obj({ className: text, countDelta: z.number(), retainedSizeDelta: z.number() })),
   growth,
-  source: obj({ ...codeLocation, functionName: text.optional(), role: z.enum(['allocated', 'holder', 'inserts']), generated: obj(codeLocation).optional() }).optional(),
+  source: obj({
+    ...codeLocation,
+    functionName: text.optional(),
+    role: z.enum(['allocated', 'holder', 'inserts']),
+    generated: obj(codeLocation).optional(),
+  }).optional(),
   insertions: list(obj({ ...codeLocation, text })).optional(),
   holderDeclaration: obj({ ...codeLocation, name: text, text }).optional(),
   package: obj({ name: text, version: text.optional() }).optional(),
@@ -120,7 +133,15 @@ const memorySample = obj({
   heapPhysical: z.number(),
   heapSizeLimit: z.number(),
   spaces: list(obj({ name: text, size: z.number(), used: z.number(), available: z.number(), physical: z.number() })),
-  linux: obj({ rssAnon: z.number(), rssFile: z.number(), rssShmem: z.number(), vmHwm: z.number(), vmSwap: z.number(), pss: z.number().optional(), privateDirty: z.number().optional() }).optional(),
+  linux: obj({
+    rssAnon: z.number(),
+    rssFile: z.number(),
+    rssShmem: z.number(),
+    vmHwm: z.number(),
+    vmSwap: z.number(),
+    pss: z.number().optional(),
+    privateDirty: z.number().optional(),
+  }).optional(),
   snapshotsTaken: z.number().optional(),
 });
 const headroom = obj({
@@ -138,7 +159,13 @@ const leakReportSchema = obj({
   createdAt: text,
   verdict: z.enum(LEAK_VERDICTS),
   summary: text,
-  target: obj({ command: list(text).optional(), endpoint: text, pid: z.number().optional(), argv: list(text).optional(), why: text.optional() }),
+  target: obj({
+    command: list(text).optional(),
+    endpoint: text,
+    pid: z.number().optional(),
+    argv: list(text).optional(),
+    why: text.optional(),
+  }),
   settings: obj({
     warmup: z.number(),
     cycles: z.number(),
@@ -149,10 +176,27 @@ const leakReportSchema = obj({
     trackAllocations: z.boolean(),
   }),
   findings: list(finding),
-  packages: list(obj({ name: text, version: text.optional(), holders: z.number(), objects: z.number(), retainedSize: z.number(), bytesPerCycle: z.number(), heldSize: z.number().optional() })).optional(),
+  packages: list(
+    obj({
+      name: text,
+      version: text.optional(),
+      holders: z.number(),
+      objects: z.number(),
+      retainedSize: z.number(),
+      bytesPerCycle: z.number(),
+      heldSize: z.number().optional(),
+    }),
+  ).optional(),
   memory: obj({
     samples: list(memorySample),
-    breakdown: obj({ rss: z.number(), heapUsed: z.number(), heapFree: z.number(), external: z.number(), fileBacked: z.number(), native: z.number() }),
+    breakdown: obj({
+      rss: z.number(),
+      heapUsed: z.number(),
+      heapFree: z.number(),
+      external: z.number(),
+      fileBacked: z.number(),
+      native: z.number(),
+    }),
     verdict: obj({ kind: z.enum(MEMORY_VERDICT_KINDS), summary: text, advice: text.optional() }),
   }),
   snapshots: obj({ baseline: text, mid: text.optional(), after: text }),
@@ -197,7 +241,10 @@ export async function readLeakReport(file: string, purpose: ReportPurpose = {}):
         throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a heap snapshot, not a Leakscope report; ${takes}.`);
       }
       if (size > MAX_REPORT_BYTES) {
-        throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is ${Math.round(size / 2 ** 20)} MiB, more than any Leakscope report (at most ${MAX_REPORT_BYTES / 2 ** 20} MiB), so it is not read; ${takes}.`);
+        throw new LeakscopeError(
+          ErrorCode.FileUnreadable,
+          `${file} is ${Math.round(size / 2 ** 20)} MiB, more than any Leakscope report (at most ${MAX_REPORT_BYTES / 2 ** 20} MiB), so it is not read; ${takes}.`,
+        );
       }
       text = await handle.readFile('utf8');
     } finally {
@@ -225,12 +272,17 @@ export function parseLeakReport(value: unknown, name: string, purpose: ReportPur
   const notReport = (what: string) => new LeakscopeError(ErrorCode.FileUnreadable, `${name} is not ${what}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw notReport(`a Leakscope report (${WRITES}).`);
   const r = value as Record<string, unknown>;
-  if ('snapshot' in r && 'nodes' in r) throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap snapshot, not a Leakscope report; ${takes}.`);
-  if (!('findings' in r) && 'groups' in r && 'classes' in r) throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap diff, not a Leakscope report; ${takes}.`);
+  if ('snapshot' in r && 'nodes' in r)
+    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap snapshot, not a Leakscope report; ${takes}.`);
+  if (!('findings' in r) && 'groups' in r && 'classes' in r)
+    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a heap diff, not a Leakscope report; ${takes}.`);
   if (!('schemaVersion' in r) || !('findings' in r)) throw notReport(`a Leakscope report (${WRITES}).`);
   if (r.schemaVersion !== 1) {
     const advice = purpose.versionAdvice ?? 'read it with the Leakscope version that wrote it';
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} is a report of schema version ${printable(JSON.stringify(r.schemaVersion) ?? '', 40)}, and this Leakscope reads version 1; ${advice}.`);
+    throw new LeakscopeError(
+      ErrorCode.FileUnreadable,
+      `${name} is a report of schema version ${printable(JSON.stringify(r.schemaVersion) ?? '', 40)}, and this Leakscope reads version 1; ${advice}.`,
+    );
   }
   const parsed = leakReportSchema.safeParse(value);
   if (!parsed.success) throw notReport(`a complete Leakscope report: ${issueText(parsed.error.issues[0], value)} (${WRITES}).`);
@@ -239,7 +291,10 @@ export function parseLeakReport(value: unknown, name: string, purpose: ReportPur
   const unknownFix = parsed.data.findings.find((f) => !isFixId(f.fix.id));
   if (unknownFix) {
     const advice = purpose.versionAdvice ?? 'read it with the Leakscope version that wrote it';
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `${name} names a fix this Leakscope does not know (${printable(unknownFix.fix.id, 60)}); ${advice}.`);
+    throw new LeakscopeError(
+      ErrorCode.FileUnreadable,
+      `${name} names a fix this Leakscope does not know (${printable(unknownFix.fix.id, 60)}); ${advice}.`,
+    );
   }
   return value as LeakReport;
 }
@@ -247,7 +302,9 @@ export function parseLeakReport(value: unknown, name: string, purpose: ReportPur
 /** The first problem, where it is (`findings[2].growth.bytesPerCycle`) and what is wrong, in words. */
 function issueText(issue: z.core.$ZodIssue | undefined, value: unknown): string {
   if (!issue) return 'it does not have the shape of one';
-  const where = issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${printable(String(k), 40)}`)).join('') || 'the file';
+  const where =
+    issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${printable(String(k), 40)}`)).join('') ||
+    'the file';
   switch (issue.code) {
     case 'invalid_type':
       return valueAt(value, issue.path) === undefined ? `${where} is missing` : `${where} is not ${article(issue.expected)}`;
@@ -262,7 +319,8 @@ function issueText(issue: z.core.$ZodIssue | undefined, value: unknown): string 
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let at = value;
-  for (const key of path) at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<PropertyKey, unknown>)[key] : undefined;
   return at;
 }
 

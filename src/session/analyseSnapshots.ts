@@ -31,7 +31,9 @@ export async function analyseSnapshots(
   token: CancellationToken,
 ): Promise<{ findings: Finding[]; diff: SnapshotDiff; packages: PackageUsage[] }> {
   const inputs = await loadForDiff({ baseline: files.baseline, after: files.after, ...(files.mid ? { mid: files.mid } : {}) }, { token });
-  const mid = inputs.midIds ? { ids: inputs.midIds, cyclesBefore: cycles.beforeMid, cyclesAfter: cycles.total - cycles.beforeMid } : undefined;
+  const mid = inputs.midIds
+    ? { ids: inputs.midIds, cyclesBefore: cycles.beforeMid, cyclesAfter: cycles.total - cycles.beforeMid }
+    : undefined;
   const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { ...(mid ? { mid } : {}) });
   // Scripts the connection saw parsed first; the snapshot names the rest (a late attach, a CDP proxy).
   let fromSnapshot: Map<number, string> | undefined;

@@ -30,7 +30,13 @@ export function attachHolderCode(findings: Finding[], readFile: TextReader = rea
     finding.insertions = code.insertions.map((site) => ({ file: source.file, ...site }));
     if (code.declaration) finding.holderDeclaration = { file: source.file, name: code.name, ...code.declaration };
     const first = code.insertions[0];
-    finding.source = { file: source.file, line: first.line, column: first.column, ...(source.functionName ? { functionName: source.functionName } : {}), role: 'inserts' };
+    finding.source = {
+      file: source.file,
+      line: first.line,
+      column: first.column,
+      ...(source.functionName ? { functionName: source.functionName } : {}),
+      role: 'inserts',
+    };
   }
   return findings;
 }
@@ -43,7 +49,10 @@ export function attachHolderCode(findings: Finding[], readFile: TextReader = rea
 function holderSideNames(finding: Finding): string[] {
   const edges = finding.holderPath.map((s) => s.edge);
   const context = edges.lastIndexOf('(internal) context');
-  return edges.slice(context + 1).reverse().filter((e) => /^[A-Za-z_$][\w$]*$/.test(e));
+  return edges
+    .slice(context + 1)
+    .reverse()
+    .filter((e) => /^[A-Za-z_$][\w$]*$/.test(e));
 }
 
 function localPath(file: string): string | undefined {

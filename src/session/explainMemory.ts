@@ -32,7 +32,12 @@ export async function explainMemory(connection: InspectorConnection, options: Ex
   }
 }
 
-async function readings(connection: InspectorConnection, workers: WorkerSessions, options: ExplainMemoryOptions, token: CancellationToken): Promise<MemoryReport> {
+async function readings(
+  connection: InspectorConnection,
+  workers: WorkerSessions,
+  options: ExplainMemoryOptions,
+  token: CancellationToken,
+): Promise<MemoryReport> {
   const count = options.samples ?? 1;
   const beforeGc = await sampleMemory(connection, 'before GC', workers);
   const afterGc: MemorySample[] = [await collectAndSample(connection, workers, count > 1 ? 'reading 1' : 'after GC')];

@@ -4,7 +4,15 @@ import { CancellationTokenSource, type CancellationToken } from '../common/cance
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import type { Progress } from '../common/progress';
 import { InspectorConnection, type ConnectOptions } from '../inspector/connection';
-import { describeExit, formatTail, launchUnderInspector, printableArgs, type LaunchedTarget, type LaunchOptions, type MeasuredProcess } from '../inspector/launch';
+import {
+  describeExit,
+  formatTail,
+  launchUnderInspector,
+  printableArgs,
+  type LaunchedTarget,
+  type LaunchOptions,
+  type MeasuredProcess,
+} from '../inspector/launch';
 import { runLeakCheck } from './leakCheck';
 import type { LeakCheckOptions, LeakCheckResult } from './types';
 import { waitUntilReady } from './workload';
@@ -39,10 +47,17 @@ export async function withLaunchedTarget<T>(
   const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
   const startedAt = Date.now();
   try {
-    target = await launchUnderInspector(command, commandArgs, { ...launch, serviceUrl: launch.serviceUrl ?? launch.workloadUrl ?? launch.readyUrl, token });
+    target = await launchUnderInspector(command, commandArgs, {
+      ...launch,
+      serviceUrl: launch.serviceUrl ?? launch.workloadUrl ?? launch.readyUrl,
+      token,
+    });
     const measured = target.measured;
     launch.onNote?.(`Measuring pid ${measured.pid} (\`${printableArgs(measured.argv)}\`): ${measured.reason}.`);
-    connection = await InspectorConnection.connect(target.webSocketUrl, { token: check.token, ...(launch.onWait ? { onWait: launch.onWait } : {}) });
+    connection = await InspectorConnection.connect(target.webSocketUrl, {
+      token: check.token,
+      ...(launch.onWait ? { onWait: launch.onWait } : {}),
+    });
     const running = target;
     const open = connection;
     const work = async () => {
@@ -50,7 +65,13 @@ export async function withLaunchedTarget<T>(
       await assertServesWorkload(running, launch.workloadUrl);
       return use(open, running, check.token);
     };
-    const outcome = await Promise.race([work().then((value) => ({ value }), (error: unknown) => ({ error })), running.exited.then((exit) => ({ exit }))]);
+    const outcome = await Promise.race([
+      work().then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      running.exited.then((exit) => ({ exit })),
+    ]);
     if ('value' in outcome) return outcome.value;
     if (token.isCancellationRequested) throw new CancelledError('The leak check was stopped.');
     // A command that failed because the target was dying says less than the exit itself: wait a moment for it.
@@ -58,7 +79,10 @@ export async function withLaunchedTarget<T>(
     if (!exit) throw (outcome as { error: unknown }).error;
     check.cancel();
     const kept = launch.outDir ? `\n${await keptSnapshots(launch.outDir, startedAt)}` : '';
-    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}${kept}`);
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}${kept}`,
+    );
   } finally {
     stopOnCancel.dispose();
     check.dispose();
@@ -78,7 +102,10 @@ async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string 
     return;
   }
   if ((await target.listensOn(port)) === false) {
-    throw new LeakscopeError(ErrorCode.TargetUnreachable, `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. Give the --workload-url of the service the command starts.`);
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. Give the --workload-url of the service the command starts.`,
+    );
   }
 }
 
@@ -114,7 +141,9 @@ export async function checkAndWrite(
   if (nearLimit.length > 0) result.report.heapLimitSnapshots = nearLimit;
   if (measured) result.report.target = { ...result.report.target, pid: measured.pid, argv: measured.argv, why: measured.reason };
   const written = await writeReportFiles(options.outDir, result.report);
-  const inWorkers = (result.report.capture?.workers ?? []).flatMap((w) => (w.snapshots ? [w.snapshots.baseline, w.snapshots.mid, w.snapshots.after] : []));
+  const inWorkers = (result.report.capture?.workers ?? []).flatMap((w) =>
+    w.snapshots ? [w.snapshots.baseline, w.snapshots.mid, w.snapshots.after] : [],
+  );
   const snapshots = [result.baselineFile, result.midFile, result.afterFile, ...inWorkers].filter((f): f is string => Boolean(f));
   return { result, files: [...snapshots, ...written] };
 }

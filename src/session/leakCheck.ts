@@ -47,7 +47,13 @@ export async function runLeakCheck(
   }
 }
 
-async function checkThreads(connection: InspectorConnection, workers: WorkerSessions, options: LeakCheckOptions, progress: Progress, token: CancellationToken): Promise<LeakCheckResult> {
+async function checkThreads(
+  connection: InspectorConnection,
+  workers: WorkerSessions,
+  options: LeakCheckOptions,
+  progress: Progress,
+  token: CancellationToken,
+): Promise<LeakCheckResult> {
   const step = (message: string) => progress.report({ message });
   let sent = 0;
   const cycle = async () => {
@@ -79,7 +85,10 @@ async function checkThreads(connection: InspectorConnection, workers: WorkerSess
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
   const checked: Checked = { cycle, samples, capture, step, guard, collect, sample, threads };
-  const run = capture.mode === 'sampling' ? await samplingCycles(connection, options, checked) : await snapshotCycles(connection, guard, options, checked, token);
+  const run =
+    capture.mode === 'sampling'
+      ? await samplingCycles(connection, options, checked)
+      : await snapshotCycles(connection, guard, options, checked, token);
 
   // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
   const unsettled = run.findings.length === 0 ? inconclusiveGrowth(run.diff) : undefined;
@@ -87,7 +96,8 @@ async function checkThreads(connection: InspectorConnection, workers: WorkerSess
   const report = buildLeakReport({
     samples,
     retainedGrowth: run.findings.length > 0 ? true : unsettled ? false : undefined,
-    summary: (verdict, memory) => verdictSummary(verdict, run.findings.length, memory.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
+    summary: (verdict, memory) =>
+      verdictSummary(verdict, run.findings.length, memory.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
     target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
     settings: {
       warmup: options.warmup,
@@ -144,16 +154,37 @@ interface CycleRun {
 async function chooseCapture(guard: SnapshotGuard, options: LeakCheckOptions): Promise<CaptureReport> {
   const requested = options.capture ?? 'auto';
   const samplingInterval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
-  if (requested === 'sampling') return { requested, mode: 'sampling', reason: 'Sampling was asked for (--capture sampling): no heap snapshot is taken.', samplingInterval };
+  if (requested === 'sampling')
+    return {
+      requested,
+      mode: 'sampling',
+      reason: 'Sampling was asked for (--capture sampling): no heap snapshot is taken.',
+      samplingInterval,
+    };
   const headroom = await guard.headroom();
   const numbers = headroomNumbers(headroom);
-  if (requested === 'snapshot') return { requested, mode: 'snapshot', reason: `Snapshots were asked for (--capture snapshot). ${headroom.reason}`, headroom: numbers };
+  if (requested === 'snapshot')
+    return { requested, mode: 'snapshot', reason: `Snapshots were asked for (--capture snapshot). ${headroom.reason}`, headroom: numbers };
   if (headroom.fits) return { requested, mode: 'snapshot', reason: headroom.reason, headroom: numbers };
-  return { requested, mode: 'sampling', reason: `${headroom.reason} The check samples allocations instead.`, headroom: numbers, samplingInterval };
+  return {
+    requested,
+    mode: 'sampling',
+    reason: `${headroom.reason} The check samples allocations instead.`,
+    headroom: numbers,
+    samplingInterval,
+  };
 }
 
 function headroomNumbers(h: Headroom): NonNullable<CaptureReport['headroom']> {
-  return { estimate: h.estimate, basis: h.basis, ...(h.available !== undefined ? { available: h.available } : {}), ...(h.limit !== undefined ? { limit: h.limit } : {}), limitSource: h.limitSource, rss: h.rss, heapUsed: h.heapUsed };
+  return {
+    estimate: h.estimate,
+    basis: h.basis,
+    ...(h.available !== undefined ? { available: h.available } : {}),
+    ...(h.limit !== undefined ? { limit: h.limit } : {}),
+    limitSource: h.limitSource,
+    rss: h.rss,
+    heapUsed: h.heapUsed,
+  };
 }
 
 /** The cycles under V8's sampling heap profiler: after each cycle and GC, the highest sample ordinal marks the cycle's end. */
@@ -181,7 +212,14 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
  * With two cycles sampled, the sites whose samples survive most are known: their closures are
  * walked before the last cycle, so that cycle shows which collection they reach grows.
  */
-async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: SamplingRecorder, guard: SnapshotGuard, options: LeakCheckOptions, cycle: number, step: (m: string) => void): Promise<void> {
+async function probeBeforeLastCycle(
+  holders: SamplingHolderProbe,
+  recorder: SamplingRecorder,
+  guard: SnapshotGuard,
+  options: LeakCheckOptions,
+  cycle: number,
+  step: (m: string) => void,
+): Promise<void> {
   if (cycle !== options.cycles - 1 || recorder.cycles < 2) return;
   step('Looking for what holds the growing allocations');
   await holders.before(recorder.heaviestSites(MAX_HOLDER_SITES), await guard.headroom());
@@ -189,22 +227,58 @@ async function probeBeforeLastCycle(holders: SamplingHolderProbe, recorder: Samp
 
 /** The user's thresholds above sampling's floor, and the target's source maps, which take sampled sites in generated code to its source. */
 function samplingOptions(connection: InspectorConnection, options: LeakCheckOptions): SamplingOptions {
-  return { ...options.thresholds, floorBytesPerCycle: SAMPLING_FLOOR_BYTES_PER_CYCLE, mapLocation: new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) }).mapLocation };
+  return {
+    ...options.thresholds,
+    floorBytesPerCycle: SAMPLING_FLOOR_BYTES_PER_CYCLE,
+    mapLocation: new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) }).mapLocation,
+  };
 }
 
 /** A sampling check compares no snapshots; report.json keeps its shape with an empty diff. */
 function noSnapshotDiff(): SnapshotDiff {
-  const none = { file: '', totals: { nodeCount: 0, edgeCount: 0, totalSize: 0, reachableSize: 0, unreachableCount: 0, unreachableSize: 0, extraNativeBytes: 0, maxNodeId: 0 } };
-  return { schemaVersion: 1, baseline: none, after: { ...none }, classes: [], newObjects: { count: 0, selfSize: 0, retainedSize: 0 }, groups: [] };
+  const none = {
+    file: '',
+    totals: {
+      nodeCount: 0,
+      edgeCount: 0,
+      totalSize: 0,
+      reachableSize: 0,
+      unreachableCount: 0,
+      unreachableSize: 0,
+      extraNativeBytes: 0,
+      maxNodeId: 0,
+    },
+  };
+  return {
+    schemaVersion: 1,
+    baseline: none,
+    after: { ...none },
+    classes: [],
+    newObjects: { count: 0, selfSize: 0, retainedSize: 0 },
+    groups: [],
+  };
 }
 
-async function snapshotCycles(connection: InspectorConnection, guard: SnapshotGuard, options: LeakCheckOptions, checked: Checked, token: CancellationToken): Promise<CycleRun> {
+async function snapshotCycles(
+  connection: InspectorConnection,
+  guard: SnapshotGuard,
+  options: LeakCheckOptions,
+  checked: Checked,
+  token: CancellationToken,
+): Promise<CycleRun> {
   // Under auto the sampler runs from the baseline on: if a later snapshot no longer fits (the heap
   // grew), the check ends on the samples instead of with no evidence.
   const interval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
   const recorder = checked.capture.requested === 'auto' ? await SamplingRecorder.start(connection, interval) : undefined;
   try {
-    return await snapshotCyclesWith(connection, guard, options, checked, token, recorder && { recorder, holders: new SamplingHolderProbe(connection) });
+    return await snapshotCyclesWith(
+      connection,
+      guard,
+      options,
+      checked,
+      token,
+      recorder && { recorder, holders: new SamplingHolderProbe(connection) },
+    );
   } finally {
     await recorder?.stop();
   }
@@ -267,7 +341,11 @@ async function snapshotCyclesWith(
   if (capture.mode === 'snapshot') {
     step('Taking the after snapshot');
     // Ending the tracking yields the snapshot that carries the allocation stacks.
-    tookAfter = await snapshot(afterFile, (o) => (options.trackAllocations ? connection.stopTrackingToFile(afterFile, o) : connection.takeHeapSnapshot(afterFile, o)), options.cycles);
+    tookAfter = await snapshot(
+      afterFile,
+      (o) => (options.trackAllocations ? connection.stopTrackingToFile(afterFile, o) : connection.takeHeapSnapshot(afterFile, o)),
+      options.cycles,
+    );
   }
   // Allocation tracking, if on, ends with the inspector session (nothing stops it without a snapshot).
   if (!tookAfter) {
@@ -283,7 +361,12 @@ async function snapshotCyclesWith(
   const cycles = { total: options.cycles, beforeMid: midAfter };
   const main = await analyseSnapshots(connection, files, cycles, options, token);
   const inWorkers = await checked.threads.findings(cycles);
-  return { findings: [...main.findings, ...inWorkers.findings], diff: main.diff, packages: mergePackageUsage([...main.packages, ...inWorkers.packages]), files };
+  return {
+    findings: [...main.findings, ...inWorkers.findings],
+    diff: main.diff,
+    packages: mergePackageUsage([...main.packages, ...inWorkers.packages]),
+    files,
+  };
 }
 
 function lowerFirst(text: string): string {
@@ -291,8 +374,10 @@ function lowerFirst(text: string): string {
 }
 
 function verdictSummary(verdict: LeakVerdict, findings: number, memory: string, hadMid: boolean, mode: CaptureReport['mode']): string {
-  if (findings > 0 && mode === 'sampling') return `${findings === 1 ? 'One allocation site keeps' : `${findings} allocation sites keep`} adding memory that survives cleanup and GC, cycle after cycle. ${memory}`;
-  if (findings > 0) return `${findings === 1 ? 'One holder grows' : `${findings} holders grow`} steadily across the cycles and survive${findings === 1 ? 's' : ''} cleanup and GC. ${memory}`;
+  if (findings > 0 && mode === 'sampling')
+    return `${findings === 1 ? 'One allocation site keeps' : `${findings} allocation sites keep`} adding memory that survives cleanup and GC, cycle after cycle. ${memory}`;
+  if (findings > 0)
+    return `${findings === 1 ? 'One holder grows' : `${findings} holders grow`} steadily across the cycles and survive${findings === 1 ? 's' : ''} cleanup and GC. ${memory}`;
   if (!hadMid) return `${memory} (With fewer than two cycles there is no growth evidence; run more cycles to name leaks.)`;
   return verdict === 'leak' ? memory : `Nothing grew steadily across the cycles. ${memory}`;
 }

@@ -1,7 +1,13 @@
 import type { Finding } from '../analysis/types';
 import { formatBinaryBytes } from '../common/bytes';
 import type { Headroom } from '../memory/headroom';
-import { ClosureHolderWalk, DEFAULT_WALK_BUDGET, type AllocationSite, type HolderCandidate, type WalkBudget } from '../inspector/closureHolders';
+import {
+  ClosureHolderWalk,
+  DEFAULT_WALK_BUDGET,
+  type AllocationSite,
+  type HolderCandidate,
+  type WalkBudget,
+} from '../inspector/closureHolders';
 import type { InspectorConnection } from '../inspector/connection';
 import type { RetainerStep } from '../snapshot/types';
 
@@ -65,12 +71,17 @@ export class SamplingHolderProbe {
       for (const f of findings) {
         const site = siteOf(f);
         const candidates = this.walk && site ? this.candidates.get(keyOf(site)) : undefined;
- if (this.skipped) {
+        if (this.skipped) {
           out.push(noHolder(f, this.skipped));
           continue;
         }
         if (!candidates) {
-          out.push(noHolder(f, 'it was not among the sites walked before the last cycle (the walk needs two cycles sampled before it, and a switch to sampling before the after snapshot)'));
+          out.push(
+            noHolder(
+              f,
+              'it was not among the sites walked before the last cycle (the walk needs two cycles sampled before it, and a switch to sampling before the after snapshot)',
+            ),
+          );
           continue;
         }
         const sizes = await this.walk!.sizes(candidates);
@@ -80,7 +91,14 @@ export class SamplingHolderProbe {
           if (now !== undefined && now > c.size && (!best || now - c.size > best.grew)) best = { c, grew: now - c.size, now };
         });
         if (!best) {
-          out.push(noHolder(f, candidates.length === 0 ? 'its closures reach no Map, Set, Array or Object within the walk\'s bounds' : `none of the ${candidates.length} collections its closures reach grew over the last cycle`));
+          out.push(
+            noHolder(
+              f,
+              candidates.length === 0
+                ? "its closures reach no Map, Set, Array or Object within the walk's bounds"
+                : `none of the ${candidates.length} collections its closures reach grew over the last cycle`,
+            ),
+          );
           continue;
         }
         out.push(withHolder(f, best.c, best.grew, best.now));
@@ -104,7 +122,15 @@ function keyOf(site: AllocationSite): string {
 }
 
 function withHolder(f: Finding, c: HolderCandidate, grew: number, now: number): Finding {
-  const node = (name: string, className: string, type: string): RetainerStep['node'] => ({ id: 0, type, name, className, selfSize: 0, retainedSize: 0, distance: 0 });
+  const node = (name: string, className: string, type: string): RetainerStep['node'] => ({
+    id: 0,
+    type,
+    name,
+    className,
+    selfSize: 0,
+    retainedSize: 0,
+    distance: 0,
+  });
   const holderPath: RetainerStep[] = [
     { edge: c.site.functionName, edgeType: 'function', node: node(c.site.functionName, 'Function', 'closure') },
     { edge: `(${c.scope}).${c.variable}`, edgeType: 'context', node: node(c.variable, c.className, 'object') },

@@ -7,11 +7,24 @@ import { test } from 'node:test';
 import ts from 'typescript';
 import { SourceMaps, sourceMappingUrlOf } from './sourceMaps';
 
-const SOURCE = ['interface Row {', '  id: number;', '}', '', 'const rows: Row[] = [];', 'export function add(id: number): void {', '  rows.push({ id });', '}', ''].join('\n');
+const SOURCE = [
+  'interface Row {',
+  '  id: number;',
+  '}',
+  '',
+  'const rows: Row[] = [];',
+  'export function add(id: number): void {',
+  '  rows.push({ id });',
+  '}',
+  '',
+].join('\n');
 
 /** Real maps, from the real compiler: a file beside the script, or inline. */
 function compile(inline: boolean): { js: string; map?: string } {
-  const out = ts.transpileModule(SOURCE, { fileName: 'rows.ts', compilerOptions: { sourceMap: !inline, inlineSourceMap: inline, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const out = ts.transpileModule(SOURCE, {
+    fileName: 'rows.ts',
+    compilerOptions: { sourceMap: !inline, inlineSourceMap: inline, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
   return { js: out.outputText, map: out.sourceMapText };
 }
 
@@ -39,13 +52,17 @@ test('a .map file beside the script and an inline map both lead back to the .ts 
       const column = js.split('\n')[line - 1].indexOf('rows.push') + 1;
       for (const file of [script, pathToFileURL(script).href]) {
         const mapped = new SourceMaps().mapLocation({ file, line, column });
-        assert.deepEqual(mapped && { file: mapped.file, line: mapped.line }, { file: join(dir, String(inline), 'rows.ts'), line: lineIn(SOURCE, 'rows.push') }, `inline: ${inline}, ${file}`);
+        assert.deepEqual(
+          mapped && { file: mapped.file, line: mapped.line },
+          { file: join(dir, String(inline), 'rows.ts'), line: lineIn(SOURCE, 'rows.push') },
+          `inline: ${inline}, ${file}`,
+        );
       }
     }
   });
 });
 
-test('the inspector\'s sourceMapURL wins over the file, as for code tsx transforms on load', () => {
+test("the inspector's sourceMapURL wins over the file, as for code tsx transforms on load", () => {
   const { js } = compile(true);
   const reference = sourceMappingUrlOf(js)!;
   assert.match(reference, /^data:application\/json;base64,/);
@@ -80,7 +97,7 @@ test('broken, hostile or missing maps are no maps', () => {
   });
 });
 
-test('each script\'s map is read once, and only so many are kept', () => {
+test("each script's map is read once, and only so many are kept", () => {
   const reads: string[] = [];
   const { js } = compile(true);
   const maps = new SourceMaps({ maxScripts: 2, readFile: (path) => (reads.push(path), js) });

@@ -55,12 +55,18 @@ export class SourceMaps {
     try {
       original = originalPositionFor(map, { line: location.line, column: Math.max(0, location.column - 1) });
       // A position between mappings (a column V8 reports at a function's start) maps to the nearest mapping before it on the line, else after.
-      if (original.source === null) original = originalPositionFor(map, { line: location.line, column: Math.max(0, location.column - 1), bias: LEAST_UPPER_BOUND });
+      if (original.source === null)
+        original = originalPositionFor(map, { line: location.line, column: Math.max(0, location.column - 1), bias: LEAST_UPPER_BOUND });
     } catch {
       return undefined;
     }
     if (original.source === null || original.line === null || original.column === null) return undefined;
-    return { file: asPath(original.source), line: original.line, column: original.column + 1, ...(original.name ? { name: original.name } : {}) };
+    return {
+      file: asPath(original.source),
+      line: original.line,
+      column: original.column + 1,
+      ...(original.name ? { name: original.name } : {}),
+    };
   };
 
   private mapOf(scriptUrl: string): TraceMap | null {

@@ -62,7 +62,12 @@ export interface WatchResult {
  * after. Crossing the RSS limit or a sustained trend ends the watch early with a snapshot, if one
  * fits in what the target may use.
  */
-export async function watchProcess(connection: InspectorConnection, options: WatchOptions, progress: Progress = NoProgress, token: CancellationToken = NeverCancelled): Promise<WatchResult> {
+export async function watchProcess(
+  connection: InspectorConnection,
+  options: WatchOptions,
+  progress: Progress = NoProgress,
+  token: CancellationToken = NeverCancelled,
+): Promise<WatchResult> {
   // The heap trend is every thread's: a worker's growth is the process's too.
   const workers = await WorkerSessions.attach(connection, { token });
   try {
@@ -72,7 +77,13 @@ export async function watchProcess(connection: InspectorConnection, options: Wat
   }
 }
 
-async function watchThreads(connection: InspectorConnection, workers: WorkerSessions, options: WatchOptions, progress: Progress, token: CancellationToken): Promise<WatchResult> {
+async function watchThreads(
+  connection: InspectorConnection,
+  workers: WorkerSessions,
+  options: WatchOptions,
+  progress: Progress,
+  token: CancellationToken,
+): Promise<WatchResult> {
   const samplingInterval = options.samplingInterval ?? 65536;
   const samples: MemorySample[] = [];
   const boundaries: number[] = [];
@@ -86,7 +97,13 @@ async function watchThreads(connection: InspectorConnection, workers: WorkerSess
   const notify = (profile: Awaited<ReturnType<typeof read>>, trigger?: string) => {
     if (!options.onReading) return;
     const findings = boundaries.length >= 3 ? samplingFindings({ samplingInterval, boundaries, final: profile }) : [];
-    options.onReading({ samples: samples.slice(), heapTrend: memoryTrend(heapPoints(samples)), rssTrend: rssTrend(samples), findings, ...(trigger ? { trigger } : {}) });
+    options.onReading({
+      samples: samples.slice(),
+      heapTrend: memoryTrend(heapPoints(samples)),
+      rssTrend: rssTrend(samples),
+      findings,
+      ...(trigger ? { trigger } : {}),
+    });
   };
   await connection.startSampling(samplingInterval);
   let trigger: string | undefined;
@@ -101,7 +118,9 @@ async function watchThreads(connection: InspectorConnection, workers: WorkerSess
       profile = await read();
       const last = samples[samples.length - 1];
       const heap = memoryTrend(heapPoints(samples));
-      progress.report({ message: `RSS ${formatBytes(last.rss)}, heap ${formatBytes(liveHeap(last))}; trend ${formatBytes(heap.slopePerHour)}/h ± ${formatBytes(heap.slopeError)}` });
+      progress.report({
+        message: `RSS ${formatBytes(last.rss)}, heap ${formatBytes(liveHeap(last))}; trend ${formatBytes(heap.slopePerHour)}/h ± ${formatBytes(heap.slopeError)}`,
+      });
       if (options.rssLimit !== undefined && last.rss >= options.rssLimit) {
         // The limit was given in binary units (--rss-limit 1.5G): both sizes are printed in them.
         trigger = `RSS reached ${formatBinaryBytes(last.rss)}, over the limit of ${formatBinaryBytes(options.rssLimit)}.`;

@@ -47,7 +47,14 @@ export class WorkerChecks {
     if (stage === 'baseline') {
       this.snapshotted = true;
       for (const thread of this.workers.alive) {
-        this.checked.set(thread.id, { thread, files: {}, guard: new SnapshotGuard(this.main, { memoryLimit: this.options.memoryLimit, heapUsed: async () => (await thread.connection.heapUsage()).usedSize }) });
+        this.checked.set(thread.id, {
+          thread,
+          files: {},
+          guard: new SnapshotGuard(this.main, {
+            memoryLimit: this.options.memoryLimit,
+            heapUsed: async () => (await thread.connection.heapUsage()).usedSize,
+          }),
+        });
       }
     }
     for (const entry of this.checked.values()) {
@@ -68,7 +75,9 @@ export class WorkerChecks {
         entry.files[stage] = file;
       } catch (e) {
         if (this.token.isCancellationRequested || e instanceof CancelledError) throw e;
-        entry.note = entry.thread.connection.isClosed ? `It ended during the check (before its ${stage} snapshot).` : `Its ${stage} snapshot failed: ${(e as Error).message}`;
+        entry.note = entry.thread.connection.isClosed
+          ? `It ended during the check (before its ${stage} snapshot).`
+          : `Its ${stage} snapshot failed: ${(e as Error).message}`;
       }
     }
     for (const thread of this.workers.alive) if (!this.checked.has(thread.id)) this.late.set(thread.id, thread);
@@ -82,7 +91,13 @@ export class WorkerChecks {
       const { baseline, mid, after } = entry.files;
       if (entry.note || !baseline || !after) continue;
       const thread = { id: entry.thread.id, title: entry.thread.title, ...(entry.thread.url ? { url: entry.thread.url } : {}) };
-      const run = await analyseSnapshots(entry.thread.connection, { baseline, after, ...(mid ? { mid } : {}) }, cycles, this.options, this.token);
+      const run = await analyseSnapshots(
+        entry.thread.connection,
+        { baseline, after, ...(mid ? { mid } : {}) },
+        cycles,
+        this.options,
+        this.token,
+      );
       findings.push(...run.findings.map((f) => ({ ...f, thread })));
       packages.push(...run.packages);
     }
@@ -92,14 +107,20 @@ export class WorkerChecks {
   /** For report.json: every worker seen, its snapshots or why it has none. */
   report(): WorkerCapture[] {
     if (!this.snapshotted) {
-      return this.workers.alive.map((t) => ({ ...describe(t), note: 'The check sampled allocations instead of taking snapshots, and the sampling covers the main thread only.' }));
+      return this.workers.alive.map((t) => ({
+        ...describe(t),
+        note: 'The check sampled allocations instead of taking snapshots, and the sampling covers the main thread only.',
+      }));
     }
     const seen: WorkerCapture[] = [...this.checked.values()].map(({ thread, files, note }) => ({
       ...describe(thread),
-      ...(files.baseline && files.after ? { snapshots: { baseline: files.baseline, ...(files.mid ? { mid: files.mid } : {}), after: files.after } } : {}),
+      ...(files.baseline && files.after
+        ? { snapshots: { baseline: files.baseline, ...(files.mid ? { mid: files.mid } : {}), after: files.after } }
+        : {}),
       ...(note || !files.after ? { note: note ?? 'The check ended before its after snapshot.' } : {}),
     }));
-    for (const thread of this.late.values()) seen.push({ ...describe(thread), note: 'It started after the baseline snapshot, so there is nothing to compare it with.' });
+    for (const thread of this.late.values())
+      seen.push({ ...describe(thread), note: 'It started after the baseline snapshot, so there is nothing to compare it with.' });
     return seen.sort((a, b) => a.id - b.id);
   }
 
@@ -116,7 +137,13 @@ export function mergePackageUsage(rows: PackageUsage[]): PackageUsage[] {
     const key = `${row.name}@${row.version ?? ''}`;
     const seen = merged.get(key);
     if (!seen) merged.set(key, { ...row });
-    else Object.assign(seen, { holders: seen.holders + row.holders, objects: seen.objects + row.objects, retainedSize: seen.retainedSize + row.retainedSize, bytesPerCycle: seen.bytesPerCycle + row.bytesPerCycle });
+    else
+      Object.assign(seen, {
+        holders: seen.holders + row.holders,
+        objects: seen.objects + row.objects,
+        retainedSize: seen.retainedSize + row.retainedSize,
+        bytesPerCycle: seen.bytesPerCycle + row.bytesPerCycle,
+      });
   }
   return [...merged.values()].sort((a, b) => b.retainedSize - a.retainedSize);
 }

@@ -19,7 +19,13 @@ export type AcceptedStatuses = Array<[number, number]>;
  * its end: the app's sockets for them must not outlive the cycle and show up in the next
  * snapshot as growth the check itself caused. Cancelling aborts the requests in flight.
  */
-export async function requestMany(url: string, count: number, token: CancellationToken = NeverCancelled, first = 0, accepted: AcceptedStatuses = []): Promise<void> {
+export async function requestMany(
+  url: string,
+  count: number,
+  token: CancellationToken = NeverCancelled,
+  first = 0,
+  accepted: AcceptedStatuses = [],
+): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const abort = new AbortController();
   const onCancel = token.onCancellationRequested(() => abort.abort());
@@ -35,7 +41,10 @@ export async function requestMany(url: string, count: number, token: Cancellatio
       } catch (e) {
         if (token.isCancellationRequested) throw new CancelledError('The workload was cancelled.');
         if (e instanceof LeakscopeError) throw e;
-        throw new LeakscopeError(ErrorCode.TargetUnreachable, `The workload request to ${target} failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is the server still up?`);
+        throw new LeakscopeError(
+          ErrorCode.TargetUnreachable,
+          `The workload request to ${target} failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is the server still up?`,
+        );
       }
       if (status >= 400 && !accepted.some(([low, high]) => status >= low && status <= high)) {
         throw new LeakscopeError(
@@ -64,7 +73,10 @@ function get(target: string, agent: http.Agent, signal: AbortSignal): Promise<nu
       response.on('end', () => resolve(response.statusCode ?? 0));
       response.resume();
     });
-    const slow = new LeakscopeError(ErrorCode.TargetUnreachable, `The workload request to ${target} did not complete within ${REQUEST_MS / 1000} s; the server answers too slowly or never ends its answer.`);
+    const slow = new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The workload request to ${target} did not complete within ${REQUEST_MS / 1000} s; the server answers too slowly or never ends its answer.`,
+    );
     const deadline = setTimeout(() => request.destroy(slow), REQUEST_MS);
     request.on('error', reject);
     request.on('close', () => clearTimeout(deadline));
@@ -90,7 +102,12 @@ export function parseAcceptedStatuses(text: string): AcceptedStatuses | undefine
 }
 
 /** Polls `url` until it answers at all (any status), or fails after `timeoutMs`. */
-export async function waitUntilReady(url: string, timeoutMs: number, token: CancellationToken = NeverCancelled, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitUntilReady(
+  url: string,
+  timeoutMs: number,
+  token: CancellationToken = NeverCancelled,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     throwIfCancelled(token);
@@ -100,7 +117,8 @@ export async function waitUntilReady(url: string, timeoutMs: number, token: Canc
       await response.arrayBuffer();
       return;
     } catch {
-      if (Date.now() > deadline) throw new LeakscopeError(ErrorCode.TargetUnreachable, `${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+      if (Date.now() > deadline)
+        throw new LeakscopeError(ErrorCode.TargetUnreachable, `${url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

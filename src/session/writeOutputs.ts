@@ -10,7 +10,10 @@ export async function writeOutputs(dir: string, files: Record<string, string>): 
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot create the output folder ${dir} (${(e as NodeJS.ErrnoException).code ?? e}).`);
+    throw new LeakscopeError(
+      ErrorCode.FileUnreadable,
+      `Cannot create the output folder ${dir} (${(e as NodeJS.ErrnoException).code ?? e}).`,
+    );
   }
   const written: string[] = [];
   for (const [name, content] of Object.entries(files)) {

@@ -57,5 +57,8 @@ export class AllocationStacks {
 
 /** The innermost frame in the user's own code: not Node's internals (`node:…`), not V8's. */
 export function userFrame(frames: AllocationFrame[]): AllocationFrame | undefined {
-  return frames.find((f) => f.url !== '' && !f.url.startsWith('node:') && !f.url.includes('/node_modules/')) ?? frames.find((f) => f.url !== '' && !f.url.startsWith('node:'));
+  return (
+    frames.find((f) => f.url !== '' && !f.url.startsWith('node:') && !f.url.includes('/node_modules/')) ??
+    frames.find((f) => f.url !== '' && !f.url.startsWith('node:'))
+  );
 }

@@ -28,7 +28,11 @@ export class NodeSink implements NumberSink {
   private readonly typeCount: number;
   private readonly at: Record<'type' | 'name' | 'id' | 'self_size' | 'edge_count' | 'trace_node_id' | 'detachedness', number>;
 
-  constructor(meta: SnapshotMeta, private readonly nodeCount: number, readonly columns: NodeColumns) {
+  constructor(
+    meta: SnapshotMeta,
+    private readonly nodeCount: number,
+    readonly columns: NodeColumns,
+  ) {
     this.recordSize = meta.nodeFields.length;
     this.typeCount = meta.nodeTypes.length;
     this.at = offsets(meta.nodeFields, ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'] as const);
@@ -49,7 +53,13 @@ export class NodeSink implements NumberSink {
       const bytes = batch[k + selfSize];
       const edges = batch[k + edgeCount];
       // `x >>> 0 !== x`: negative or past 32 bits (the parser yields whole numbers only).
-      if (!(t >= 0 && t < typeCount) || n >>> 0 !== n || i >>> 0 !== i || !(bytes >= 0 && bytes <= MAX_SELF_SIZE) || edges >>> 0 !== edges) {
+      if (
+        !(t >= 0 && t < typeCount) ||
+        n >>> 0 !== n ||
+        i >>> 0 !== i ||
+        !(bytes >= 0 && bytes <= MAX_SELF_SIZE) ||
+        edges >>> 0 !== edges
+      ) {
         throw this.invalid(node, batch, k);
       }
       types[node] = t;
@@ -82,11 +92,13 @@ export class NodeSink implements NumberSink {
   private invalid(node: number, batch: Float64Array, k: number): Error {
     const at = this.at;
     const v = (field: keyof typeof at) => batch[k + at[field]];
-    const why =
-      !(v('type') >= 0 && v('type') < this.typeCount) ? `type ${v('type')}, not one of the ${this.typeCount} in "node_types"`
-      : !(v('self_size') >= 0 && v('self_size') <= MAX_SELF_SIZE) ? `self_size ${v('self_size')}, which no heap object has`
-      : (['name', 'id', 'edge_count', 'trace_node_id'] as const).filter((f) => at[f] >= 0 && v(f) >>> 0 !== v(f)).map((f) => `${f} ${v(f)}, outside 0 to 4294967295`)[0]
-        ?? `detachedness ${v('detachedness')}, outside 0 to 255`;
+    const why = !(v('type') >= 0 && v('type') < this.typeCount)
+      ? `type ${v('type')}, not one of the ${this.typeCount} in "node_types"`
+      : !(v('self_size') >= 0 && v('self_size') <= MAX_SELF_SIZE)
+        ? `self_size ${v('self_size')}, which no heap object has`
+        : ((['name', 'id', 'edge_count', 'trace_node_id'] as const)
+            .filter((f) => at[f] >= 0 && v(f) >>> 0 !== v(f))
+            .map((f) => `${f} ${v(f)}, outside 0 to 4294967295`)[0] ?? `detachedness ${v('detachedness')}, outside 0 to 255`);
     return notASnapshot(`node ${node} (nodes[${node * this.recordSize}]) has ${why}`);
   }
 
@@ -154,7 +166,10 @@ export class EdgeSink implements NumberSink {
     const where = `edge ${edge} (edges[${edge * this.recordSize}])`;
     if (!(t >= 0 && t < this.typeCount)) return notASnapshot(`${where} has type ${t}, not one of the ${this.typeCount} in "edge_types"`);
     if (n >>> 0 !== n) return notASnapshot(`${where} has name_or_index ${n}, outside 0 to 4294967295`);
-    if (to % this.nodeFieldCount !== 0 && to >= 0) return notASnapshot(`${where} points between two node records (to_node ${to} is not a multiple of the ${this.nodeFieldCount} node fields)`);
+    if (to % this.nodeFieldCount !== 0 && to >= 0)
+      return notASnapshot(
+        `${where} points between two node records (to_node ${to} is not a multiple of the ${this.nodeFieldCount} node fields)`,
+      );
     return notASnapshot(`${where} points outside the node list (to_node ${to}, ${this.nodeCount} nodes)`);
   }
 
@@ -173,7 +188,10 @@ export class LocationSink implements NumberSink {
   readonly lines = new GrowableUint32Array();
   readonly columns = new GrowableUint32Array();
 
-  constructor(meta: SnapshotMeta, private readonly nodeFieldCount: number) {
+  constructor(
+    meta: SnapshotMeta,
+    private readonly nodeFieldCount: number,
+  ) {
     const known = ['object_index', 'script_id', 'line', 'column'];
     this.columnOf = meta.locationFields.map((f) => known.indexOf(f));
     this.recordSize = this.columnOf.length;
@@ -207,7 +225,12 @@ export class LocationSink implements NumberSink {
       for (let k = 0; k < order.length; k++) out[k] = column[order[k]];
       return out;
     };
-    return { nodes: permute(nodes), scriptIds: permute(this.scriptIds.toArray()), lines: permute(this.lines.toArray()), columns: permute(this.columns.toArray()) };
+    return {
+      nodes: permute(nodes),
+      scriptIds: permute(this.scriptIds.toArray()),
+      lines: permute(this.lines.toArray()),
+      columns: permute(this.columns.toArray()),
+    };
   }
 }
 

@@ -8,15 +8,17 @@ function referenceIdoms(spec: TestNode[]): number[] {
   const strongSuccessors = spec.map((node) => (node.edges ?? []).filter((e) => e.type !== 'weak').map((e) => e.to));
   const reachable = new Set<number>([0]);
   const queue = [0];
-  while (queue.length) for (const w of strongSuccessors[queue.shift()!]) if (!reachable.has(w)) {
-      reachable.add(w);
-      queue.push(w);
-    }
+  while (queue.length)
+    for (const w of strongSuccessors[queue.shift()!])
+      if (!reachable.has(w)) {
+        reachable.add(w);
+        queue.push(w);
+      }
   const preds: number[][] = spec.map(() => []);
   strongSuccessors.forEach((succ, v) => succ.forEach((w) => reachable.has(v) && preds[w].push(v)));
   const all = [...reachable];
   const dom = new Map<number, Set<number>>(all.map((v) => [v, v === 0 ? new Set([0]) : new Set(all)]));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const v of all) {
       if (v === 0) continue;
@@ -40,7 +42,7 @@ function referenceIdoms(spec: TestNode[]): number[] {
 
 function randomGraph(seed: number, n: number, edgesPerNode: number): TestNode[] {
   let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   return Array.from({ length: n }, (_, i) => ({
     name: `n${i}`,
     selfSize: 1 + Math.floor(rand() * 100),

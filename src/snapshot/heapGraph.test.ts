@@ -9,9 +9,24 @@ import { buildTestSnapshot, type TestNode } from '../../test/helpers/testGraph';
 // Orphan ─→ Leaf: unreachable; Ghost only weakly reachable.
 const spec: TestNode[] = [
   { name: '', type: 'synthetic', selfSize: 0, edges: [{ to: 1, type: 'shortcut', name: 'global' }] },
-  { name: 'global', edges: [{ to: 2, name: 'cache' }, { to: 5, name: 'other' }, { to: 9, type: 'weak', name: 'ghost' }] },
+  {
+    name: 'global',
+    edges: [
+      { to: 2, name: 'cache' },
+      { to: 5, name: 'other' },
+      { to: 9, type: 'weak', name: 'ghost' },
+    ],
+  },
   { name: 'Map', selfSize: 32, edges: [{ to: 3, type: 'internal', name: 'table' }] },
-  { name: 'system / OrderedHashMap', type: 'array', selfSize: 100, edges: [{ to: 4, type: 'internal', name: 'x' }, { to: 4, type: 'element', name: 0 }] },
+  {
+    name: 'system / OrderedHashMap',
+    type: 'array',
+    selfSize: 100,
+    edges: [
+      { to: 4, type: 'internal', name: 'x' },
+      { to: 4, type: 'element', name: 0 },
+    ],
+  },
   { name: 'Session', selfSize: 40, edges: [{ to: 6, name: 'data' }] },
   { name: 'Other', selfSize: 8, edges: [{ to: 10, type: 'internal', name: 'inner' }] },
   { name: 'Payload', selfSize: 1000 },
@@ -37,7 +52,10 @@ test('retained sizes, distances and paths on a graph with unreachable and weakly
   assert.equal(graph.nodeInfo(6).distance, 5);
   assert.equal(graph.nodeInfo(7).distance, -1);
   // Equally short paths: the element edge wins over the internal one from the same node.
-  assert.deepEqual(graph.retainerPath(6).map((s) => s.edge), ['', 'cache', '(internal) table', '[0]', 'data']);
+  assert.deepEqual(
+    graph.retainerPath(6).map((s) => s.edge),
+    ['', 'cache', '(internal) table', '[0]', 'data'],
+  );
   const totals = graph.totals();
   assert.equal(totals.unreachableCount, 3);
   assert.equal(totals.unreachableSize, 15);

@@ -4,7 +4,16 @@ import { computeDominators, computeRetainedSizes, NONE } from './dominators';
 import type { HeapSnapshot } from './heapSnapshot';
 import { parseSnapshot } from './parser';
 import { computeShortestPaths, type ShortestPaths } from './shortestPaths';
-import type { AnalyzeOptions, ClassAggregate, Dominator, NodeInfo, ParseOptions, RetainerPath, RetainerStep, SnapshotTotals } from './types';
+import type {
+  AnalyzeOptions,
+  ClassAggregate,
+  Dominator,
+  NodeInfo,
+  ParseOptions,
+  RetainerPath,
+  RetainerStep,
+  SnapshotTotals,
+} from './types';
 
 const MAX_PATH_STEPS = 64;
 const MAX_NAME_LENGTH = 200;
@@ -228,7 +237,8 @@ export class HeapGraph {
     }
     this.sumOutermostInstances(ofNode, classCount, retained);
     const result: ClassAggregate[] = [];
-    for (let c = 0; c < classCount; c++) result.push({ className: names[c], count: count[c], selfSize: self[c], retainedSize: retained[c] });
+    for (let c = 0; c < classCount; c++)
+      result.push({ className: names[c], count: count[c], selfSize: self[c], retainedSize: retained[c] });
     this.aggregates = result.sort((a, b) => b.retainedSize - a.retainedSize);
     return this.aggregates;
   }
@@ -292,7 +302,11 @@ export class HeapGraph {
     const s = this.snapshot;
     const synthetic = s.nodeTypeIds.synthetic;
     const candidateCount = Math.max(limit * 20, 200);
-    const candidates = topNodesBy(this.retainedSizes, candidateCount, (i) => i !== s.rootIndex && s.nodes.types[i] !== synthetic && this.idom[i] !== NONE);
+    const candidates = topNodesBy(
+      this.retainedSizes,
+      candidateCount,
+      (i) => i !== s.rootIndex && s.nodes.types[i] !== synthetic && this.idom[i] !== NONE,
+    );
     const chosen = new Set(candidates);
     for (const c of candidates) {
       const parent = this.idom[c];

@@ -62,7 +62,26 @@ export class HeapSnapshot {
 
   /** Type ids looked up once, so hot loops compare numbers rather than strings. */
   readonly edgeTypeIds: Readonly<Record<'context' | 'element' | 'property' | 'internal' | 'hidden' | 'shortcut' | 'weak', number>>;
-  readonly nodeTypeIds: Readonly<Record<'hidden' | 'array' | 'string' | 'object' | 'code' | 'closure' | 'regexp' | 'number' | 'native' | 'synthetic' | 'concatenatedString' | 'slicedString' | 'symbol' | 'bigint' | 'objectShape', number>>;
+  readonly nodeTypeIds: Readonly<
+    Record<
+      | 'hidden'
+      | 'array'
+      | 'string'
+      | 'object'
+      | 'code'
+      | 'closure'
+      | 'regexp'
+      | 'number'
+      | 'native'
+      | 'synthetic'
+      | 'concatenatedString'
+      | 'slicedString'
+      | 'symbol'
+      | 'bigint'
+      | 'objectShape',
+      number
+    >
+  >;
 
   constructor(
     readonly header: SnapshotHeader,
@@ -78,15 +97,31 @@ export class HeapSnapshot {
     this.edgeTypeNames = header.meta.edgeTypes;
     const e = (name: string) => header.meta.edgeTypes.indexOf(name);
     this.edgeTypeIds = {
-      context: e('context'), element: e('element'), property: e('property'), internal: e('internal'),
-      hidden: e('hidden'), shortcut: e('shortcut'), weak: e('weak'),
+      context: e('context'),
+      element: e('element'),
+      property: e('property'),
+      internal: e('internal'),
+      hidden: e('hidden'),
+      shortcut: e('shortcut'),
+      weak: e('weak'),
     };
     const n = (name: string) => header.meta.nodeTypes.indexOf(name);
     this.nodeTypeIds = {
-      hidden: n('hidden'), array: n('array'), string: n('string'), object: n('object'), code: n('code'),
-      closure: n('closure'), regexp: n('regexp'), number: n('number'), native: n('native'),
-      synthetic: n('synthetic'), concatenatedString: n('concatenated string'), slicedString: n('sliced string'),
-      symbol: n('symbol'), bigint: n('bigint'), objectShape: n('object shape'),
+      hidden: n('hidden'),
+      array: n('array'),
+      string: n('string'),
+      object: n('object'),
+      code: n('code'),
+      closure: n('closure'),
+      regexp: n('regexp'),
+      number: n('number'),
+      native: n('native'),
+      synthetic: n('synthetic'),
+      concatenatedString: n('concatenated string'),
+      slicedString: n('sliced string'),
+      symbol: n('symbol'),
+      bigint: n('bigint'),
+      objectShape: n('object shape'),
     };
     let max = 0;
     let maxOdd = 0;

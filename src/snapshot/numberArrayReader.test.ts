@@ -36,7 +36,7 @@ function feedAll(reader: NumberArrayReader, text: string, cuts: number[]): numbe
 /** A deterministic generator, so a failure names its seed. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('numbers come out as JSON.parse reads them, however the bytes are cut', () => {
@@ -61,7 +61,7 @@ test('numbers come out as JSON.parse reads them, however the bytes are cut', () 
   }
 });
 
-test('a section longer than the parser\'s window and its output batch arrives in whole records', () => {
+test("a section longer than the parser's window and its output batch arrives in whole records", () => {
   const recordSize = 7;
   const records = 40_000; // 280,000 numbers: several output batches; about 2 MB, two input windows
   const values = Array.from({ length: records * recordSize }, (_, k) => (k * 7919) % 100_003);

@@ -71,7 +71,10 @@ export class NumberArrayReader implements ValueReader {
   private readonly batch: Float64Array;
   private readonly outputEnd: number;
 
-  constructor(private readonly section: string, private readonly sink: NumberSink) {
+  constructor(
+    private readonly section: string,
+    private readonly sink: NumberSink,
+  ) {
     this.parser = acquireParser();
     this.wasm = this.parser.wasm;
     this.memory = this.parser.memory;

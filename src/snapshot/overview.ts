@@ -9,7 +9,10 @@ export function overviewOf(graph: HeapGraph, file: string, limits: { classes: nu
     file,
     totals: graph.totals(),
     // Root groups retain the whole heap; listing them first would say nothing.
-    classes: graph.classAggregates().filter((c) => !roots.has(c.className)).slice(0, limits.classes),
+    classes: graph
+      .classAggregates()
+      .filter((c) => !roots.has(c.className))
+      .slice(0, limits.classes),
     dominators: graph.topDominators(limits.dominators),
   };
 }

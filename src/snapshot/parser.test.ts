@@ -14,7 +14,15 @@ const META = {
   // Field order differs from V8's usual one on purpose: offsets must come from meta, and so must
   // the list of type names, which `node_types`/`edge_types` give at the position of the "type" field.
   node_fields: ['name', 'type', 'id', 'edge_count', 'self_size', 'trace_node_id', 'detachedness'],
-  node_types: ['string', ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic'], 'number', 'number', 'number', 'number', 'number'],
+  node_types: [
+    'string',
+    ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic'],
+    'number',
+    'number',
+    'number',
+    'number',
+    'number',
+  ],
   edge_fields: ['to_node', 'type', 'name_or_index'],
   edge_types: ['node', ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number'],
   location_fields: ['object_index', 'script_id', 'line', 'column'],
@@ -25,7 +33,17 @@ const STRINGS = ['', 'root', 'Thing', 'a "quoted" name', 'back\\slash\\\\', 'lin
 function tinySnapshot(): string {
   const nodes = [/* root */ 1, 9, 1, 1, 0, 0, 0, /* Thing */ 2, 3, 3, 1, 48, 0, 0, /* string */ 6, 2, 5, 0, 4294967296 + 5, 0, 0];
   const edges = [7, 2, 8, /* Thing -> string */ 14, 1, 0];
-  return JSON.stringify({ snapshot: { meta: META, node_count: 3, edge_count: 2, extra_native_bytes: 77 }, nodes, edges, locations: [7, 12, 34, 5], strings: STRINGS }, null, 1);
+  return JSON.stringify(
+    {
+      snapshot: { meta: META, node_count: 3, edge_count: 2, extra_native_bytes: 77 },
+      nodes,
+      edges,
+      locations: [7, 12, 34, 5],
+      strings: STRINGS,
+    },
+    null,
+    1,
+  );
 }
 
 function write(name: string, text: string | Buffer): string {
@@ -45,7 +63,13 @@ async function rejectsWith(path: string, code: ErrorCode, pattern: RegExp) {
 
 test('reads fields by the offsets meta declares, in any order, at every chunk size, with and without the edges thread', async () => {
   const path = write('tiny.heapsnapshot', tinySnapshot());
-  for (const [chunkSize, parallel] of [1, 2, 3, 5, 7, 16, 1 << 20].flatMap((c) => [[c, false], [c, true]] as const)) {
+  for (const [chunkSize, parallel] of [1, 2, 3, 5, 7, 16, 1 << 20].flatMap(
+    (c) =>
+      [
+        [c, false],
+        [c, true],
+      ] as const,
+  )) {
     const s = await parseSnapshot(path, { chunkSize, parallel });
     assert.equal(s.nodeCount, 3);
     assert.equal(s.edgeCount, 2);
@@ -79,7 +103,13 @@ test('a missing file, a folder, an empty file and a non-snapshot each get one cl
 test('a snapshot cut short is reported as truncated, wherever the cut falls', async () => {
   const full = Buffer.from(tinySnapshot());
   const cuts = [40, full.indexOf('"nodes"') + 12, full.indexOf('"edges"') + 10, full.indexOf('"strings"') + 30, full.length - 3];
-  for (const [cut, parallel] of cuts.flatMap((c) => [[c, false], [c, true]] as const)) {
+  for (const [cut, parallel] of cuts.flatMap(
+    (c) =>
+      [
+        [c, false],
+        [c, true],
+      ] as const,
+  )) {
     const path = write(`cut-${cut}.heapsnapshot`, full.subarray(0, cut));
     await assert.rejects(parseSnapshot(path, { chunkSize: 7, parallel }), (e: unknown) => {
       assert.ok(e instanceof LeakscopeError);
@@ -103,9 +133,15 @@ test('counts that disagree with the header and references out of range are caugh
   const floatEdge = JSON.parse(tinySnapshot());
   floatEdge.edges[1] = 2.5;
   for (const parallel of [false, true]) {
-    await assert.rejects(parseSnapshot(write('between.heapsnapshot', JSON.stringify(between)), { parallel }), /points between two node records/);
+    await assert.rejects(
+      parseSnapshot(write('between.heapsnapshot', JSON.stringify(between)), { parallel }),
+      /points between two node records/,
+    );
     await assert.rejects(parseSnapshot(write('float.heapsnapshot', JSON.stringify(floats)), { parallel }), /not a whole number/);
-    await assert.rejects(parseSnapshot(write('float-edge.heapsnapshot', JSON.stringify(floatEdge)), { parallel }), /"edges" section holds a value that is not a whole number/);
+    await assert.rejects(
+      parseSnapshot(write('float-edge.heapsnapshot', JSON.stringify(floatEdge)), { parallel }),
+      /"edges" section holds a value that is not a whole number/,
+    );
   }
 });
 
@@ -149,7 +185,11 @@ test('values out of range are rejected with the position, on either thread', asy
     ['edge string', (o) => (o.edges[2] = 50), /edge 0 \(edges\[0\]\) is named by string 50, beyond the 9 in "strings"/],
     ['negative edge name', (o) => (o.edges[2] = -1), /edge 0 \(edges\[0\]\) has name_or_index -1/],
     ['negative target', (o) => (o.edges[0] = -7), /edge 0 \(edges\[0\]\) points outside the node list/],
-    ['misaligned target', (o) => (o.edges[0] = 8), /edge 0 \(edges\[0\]\) points between two node records \(to_node 8 is not a multiple of the 7 node fields\)/],
+    [
+      'misaligned target',
+      (o) => (o.edges[0] = 8),
+      /edge 0 \(edges\[0\]\) points between two node records \(to_node 8 is not a multiple of the 7 node fields\)/,
+    ],
   ];
   for (const [name, damage, pattern] of cases) {
     const o = JSON.parse(tinySnapshot());

@@ -50,7 +50,11 @@ function startEdgesWorker(path: string, header: SnapshotHeader, headerEnd: numbe
   const worker = startWorkerJob<EdgesJob, EdgesResult>(join(__dirname, 'edgesWorker.js'), job, 'The edge parser thread');
   // A thread that fails or ends without answering is a failed parse, as one the worker reports is.
   const done = worker.result.catch((e: LeakscopeError): EdgesResult => ({ ok: false, arrayStart: -1, code: e.code, message: e.message }));
-  const columns: EdgeColumns = { types: new Uint8Array(shared.types), nameOrIndex: new Uint32Array(shared.nameOrIndex), targets: new Uint32Array(shared.targets) };
+  const columns: EdgeColumns = {
+    types: new Uint8Array(shared.types),
+    nameOrIndex: new Uint32Array(shared.nameOrIndex),
+    targets: new Uint32Array(shared.targets),
+  };
   return { worker, columns, done };
 }
 
@@ -61,7 +65,8 @@ function readMeta(raw: unknown): SnapshotHeader {
   const nodeFields = strings(meta?.node_fields);
   const edgeFields = strings(meta?.edge_fields);
   // `node_types[i]` describes `node_fields[i]`: the type names are the entry at the "type" field.
-  const typeNames = (types: unknown, fields: string[] | undefined) => (Array.isArray(types) && fields ? strings(types[fields.indexOf('type')]) : undefined);
+  const typeNames = (types: unknown, fields: string[] | undefined) =>
+    Array.isArray(types) && fields ? strings(types[fields.indexOf('type')]) : undefined;
   const nodeTypes = typeNames(meta?.node_types, nodeFields);
   const edgeTypes = typeNames(meta?.edge_types, edgeFields);
   if (!snapshot || !meta || !nodeFields || !edgeFields || !nodeTypes || !edgeTypes) {
@@ -81,7 +86,10 @@ function readMeta(raw: unknown): SnapshotHeader {
     throw notASnapshot('its header has no valid node and edge counts');
   }
   if (edgeCount >= 0xffffffff || nodeCount >= 0xffffffff) {
-    throw new LeakscopeError(ErrorCode.UnsupportedSnapshot, 'This snapshot has more than 4 billion nodes or edges, which Leakscope does not support.');
+    throw new LeakscopeError(
+      ErrorCode.UnsupportedSnapshot,
+      'This snapshot has more than 4 billion nodes or edges, which Leakscope does not support.',
+    );
   }
   return {
     meta: {
@@ -136,7 +144,10 @@ class SnapshotStreamParser {
       switch (this.state) {
         case 'start': {
           const c = buf[i];
-          if (isSpace(c)) { i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
           if (c !== OPEN_BRACE) throw notASnapshot('it does not start with a JSON object');
           this.state = 'key';
           i++;
@@ -144,8 +155,15 @@ class SnapshotStreamParser {
         }
         case 'key': {
           const c = buf[i];
-          if (isSpace(c) || c === COMMA) { i++; break; }
-          if (c === CLOSE_BRACE && this.keyBytes.length === 0) { this.state = 'end'; i++; break; }
+          if (isSpace(c) || c === COMMA) {
+            i++;
+            break;
+          }
+          if (c === CLOSE_BRACE && this.keyBytes.length === 0) {
+            this.state = 'end';
+            i++;
+            break;
+          }
           if (this.keyBytes.length === 0 && c !== QUOTE) throw notASnapshot('its top level is not a JSON object');
           const from = this.keyBytes.length === 0 ? i + 1 : i;
           if (this.keyBytes.length === 0) this.keyBytes.push(Buffer.alloc(0));
@@ -164,7 +182,10 @@ class SnapshotStreamParser {
         }
         case 'colon': {
           const c = buf[i];
-          if (isSpace(c)) { i++; break; }
+          if (isSpace(c)) {
+            i++;
+            break;
+          }
           if (c !== COLON) throw notASnapshot('its top level is not a JSON object');
           this.reader = this.readerFor(this.key);
           this.state = 'value';
@@ -173,7 +194,10 @@ class SnapshotStreamParser {
         }
         case 'value': {
           const next = this.reader!.feed(buf, i, end);
-          if (next < 0) { i = end; break; }
+          if (next < 0) {
+            i = end;
+            break;
+          }
           this.finishValue(base + next);
           this.state = 'key';
           i = next;
@@ -239,7 +263,11 @@ class SnapshotStreamParser {
       case 'trace_tree': {
         const fields = needHeader().meta.traceNodeFields;
         if (fields.length === 0) return new RawValueReader(false);
-        this.traceReader = new TraceTreeReader(fields.length, Math.max(0, fields.indexOf('id')), Math.max(0, fields.indexOf('function_info_index')));
+        this.traceReader = new TraceTreeReader(
+          fields.length,
+          Math.max(0, fields.indexOf('id')),
+          Math.max(0, fields.indexOf('function_info_index')),
+        );
         return this.traceReader;
       }
       case 'strings':
@@ -272,7 +300,11 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
   try {
     // Opening a FIFO or a device blocks a thread until a writer comes, beyond the reach of cancellation.
     const kind = await fs.stat(path);
-    if (!kind.isFile() && !kind.isDirectory()) throw new LeakscopeError(ErrorCode.FileUnreadable, `${path} is not a regular file (a pipe, socket or device); give a .heapsnapshot file.`);
+    if (!kind.isFile() && !kind.isDirectory())
+      throw new LeakscopeError(
+        ErrorCode.FileUnreadable,
+        `${path} is not a regular file (a pipe, socket or device); give a .heapsnapshot file.`,
+      );
     handle = await fs.open(path, 'r');
   } catch (e) {
     if (e instanceof LeakscopeError) throw e;
@@ -365,14 +397,25 @@ export async function parseSnapshot(path: string, options: ParseOptions = {}): P
 function validateReferences(path: string, header: SnapshotHeader, nodes: NodeColumns, edges: EdgeColumns, stringCount: number): void {
   const names = nodes.names;
   for (let i = 0; i < names.length; i++) {
-    if (names[i] >= stringCount) throw withFile(path, notASnapshot(`node ${i} (nodes[${i * header.meta.nodeFields.length}]) names string ${names[i]}, beyond the ${stringCount} in "strings"`));
+    if (names[i] >= stringCount)
+      throw withFile(
+        path,
+        notASnapshot(
+          `node ${i} (nodes[${i * header.meta.nodeFields.length}]) names string ${names[i]}, beyond the ${stringCount} in "strings"`,
+        ),
+      );
   }
   const element = header.meta.edgeTypes.indexOf('element');
   const hidden = header.meta.edgeTypes.indexOf('hidden');
   const { types, nameOrIndex } = edges;
   for (let i = 0; i < nameOrIndex.length; i++) {
     if (nameOrIndex[i] >= stringCount && types[i] !== element && types[i] !== hidden) {
-      throw withFile(path, notASnapshot(`edge ${i} (edges[${i * header.meta.edgeFields.length}]) is named by string ${nameOrIndex[i]}, beyond the ${stringCount} in "strings"`));
+      throw withFile(
+        path,
+        notASnapshot(
+          `edge ${i} (edges[${i * header.meta.edgeFields.length}]) is named by string ${nameOrIndex[i]}, beyond the ${stringCount} in "strings"`,
+        ),
+      );
     }
   }
 }
@@ -396,7 +439,8 @@ function emptyLocations(): LocationColumns {
 function openError(path: string, e: unknown): LeakscopeError {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return new LeakscopeError(ErrorCode.FileNotFound, `${path} does not exist.`);
-  if (code === 'EACCES' || code === 'EPERM') return new LeakscopeError(ErrorCode.FileUnreadable, `${path} cannot be read: permission denied.`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new LeakscopeError(ErrorCode.FileUnreadable, `${path} cannot be read: permission denied.`);
   if (code === 'EISDIR') return new LeakscopeError(ErrorCode.FileUnreadable, `${path} is a folder, not a heap snapshot file.`);
   return new LeakscopeError(ErrorCode.FileUnreadable, `${path} cannot be opened (${code ?? String(e)}).`, true, { cause: e });
 }

@@ -11,7 +11,10 @@ export class RawValueReader implements ValueReader {
   private readonly parts: Buffer[] = [];
   private collected = 0;
 
-  constructor(private readonly collect: boolean, private readonly limit = 64 << 20) {}
+  constructor(
+    private readonly collect: boolean,
+    private readonly limit = 64 << 20,
+  ) {}
 
   feed(buf: Buffer, pos: number, end: number): number {
     let i = pos;

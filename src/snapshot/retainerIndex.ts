@@ -25,7 +25,7 @@ export function buildRetainerIndex(snapshot: HeapSnapshot): RetainerIndex {
   const edges = new Uint32Array(m);
   const sources = new Uint32Array(m);
   for (let node = n - 1; node >= 0; node--) {
-    for (let e = firstEdges[node + 1]; e-- > firstEdges[node]; ) {
+    for (let e = firstEdges[node + 1]; e-- > firstEdges[node];) {
       sources[e] = node;
       edges[--first[targets[e]]] = e;
     }

@@ -66,7 +66,8 @@ export class StringTable {
   trim(): void {
     this.starts.trim();
     this.escaped.trim();
-    if (this.block && this.used < this.block.length) this.blocks[this.blocks.length - 1] = this.block = Buffer.from(this.block.subarray(0, this.used));
+    if (this.block && this.used < this.block.length)
+      this.blocks[this.blocks.length - 1] = this.block = Buffer.from(this.block.subarray(0, this.used));
   }
 
   get(index: number): string | undefined {
@@ -74,7 +75,12 @@ export class StringTable {
     const b = this.blockOf(index);
     const start = this.starts.at(index);
     const last = b + 1 === this.blocks.length;
-    const end = index + 1 < this.count && (last || index + 1 < this.blockFirst[b + 1]) ? this.starts.at(index + 1) : last ? this.used : this.blockUsed[b];
+    const end =
+      index + 1 < this.count && (last || index + 1 < this.blockFirst[b + 1])
+        ? this.starts.at(index + 1)
+        : last
+          ? this.used
+          : this.blockUsed[b];
     const text = this.blocks[b].toString('utf8', start, end);
     return this.isEscaped(index) ? (JSON.parse('"' + text + '"') as string) : text;
   }

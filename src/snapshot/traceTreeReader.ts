@@ -16,7 +16,11 @@ export class TraceTreeReader implements ValueReader {
   readonly functionInfos = new GrowableUint32Array();
   readonly parents = new GrowableUint32Array();
 
-  constructor(private readonly fieldCount: number, private readonly idField: number, private readonly functionField: number) {}
+  constructor(
+    private readonly fieldCount: number,
+    private readonly idField: number,
+    private readonly functionField: number,
+  ) {}
 
   feed(buf: Buffer, pos: number, end: number): number {
     for (let i = pos; i < end; i++) {

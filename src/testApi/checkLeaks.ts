@@ -70,11 +70,16 @@ export interface CheckLeaksResult {
  * snapshots do not.
  */
 export async function checkLeaks(fn: (iteration: number) => unknown, options: CheckLeaksOptions = {}): Promise<CheckLeaksResult> {
-  if (typeof fn !== 'function') throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks needs the function to check as its first argument.');
+  if (typeof fn !== 'function')
+    throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks needs the function to check as its first argument.');
   const iterations = count(options.iterations, 'iterations', 20, 2);
   const warmup = count(options.warmup, 'warmup', 10, 0);
   // Each check counts everything the process keeps: two at once would count each other's calls.
-  if (underCheck.size > 0) throw new LeakscopeError(ErrorCode.InvalidArgument, 'checkLeaks is already running in this process; run leak checks one at a time (not in concurrent tests).');
+  if (underCheck.size > 0)
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      'checkLeaks is already running in this process; run leak checks one at a time (not in concurrent tests).',
+    );
   const inspector = InProcessInspector.open();
   underCheck.add(fn);
   if (options.cleanup) underCheck.add(options.cleanup);
@@ -82,7 +87,11 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
   try {
     dir = options.snapshotDir ?? (await fs.mkdtemp(join(tmpdir(), 'leakscope-test-')));
     if (options.snapshotDir) await fs.mkdir(dir, { recursive: true });
-    const files = { baseline: join(dir, 'baseline.heapsnapshot'), mid: join(dir, 'mid.heapsnapshot'), after: join(dir, 'after.heapsnapshot') };
+    const files = {
+      baseline: join(dir, 'baseline.heapsnapshot'),
+      mid: join(dir, 'mid.heapsnapshot'),
+      after: join(dir, 'after.heapsnapshot'),
+    };
     const recorder = new MemoryRecorder(iterations + 1);
     const call = async (i: number) => {
       await fn(i);
@@ -112,16 +121,28 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
     const { diff: rawDiff, holders, graph } = diffWithHolders(inputs.baseline, inputs.after, undefined, { mid, maxGroups: MAX_GROUPS });
     // Code a runner transformed (ts-jest, Vitest) or tsc compiled is mapped back to the file the test's author wrote.
     const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => inspector.sourceMapUrl(url) });
-    const diff = mapDiffLocations(withScriptUrls(rawDiff, (id) => scripts.get(String(id))), mapLocation);
-    // Like the CLI's check: each finding points at the statement that adds to its holder.
-    const detected = attachHolderCode(detectFindings(diff, graph, holders, {
-      scriptUrl: (id) => scripts.get(String(id)),
+    const diff = mapDiffLocations(
+      withScriptUrls(rawDiff, (id) => scripts.get(String(id))),
       mapLocation,
-      minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
-      minBytesPerCycle: options.minBytesPerIteration ?? 0,
-    }));
+    );
+    // Like the CLI's check: each finding points at the statement that adds to its holder.
+    const detected = attachHolderCode(
+      detectFindings(diff, graph, holders, {
+        scriptUrl: (id) => scripts.get(String(id)),
+        mapLocation,
+        minObjectsPerCycle: options.minObjectsPerIteration ?? 1,
+        minBytesPerCycle: options.minBytesPerIteration ?? 0,
+      }),
+    );
     const { kept: findings, setAside } = setAsideGrowth(detected, graph);
-    const report = leakReport(fn, { iterations, warmup, cleanup: Boolean(options.cleanup) }, findings, recorder, diff, options.snapshotDir ? files : undefined);
+    const report = leakReport(
+      fn,
+      { iterations, warmup, cleanup: Boolean(options.cleanup) },
+      findings,
+      recorder,
+      diff,
+      options.snapshotDir ? files : undefined,
+    );
     if (findings.length > 0) throw new LeakError(findings, report, setAside);
     return { findings, setAside, report };
   } finally {
@@ -147,7 +168,11 @@ async function snapshot(inspector: InProcessInspector, file: string): Promise<vo
 
 function count(value: number | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) throw new LeakscopeError(ErrorCode.InvalidArgument, `checkLeaks option ${name} must be a whole number of at least ${min}, not ${String(value)}.`);
+  if (!Number.isInteger(value) || value < min)
+    throw new LeakscopeError(
+      ErrorCode.InvalidArgument,
+      `checkLeaks option ${name} must be a whole number of at least ${min}, not ${String(value)}.`,
+    );
   return value;
 }
 
@@ -181,4 +206,3 @@ function leakReport(
     diff: { ...diff, groups: diff.groups.slice(0, REPORT_GROUPS) },
   });
 }
-

@@ -28,7 +28,17 @@ export class MemoryRecorder {
     const memory = process.memoryUsage();
     const heap = getHeapStatistics();
     const linux = process.platform === 'linux' ? linuxMemory(read('/proc/self/status'), read('/proc/self/smaps_rollup')) : undefined;
-    const top = [Date.now(), memory.rss, memory.heapTotal, memory.heapUsed, memory.external, memory.arrayBuffers, Math.max(process.resourceUsage().maxRSS * 1024, linux?.vmHwm ?? 0), heap.total_physical_size, heap.heap_size_limit];
+    const top = [
+      Date.now(),
+      memory.rss,
+      memory.heapTotal,
+      memory.heapUsed,
+      memory.external,
+      memory.arrayBuffers,
+      Math.max(process.resourceUsage().maxRSS * 1024, linux?.vmHwm ?? 0),
+      heap.total_physical_size,
+      heap.heap_size_limit,
+    ];
     top.forEach((v, i) => (this.values[row + i] = v));
     let at = row + FIELDS.length;
     this.values[at++] = linux ? 1 : 0;

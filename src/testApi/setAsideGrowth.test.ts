@@ -14,7 +14,16 @@ function finding(growth: Partial<GroupGrowth>): Finding {
     path: [],
     holderPath: [],
     classes: [],
-    growth: { cyclesBeforeMid: 10, cyclesAfterMid: 10, newBeforeMid: 40, newAfterMid: 40, objectsPerCycle: 4, bytesPerCycle: 200, steady: true, ...growth },
+    growth: {
+      cyclesBeforeMid: 10,
+      cyclesAfterMid: 10,
+      newBeforeMid: 40,
+      newAfterMid: 40,
+      objectsPerCycle: 4,
+      bytesPerCycle: 200,
+      steady: true,
+      ...growth,
+    },
     fix: { id: 'bound-cache', summary: '' },
     explanation: '',
   };

@@ -10,7 +10,16 @@ export interface SetAsideFinding {
 
 /** A call record: `calls` next to another per-call log or the double's implementation. */
 const CALL_LOGS = ['calls', '#calls'];
-const CALL_RECORD_FIELDS = ['results', 'instances', 'contexts', 'invocationCallOrder', 'settledResults', '#implementation', '#restore', '#times'];
+const CALL_RECORD_FIELDS = [
+  'results',
+  'instances',
+  'contexts',
+  'invocationCallOrder',
+  'settledResults',
+  '#implementation',
+  '#restore',
+  '#times',
+];
 /** node:test's mock tracker keeps every double it made until it is reset, at the end of the test. */
 const MOCK_TRACKER_FIELDS = ['#mocks', '#timers'];
 /** A console that keeps what is logged until the test ends, to print it with the result. */

@@ -22,7 +22,8 @@ export async function processesIn(folder: string, commandLine?: RegExp): Promise
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const cwd = await fs.readlink(`/proc/${entry}/cwd`).catch(() => '');
     if (cwd !== folder && !cwd.startsWith(`${folder}/`)) continue;
-    if (commandLine && !commandLine.test((await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' '))) continue;
+    if (commandLine && !commandLine.test((await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ')))
+      continue;
     pids.push(Number(entry));
   }
   return pids;
@@ -61,7 +62,12 @@ function runNode24(args: string[], env: NodeJS.ProcessEnv, logFile: string): Pro
  * everything that host launched.
  */
 export async function startCodeServer(workspace: string, stateDir: string, env: NodeJS.ProcessEnv = {}): Promise<CodeServer> {
-  const dirs = { userData: join(stateDir, 'user-data'), extensions: join(stateDir, 'extensions'), xdgConfig: join(stateDir, 'xdg-config'), xdgData: join(stateDir, 'xdg-data') };
+  const dirs = {
+    userData: join(stateDir, 'user-data'),
+    extensions: join(stateDir, 'extensions'),
+    xdgConfig: join(stateDir, 'xdg-config'),
+    xdgData: join(stateDir, 'xdg-data'),
+  };
   for (const d of Object.values(dirs)) await fs.mkdir(d, { recursive: true });
   const config = join(stateDir, 'config.yaml');
   await fs.writeFile(config, 'auth: none\ncert: false\n');
@@ -85,15 +91,19 @@ export async function startCodeServer(workspace: string, stateDir: string, env: 
     [
       CODE_SERVER,
       ...common,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--reconnection-grace-time', '5',
+      '--reconnection-grace-time',
+      '5',
       // Lets a window run a test module in the extension host (the payload's extensionTestsPath).
-      '--vscode-option', 'enable-smoke-test-driver',
+      '--vscode-option',
+      'enable-smoke-test-driver',
       workspace,
     ],
     { env: childEnv, stdio: ['ignore', log.fd, log.fd], detached: true },
@@ -134,7 +144,10 @@ export async function startCodeServer(workspace: string, stateDir: string, env: 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${await fs.readFile(logFile, 'utf8')}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();

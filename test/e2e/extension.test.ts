@@ -16,7 +16,8 @@ import { answerInput, openFile, openWorkbench, panelFrame, pickItem, runCommand,
  * what a user does from the palette, checked on what the panel and the editor show.
  */
 const missing = e2eMissing();
-if (missing && !process.env.LEAKSCOPE_SKIP_E2E) throw new Error(`The end-to-end tests cannot run: ${missing}. (npm test installs them; LEAKSCOPE_SKIP_E2E=1 skips these tests.)`);
+if (missing && !process.env.LEAKSCOPE_SKIP_E2E)
+  throw new Error(`The end-to-end tests cannot run: ${missing}. (npm test installs them; LEAKSCOPE_SKIP_E2E=1 skips these tests.)`);
 
 const DOCS = join(REPO_ROOT, 'docs');
 
@@ -42,7 +43,19 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     );
     await fs.writeFile(
       join(workspace, '.vscode', 'settings.json'),
-      JSON.stringify({ 'leakscope.output.folder': 'sessions', 'leakscope.leakCheck.requests': 200, 'leakscope.watch.intervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, null, 2),
+      JSON.stringify(
+        {
+          'leakscope.output.folder': 'sessions',
+          'leakscope.leakCheck.requests': 200,
+          'leakscope.watch.intervalSeconds': 1,
+          'workbench.colorTheme': 'Default Dark Modern',
+          'workbench.startupEditor': 'none',
+          'chat.disableAIFeatures': true,
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        },
+        null,
+        2,
+      ),
     );
     // A report and snapshots made by the CLI, as a reviewer would find them in a pull request.
     const demo = await runCli(['demo', '--out', join(workspace, 'review'), '--quiet']);
@@ -50,7 +63,8 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     appPort = await freePort();
     // A leak check kept in launch.json, for F5.
     await fs.mkdir(join(workspace, 'apps'));
-    for (const f of ['listenerPerRequest.js', 'serve.js']) await fs.copyFile(join(REPO_ROOT, 'test', 'fixtures', 'apps', f), join(workspace, 'apps', f));
+    for (const f of ['listenerPerRequest.js', 'serve.js'])
+      await fs.copyFile(join(REPO_ROOT, 'test', 'fixtures', 'apps', f), join(workspace, 'apps', f));
     launchPort = await freePort();
     debugPort = await freePort();
     const launch = {
@@ -121,7 +135,10 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     assert.match((await position.textContent()) ?? '', new RegExp(`^Ln ${finding.source.line}, Col ${finding.source.column}\\b`));
 
     // The quick-fix from the card edits the file that holds the cache.
-    await page.locator('.tab', { hasText: /leak check of/ }).first().click();
+    await page
+      .locator('.tab', { hasText: /leak check of/ })
+      .first()
+      .click();
     await card.getByRole('button', { name: 'Apply fix' }).click();
     await card.getByText(/Applied/).waitFor({ timeout: 30_000 });
     const fixed = await fs.readFile(join(workspace, 'leakyServer.js'), 'utf8');
@@ -138,7 +155,7 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     }
   });
 
-  test('Watch a Process shows a leaking process\'s growing trend in the status bar, captures on it, and ends with the process', async () => {
+  test("Watch a Process shows a leaking process's growing trend in the status bar, captures on it, and ends with the process", async () => {
     await runCommand(page, 'Leakscope: Watch a Process…');
     await pickItem(page, 'Launch a command under Leakscope', /which process/);
     await answerInput(page, 'node leakOnTimer.js', /launch a Node.js program/);
@@ -183,7 +200,8 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     // What the ended watch saw is kept: its report, from the last reading.
     const reports = async () => {
       const found = [];
-      for (const d of (await fs.readdir(sessions)).filter((d) => d.endsWith('-watch'))) found.push(await fs.readFile(join(sessions, d, 'watch.md'), 'utf8').catch(() => ''));
+      for (const d of (await fs.readdir(sessions)).filter((d) => d.endsWith('-watch')))
+        found.push(await fs.readFile(join(sessions, d, 'watch.md'), 'utf8').catch(() => ''));
       return found.filter((text) => /Ended: The process ended/.test(text));
     };
     for (let waited = 0; (await reports()).length === 0; waited += 500) {
@@ -200,7 +218,7 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     assert.equal(report.verdict, 'leak');
   });
 
-  test('a .heapsnapshot opens in Leakscope\'s editor with its dominators', async () => {
+  test("a .heapsnapshot opens in Leakscope's editor with its dominators", async () => {
     await openFile(page, 'review/after.heapsnapshot');
     await runCommand(page, 'Leakscope: Open in Leakscope');
     const panel = panelFrame(page);
@@ -275,7 +293,8 @@ exports.run = async () => {
       const manifest = JSON.parse(await fs.readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
       const declared = manifest.contributes.languageModelTools as Array<{ name: string; inputSchema: unknown }>;
       assert.deepEqual(result.tools!.map((t) => t.name).sort(), declared.map((t) => t.name).sort());
-      for (const tool of declared) assert.deepEqual(result.tools!.find((t) => t.name === tool.name)!.inputSchema, tool.inputSchema, tool.name);
+      for (const tool of declared)
+        assert.deepEqual(result.tools!.find((t) => t.name === tool.name)!.inputSchema, tool.inputSchema, tool.name);
       // The bundled tool read the pull request's report: the first of its findings, with the paging that says there are more.
       const [summary, json] = result.answer!.split('\n');
       assert.match(summary, /^Findings 1-1 of \d+\./);

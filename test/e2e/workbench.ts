@@ -13,14 +13,26 @@ export interface Workbench {
 }
 
 /** Headless Chromium on the workbench of `folder`, with a fresh profile. */
-export async function openWorkbench(server: CodeServer, folder: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  server: CodeServer,
+  folder: string,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<Workbench> {
   const profile = mkdtempSync(join(tmpdir(), 'leakscope-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
     colorScheme: options.colorScheme ?? 'dark',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -61,7 +73,11 @@ async function quickOpen(page: Page, key: string, text: string, rowText: string)
       await page.keyboard.press('Escape');
       // A key pressed while a webview has the focus may never reach the workbench: give the
       // focus back to it (the side bar's title is inert) before trying again.
-      await page.locator('.part.sidebar .composite.title').first().click().catch(() => undefined);
+      await page
+        .locator('.part.sidebar .composite.title')
+        .first()
+        .click()
+        .catch(() => undefined);
       await page.waitForTimeout(1000);
     }
   }

@@ -23,7 +23,11 @@ export function runNode(args: string[], options: { cwd?: string; env?: NodeJS.Pr
 /** Runs any command to its end, collecting its output; `env` is the whole environment. */
 export function runProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -43,7 +47,11 @@ export interface RunningCli {
 
 /** Starts the real `leakscope` bin and returns at once, so a test can signal it or the target mid-run. */
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; guardMs?: number } = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];

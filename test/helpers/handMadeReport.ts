@@ -1,7 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import type { Finding } from '../../src/analysis/types';
 
-const NO_TOTALS = { nodeCount: 0, edgeCount: 0, totalSize: 0, reachableSize: 0, unreachableCount: 0, unreachableSize: 0, extraNativeBytes: 0, maxNodeId: 0 };
+const NO_TOTALS = {
+  nodeCount: 0,
+  edgeCount: 0,
+  totalSize: 0,
+  reachableSize: 0,
+  unreachableCount: 0,
+  unreachableSize: 0,
+  extraNativeBytes: 0,
+  maxNodeId: 0,
+};
 
 /** A report.json as a pull request may carry one: only findings and the launched command are real; the rest is filler. */
 export function writeHandMadeReport(file: string, findings: Finding[], command?: string[]): string {
@@ -13,9 +22,20 @@ export function writeHandMadeReport(file: string, findings: Finding[], command?:
     target: { command, endpoint: 'ws://127.0.0.1:9229/x' },
     settings: { warmup: 1, cycles: 4, trackAllocations: false },
     findings,
-    memory: { samples: [], breakdown: { rss: 0, heapUsed: 0, heapFree: 0, external: 0, fileBacked: 0, native: 0 }, verdict: { kind: 'no-leak', summary: '' } },
+    memory: {
+      samples: [],
+      breakdown: { rss: 0, heapUsed: 0, heapFree: 0, external: 0, fileBacked: 0, native: 0 },
+      verdict: { kind: 'no-leak', summary: '' },
+    },
     snapshots: { baseline: 'b', after: 'a' },
-    diff: { schemaVersion: 1, baseline: { file: 'b', totals: NO_TOTALS }, after: { file: 'a', totals: NO_TOTALS }, classes: [], newObjects: { count: 0, selfSize: 0, retainedSize: 0 }, groups: [] },
+    diff: {
+      schemaVersion: 1,
+      baseline: { file: 'b', totals: NO_TOTALS },
+      after: { file: 'a', totals: NO_TOTALS },
+      classes: [],
+      newObjects: { count: 0, selfSize: 0, retainedSize: 0 },
+      groups: [],
+    },
   };
   writeFileSync(file, JSON.stringify(report));
   return file;

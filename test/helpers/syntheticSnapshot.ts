@@ -33,7 +33,9 @@ export function writeSyntheticSnapshot(path: string, options: SyntheticOptions):
     }
   };
   try {
-    out(`{"snapshot":{"meta":${JSON.stringify(META)},"node_count":${nodeCount},"edge_count":${edgeCount},"trace_function_count":0},\n"nodes":[`);
+    out(
+      `{"snapshot":{"meta":${JSON.stringify(META)},"node_count":${nodeCount},"edge_count":${edgeCount},"trace_function_count":0},\n"nodes":[`,
+    );
     const node = (type: number, name: number, id: number, size: number, edges: number, first = false) =>
       out(`${first ? '' : ','}${type},${name},${id},${size},${edges},0,0\n`);
     node(T.synthetic, 0, 1, 0, 2, true);
@@ -49,7 +51,9 @@ export function writeSyntheticSnapshot(path: string, options: SyntheticOptions):
     out(`,${E.property},3,${3 * NF}\n`);
     for (let i = 0; i < items; i++) out(`,${E.element},${i},${(4 + 2 * i) * NF}\n`);
     for (let i = 0; i < items; i++) out(`,${E.property},5,${(5 + 2 * i) * NF}\n`);
-    out('],\n"trace_function_infos":[],\n"trace_tree":[],\n"samples":[],\n"locations":[],\n"strings":["","(GC roots)","global","items","Item","value","Array","shared"');
+    out(
+      '],\n"trace_function_infos":[],\n"trace_tree":[],\n"samples":[],\n"locations":[],\n"strings":["","(GC roots)","global","items","Item","value","Array","shared"',
+    );
     if (stringLength > 0) {
       const body = 'x'.repeat(Math.max(0, stringLength - 12));
       for (let i = 0; i < items; i++) out(`,\n"${String(i).padStart(12, '0')}${body}"`);

@@ -5,7 +5,15 @@ import type { ClassAggregate, NodeInfo, RetainerPath, RetainerStep, SnapshotOver
 // leaks sessions into a module-level Map, request listeners onto a server, and log entries into a
 // closure kept alive by an interval timer.
 
-function node(id: number, type: string, className: string, name: string, selfSize: number, retainedSize: number, distance: number): NodeInfo {
+function node(
+  id: number,
+  type: string,
+  className: string,
+  name: string,
+  selfSize: number,
+  retainedSize: number,
+  distance: number,
+): NodeInfo {
   return { id, type, name, className, selfSize, retainedSize, distance };
 }
 
@@ -72,11 +80,11 @@ export const sessionGroup: RetainerGroup = {
     { className: '(string)', count: 1_000, retainedSize: 64_000 },
   ],
   samples: [
-    leaked(
-      sessionSample,
-      [...sessionCachePath, step('table', 'internal', sessionTable), step('(map entry)', 'internal', sessionSample)],
-      { scriptId: 97, line: 41, column: 18 },
-    ),
+    leaked(sessionSample, [...sessionCachePath, step('table', 'internal', sessionTable), step('(map entry)', 'internal', sessionSample)], {
+      scriptId: 97,
+      line: 41,
+      column: 18,
+    }),
   ],
 };
 
@@ -295,5 +303,8 @@ export function outsideCode(markdown: string): string {
 
 /** Cells of a GFM table row, split on pipes that are not backslash-escaped. */
 export function tableCells(line: string): string[] {
-  return line.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/);
+  return line
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
 }

@@ -3,7 +3,8 @@ import { ErrorCode, LeakscopeError } from '../../src/common/errors';
 import { answerRequests, answerWorkerJob } from '../../src/common/workerThread';
 
 /** A worker for src/common/workerThread.test.ts: as a job when given workerData, else answering requests. */
-export type FixtureTask = { do: 'echo'; value: string } | { do: 'fail' } | { do: 'bug' } | { do: 'crash' } | { do: 'hang' } | { do: 'progress' };
+export type FixtureTask =
+  { do: 'echo'; value: string } | { do: 'fail' } | { do: 'bug' } | { do: 'crash' } | { do: 'hang' } | { do: 'progress' };
 
 async function run(task: FixtureTask, report: (message: string) => void = () => undefined): Promise<string> {
   switch (task.do) {

@@ -32,7 +32,10 @@ export const contextChainDetector: Detector = {
       if (length < 3) continue;
       const fn = functionOfContext(graph, link.context);
       const scope = fn ? `${fn}'s context` : 'a function context';
-      const kept = group.holderClassName === CONTEXT && group.edgeFromHolder && !group.edgeFromHolder.startsWith('[') ? group.edgeFromHolder : undefined;
+      const kept =
+        group.holderClassName === CONTEXT && group.edgeFromHolder && !group.edgeFromHolder.startsWith('[')
+          ? group.edgeFromHolder
+          : undefined;
       const closure = link.closure ? `${link.closure}()` : 'a closure';
       return {
         kind: 'closure-context',
@@ -131,7 +134,10 @@ function chainLength(graph: HeapGraph, context: number, variable: string): numbe
     seen.add(current);
     const value: number | undefined = contextVariables(graph, current).find(([v]) => v === variable)?.[1];
     const from: number = current;
-    current = value === undefined ? undefined : contextsNear(graph, value).find((c) => !seen.has(c.context) && sameLink(graph, from, c.context, variable))?.context;
+    current =
+      value === undefined
+        ? undefined
+        : contextsNear(graph, value).find((c) => !seen.has(c.context) && sameLink(graph, from, c.context, variable))?.context;
   }
   return seen.size;
 }

@@ -21,7 +21,8 @@ export const eventTargetListenerDetector: Detector = {
     if (table < 1) return undefined;
     // Only the table, its entries and the listener list may follow: a path that runs on through a
     // listener's closure to something else is that something's growth.
-    if (!steps.slice(table + 1).every((step) => step.edge.startsWith('(internal)') || step.edge === 'next' || step.edge === 'previous')) return undefined;
+    if (!steps.slice(table + 1).every((step) => step.edge.startsWith('(internal)') || step.edge === 'next' || step.edge === 'previous'))
+      return undefined;
     if (!group.classes.some((c) => c.className === '(closure)' || c.className === 'Listener')) return undefined;
     const target = steps[table - 1];
     const type = eventType(graph, pathNodes[table + 1], pathNodes[table + 2]);
@@ -37,7 +38,8 @@ export const eventTargetListenerDetector: Detector = {
         'aborts never runs, and so never drops, a { once: true } listener either.',
       fix: {
         id: 'remove-event-listener',
-        summary: 'Remove the listener when the work is done (removeEventListener, or the disposer of events.addAbortListener), or give each request its own signal (AbortSignal.any([shared, own])) and abort it at the end.',
+        summary:
+          'Remove the listener when the work is done (removeEventListener, or the disposer of events.addAbortListener), or give each request its own signal (AbortSignal.any([shared, own])) and abort it at the end.',
       },
     };
   },

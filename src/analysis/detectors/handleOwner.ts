@@ -29,7 +29,8 @@ export const handleOwnerDetector: Detector = {
     // The handle itself holds the growth (a kind of handle, or its wrapper just below it); a path
     // that merely passes through a handle (a server's) is someone else's holder.
     const last = group.holderPath.slice(-2).map((s) => s.edge);
-    const fromHandle = group.holderClassName.startsWith('Node / ') || last.includes(OWNER_EDGE) || group.edgeFromHolder.includes('native_to_javascript');
+    const fromHandle =
+      group.holderClassName.startsWith('Node / ') || last.includes(OWNER_EDGE) || group.edgeFromHolder.includes('native_to_javascript');
     if (!fromHandle) return undefined;
     const votes = new Map<string, { count: number; node: number }>();
     for (const top of sampleNodes) {
@@ -56,7 +57,10 @@ export const handleOwnerDetector: Detector = {
         `${made} ${best} objects appeared during the check${perCycle >= 1 ? ` (${Math.round(perCycle)} per cycle)` : ''} and each still owns an open handle (a socket, a timer), ` +
         `which is a GC root: the handle keeps the ${best} and everything it holds (${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ` +
         `${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle). The code that makes one ${best} per request is the leak; with --track-allocations the finding names its line.`,
-      fix: { id: 'hoist-pool', summary: `Create the ${best} once and reuse it, or close it (close(), destroy(), end()) when the request is done.` },
+      fix: {
+        id: 'hoist-pool',
+        summary: `Create the ${best} once and reuse it, or close it (close(), destroy(), end()) when the request is done.`,
+      },
     };
   },
 };

@@ -20,7 +20,9 @@ export const identityMapDetector: Detector = {
     for (let i = steps.length - 1; i >= 0; i--) {
       const shape = SHAPES.find((s) => s.className === steps[i].node.className);
       if (!shape || !hasFields(graph, pathNodes[i], shape.fields)) continue;
-      const entities = group.classes.filter((c) => !c.className.startsWith('(') && c.className !== 'Object' && c.className !== 'Map').slice(0, 3);
+      const entities = group.classes
+        .filter((c) => !c.className.startsWith('(') && c.className !== 'Object' && c.className !== 'Map')
+        .slice(0, 3);
       const names = entities.length > 0 ? entities.map((c) => c.className).join(', ') : 'entities';
       return {
         kind: 'identity-map',
@@ -29,7 +31,11 @@ export const identityMapDetector: Detector = {
         explanation:
           `One EntityManager serves every request, so its unit of work and identity map gain the entities each request loads or persists ` +
           `(${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle) and are never cleared.`,
-        fix: { id: 'orm-fork-per-request', summary: 'Give each request its own EntityManager: em.fork() in the handler, or RequestContext middleware; call em.clear() between batches in long jobs.' },
+        fix: {
+          id: 'orm-fork-per-request',
+          summary:
+            'Give each request its own EntityManager: em.fork() in the handler, or RequestContext middleware; call em.clear() between batches in long jobs.',
+        },
       };
     }
     return undefined;

@@ -26,7 +26,11 @@ export const listenerDetector: Detector = {
       explanation:
         `Each cycle adds listeners for '${event}' to an emitter that lives on (${perCycle} objects, ${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle, ` +
         'with everything their closures capture); they are never removed, so neither is what they hold.',
-      fix: { id: 'listener-remove', summary: 'Register the listener once at startup, or remove it when the request is done (emitter.off, or once() for one-shot events).' },
+      fix: {
+        id: 'listener-remove',
+        summary:
+          'Register the listener once at startup, or remove it when the request is done (emitter.off, or once() for one-shot events).',
+      },
     };
   },
 };

@@ -25,7 +25,10 @@ export const metricCardinalityDetector: Detector = {
       explanation:
         `Each new label value creates a series the metric keeps forever (${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ` +
         `${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle); a label whose values are ids or raw URLs never stops growing, in the process and in Prometheus.`,
-      fix: { id: 'bound-label', summary: 'Drop the unbounded label, or bucket its values (a route template instead of the URL, a status class instead of the id).' },
+      fix: {
+        id: 'bound-label',
+        summary: 'Drop the unbounded label, or bucket its values (a route template instead of the URL, a status class instead of the id).',
+      },
     };
   },
 };

@@ -31,7 +31,8 @@ export const observableSubscriberDetector: Detector = {
         `${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle): the source keeps every subscriber, and each keeps what its callbacks capture, until the source completes.`,
       fix: {
         id: 'unsubscribe',
-        summary: 'Unsubscribe when the work is done (keep the Subscription and call unsubscribe()), or take only what is needed (take(1), first(), takeUntil(done$)) so the subscription completes.',
+        summary:
+          'Unsubscribe when the work is done (keep the Subscription and call unsubscribe()), or take only what is needed (take(1), first(), takeUntil(done$)) so the subscription completes.',
       },
     };
   },

@@ -31,8 +31,15 @@ export const redisQueueDetector: Detector = {
             ? 'each command issued while the connection is down waits in the offline queue with its arguments and promise, and nothing bounds the wait.'
             : 'commands are sent faster than Redis answers them, so the queue of commands awaiting replies only grows.'),
         fix: offline
-          ? { id: 'redis-offline-queue', summary: 'Fail fast while disconnected: enableOfflineQueue: false, or a finite maxRetriesPerRequest; and check the connection (its error events).' }
-          : { id: 'redis-backpressure', summary: 'Bound the work in flight (await commands, or batch them with a pipeline) so replies keep up with requests.' },
+          ? {
+              id: 'redis-offline-queue',
+              summary:
+                'Fail fast while disconnected: enableOfflineQueue: false, or a finite maxRetriesPerRequest; and check the connection (its error events).',
+            }
+          : {
+              id: 'redis-backpressure',
+              summary: 'Bound the work in flight (await commands, or batch them with a pipeline) so replies keep up with requests.',
+            },
       };
     }
     return undefined;

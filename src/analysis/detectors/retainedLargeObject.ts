@@ -8,7 +8,10 @@ const WHOLE_OBJECTS: Array<{ what: string; test: (graph: HeapGraph, node: number
   { what: 'errors', test: (g, n, f) => f.has('message') && /Error$/.test(g.className(n)) },
   { what: 'requests', test: (_g, _n, f) => ['socket', 'rawHeaders', 'method', 'url'].every((k) => f.has(k)) },
   { what: 'responses', test: (_g, _n, f) => ['socket', 'req', 'outputData'].every((k) => f.has(k)) },
-  { what: 'sockets', test: (_g, _n, f) => f.has('_readableState') && f.has('_writableState') && (f.has('_handle') || f.has('<symbol kHandle>')) },
+  {
+    what: 'sockets',
+    test: (_g, _n, f) => f.has('_readableState') && f.has('_writableState') && (f.has('_handle') || f.has('<symbol kHandle>')),
+  },
 ];
 
 const RECORDS_TO_LOOK_AT = 3;
@@ -48,7 +51,11 @@ export const retainedLargeObjectDetector: Detector = {
       explanation:
         `Each record added to ${name} keeps ${kept}, which hold far more than the record needs (stacks, sockets, buffers); ` +
         `the collection also grows by ${Math.round(group.growth?.objectsPerCycle ?? 0)} objects (${formatBytes(group.growth?.bytesPerCycle ?? 0)}) per cycle.`,
-      fix: { id: 'keep-needed-fields', summary: 'Keep only the fields the record needs (error type and message cut to a length, status, method and URL), not the whole object; and bound the collection.' },
+      fix: {
+        id: 'keep-needed-fields',
+        summary:
+          'Keep only the fields the record needs (error type and message cut to a length, status, method and URL), not the whole object; and bound the collection.',
+      },
     };
   },
 };

@@ -14,7 +14,9 @@ export const timerDetector: Detector = {
   detect({ group, graph, holder, sampleNodes }) {
     if (!group.classes.some((c) => c.className === 'Timeout')) return undefined;
     if (!hasFields(graph, holder, ['_idleNext', '_idlePrev'])) return undefined;
-    const intervals = sampleNodes.some((node) => node >= 0 && hasFields(graph, node, ['_onTimeout']) && !hasFields(graph, node, ['_repeat']));
+    const intervals = sampleNodes.some(
+      (node) => node >= 0 && hasFields(graph, node, ['_onTimeout']) && !hasFields(graph, node, ['_repeat']),
+    );
     const what = intervals ? 'setInterval timers' : 'Timers';
     return {
       kind: 'timer',
@@ -23,7 +25,11 @@ export const timerDetector: Detector = {
       explanation:
         `${what} pile up in Node's timer list (${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle); ` +
         'each keeps its callback alive, and with it everything the callback captures (often the request).',
-      fix: { id: 'timer-clear', summary: 'Keep the handle and clear it (clearInterval/clearTimeout) when its owner closes, or create one timer at startup; unref() it if it must not keep the process alive.' },
+      fix: {
+        id: 'timer-clear',
+        summary:
+          'Keep the handle and clear it (clearInterval/clearTimeout) when its owner closes, or create one timer at startup; unref() it if it must not keep the process alive.',
+      },
     };
   },
 };

@@ -26,7 +26,11 @@ export const unboundedCollectionDetector: Detector = {
         title: `${name} (${cls}) is pushed to every cycle and never trimmed`,
         confidence: 'high',
         explanation: `The array gains ${perCycle} per cycle and nothing removes old entries, so it grows for as long as the process runs.`,
-        fix: { id: 'bound-array', summary: 'Bound it on insert: drop the oldest entries beyond the window you need (splice/shift after push), or use a ring buffer.' },
+        fix: {
+          id: 'bound-array',
+          summary:
+            'Bound it on insert: drop the oldest entries beyond the window you need (splice/shift after push), or use a ring buffer.',
+        },
       };
     }
     if (KEYED.has(cls)) {
@@ -35,7 +39,11 @@ export const unboundedCollectionDetector: Detector = {
         title: `${name} (${cls}) gains entries every cycle and nothing evicts them`,
         confidence: contents || cls === 'Object' ? 'high' : 'medium',
         explanation: `The ${cls === 'Object' ? 'object used as a map' : cls} gains ${perCycle} per cycle; entries are added (often keyed by something unique per request) and never deleted.`,
-        fix: { id: 'bound-cache', summary: 'Bound the cache: an LRU with a maximum size and/or a time to live (lru-cache), or delete entries when they are no longer needed.' },
+        fix: {
+          id: 'bound-cache',
+          summary:
+            'Bound the cache: an LRU with a maximum size and/or a time to live (lru-cache), or delete entries when they are no longer needed.',
+        },
       };
     }
     return undefined;

@@ -32,7 +32,11 @@ export const undisposedPoolDetector: Detector = {
         explanation:
           `${c.count} ${c.className} objects appeared during the check and survive it, with their connections ` +
           `(${Math.round(group.growth?.objectsPerCycle ?? 0)} objects, ${formatBytes(group.growth?.bytesPerCycle ?? 0)} per cycle): one is made per request and never closed.`,
-        fix: { id: 'hoist-pool', summary: 'Create the pool, client or agent once at module scope and reuse it; end it (pool.end(), agent.destroy(), pool.drain()) on shutdown.' },
+        fix: {
+          id: 'hoist-pool',
+          summary:
+            'Create the pool, client or agent once at module scope and reuse it; end it (pool.end(), agent.destroy(), pool.drain()) on shutdown.',
+        },
       };
     }
     return undefined;

@@ -1,5 +1,26 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, indentationOf, indentUnit, initializerOf, insertAfter, isLongLived, lineOf, isMember, onlyInConstructor, methodCall, newline, sizeConstantFor, statementInBlock, topLevelStatement, upperSnake, usageOf, walk } from '../syntax';
+import {
+  declarationName,
+  declarationOf,
+  diagnostic,
+  enclosingFunction,
+  indentationOf,
+  indentUnit,
+  initializerOf,
+  insertAfter,
+  isLongLived,
+  lineOf,
+  isMember,
+  onlyInConstructor,
+  methodCall,
+  newline,
+  sizeConstantFor,
+  statementInBlock,
+  topLevelStatement,
+  upperSnake,
+  usageOf,
+  walk,
+} from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 const GROW = new Set(['push', 'unshift']);
@@ -36,14 +57,19 @@ export const boundArray: FixRule = {
       const trim = references.find((r) => trims(r));
       if (trim && !context.observedGrowing(name)) return;
       seen.add(symbol);
-      const inserts = references.map((r) => usageOf(r)).filter((u) => u.method && GROW.has(u.method)).map((u) => u.node.parent.parent as ts.CallExpression);
+      const inserts = references
+        .map((r) => usageOf(r))
+        .filter((u) => u.method && GROW.has(u.method))
+        .map((u) => u.node.parent.parent as ts.CallExpression);
       const member = isMember(declaration!);
       if (member && onlyInConstructor(inserts)) return;
       const lifetime = member ? 'as long as its object lives' : 'as long as the process runs';
       const message = trim
         ? `${name} is added to with ${call.expression.name.text}() and a leak check saw it grow every cycle: what trims it (line ${lineOf(context, trim)}) does not keep up, so it grows for ${lifetime}.`
         : `${name} is added to with ${call.expression.name.text}() and never trimmed, so it grows for ${lifetime}.`;
-      diagnostics.push(diagnostic(context, boundArray.id, call, message, fixesFor(context, name, declaration!, inserts), name, member ? 'medium' : 'high'));
+      diagnostics.push(
+        diagnostic(context, boundArray.id, call, message, fixesFor(context, name, declaration!, inserts), name, member ? 'medium' : 'high'),
+      );
     });
     return diagnostics;
   },
@@ -51,7 +77,8 @@ export const boundArray: FixRule = {
 
 function receiverSymbol(context: RuleContext, receiver: ts.Expression): ts.Symbol | undefined {
   if (ts.isIdentifier(receiver)) return context.checker.getSymbolAtLocation(receiver);
-  if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) return context.checker.getSymbolAtLocation(receiver.name);
+  if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword)
+    return context.checker.getSymbolAtLocation(receiver.name);
   return undefined;
 }
 
@@ -72,7 +99,11 @@ function trims(reference: ts.Identifier): boolean {
 /** `this.x = []` in a constructor is the declaration, not a reset. */
 function isDeclarationSite(reference: ts.Identifier): boolean {
   const access = reference.parent;
-  return ts.isPropertyAccessExpression(access) && ts.isBinaryExpression(access.parent) && enclosingFunction(access)?.kind === ts.SyntaxKind.Constructor;
+  return (
+    ts.isPropertyAccessExpression(access) &&
+    ts.isBinaryExpression(access.parent) &&
+    enclosingFunction(access)?.kind === ts.SyntaxKind.Constructor
+  );
 }
 
 function fixesFor(context: RuleContext, name: string, declaration: ts.Declaration, inserts: ts.CallExpression[]): CodeFix[] {
@@ -86,12 +117,19 @@ function fixesFor(context: RuleContext, name: string, declaration: ts.Declaratio
     if (!size) return [];
     const anchor = topLevelStatement(declaration);
     if (!anchor) return [];
-    edits.push({ start: anchor.getStart(sf), end: anchor.getStart(sf), newText: `const ${size} = ${DEFAULT_SIZE};${newline(sf)}${indentationOf(sf, anchor)}` });
+    edits.push({
+      start: anchor.getStart(sf),
+      end: anchor.getStart(sf),
+      newText: `const ${size} = ${DEFAULT_SIZE};${newline(sf)}${indentationOf(sf, anchor)}`,
+    });
   }
   for (const call of inserts) {
     const receiver = (call.expression as ts.PropertyAccessExpression).expression.getText(sf);
     const method = (call.expression as ts.PropertyAccessExpression).name.text;
-    const trim = method === 'unshift' ? `if (${receiver}.length > ${size}) ${receiver}.length = ${size};` : `if (${receiver}.length > ${size}) ${receiver}.splice(0, ${receiver}.length - ${size});`;
+    const trim =
+      method === 'unshift'
+        ? `if (${receiver}.length > ${size}) ${receiver}.length = ${size};`
+        : `if (${receiver}.length > ${size}) ${receiver}.splice(0, ${receiver}.length - ${size});`;
     const statement = call.parent;
     if (!ts.isExpressionStatement(statement)) return [];
     if (statementInBlock(call) === statement) {

@@ -1,5 +1,27 @@
 import ts from 'typescript';
-import { declarationName, declarationOf, diagnostic, enclosingFunction, importedNames, isMember, onlyInConstructor, importEdit, indentationOf, initializerOf, isLongLived, lineOf, methodCall, newline, sizeConstantFor, symbolOf, topLevelStatement, upperSnake, usageOf, usesImports, walk } from '../syntax';
+import {
+  declarationName,
+  declarationOf,
+  diagnostic,
+  enclosingFunction,
+  importedNames,
+  isMember,
+  onlyInConstructor,
+  importEdit,
+  indentationOf,
+  initializerOf,
+  isLongLived,
+  lineOf,
+  methodCall,
+  newline,
+  sizeConstantFor,
+  symbolOf,
+  topLevelStatement,
+  upperSnake,
+  usageOf,
+  usesImports,
+  walk,
+} from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** Any of these on the map means something already bounds or empties it. */
@@ -35,7 +57,11 @@ export const boundCache: FixRule = {
       const name = declarationName(declaration!) ?? 'cache';
       const bound = references.find((r) => {
         const use = usageOf(r);
-        return (use.method && SHRINK.has(use.method)) || use.property === 'size' || (use.assigned && r !== (declaration as { name?: ts.Node }).name);
+        return (
+          (use.method && SHRINK.has(use.method)) ||
+          use.property === 'size' ||
+          (use.assigned && r !== (declaration as { name?: ts.Node }).name)
+        );
       });
       if (bound && !context.observedGrowing(name)) return;
       seen.add(symbol);
@@ -45,7 +71,9 @@ export const boundCache: FixRule = {
       const message = bound
         ? `${name} gains an entry on every new key and a leak check saw it grow every cycle: what deletes from it or bounds it (line ${lineOf(context, bound)}) does not keep up.`
         : `${name} gains an entry on every new key and nothing deletes, clears or bounds it.`;
-      diagnostics.push(diagnostic(context, boundCache.id, call, message, fixesFor(context, name, creation, call), name, member ? 'medium' : 'high'));
+      diagnostics.push(
+        diagnostic(context, boundCache.id, call, message, fixesFor(context, name, creation, call), name, member ? 'medium' : 'high'),
+      );
     });
     return diagnostics;
   },
@@ -66,7 +94,11 @@ function fixesFor(context: RuleContext, name: string, creation: ts.NewExpression
     if (!max) return [];
     const anchor = topLevelStatement(creation);
     if (!anchor) return [];
-    common.push({ start: anchor.getStart(sf), end: anchor.getStart(sf), newText: `const ${max} = ${DEFAULT_MAX};${newline(sf)}${indentationOf(sf, anchor)}` });
+    common.push({
+      start: anchor.getStart(sf),
+      end: anchor.getStart(sf),
+      newText: `const ${max} = ${DEFAULT_MAX};${newline(sf)}${indentationOf(sf, anchor)}`,
+    });
   }
   const existing = [...importedNames(sf, 'lru-cache')].find((n) => n.startsWith('LRUCache='));
   let lru = existing?.split('=')[1];
@@ -76,15 +108,36 @@ function fixesFor(context: RuleContext, name: string, creation: ts.NewExpression
     if (!lru) return [];
     const binding = lru === 'LRUCache' ? 'LRUCache' : `LRUCache as ${lru}`;
     const requireBinding = lru === 'LRUCache' ? 'LRUCache' : `LRUCache: ${lru}`;
-    common.push(importEdit(context, usesImports(context) ? `import { ${binding} } from 'lru-cache';` : `const { ${requireBinding} } = require('lru-cache');`));
+    common.push(
+      importEdit(
+        context,
+        usesImports(context) ? `import { ${binding} } from 'lru-cache';` : `const { ${requireBinding} } = require('lru-cache');`,
+      ),
+    );
   }
   // lru-cache's key and value types must be non-nullable; `any` keeps whatever the Map allowed.
-  const typeArguments = creation.typeArguments ? `<${creation.typeArguments.map((t) => t.getText(sf)).join(', ')}>` : context.isTypeScript ? '<any, any>' : '';
-  const replace = (options: string): TextEdit => ({ start: creation.getStart(sf), end: creation.end, newText: `new ${lru}${typeArguments}(${options})` });
+  const typeArguments = creation.typeArguments
+    ? `<${creation.typeArguments.map((t) => t.getText(sf)).join(', ')}>`
+    : context.isTypeScript
+      ? '<any, any>'
+      : '';
+  const replace = (options: string): TextEdit => ({
+    start: creation.getStart(sf),
+    end: creation.end,
+    newText: `new ${lru}${typeArguments}(${options})`,
+  });
   const dependencies = existing ? undefined : { 'lru-cache': LRU_RANGE };
   return [
-    { title: `Bound ${name} with lru-cache (max ${max})`, edits: [...common, replace(`{ max: ${max} }`)], ...(dependencies ? { dependencies } : {}) },
-    { title: `Bound ${name} with lru-cache (max ${max}, entries expire after 10 minutes)`, edits: [...common, replace(`{ max: ${max}, ttl: ${DEFAULT_TTL} }`)], ...(dependencies ? { dependencies } : {}) },
+    {
+      title: `Bound ${name} with lru-cache (max ${max})`,
+      edits: [...common, replace(`{ max: ${max} }`)],
+      ...(dependencies ? { dependencies } : {}),
+    },
+    {
+      title: `Bound ${name} with lru-cache (max ${max}, entries expire after 10 minutes)`,
+      edits: [...common, replace(`{ max: ${max}, ttl: ${DEFAULT_TTL} }`)],
+      ...(dependencies ? { dependencies } : {}),
+    },
   ];
 }
 

@@ -39,7 +39,14 @@ export const boundLabel: FixRule = {
           reported.add(label);
           const edits = dropLabel(context, metric, names, label);
           diagnostics.push(
-            diagnostic(context, boundLabel.id, value, `The ${label} label of ${metric.name} is set from ${value.getText(context.sourceFile)}, which has no fixed set of values: each new value is a new time series that the metric keeps for good.`, edits ? [{ title: `Drop the ${label} label from ${metric.name}`, edits }] : [], metric.name),
+            diagnostic(
+              context,
+              boundLabel.id,
+              value,
+              `The ${label} label of ${metric.name} is set from ${value.getText(context.sourceFile)}, which has no fixed set of values: each new value is a new time series that the metric keeps for good.`,
+              edits ? [{ title: `Drop the ${label} label from ${metric.name}`, edits }] : [],
+              metric.name,
+            ),
           );
         }
       }
@@ -51,26 +58,41 @@ export const boundLabel: FixRule = {
 function findMetrics(context: RuleContext): Map<ts.Symbol, Metric> {
   const metrics = new Map<ts.Symbol, Metric>();
   walk(context.sourceFile, (node) => {
-    if (!ts.isVariableDeclaration(node) || !ts.isIdentifier(node.name) || !node.initializer || !ts.isNewExpression(node.initializer)) return;
+    if (!ts.isVariableDeclaration(node) || !ts.isIdentifier(node.name) || !node.initializer || !ts.isNewExpression(node.initializer))
+      return;
     const creation = node.initializer;
     const callee = creation.expression;
     const className = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (!METRIC_CLASSES.test(className)) return;
-    const root = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : ts.isIdentifier(callee) ? callee : undefined;
+    const root =
+      ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+        ? callee.expression
+        : ts.isIdentifier(callee)
+          ? callee
+          : undefined;
     const from = root && moduleOf(context, root);
     if (from && from !== 'prom-client') return;
     const options = creation.arguments?.[0];
     if (!options || !ts.isObjectLiteralExpression(options)) return;
-    const labelNames = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'labelNames');
+    const labelNames = options.properties.find(
+      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'labelNames',
+    );
     let list = labelNames?.initializer;
-    while (list && (ts.isAsExpression(list) || ts.isParenthesizedExpression(list) || ts.isSatisfiesExpression(list))) list = list.expression;
+    while (list && (ts.isAsExpression(list) || ts.isParenthesizedExpression(list) || ts.isSatisfiesExpression(list)))
+      list = list.expression;
     if (!list || !ts.isArrayLiteralExpression(list)) return;
     const symbol = context.checker.getSymbolAtLocation(node.name);
     if (!symbol) return;
     const calls = context
       .references(symbol)
       .map((r) => r.parent)
-      .filter((p): p is ts.PropertyAccessExpression => ts.isPropertyAccessExpression(p) && LABELLED_METHODS.has(p.name.text) && ts.isCallExpression(p.parent) && p.parent.expression === p)
+      .filter(
+        (p): p is ts.PropertyAccessExpression =>
+          ts.isPropertyAccessExpression(p) &&
+          LABELLED_METHODS.has(p.name.text) &&
+          ts.isCallExpression(p.parent) &&
+          p.parent.expression === p,
+      )
       .map((p) => p.parent as ts.CallExpression);
     metrics.set(symbol, { name: node.name.text, labelNames: list, calls });
   });
@@ -78,12 +100,16 @@ function findMetrics(context: RuleContext): Map<ts.Symbol, Metric> {
 }
 
 /** The label values a call passes: an object of labels, or `labels('a', 'b')` in labelNames order. */
-function labelsOf(call: ts.CallExpression, names: Array<string | undefined>): Array<{ label: string; value: ts.Expression; node: ts.Node }> {
+function labelsOf(
+  call: ts.CallExpression,
+  names: Array<string | undefined>,
+): Array<{ label: string; value: ts.Expression; node: ts.Node }> {
   const method = (call.expression as ts.PropertyAccessExpression).name.text;
   const first = call.arguments[0];
   if (first && ts.isObjectLiteralExpression(first)) {
     return first.properties.flatMap((p) => {
-      if (ts.isPropertyAssignment(p)) return [{ label: p.name.getText().replace(/^['"]|['"]$/g, ''), value: p.initializer, node: p as ts.Node }];
+      if (ts.isPropertyAssignment(p))
+        return [{ label: p.name.getText().replace(/^['"]|['"]$/g, ''), value: p.initializer, node: p as ts.Node }];
       if (ts.isShorthandPropertyAssignment(p)) return [{ label: p.name.text, value: p.name as ts.Expression, node: p as ts.Node }];
       return [];
     });
@@ -130,7 +156,14 @@ function dropLabel(context: RuleContext, metric: Metric, names: Array<string | u
 /** `inc(5)`, `set(3)`, `observe(0.2)`: a value, not labels. */
 function isValueArgument(arg: ts.Expression, method: string): boolean {
   if (method === 'startTimer' || method === 'zero') return false;
-  return ts.isNumericLiteral(arg) || ts.isIdentifier(arg) || ts.isBinaryExpression(arg) || ts.isCallExpression(arg) || ts.isPropertyAccessExpression(arg) || ts.isPrefixUnaryExpression(arg);
+  return (
+    ts.isNumericLiteral(arg) ||
+    ts.isIdentifier(arg) ||
+    ts.isBinaryExpression(arg) ||
+    ts.isCallExpression(arg) ||
+    ts.isPropertyAccessExpression(arg) ||
+    ts.isPrefixUnaryExpression(arg)
+  );
 }
 
 /** Removes item `i` of a comma-separated list with the comma and space that go with it. */

@@ -52,7 +52,14 @@ export const contextChainBreak: FixRule = {
 function assignmentsIn(context: RuleContext, fn: FunctionNode, outer: ts.Symbol): ts.Expression[] {
   const values: ts.Expression[] = [];
   walk(fn.body, (node) => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && enclosingFunction(node) === fn && context.checker.getSymbolAtLocation(node.left) === outer) values.push(node.right);
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(node.left) &&
+      enclosingFunction(node) === fn &&
+      context.checker.getSymbolAtLocation(node.left) === outer
+    )
+      values.push(node.right);
   });
   return values;
 }
@@ -71,7 +78,13 @@ function releasedAtTop(fn: FunctionNode, previous: string): boolean {
 }
 
 function isRelease(expression: ts.Expression, previous: string): boolean {
-  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isIdentifier(expression.left) || expression.left.text !== previous) return false;
+  if (
+    !ts.isBinaryExpression(expression) ||
+    expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken ||
+    !ts.isIdentifier(expression.left) ||
+    expression.left.text !== previous
+  )
+    return false;
   const right = expression.right;
   return right.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(right) && right.text === 'undefined');
 }
@@ -80,7 +93,13 @@ function isRelease(expression: ts.Expression, previous: string): boolean {
  * `previous = null` before each of the function's returns and at the end of its body. Not in
  * TypeScript (the variable's type may not allow null), and not where a return reads the variable.
  */
-function fixesFor(context: RuleContext, declaration: ts.VariableDeclaration, fn: FunctionNode, previous: string, own: ts.Symbol): CodeFix[] {
+function fixesFor(
+  context: RuleContext,
+  declaration: ts.VariableDeclaration,
+  fn: FunctionNode,
+  previous: string,
+  own: ts.Symbol,
+): CodeFix[] {
   const sf = context.sourceFile;
   if (context.isTypeScript || !ts.isBlock(fn.body)) return [];
   const list = declaration.parent;

@@ -20,7 +20,13 @@ export const eventTargetListenerRemove: FixRule = {
   check(context) {
     const diagnostics: FixDiagnostic[] = [];
     walk(context.sourceFile, (node) => {
-      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 'addEventListener' || node.arguments.length < 2) return;
+      if (
+        !ts.isCallExpression(node) ||
+        !ts.isPropertyAccessExpression(node.expression) ||
+        node.expression.name.text !== 'addEventListener' ||
+        node.arguments.length < 2
+      )
+        return;
       const fn = enclosingFunction(node);
       if (!fn) return;
       const target = node.expression.expression;
@@ -42,7 +48,11 @@ export const eventTargetListenerRemove: FixRule = {
 
 /** `{ signal }` or `{ signal: controller.signal }`: aborting that signal removes the listener. */
 function hasSignalOption(options: ts.Expression | undefined): boolean {
-  return options !== undefined && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'signal');
+  return (
+    options !== undefined &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'signal')
+  );
 }
 
 /**
@@ -60,7 +70,9 @@ function fixesFor(context: RuleContext, call: ts.CallExpression): CodeFix[] {
   if (capture === undefined) return [];
   const target = (call.expression as ts.PropertyAccessExpression).expression.getText(sf);
   const { name, edits } = nameCallback(context, statement, listener, listenerNameFor(event));
-  edits.push(insertAfter(sf, statement, `${owner}.once('close', () => ${target}.removeEventListener(${event.getText(sf)}, ${name}${capture}));`));
+  edits.push(
+    insertAfter(sf, statement, `${owner}.once('close', () => ${target}.removeEventListener(${event.getText(sf)}, ${name}${capture}));`),
+  );
   return [{ title: `Remove the listener when the request ends (${owner} 'close')`, edits }];
 }
 
@@ -71,5 +83,8 @@ function captureArgument(sf: ts.SourceFile, options: ts.Expression | undefined):
   if (!ts.isObjectLiteralExpression(options)) return undefined;
   const capture = options.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'capture');
   if (!capture) return options.properties.every((p) => ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) ? '' : undefined;
-  return ts.isPropertyAssignment(capture) && (capture.initializer.kind === ts.SyntaxKind.TrueKeyword || capture.initializer.kind === ts.SyntaxKind.FalseKeyword) ? `, { capture: ${capture.initializer.getText(sf)} }` : undefined;
+  return ts.isPropertyAssignment(capture) &&
+    (capture.initializer.kind === ts.SyntaxKind.TrueKeyword || capture.initializer.kind === ts.SyntaxKind.FalseKeyword)
+    ? `, { capture: ${capture.initializer.getText(sf)} }`
+    : undefined;
 }

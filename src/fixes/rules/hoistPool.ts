@@ -1,5 +1,21 @@
 import ts from 'typescript';
-import { bodyStart, contains, declarationCount, declarationOf, diagnostic, enclosingFunction, enclosingRequestHandler, isFunctionWithBody, moduleOf, newline, reindent, indentationOf, removeStatement, topLevelStatement, walk } from '../syntax';
+import {
+  bodyStart,
+  contains,
+  declarationCount,
+  declarationOf,
+  diagnostic,
+  enclosingFunction,
+  enclosingRequestHandler,
+  isFunctionWithBody,
+  moduleOf,
+  newline,
+  reindent,
+  indentationOf,
+  removeStatement,
+  topLevelStatement,
+  walk,
+} from '../syntax';
 import type { FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 interface Resource {
@@ -37,11 +53,21 @@ export const hoistPool: FixRule = {
       if (!resource) return;
       const handler = enclosingRequestHandler(node) ?? calledFromHandler(context, node);
       if (!handler) return;
-      const variable = ts.isVariableDeclaration(node.parent) && node.parent.initializer === node && ts.isIdentifier(node.parent.name) ? node.parent.name : undefined;
+      const variable =
+        ts.isVariableDeclaration(node.parent) && node.parent.initializer === node && ts.isIdentifier(node.parent.name)
+          ? node.parent.name
+          : undefined;
       if (variable && endedLocally(context, variable, node)) return;
       const edits = hoist(context, node, resource, variable);
       diagnostics.push(
-        diagnostic(context, hoistPool.id, node, `${/^[aeiou]/i.test(resource.label) ? 'An' : 'A'} ${resource.label} is created on every request and never ended: its connections stay open and keep it alive.`, edits ? [{ title: `Create the ${resource.label} once, at module scope, and end it on exit`, edits }] : [], variable?.text),
+        diagnostic(
+          context,
+          hoistPool.id,
+          node,
+          `${/^[aeiou]/i.test(resource.label) ? 'An' : 'A'} ${resource.label} is created on every request and never ended: its connections stay open and keep it alive.`,
+          edits ? [{ title: `Create the ${resource.label} once, at module scope, and end it on exit`, edits }] : [],
+          variable?.text,
+        ),
       );
     });
     return diagnostics;
@@ -50,14 +76,19 @@ export const hoistPool: FixRule = {
 
 function calleeName(expression: ts.Expression): { name: string; receiver?: ts.Identifier } | undefined {
   if (ts.isIdentifier(expression)) return { name: expression.text };
-  if (ts.isPropertyAccessExpression(expression)) return { name: expression.name.text, receiver: ts.isIdentifier(expression.expression) ? expression.expression : undefined };
+  if (ts.isPropertyAccessExpression(expression))
+    return { name: expression.name.text, receiver: ts.isIdentifier(expression.expression) ? expression.expression : undefined };
   return undefined;
 }
 
 function resourceOf(context: RuleContext, node: ts.NewExpression | ts.CallExpression): Resource | undefined {
   const callee = calleeName(node.expression);
   if (!callee) return undefined;
-  const from = callee.receiver ? moduleOf(context, callee.receiver) : ts.isIdentifier(node.expression) ? moduleOf(context, node.expression) : undefined;
+  const from = callee.receiver
+    ? moduleOf(context, callee.receiver)
+    : ts.isIdentifier(node.expression)
+      ? moduleOf(context, node.expression)
+      : undefined;
   const args = node.arguments ?? ts.factory.createNodeArray();
   if (ts.isNewExpression(node)) {
     if (callee.name === 'Agent' && args.some(keepsAlive) && (!from || /^(node:)?https?$/.test(from))) return AGENT;
@@ -71,11 +102,18 @@ function resourceOf(context: RuleContext, node: ts.NewExpression | ts.CallExpres
   if (from) return undefined;
   // No import to go by: generic-pool takes a factory with create/destroy, mysql2 a config.
   const first = args[0];
-  return first && ts.isObjectLiteralExpression(first) && first.properties.some((p) => p.name?.getText() === 'create') ? GENERIC_POOL : MYSQL_POOL;
+  return first && ts.isObjectLiteralExpression(first) && first.properties.some((p) => p.name?.getText() === 'create')
+    ? GENERIC_POOL
+    : MYSQL_POOL;
 }
 
 function keepsAlive(arg: ts.Expression): boolean {
-  return ts.isObjectLiteralExpression(arg) && arg.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText() === 'keepAlive' && p.initializer.kind === ts.SyntaxKind.TrueKeyword);
+  return (
+    ts.isObjectLiteralExpression(arg) &&
+    arg.properties.some(
+      (p) => ts.isPropertyAssignment(p) && p.name.getText() === 'keepAlive' && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    )
+  );
 }
 
 /** A named function that a request handler calls, as `createClient()` in `(req, res) => createClient()`. */
@@ -104,7 +142,12 @@ function endedLocally(context: RuleContext, variable: ts.Identifier, constructio
     if (!ts.isPropertyAccessExpression(access) || access.expression !== r || !END_METHODS.test(access.name.text)) return false;
     const call = access.parent;
     // `pool.destroy(resource)` gives one resource back; ending the whole pool takes no value.
-    return ts.isCallExpression(call) && call.expression === access && !contains(construction, call) && call.arguments.every((a) => ts.isFunctionLike(a));
+    return (
+      ts.isCallExpression(call) &&
+      call.expression === access &&
+      !contains(construction, call) &&
+      call.arguments.every((a) => ts.isFunctionLike(a))
+    );
   });
 }
 
@@ -113,7 +156,12 @@ function endedLocally(context: RuleContext, variable: ts.Identifier, constructio
  * what it refers to: its arguments use the function's own variables, or module variables
  * declared after the place it moves to.
  */
-function hoist(context: RuleContext, node: ts.NewExpression | ts.CallExpression, resource: Resource, variable: ts.Identifier | undefined): TextEdit[] | undefined {
+function hoist(
+  context: RuleContext,
+  node: ts.NewExpression | ts.CallExpression,
+  resource: Resource,
+  variable: ts.Identifier | undefined,
+): TextEdit[] | undefined {
   const sf = context.sourceFile;
   const anchor = topLevelStatement(node);
   if (!anchor) return undefined;
@@ -121,8 +169,14 @@ function hoist(context: RuleContext, node: ts.NewExpression | ts.CallExpression,
   let safe = true;
   const visit = (n: ts.Node, deferred: boolean): void => {
     if (!safe) return;
-    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) {
-      const symbol = ts.isShorthandPropertyAssignment(n.parent) ? context.checker.getShorthandAssignmentValueSymbol(n.parent) : context.checker.getSymbolAtLocation(n);
+    if (
+      ts.isIdentifier(n) &&
+      !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) &&
+      !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)
+    ) {
+      const symbol = ts.isShorthandPropertyAssignment(n.parent)
+        ? context.checker.getShorthandAssignmentValueSymbol(n.parent)
+        : context.checker.getSymbolAtLocation(n);
       const declaration = declarationOf(symbol);
       if (declaration && symbol !== ownSymbol && !contains(node, declaration)) {
         if (contains(anchor, declaration)) safe = false;
@@ -136,7 +190,12 @@ function hoist(context: RuleContext, node: ts.NewExpression | ts.CallExpression,
 
   const nl = newline(sf);
   const statement = variable && node.parent.parent;
-  const movable = statement && ts.isVariableDeclarationList(statement) && statement.declarations.length === 1 && ts.isVariableStatement(statement.parent) && declarationCount(sf, variable.text) === 1;
+  const movable =
+    statement &&
+    ts.isVariableDeclarationList(statement) &&
+    statement.declarations.length === 1 &&
+    ts.isVariableStatement(statement.parent) &&
+    declarationCount(sf, variable.text) === 1;
   const edits: TextEdit[] = [];
   let name: string;
   let declarationText: string;
@@ -156,7 +215,11 @@ function hoist(context: RuleContext, node: ts.NewExpression | ts.CallExpression,
     edits.push({ start: at, end: at, newText: `${declarationText}${nl}${nl}` });
     edits.push(bodyStart(sf, hook, `${resource.end(name)};`));
   } else {
-    edits.push({ start: at, end: at, newText: `${declarationText}${nl}process.once('beforeExit', () => ${resource.end(name)});${nl}${nl}` });
+    edits.push({
+      start: at,
+      end: at,
+      newText: `${declarationText}${nl}process.once('beforeExit', () => ${resource.end(name)});${nl}${nl}`,
+    });
   }
   return edits;
 }
@@ -168,9 +231,23 @@ function shutdownHandler(sf: ts.SourceFile): ts.Block | undefined {
       if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) continue;
       const call = statement.expression;
       const callee = call.expression;
-      if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'process' || !/^(on|once)$/.test(callee.name.text)) continue;
+      if (
+        !ts.isPropertyAccessExpression(callee) ||
+        !ts.isIdentifier(callee.expression) ||
+        callee.expression.text !== 'process' ||
+        !/^(on|once)$/.test(callee.name.text)
+      )
+        continue;
       const [name, listener] = call.arguments;
-      if (name && ts.isStringLiteralLike(name) && name.text === event && listener && (ts.isArrowFunction(listener) || ts.isFunctionExpression(listener)) && ts.isBlock(listener.body)) return listener.body;
+      if (
+        name &&
+        ts.isStringLiteralLike(name) &&
+        name.text === event &&
+        listener &&
+        (ts.isArrowFunction(listener) || ts.isFunctionExpression(listener)) &&
+        ts.isBlock(listener.body)
+      )
+        return listener.body;
     }
   }
   return undefined;

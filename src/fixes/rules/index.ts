@@ -13,4 +13,17 @@ import { redisOfflineQueue } from './redisOfflineQueue';
 import { timerClear } from './timerClear';
 
 /** Every rule, listed by hand (a bundler cannot follow a readdir). Order is the order diagnostics are reported in at one position. */
-export const RULES: readonly FixRule[] = [keepNeededFields, boundArray, boundCache, timerClear, listenerRemove, eventTargetListenerRemove, observableUnsubscribe, contextChainBreak, hoistPool, ormForkPerRequest, boundLabel, redisOfflineQueue];
+export const RULES: readonly FixRule[] = [
+  keepNeededFields,
+  boundArray,
+  boundCache,
+  timerClear,
+  listenerRemove,
+  eventTargetListenerRemove,
+  observableUnsubscribe,
+  contextChainBreak,
+  hoistPool,
+  ormForkPerRequest,
+  boundLabel,
+  redisOfflineQueue,
+];

@@ -33,13 +33,18 @@ export const keepNeededFields: FixRule = {
       const kept: string[] = [];
       if (ts.isObjectLiteralExpression(value)) {
         for (const property of value.properties) {
-          const valueNode = ts.isShorthandPropertyAssignment(property) ? property.name : ts.isPropertyAssignment(property) ? property.initializer : undefined;
+          const valueNode = ts.isShorthandPropertyAssignment(property)
+            ? property.name
+            : ts.isPropertyAssignment(property)
+              ? property.initializer
+              : undefined;
           if (!valueNode || !ts.isIdentifier(valueNode)) continue;
           const whole = wholeObjectKind(context, valueNode);
           if (!whole) continue;
           kept.push(`${whole}s (.${property.name!.getText()})`);
           const summary = summaryOf(whole, valueNode.text, initializerText(context, valueNode));
-          if (ts.isShorthandPropertyAssignment(property)) edits.push({ start: property.getStart(), end: property.end, newText: `${valueNode.text}: ${summary}` });
+          if (ts.isShorthandPropertyAssignment(property))
+            edits.push({ start: property.getStart(), end: property.end, newText: `${valueNode.text}: ${summary}` });
           else edits.push({ start: valueNode.getStart(), end: valueNode.end, newText: summary });
         }
       } else if (ts.isIdentifier(value)) {
@@ -51,7 +56,14 @@ export const keepNeededFields: FixRule = {
       }
       if (edits.length === 0) return;
       diagnostics.push(
-        diagnostic(context, keepNeededFields.id, value, `Entries of ${name} keep whole ${kept.join(' and ')}, and everything those reference, for as long as ${name} lives.`, [{ title: 'Keep only the fields that are read', edits }], name),
+        diagnostic(
+          context,
+          keepNeededFields.id,
+          value,
+          `Entries of ${name} keep whole ${kept.join(' and ')}, and everything those reference, for as long as ${name} lives.`,
+          [{ title: 'Keep only the fields that are read', edits }],
+          name,
+        ),
       );
     });
     return diagnostics;
@@ -74,7 +86,9 @@ function wholeObjectKind(context: RuleContext, id: ts.Identifier): Whole | undef
 
 /** The variable an identifier reads, also as the shorthand `{ error }`. */
 function valueSymbol(context: RuleContext, id: ts.Identifier): ts.Symbol | undefined {
-  return ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id ? context.checker.getShorthandAssignmentValueSymbol(id.parent) : context.checker.getSymbolAtLocation(id);
+  return ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id
+    ? context.checker.getShorthandAssignmentValueSymbol(id.parent)
+    : context.checker.getSymbolAtLocation(id);
 }
 
 function initializerText(context: RuleContext, id: ts.Identifier): string {

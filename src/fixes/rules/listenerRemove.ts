@@ -18,7 +18,13 @@ export const listenerRemove: FixRule = {
   check(context) {
     const diagnostics: FixDiagnostic[] = [];
     walk(context.sourceFile, (node) => {
-      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || !ADD.has(node.expression.name.text) || node.arguments.length < 2) return;
+      if (
+        !ts.isCallExpression(node) ||
+        !ts.isPropertyAccessExpression(node.expression) ||
+        !ADD.has(node.expression.name.text) ||
+        node.arguments.length < 2
+      )
+        return;
       const handler = enclosingRequestHandler(node);
       if (!handler) return;
       const emitter = node.expression.expression;
@@ -29,7 +35,14 @@ export const listenerRemove: FixRule = {
       const event = node.arguments[0];
       const eventText = event.getText(context.sourceFile);
       diagnostics.push(
-        diagnostic(context, listenerRemove.id, node, `A ${eventText} listener is added to ${emitterText} on every request and never removed; each one keeps its closure, and what it captures, alive.`, fixesFor(context, node, handler), subjectOf(emitter)),
+        diagnostic(
+          context,
+          listenerRemove.id,
+          node,
+          `A ${eventText} listener is added to ${emitterText} on every request and never removed; each one keeps its closure, and what it captures, alive.`,
+          fixesFor(context, node, handler),
+          subjectOf(emitter),
+        ),
       );
     });
     return diagnostics;
@@ -40,7 +53,12 @@ function fixesFor(context: RuleContext, call: ts.CallExpression, handler: Parame
   const sf = context.sourceFile;
   const access = call.expression as ts.PropertyAccessExpression;
   const method = access.name.text;
-  const once: CodeFix = { title: `Listen once (${method === 'prependListener' ? 'prependOnceListener' : 'once'})`, edits: [{ start: access.name.getStart(sf), end: access.name.end, newText: method === 'prependListener' ? 'prependOnceListener' : 'once' }] };
+  const once: CodeFix = {
+    title: `Listen once (${method === 'prependListener' ? 'prependOnceListener' : 'once'})`,
+    edits: [
+      { start: access.name.getStart(sf), end: access.name.end, newText: method === 'prependListener' ? 'prependOnceListener' : 'once' },
+    ],
+  };
   const owner = requestEndEmitter(handler);
   const statement = statementInBlock(call);
   if (!owner || !statement || !ts.isExpressionStatement(statement) || statement.expression !== call) return [once];

@@ -1,6 +1,16 @@
 import ts from 'typescript';
 import { outlives, rootName, subjectOf } from '../listenerSite';
-import { contains, declarationOf, diagnostic, enclosingFunction, enclosingRequestHandler, insertAfter, requestEndEmitter, statementInBlock, walk } from '../syntax';
+import {
+  contains,
+  declarationOf,
+  diagnostic,
+  enclosingFunction,
+  enclosingRequestHandler,
+  insertAfter,
+  requestEndEmitter,
+  statementInBlock,
+  walk,
+} from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext } from '../types';
 
 /** rxjs operators after which a subscription completes by itself, and is dropped by its source. */
@@ -22,7 +32,8 @@ export const observableUnsubscribe: FixRule = {
     walk(context.sourceFile, (node) => {
       if (!ts.isExpressionStatement(node)) return;
       const call = node.expression;
-      if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'subscribe') return;
+      if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'subscribe')
+        return;
       const fn = enclosingFunction(node);
       if (!fn) return;
       const source = longLivedSource(context, call.expression.expression, fn, 0);
@@ -48,8 +59,13 @@ export const observableUnsubscribe: FixRule = {
 function longLivedSource(context: RuleContext, expression: ts.Expression, fn: ts.Node, depth: number): ts.Expression | undefined {
   if (depth > 4) return undefined;
   if (ts.isParenthesizedExpression(expression)) return longLivedSource(context, expression.expression, fn, depth + 1);
-  if (ts.isConditionalExpression(expression)) return longLivedSource(context, expression.whenTrue, fn, depth + 1) ?? longLivedSource(context, expression.whenFalse, fn, depth + 1);
-  if (ts.isCallExpression(expression) && ts.isPropertyAccessExpression(expression.expression) && expression.expression.name.text === 'pipe') {
+  if (ts.isConditionalExpression(expression))
+    return longLivedSource(context, expression.whenTrue, fn, depth + 1) ?? longLivedSource(context, expression.whenFalse, fn, depth + 1);
+  if (
+    ts.isCallExpression(expression) &&
+    ts.isPropertyAccessExpression(expression.expression) &&
+    expression.expression.name.text === 'pipe'
+  ) {
     if (expression.arguments.some(isCompleting)) return undefined;
     return longLivedSource(context, expression.expression.expression, fn, depth + 1);
   }

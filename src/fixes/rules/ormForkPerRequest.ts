@@ -30,7 +30,14 @@ export const ormForkPerRequest: FixRule = {
     for (const [handler, list] of uses) {
       const edits = forkEdits(context, handler, list);
       diagnostics.push(
-        diagnostic(context, ormForkPerRequest.id, list[0], `${list[0].getText(sf)} is the global EntityManager: every request shares its identity map, which keeps every entity any request loaded or persisted.`, edits ? [{ title: 'Fork the EntityManager per request (em.fork())', edits }] : [], 'em'),
+        diagnostic(
+          context,
+          ormForkPerRequest.id,
+          list[0],
+          `${list[0].getText(sf)} is the global EntityManager: every request shares its identity map, which keeps every entity any request loaded or persisted.`,
+          edits ? [{ title: 'Fork the EntityManager per request (em.fork())', edits }] : [],
+          'em',
+        ),
       );
     }
     return diagnostics;
@@ -84,7 +91,8 @@ function forkEdits(context: RuleContext, handler: FunctionNode, uses: ts.Express
 /** `const em = orm.em`, `em = orm.em`, `cond ? orm.em.fork() : orm.em`: stored, not called on. */
 function isTaken(use: ts.Expression): boolean {
   let node: ts.Node = use;
-  while (ts.isParenthesizedExpression(node.parent) || (ts.isConditionalExpression(node.parent) && node.parent.condition !== node)) node = node.parent;
+  while (ts.isParenthesizedExpression(node.parent) || (ts.isConditionalExpression(node.parent) && node.parent.condition !== node))
+    node = node.parent;
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) && parent.initializer === node) return true;
   return ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;

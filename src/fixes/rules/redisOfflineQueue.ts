@@ -45,7 +45,12 @@ function isRedisClient(context: RuleContext, node: ts.NewExpression): boolean {
   const callee = node.expression;
   const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
   if (!name || !CLIENT_CLASSES.test(name.text)) return false;
-  const root = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : ts.isIdentifier(callee) ? callee : undefined;
+  const root =
+    ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+      ? callee.expression
+      : ts.isIdentifier(callee)
+        ? callee
+        : undefined;
   const from = root && moduleOf(context, root);
   return !from || from === 'ioredis';
 }
@@ -60,21 +65,30 @@ function property(options: ts.ObjectLiteralExpression, name: string): ts.Propert
   return options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === name);
 }
 
-function fixesFor(context: RuleContext, options: ts.ObjectLiteralExpression, retries: ts.PropertyAssignment, offline: ts.PropertyAssignment | undefined): CodeFix[] {
+function fixesFor(
+  context: RuleContext,
+  options: ts.ObjectLiteralExpression,
+  retries: ts.PropertyAssignment,
+  offline: ts.PropertyAssignment | undefined,
+): CodeFix[] {
   const sf = context.sourceFile;
   const failFast: TextEdit = offline
     ? { start: offline.initializer.getStart(sf), end: offline.initializer.end, newText: 'false' }
     : { start: retries.end, end: retries.end, newText: `,${separator(context, options, retries)}enableOfflineQueue: false` };
   return [
     { title: 'Fail commands at once while Redis is unreachable (enableOfflineQueue: false)', edits: [failFast] },
-    { title: 'Reject a queued command after 3 reconnection attempts (maxRetriesPerRequest: 3)', edits: [{ start: retries.initializer.getStart(sf), end: retries.initializer.end, newText: '3' }] },
+    {
+      title: 'Reject a queued command after 3 reconnection attempts (maxRetriesPerRequest: 3)',
+      edits: [{ start: retries.initializer.getStart(sf), end: retries.initializer.end, newText: '3' }],
+    },
   ];
 }
 
 /** What goes between two properties: the literal's own line break and indentation, or a space. */
 function separator(context: RuleContext, options: ts.ObjectLiteralExpression, after: ts.PropertyAssignment): string {
   const sf = context.sourceFile;
-  const sameLine = sf.getLineAndCharacterOfPosition(options.getStart(sf)).line === sf.getLineAndCharacterOfPosition(after.getStart(sf)).line;
+  const sameLine =
+    sf.getLineAndCharacterOfPosition(options.getStart(sf)).line === sf.getLineAndCharacterOfPosition(after.getStart(sf)).line;
   return sameLine ? ' ' : `${newline(sf)}${indentationOf(sf, after)}`;
 }
 
@@ -82,6 +96,7 @@ function separator(context: RuleContext, options: ts.ObjectLiteralExpression, af
 function subjectOf(node: ts.NewExpression): string | undefined {
   const parent = node.parent;
   if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === node) return declarationName(parent);
-  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return declarationName(parent);
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+    return declarationName(parent);
   return undefined;
 }

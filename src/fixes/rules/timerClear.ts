@@ -1,5 +1,16 @@
 import ts from 'typescript';
-import { bodyStart, diagnostic, enclosingFunction, enclosingRequestHandler, indentUnit, indentationOf, insertAfter, newline, requestEndEmitter, walk } from '../syntax';
+import {
+  bodyStart,
+  diagnostic,
+  enclosingFunction,
+  enclosingRequestHandler,
+  indentUnit,
+  indentationOf,
+  insertAfter,
+  newline,
+  requestEndEmitter,
+  walk,
+} from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext } from '../types';
 
 const DISPOSE = /^(close|dispose|destroy|stop|end|shutdown|teardown|disconnect)$/;
@@ -36,7 +47,12 @@ function isSetInterval(node: ts.Expression): node is ts.CallExpression {
   if (!ts.isCallExpression(node)) return false;
   const callee = node.expression;
   if (ts.isIdentifier(callee)) return callee.text === 'setInterval';
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'setInterval' && ts.isIdentifier(callee.expression) && /^(globalThis|global|window|timers)$/.test(callee.expression.text);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'setInterval' &&
+    ts.isIdentifier(callee.expression) &&
+    /^(globalThis|global|window|timers)$/.test(callee.expression.text)
+  );
 }
 
 function fixesFor(context: RuleContext, statement: ts.ExpressionStatement, call: ts.CallExpression): CodeFix[] {
@@ -59,7 +75,9 @@ function fixesFor(context: RuleContext, statement: ts.ExpressionStatement, call:
   const method = enclosingFunction(statement);
   const classNode = method?.parent;
   if (method && classNode && ts.isClassLike(classNode) && (ts.isMethodDeclaration(method) || ts.isConstructorDeclaration(method))) {
-    const dispose = classNode.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && DISPOSE.test(m.name.text));
+    const dispose = classNode.members.find(
+      (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && DISPOSE.test(m.name.text),
+    );
     if (dispose?.body) {
       const field = context.newName('interval')!;
       const nl = newline(sf);
@@ -87,19 +105,31 @@ function fixesFor(context: RuleContext, statement: ts.ExpressionStatement, call:
  * function returns the handle, and each caller clears it when its request ends. Only when every
  * call is such a statement, so no caller is left with a timer nobody stops.
  */
-function returnToCallers(context: RuleContext, statement: ts.ExpressionStatement, callText: string, fn: ts.FunctionLikeDeclaration): CodeFix | undefined {
+function returnToCallers(
+  context: RuleContext,
+  statement: ts.ExpressionStatement,
+  callText: string,
+  fn: ts.FunctionLikeDeclaration,
+): CodeFix | undefined {
   const sf = context.sourceFile;
   const name = functionName(fn);
   if (!name || !fn.body || !ts.isBlock(fn.body) || returnsValue(fn)) return undefined;
   const calls: Array<{ statement: ts.ExpressionStatement; owner: string }> = [];
   let other = false;
   walk(sf, (node) => {
-    if (!ts.isIdentifier(node) || node.text !== name || node.parent === fn || (ts.isVariableDeclaration(node.parent) && node.parent.name === node)) return;
+    if (
+      !ts.isIdentifier(node) ||
+      node.text !== name ||
+      node.parent === fn ||
+      (ts.isVariableDeclaration(node.parent) && node.parent.name === node)
+    )
+      return;
     const call = node.parent;
     const stmt = call?.parent;
     const handler = stmt && enclosingRequestHandler(stmt);
     const owner = handler && requestEndEmitter(handler);
-    if (ts.isCallExpression(call) && call.expression === node && ts.isExpressionStatement(stmt) && owner) calls.push({ statement: stmt, owner });
+    if (ts.isCallExpression(call) && call.expression === node && ts.isExpressionStatement(stmt) && owner)
+      calls.push({ statement: stmt, owner });
     else other = true;
   });
   if (other || calls.length === 0) return undefined;
