@@ -6,7 +6,7 @@ import * as timers from 'node:timers';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
-import { attachHolderCode } from '../session/attachHolderCode';
+import { attachHolderCodeApart } from '../session/attachHolderCodeApart';
 import { SourceMaps } from '../session/sourceMaps';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { Finding, SnapshotDiff } from '../analysis/types';
@@ -126,7 +126,7 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
       mapLocation,
     );
     // Like the CLI's check: each finding points at the statement that adds to its holder.
-    const detected = attachHolderCode(
+    const detected = await attachHolderCodeApart(
       detectFindings(diff, graph, holders, {
         scriptUrl: (id) => scripts.get(String(id)),
         mapLocation,
