@@ -80,6 +80,30 @@ test('one stray sample per half is not evidence', () => {
   assert.equal(halvesGrowth([1, 1, 1, 1], [64, 64, 64, 64], [4096, 4096, 4096, 4096], 2).steady, true);
 });
 
+test('bursts in a few cycles of each half are not steady growth, though their sums are', () => {
+  // Measured from a watch of a healthy server: requests in flight at a reading, then nothing.
+  const samples = [4, 0, 0, 2, 0, 5, 0, 7, 0, 0];
+  assert.equal(
+    halvesGrowth(
+      samples,
+      samples.map((n) => n * 2),
+      samples.map((n) => n * 4096),
+      5,
+    ).steady,
+    false,
+  );
+  const mostCycles = [4, 0, 3, 2, 1, 5, 2, 0, 3, 1];
+  assert.equal(
+    halvesGrowth(
+      mostCycles,
+      mostCycles.map((n) => n * 2),
+      mostCycles.map((n) => n * 4096),
+      5,
+    ).steady,
+    true,
+  );
+});
+
 test('steady growth under the floor is no finding; at or above it, it is', () => {
   // 3–4 samples of 64 bytes a cycle stand for ~14 kB a cycle.
   const { final, boundaries } = profile([{ node: 3, size: 64, perCycle: [3, 4, 3, 4] }], 4);

@@ -123,8 +123,17 @@ export function halvesGrowth(samples: number[], objects: number[], bytes: number
   const after = sum(objects, mid, cycles);
   const rateBefore = sum(bytes, 0, mid) / Math.max(1, cyclesBeforeMid);
   const rateAfter = sum(bytes, mid, cycles) / Math.max(1, cyclesAfterMid);
+  // Steady means adding in most cycles of each half, not a few bursts: requests in flight when a
+  // reading happens (a server's req and res) leave samples in one cycle and none in the next two.
+  const busyCycles = (from: number, to: number) => samples.slice(from, to).filter((n) => n > 0).length;
+  const mostly = (from: number, to: number) => 2 * busyCycles(from, to) >= to - from;
   const steady =
-    cyclesAfterMid > 0 && sum(samples, 0, mid) >= minSamples && sum(samples, mid, cycles) >= minSamples && rateAfter >= 0.5 * rateBefore;
+    cyclesAfterMid > 0 &&
+    sum(samples, 0, mid) >= minSamples &&
+    sum(samples, mid, cycles) >= minSamples &&
+    mostly(0, mid) &&
+    mostly(mid, cycles) &&
+    rateAfter >= 0.5 * rateBefore;
   return {
     cyclesBeforeMid,
     cyclesAfterMid,
