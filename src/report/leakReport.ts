@@ -68,6 +68,8 @@ export interface CaptureReport {
    * not taken, `afterCycle` the cycles done by then, `headroom` the numbers of that decision.
    */
   switched?: { snapshot: string; afterCycle: number; reason: string; headroom: NonNullable<CaptureReport['headroom']> };
+  /** The wait before the last reading for the work the cycles queued to end (a heap still falling then makes growth doubtful). */
+  settling?: { settled: boolean; waitedMs: number; freed: number };
   /** The target's worker threads: each one alive across the check has its own snapshots, diffed like the main thread's. */
   workers?: WorkerCapture[];
 }

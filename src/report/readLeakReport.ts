@@ -209,6 +209,16 @@ const leakReportSchema = obj({
     samplingInterval: z.number().optional(),
     skipped: list(text).optional(),
     switched: obj({ snapshot: text, afterCycle: z.number(), reason: text, headroom }).optional(),
+    settling: obj({ settled: z.boolean(), waitedMs: z.number(), freed: z.number() }).optional(),
+    workers: list(
+      obj({
+        id: z.number(),
+        title: text,
+        url: text.optional(),
+        snapshots: obj({ baseline: text, mid: text.optional(), after: text }).optional(),
+        note: text.optional(),
+      }),
+    ).optional(),
   }).optional(),
   heapLimitSnapshots: list(text).optional(),
 });

@@ -21,6 +21,7 @@ import type { SamplingOptions } from '../analysis/samplingLeaks';
 import { SnapshotGuard } from './snapshotGuard';
 import { mergePackageUsage, WorkerChecks } from './workerChecks';
 import { SourceMaps } from './sourceMaps';
+import { settleHeap, settlingNote, type Settling } from './settleHeap';
 import { requestMany } from './workload';
 
 /**
@@ -84,7 +85,20 @@ async function checkThreads(
   options.onSample?.(samples[0]);
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
-  const checked: Checked = { cycle, samples, capture, step, guard, collect, sample, threads };
+  const checked: Checked = {
+    cycle,
+    samples,
+    capture,
+    step,
+    guard,
+    collect,
+    sample,
+    threads,
+    settle: async () => {
+      step('Waiting for the work in flight to end');
+      checked.settling = await settleHeap(collect, async () => (await connection.heapUsage()).usedSize, { token });
+    },
+  };
   const run =
     capture.mode === 'sampling'
       ? await samplingCycles(connection, options, checked)
@@ -92,12 +106,15 @@ async function checkThreads(
 
   // Growth the diff saw and judged bounded explains a climbing heap: it is not a leak either.
   const unsettled = run.findings.length === 0 ? inconclusiveGrowth(run.diff) : undefined;
+  const draining = settlingNote(checked.settling);
   const hasEvidence = run.files.mid !== undefined || (capture.mode === 'sampling' && options.cycles >= 2);
   const report = buildLeakReport({
     samples,
     retainedGrowth: run.findings.length > 0 ? true : unsettled ? false : undefined,
     summary: (verdict, memory) =>
-      verdictSummary(verdict, run.findings.length, memory.summary, hasEvidence, capture.mode) + (unsettled ? ` ${unsettled}` : ''),
+      [verdictSummary(verdict, run.findings.length, memory.summary, hasEvidence, capture.mode), unsettled, verdict === 'leak' && draining]
+        .filter(Boolean)
+        .join(' '),
     target: { ...(options.command ? { command: options.command } : {}), endpoint: connection.endpoint },
     settings: {
       warmup: options.warmup,
@@ -111,7 +128,11 @@ async function checkThreads(
     packages: run.packages,
     snapshots: { baseline: run.files.baseline ?? '', ...(run.files.mid ? { mid: run.files.mid } : {}), after: run.files.after ?? '' },
     diff: run.diff,
-    capture: { ...capture, ...(threads.report().length ? { workers: threads.report() } : {}) },
+    capture: {
+      ...capture,
+      ...(checked.settling ? { settling: checked.settling } : {}),
+      ...(threads.report().length ? { workers: threads.report() } : {}),
+    },
   });
   return {
     ...(run.files.baseline ? { baselineFile: run.files.baseline } : {}),
@@ -137,6 +158,9 @@ interface Checked {
   samples: MemorySample[];
   capture: CaptureReport;
   step: (message: string) => void;
+  /** Before the last reading: waits for the heap to stop falling (settleHeap.ts) and keeps how it went. */
+  settle: () => Promise<void>;
+  settling?: Settling;
 }
 
 interface CycleRun {
@@ -197,6 +221,7 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
       await checked.cycle();
       await checked.collect();
+      if (i === options.cycles - 1) await checked.settle();
       checked.samples.push(await checked.sample(`cycle ${i + 1}`));
       options.onSample?.(checked.samples[checked.samples.length - 1]);
       await recorder.mark();
@@ -327,6 +352,7 @@ async function snapshotCyclesWith(
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
     await checked.cycle();
     await checked.collect();
+    if (i === options.cycles - 1) await checked.settle();
     samples.push(await checked.sample(`cycle ${i + 1}`));
     options.onSample?.(samples[samples.length - 1]);
     await recorder?.mark();
