@@ -659,6 +659,10 @@ function reservedCapacity(graph: HeapGraph, holder: number, added: number, basel
   return undefined;
 }
 
+/** The second half's rate above this many times the first's (plus a few objects for small counts) is a burst, not steady growth. */
+const BURST_RATIO = 4;
+const BURST_SLACK_PER_CYCLE = 5;
+
 function groupGrowth(
   count: number,
   beforeMid: number,
@@ -670,7 +674,14 @@ function groupGrowth(
   const rateBefore = beforeMid / Math.max(1, mid.cyclesBefore);
   const rateAfter = newAfterMid / Math.max(1, mid.cyclesAfter);
   const grows = beforeMid >= mid.cyclesBefore && newAfterMid >= mid.cyclesAfter && rateAfter >= 0.5 * rateBefore;
-  const note = grows ? bound : undefined;
+  // A leak adds at about the same rate in both halves. Growth many times faster in the second is
+  // work in progress the last snapshot caught (a client reconnecting on a timer holds one attempt's
+  // socket and closures) or a structure that only began to fill: not evidence of a leak yet.
+  const burst =
+    rateAfter > BURST_RATIO * rateBefore + BURST_SLACK_PER_CYCLE
+      ? `added ${beforeMid} objects in the first half of the cycles and ${newAfterMid} in the second; growth that speeds up this much is a burst or a fill, not yet a steady leak (more cycles tell)`
+      : undefined;
+  const note = grows ? (bound ?? burst) : undefined;
   return {
     cyclesBeforeMid: mid.cyclesBefore,
     cyclesAfterMid: mid.cyclesAfter,
@@ -718,8 +729,8 @@ function leakedObject(graph: HeapGraph, node: number, stacks: AllocationStacks |
 
 /**
  * One sentence on the holders that grew during the check but showed a bound (they replace what
- * they hold, fill storage sized ahead, or drop what they added early), for a report's summary:
- * not a leak, and a longer run would settle them. Undefined when there are none.
+ * they hold, fill storage sized ahead, or drop what they added early) or grew in a burst at the
+ * end, for a report's summary: not a leak, and a longer run would settle them. Undefined when there are none.
  */
 export function inconclusiveGrowth(diff: SnapshotDiff): string | undefined {
   const unsettled = diff.groups.filter((g) => g.growth?.inconclusive && g.count >= MIN_BOUND_EVIDENCE);
@@ -727,5 +738,5 @@ export function inconclusiveGrowth(diff: SnapshotDiff): string | undefined {
   const named = unsettled
     .slice(0, 3)
     .map((g) => `${g.holderPath.at(-1)?.edge || g.holderClassName} (${g.holderClassName}): ${g.growth!.inconclusive}`);
-  return `Inconclusive for ${unsettled.length === 1 ? 'one holder' : `${unsettled.length} holders`} that grew but look bounded, not called leaks: ${named.join('; ')}.`;
+  return `Inconclusive for ${unsettled.length === 1 ? 'one holder' : `${unsettled.length} holders`} that grew but not like a leak (bounded, or in a burst), not called ${unsettled.length === 1 ? 'a leak' : 'leaks'}: ${named.join('; ')}.`;
 }
