@@ -123,6 +123,19 @@ test('growth that stopped before the mid snapshot is not steady', () => {
   // Everything new was already there halfway: a cache that filled up and stopped.
   const mid = IdSet.of(after.graph.snapshot.nodes.ids).parts;
   const d = diffSnapshots(baseline, after, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } });
+
+  test('growth many times faster after the mid snapshot than before it is a burst, said and not called steady', () => {
+    // One entry (two objects) before the mid snapshot, twenty (forty objects) after it: what the last
+    // snapshot caught in flight, or a structure that only began to fill.
+    const burst: Array<[number, number, number]> = [[101, 103, 500]];
+    for (let i = 0; i < 20; i++) burst.push([201 + 4 * i, 203 + 4 * i, 100]);
+    const later = load(heap([[9, 11, 100], ...burst], 4000), 'later');
+    const mid = IdSet.of(Uint32Array.from([1, 3, 5, 7, 9, 11, 101, 103])).parts;
+    const growth = diffSnapshots(baseline, later, undefined, { mid: { ids: mid, cyclesBefore: 2, cyclesAfter: 2 } }).groups[0].growth!;
+    assert.deepEqual([growth.newBeforeMid, growth.newAfterMid], [2, 40]);
+    assert.equal(growth.steady, false);
+    assert.match(growth.inconclusive ?? '', /added 2 objects in the first half of the cycles and 40 in the second/);
+  });
   assert.equal(d.groups[0].growth!.steady, false);
   assert.equal(d.groups[0].growth!.newAfterMid, 0);
 });
