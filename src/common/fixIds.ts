@@ -9,6 +9,7 @@ export const FIX_IDS = [
   'bound-cache',
   'bound-label',
   'break-context-chain',
+  'configure-package',
   'hoist-pool',
   'keep-needed-fields',
   'listener-remove',

@@ -483,3 +483,20 @@ export function declarationCount(sourceFile: ts.SourceFile, name: string): numbe
   });
   return count;
 }
+
+/** What goes between a new property and the one it follows in an object literal: the literal's own line break and indentation, or a space. */
+export function propertySeparator(sourceFile: ts.SourceFile, literal: ts.ObjectLiteralExpression, after: ts.Node): string {
+  const sameLine =
+    sourceFile.getLineAndCharacterOfPosition(literal.getStart(sourceFile)).line ===
+    sourceFile.getLineAndCharacterOfPosition(after.getStart(sourceFile)).line;
+  return sameLine ? ' ' : `${newline(sourceFile)}${indentationOf(sourceFile, after)}`;
+}
+
+/** The variable or field a `new` expression is stored in (`const cache = new X()`, `this.client = new X()`), as the heap names it on a retainer path. */
+export function assignedName(node: ts.NewExpression): string | undefined {
+  const parent = node.parent;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === node) return declarationName(parent);
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+    return declarationName(parent);
+  return undefined;
+}

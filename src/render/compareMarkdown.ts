@@ -132,7 +132,7 @@ function findingItem(f: Finding, n: number): string[] {
     `${indent}- Growth: ${escapeMarkdownCell(facts.growth)}`,
     `${indent}- Classes: ${escapeMarkdownCell(facts.classes)}`,
     ...(facts.source ? [`${indent}- Source: ${markdownCode(facts.source)}`] : []),
-    `${indent}- Fix: ${escapeMarkdownCell(facts.fix)}`,
+    `${indent}- Fix: ${escapeMarkdownCell(facts.fix, 400)}`,
   ];
 }
 

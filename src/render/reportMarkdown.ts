@@ -35,7 +35,7 @@ export function renderReportMarkdown(r: LeakReport): string {
       if (facts.source) lines.push(`   - ${f.source?.role === 'inserts' ? 'Added by' : 'Source'}: ${markdownCode(facts.source)}`);
       if (facts.alsoAdded) lines.push(`   - Also added by: ${markdownCode(facts.alsoAdded)}`);
       if (facts.declared) lines.push(`   - Declared: ${markdownCode(facts.declared)}`);
-      lines.push(`   - Fix: ${escapeMarkdownCell(facts.fix)}`);
+      lines.push(`   - Fix: ${escapeMarkdownCell(facts.fix, 400)}`);
     });
     lines.push('');
   }

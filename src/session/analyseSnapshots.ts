@@ -3,6 +3,7 @@ import { detectFindings } from '../analysis/findings';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
 import { attributePackages } from '../analysis/packageAttribution';
+import { mergePackageInstances } from '../analysis/packageInstance';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { CancellationToken } from '../common/cancellation';
 import type { InspectorConnection } from '../inspector/connection';
@@ -42,5 +43,5 @@ export async function analyseSnapshots(
   const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
   const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
   const packages = attributePackages(diff, graph, holders, findings, { scriptUrl, mapLocation, packageVersion });
-  return { findings, diff, packages };
+  return { findings: mergePackageInstances(findings), diff, packages };
 }

@@ -7,6 +7,7 @@ import { eventTargetListenerRemove } from './eventTargetListenerRemove';
 import { hoistPool } from './hoistPool';
 import { keepNeededFields } from './keepNeededFields';
 import { listenerRemove } from './listenerRemove';
+import { lruCacheTtlOnly } from './lruCacheTtlOnly';
 import { observableUnsubscribe } from './observableUnsubscribe';
 import { ormForkPerRequest } from './ormForkPerRequest';
 import { redisOfflineQueue } from './redisOfflineQueue';
@@ -26,4 +27,5 @@ export const RULES: readonly FixRule[] = [
   ormForkPerRequest,
   boundLabel,
   redisOfflineQueue,
+  lruCacheTtlOnly,
 ];

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { declarationName, diagnostic, indentationOf, moduleOf, newline, walk } from '../syntax';
+import { assignedName, diagnostic, moduleOf, propertySeparator, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** ioredis's client classes (`Cluster` takes its client options under `redisOptions`). */
@@ -33,7 +33,7 @@ export const redisOfflineQueue: FixRule = {
           node,
           'This ioredis client retries every command forever (maxRetriesPerRequest: null) and queues commands while Redis is unreachable: during an outage each one waits in memory with its arguments and promise.',
           fixesFor(context, options, retries, offline),
-          subjectOf(node),
+          assignedName(node),
         ),
       );
     });
@@ -74,7 +74,7 @@ function fixesFor(
   const sf = context.sourceFile;
   const failFast: TextEdit = offline
     ? { start: offline.initializer.getStart(sf), end: offline.initializer.end, newText: 'false' }
-    : { start: retries.end, end: retries.end, newText: `,${separator(context, options, retries)}enableOfflineQueue: false` };
+    : { start: retries.end, end: retries.end, newText: `,${propertySeparator(sf, options, retries)}enableOfflineQueue: false` };
   return [
     { title: 'Fail commands at once while Redis is unreachable (enableOfflineQueue: false)', edits: [failFast] },
     {
@@ -82,21 +82,4 @@ function fixesFor(
       edits: [{ start: retries.initializer.getStart(sf), end: retries.initializer.end, newText: '3' }],
     },
   ];
-}
-
-/** What goes between two properties: the literal's own line break and indentation, or a space. */
-function separator(context: RuleContext, options: ts.ObjectLiteralExpression, after: ts.PropertyAssignment): string {
-  const sf = context.sourceFile;
-  const sameLine =
-    sf.getLineAndCharacterOfPosition(options.getStart(sf)).line === sf.getLineAndCharacterOfPosition(after.getStart(sf)).line;
-  return sameLine ? ' ' : `${newline(sf)}${indentationOf(sf, after)}`;
-}
-
-/** The variable or field the client is kept in, as the heap names it on the queue's path. */
-function subjectOf(node: ts.NewExpression): string | undefined {
-  const parent = node.parent;
-  if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === node) return declarationName(parent);
-  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken)
-    return declarationName(parent);
-  return undefined;
 }
