@@ -56,6 +56,7 @@ const WILD_REQUESTS: Record<string, number> = {
   'closureContext.js': 250,
   'koaEventTarget.js': 300,
   'lruTtl.js': 400,
+  'fastifyIdempotency.js': 500,
 };
 /** The wild apps with a leaky mode; those with a healthy twin too are in WILD_TWINS. */
 const WILD_TWINS = [
@@ -76,8 +77,9 @@ const WILD_TWINS = [
   'expressBehaviorSubject.js',
 ];
 // expressConfigReload.js has no healthy mode (its healthy form is what `leakscope fix` writes);
-// lruTtl.js's healthy mode is a TTL-bounded cache, left out of HEALTHY for the reason lruFilling.js is.
-const WILD_LEAKY = [...WILD_TWINS, 'expressConfigReload.js', 'lruTtl.js'];
+// lruTtl.js's and fastifyIdempotency.js's healthy modes are TTL-bounded stores, left out of HEALTHY
+// for the reason lruFilling.js is.
+const WILD_LEAKY = [...WILD_TWINS, 'expressConfigReload.js', 'lruTtl.js', 'fastifyIdempotency.js'];
 
 const LEAKY: AppCase[] = [
   // ~0.5 kB a request: a listener, its closure and the request's context with a copy of its headers.

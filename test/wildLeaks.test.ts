@@ -105,6 +105,7 @@ const CASES: WildCase[] = [
     kind: 'listener',
     title: /^Subscribers of .*\(BehaviorSubject\) grow every cycle/,
   },
+  { script: 'fastifyIdempotency.js', library: 'fastify', kind: 'unbounded-collection', title: /^store \(Map\) gains entries every cycle/ },
   {
     script: 'closureContext.js',
     library: '(V8 closures)',
@@ -187,6 +188,17 @@ describe('point 1, point 5: what makes the handles, and caches still filling', {
       titles(unbounded),
     );
   });
+});
+
+test('a store whose entries each expire on their own timer is bounded by time, and the summary names the statement that drops them', async () => {
+  const report = await check('fastifyIdempotency.js', 'healthy', [], { requests: 200, cycles: 4 });
+  assert.equal(report.verdict, 'no-leak', report.summary);
+  assert.match(
+    report.summary,
+    /store \(Map\): it drops what it holds on timers: \d+ one-shot timers .*`store\.delete\(prefix \+ key\)`, fastifyIdempotency\.js:17/,
+  );
+  // The timers themselves are those expiries, not timers nobody clears.
+  assert.match(report.summary, /one-shot timers set during the check, not fired yet, whose callback takes an entry out of a collection/);
 });
 
 test('checkLeaks: a Map that stays at its 50 keys passes, an array that only grows fails', async () => {

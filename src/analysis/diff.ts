@@ -2,7 +2,7 @@ import { AllocationStacks, userFrame } from '../snapshot/allocationStacks';
 import { NONE } from '../snapshot/dominators';
 import type { HeapGraph } from '../snapshot/heapGraph';
 import { IdSet } from '../snapshot/idSet';
-import type { ClassAggregate } from '../snapshot/types';
+import type { ClassAggregate, SourceLocation } from '../snapshot/types';
 import { comparableSnapshot, isHeapId, type ComparableSnapshot } from './comparableSnapshot';
 import { checkSameProcess } from './sameProcess';
 import type { AllocationSite, ClassDiff, DiffOptions, GroupGrowth, LeakedObject, RetainerGroup, SnapshotDiff } from './types';
@@ -298,7 +298,18 @@ function groupByHolder(
   const { names } = graph.classIndex();
   const stacks = AllocationStacks.of(graph.snapshot);
   const kept = accs.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count).slice(0, options.maxGroups ?? 20);
-  const bounds = options.mid ? boundsOf(graph, kept, shares, baseline, names, options.mid) : new Map<Acc, string>();
+  let pending: PendingTimers | undefined;
+  const timers = () => (pending ??= pendingTimers(graph, baseline));
+  const bounds = options.mid ? boundsOf(graph, kept, shares, baseline, names, options.mid, timers) : new Map<Acc, string>();
+  const growthOf = (acc: Acc, mid: NonNullable<DiffOptions['mid']>): GroupGrowth => {
+    const growth = groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, mid, bounds.get(acc));
+    const callbacks = !growth.steady
+      ? undefined
+      : isTimerList(graph, acc.holder)
+        ? oneShotCallbacks(graph, acc, acc.classes.get(names.indexOf('Timeout'))?.count ?? 0)
+        : timerCallbacks(graph, timers(), acc.holder, acc.tops);
+    return callbacks ? { ...growth, pendingTimers: callbacks } : growth;
+  };
   const groups = kept.map((acc): RetainerGroup => {
     return {
       holderPath: graph.retainerPath(acc.holder),
@@ -313,7 +324,7 @@ function groupByHolder(
         .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count),
       samples: acc.samples.map((node) => leakedObject(graph, node, stacks)),
       ...(stacks && acc.traces.size > 0 ? { allocationSites: allocationSites(stacks, acc.traces) } : {}),
-      ...(options.mid ? { growth: groupGrowth(acc.count, acc.beforeMid, acc.afterMidSelf, options.mid, bounds.get(acc)) } : {}),
+      ...(options.mid ? { growth: growthOf(acc, options.mid) } : {}),
       ...(shares.has(acc)
         ? {
             sharedWith: [...shares.get(acc)!]
@@ -488,6 +499,7 @@ function boundsOf<A extends BoundInput>(
   baseline: BaselineFacts,
   names: string[],
   mid: NonNullable<DiffOptions['mid']>,
+  timers: () => PendingTimers,
 ): Map<A, string> {
   const result = new Map<A, string>();
   let expiring: Map<number, number> | undefined;
@@ -519,12 +531,12 @@ function boundsOf<A extends BoundInput>(
       result.set(acc, `it replaces what it holds: ${replaced} of its new entries went under keys it already had before the check`);
       continue;
     }
-    expiring ??= pendingExpiries(graph, baseline);
-    const timers = expiring.get(acc.holder) ?? 0;
-    if (acc.tops >= MIN_BOUND_EVIDENCE && timers >= 0.5 * acc.tops) {
+    expiring ??= pendingExpiries(graph, timers());
+    const expiries = expiring.get(acc.holder) ?? 0;
+    if (acc.tops >= MIN_BOUND_EVIDENCE && expiries >= 0.5 * acc.tops) {
       result.set(
         acc,
-        `it drops what it holds on timers: ${timers} one-shot timers set during the check close over it and have not fired yet (an expiry, a TTL purge); run the check for longer than their delay to see them fire`,
+        `it drops what it holds on timers: ${expiries} one-shot timers set during the check close over it and have not fired yet (an expiry, a TTL purge); run the check for longer than their delay to see them fire`,
       );
       continue;
     }
@@ -550,26 +562,23 @@ const TIMER_SCOPES = 3;
 /** Fields of a callback's `this` looked at: an object's own, not a collection's entries. */
 const MAX_OWNER_FIELDS = 200;
 
-/**
- * What new one-shot timers, still pending, can reach through their callbacks' scopes (each
- * variable's object, and the fields of `this`), with how many such timers reach it: counted only
- * for timers that something they reach also keeps, to cancel or reschedule them. That is a store
- * setting a timer per entry to drop it (an expiry, lru-cache's `ttlAutopurge`), bounded by time,
- * not size: it holds what arrives in one delay. A timeout a request drops is no such bookkeeping,
- * and intervals drop nothing by firing; neither is counted.
- */
-function pendingExpiries(graph: HeapGraph, baseline: BaselineFacts): Map<number, number> {
+/** New one-shot timers still pending, each with what its callback's scopes reach. */
+interface PendingTimers {
+  /** Timer → the objects its callback reaches (each variable's object, and the fields of `this`). */
+  reach: Map<number, number[]>;
+  /** Timer → its callback (a closure node, whose location is the callback's code). */
+  callback: Map<number, number>;
+  /** Object → how many of the timers reach it. */
+  reachCount: Map<number, number>;
+}
+
+function pendingTimers(graph: HeapGraph, baseline: BaselineFacts): PendingTimers {
   const s = graph.snapshot;
-  const reached = new Map<number, number>();
+  const found: PendingTimers = { reach: new Map(), callback: new Map(), reachCount: new Map() };
   const { ofNode, names } = graph.classIndex();
   const timeout = names.indexOf('Timeout');
-  if (timeout < 0) return reached;
-  const edgeTo = (node: number, name: string): number | undefined => {
-    for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) if (s.edgeName(e) === name) return s.edgeTarget(e);
-    return undefined;
-  };
-  const timers = new Map<number, number[]>();
-  const reachCount = new Map<number, number>();
+  if (timeout < 0) return found;
+  const edgeTo = (node: number, name: string) => edgeNamed(graph, node, name);
   for (let node = 0; node < ofNode.length; node++) {
     if (ofNode[node] !== timeout || baseline.isOld(s.nodeId(node))) continue;
     // A one-shot timer's `_repeat` is null (an edge to it); an interval's is a number, no edge.
@@ -590,23 +599,103 @@ function pendingExpiries(graph: HeapGraph, baseline: BaselineFacts): Map<number,
       context = edgeTo(context, 'previous');
     }
     const list = [...seen];
-    timers.set(node, list);
-    for (const value of list) reachCount.set(value, (reachCount.get(value) ?? 0) + 1);
+    found.reach.set(node, list);
+    found.callback.set(node, callback);
+    for (const value of list) found.reachCount.set(value, (found.reachCount.get(value) ?? 0) + 1);
   }
+  return found;
+}
+
+/**
+ * What new one-shot timers, still pending, can reach through their callbacks' scopes, with how
+ * many such timers reach it: counted only for timers that something they reach also keeps, to
+ * cancel or reschedule them. That is a store setting a timer per entry to drop it (an expiry,
+ * lru-cache's `ttlAutopurge`), bounded by time, not size: it holds what arrives in one delay. A
+ * timeout a request drops is no such bookkeeping, and intervals drop nothing by firing; neither is
+ * counted here. A timer nothing keeps whose callback deletes from the store is bounded too, but
+ * only its code tells (see {@link timerCallbacks}).
+ */
+function pendingExpiries(graph: HeapGraph, timers: PendingTimers): Map<number, number> {
+  const s = graph.snapshot;
+  const reached = new Map<number, number>();
   // Keepers: reached by many of the timers, and holding at least half of those that reach them.
   const keepers = new Set<number>();
-  for (const [value, count] of reachCount) {
+  for (const [value, count] of timers.reachCount) {
     if (count < MIN_BOUND_EVIDENCE) continue;
     let held = 0;
-    for (let e = s.firstEdge(value); e < s.edgeEnd(value); e++) if (!s.isWeakEdge(e) && timers.has(s.edgeTarget(e))) held++;
+    for (let e = s.firstEdge(value); e < s.edgeEnd(value); e++) if (!s.isWeakEdge(e) && timers.reach.has(s.edgeTarget(e))) held++;
     if (held >= 0.5 * count) keepers.add(value);
   }
   if (keepers.size === 0) return reached;
-  for (const list of timers.values()) {
+  for (const list of timers.reach.values()) {
     if (!list.some((value) => keepers.has(value))) continue;
     for (const value of list) reached.set(value, (reached.get(value) ?? 0) + 1);
   }
   return reached;
+}
+
+/**
+ * The pending timers that reach a holder, when there are as many as half the entries it gained,
+ * and where their callbacks' code is (most timers first). Whether the callbacks drop entries is
+ * for the code to say (`session/timerExpiry.ts` reads it); the heap only says they are pending.
+ */
+function timerCallbacks(graph: HeapGraph, timers: PendingTimers, holder: number, tops: number): GroupGrowth['pendingTimers'] {
+  const count = timers.reachCount.get(holder) ?? 0;
+  if (tops < MIN_BOUND_EVIDENCE || count < 0.5 * tops) return undefined;
+  const sites = new Map<string, { location: SourceLocation; count: number }>();
+  for (const [timer, list] of timers.reach) {
+    if (!list.includes(holder)) continue;
+    const location = graph.snapshot.location(timers.callback.get(timer)!);
+    if (!location) continue;
+    const key = `${location.scriptId}:${location.line}:${location.column}`;
+    const site = sites.get(key) ?? { location: { ...location }, count: 0 };
+    site.count++;
+    sites.set(key, site);
+  }
+  if (sites.size === 0) return undefined;
+  return {
+    count,
+    callbacks: [...sites.values()]
+      .sort((a, b) => b.count - a.count)
+      .slice(0, 3)
+      .map((site) => ({ ...site.location, timers: site.count })),
+  };
+}
+
+/**
+ * A group of Timeouts (the timer list's) whose sampled members are all one-shot: where their
+ * callbacks are. Whether they are expiries (a callback that takes an entry out of a collection)
+ * is for the code to say; an interval is never one.
+ */
+function oneShotCallbacks(graph: HeapGraph, acc: { samples: number[] }, count: number): GroupGrowth['pendingTimers'] {
+  if (count < MIN_BOUND_EVIDENCE) return undefined;
+  const s = graph.snapshot;
+  const edgeTo = (node: number, name: string) => edgeNamed(graph, node, name);
+  const sites = new Map<string, SourceLocation & { timers: number }>();
+  for (const node of acc.samples) {
+    const callback = edgeTo(node, '_onTimeout');
+    if (callback === undefined) continue;
+    if (edgeTo(node, '_repeat') === undefined) return undefined;
+    const location = s.location(callback);
+    if (!location) continue;
+    const key = `${location.scriptId}:${location.line}:${location.column}`;
+    const site = sites.get(key) ?? { ...location, timers: 0 };
+    site.timers++;
+    sites.set(key, site);
+  }
+  if (sites.size === 0) return undefined;
+  return { count, callbacks: [...sites.values()].sort((a, b) => b.timers - a.timers).slice(0, 3) };
+}
+
+/** Node's list of active timers of one duration, or a Timeout in it: both link timers through `_idleNext`. */
+function isTimerList(graph: HeapGraph, holder: number): boolean {
+  return edgeNamed(graph, holder, '_idleNext') !== undefined && edgeNamed(graph, holder, '_idlePrev') !== undefined;
+}
+
+function edgeNamed(graph: HeapGraph, node: number, name: string): number | undefined {
+  const s = graph.snapshot;
+  for (let e = s.firstEdge(node); e < s.edgeEnd(node); e++) if (s.edgeName(e) === name) return s.edgeTarget(e);
+  return undefined;
 }
 
 /**

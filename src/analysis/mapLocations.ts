@@ -10,14 +10,18 @@ export function mapDiffLocations(diff: SnapshotDiff, mapLocation: LocationMapper
     for (const site of group.allocationSites ?? []) mapOneBased(site, mapLocation);
     for (const sample of group.samples) {
       for (const frame of sample.allocation ?? []) mapOneBased(frame, mapLocation);
-      const location = sample.location;
-      if (!location?.url) continue;
-      // Snapshot locations are zero-based.
-      const mapped = mapLocation({ file: location.url, line: location.line + 1, column: location.column + 1 });
-      if (mapped) Object.assign(location, { url: mapped.file, line: mapped.line - 1, column: mapped.column - 1 });
+      if (sample.location) mapZeroBased(sample.location, mapLocation);
     }
+    for (const location of group.growth?.pendingTimers?.callbacks ?? []) mapZeroBased(location, mapLocation);
   }
   return diff;
+}
+
+/** Snapshot locations are zero-based. */
+function mapZeroBased(location: { url?: string; line: number; column: number }, mapLocation: LocationMapper): void {
+  if (!location.url) return;
+  const mapped = mapLocation({ file: location.url, line: location.line + 1, column: location.column + 1 });
+  if (mapped) Object.assign(location, { url: mapped.file, line: mapped.line - 1, column: mapped.column - 1 });
 }
 
 function mapOneBased(where: { url: string; line: number; column: number }, mapLocation: LocationMapper): void {
@@ -46,6 +50,7 @@ export function withScriptUrls(diff: SnapshotDiff, scriptUrl: (scriptId: number)
       const url = sample.location && scriptUrl(sample.location.scriptId);
       if (sample.location && url) sample.location.url = url;
     }
+    for (const location of group.growth?.pendingTimers?.callbacks ?? []) location.url = scriptUrl(location.scriptId) ?? location.url;
   }
   return diff;
 }

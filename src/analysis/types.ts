@@ -95,6 +95,17 @@ export interface GroupGrowth {
    * a leak; more cycles would tell.
    */
   inconclusive?: string;
+  /**
+   * Steady growth that pending one-shot timers set during the check reach, as many as half the
+   * entries the holder gained: where their callbacks are (zero-based, as V8 writes them; `timers`
+   * of them each). If the callbacks drop entries from the holder, it is bounded by time.
+   */
+  pendingTimers?: {
+    count: number;
+    callbacks: Array<SourceLocation & { timers: number }>;
+    /** The statement in a callback that takes entries out of the holder, when its code does (one-based). */
+    drops?: CodeLocation & { text: string };
+  };
 }
 
 export interface SnapshotDiff {

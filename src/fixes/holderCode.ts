@@ -68,7 +68,7 @@ export function findHolderCode(
   return undefined;
 }
 
-function scriptKindOf(fileName: string): ts.ScriptKind {
+export function scriptKindOf(fileName: string): ts.ScriptKind {
   if (/\.[cm]?tsx?$/i.test(fileName)) return /x$/i.test(fileName) ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   return /x$/i.test(fileName) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
 }
@@ -78,7 +78,7 @@ function isIdentifierName(name: string): boolean {
 }
 
 /** The name an expression ends in: `cache`, `this.cache`, `app.locals.cache`, `obj['cache']` all end in `cache`. */
-function terminalName(node: ts.Expression): string | undefined {
+export function terminalName(node: ts.Expression): string | undefined {
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
   if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
@@ -135,7 +135,7 @@ function statementOf(node: ts.Node): ts.Node {
   return node;
 }
 
-function siteOf(sf: ts.SourceFile, node: ts.Node): CodeSite {
+export function siteOf(sf: ts.SourceFile, node: ts.Node): CodeSite {
   const start = node.getStart(sf);
   const { line, character } = sf.getLineAndCharacterOfPosition(start);
   const lineEnd = sf.getLineEndOfPosition(start);

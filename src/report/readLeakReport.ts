@@ -52,6 +52,11 @@ const growth = obj({
   bytesPerCycle: z.number(),
   steady: z.boolean(),
   inconclusive: text.optional(),
+  pendingTimers: obj({
+    count: z.number(),
+    callbacks: list(obj({ scriptId: z.number(), line: z.number(), column: z.number(), url: text.optional(), timers: z.number() })),
+    drops: obj({ ...codeLocation, text }).optional(),
+  }).optional(),
 });
 const leakedObject = obj({
   id: z.number(),

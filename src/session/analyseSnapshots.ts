@@ -4,6 +4,7 @@ import { loadForDiff } from '../analysis/loadForDiff';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
 import { attributePackages } from '../analysis/packageAttribution';
 import { mergePackageInstances } from '../analysis/packageInstance';
+import { setAsideTimerBounded } from '../analysis/timerBounded';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { CancellationToken } from '../common/cancellation';
 import type { InspectorConnection } from '../inspector/connection';
@@ -41,7 +42,10 @@ export async function analyseSnapshots(
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
   const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
   const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
-  const findings = attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds }));
+  const findings = setAsideTimerBounded(
+    attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds })),
+    diff,
+  );
   const packages = attributePackages(diff, graph, holders, findings, { scriptUrl, mapLocation, packageVersion });
   return { findings: mergePackageInstances(findings), diff, packages };
 }

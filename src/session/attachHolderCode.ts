@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
-import { findHolderCode, SOURCE_EXTENSIONS } from '../fixes';
+import { findHolderCode, SOURCE_EXTENSIONS, timerDropsFrom } from '../fixes';
 import { readTextFile, type TextReader } from './sourceMaps';
 
 /**
@@ -12,13 +13,16 @@ import { readTextFile, type TextReader } from './sourceMaps';
  */
 export function attachHolderCode(findings: Finding[], readFile: TextReader = readTextFile): Finding[] {
   const texts = new Map<string, string | undefined>();
+  const textOf = (file: string): string | undefined => {
+    if (!texts.has(file)) texts.set(file, readFile(file));
+    return texts.get(file);
+  };
   for (const finding of findings) {
     const source = finding.source;
     if (!source || source.role === 'inserts' || isLibraryFile(source.file)) continue;
     const file = localPath(source.file);
     if (!file || !SOURCE_EXTENSIONS.test(file)) continue;
-    if (!texts.has(file)) texts.set(file, readFile(file));
-    const text = texts.get(file);
+    const text = textOf(file);
     if (text === undefined) continue;
     let code;
     try {
@@ -38,7 +42,49 @@ export function attachHolderCode(findings: Finding[], readFile: TextReader = rea
       role: 'inserts',
     };
   }
+  for (const finding of findings) markTimerExpiry(finding, textOf);
   return findings;
+}
+
+/**
+ * A holder that pending one-shot timers reach (the heap's evidence, `growth.pendingTimers`) is
+ * bounded by time when their callback's code takes entries out of it: each entry has its own
+ * expiry, and the check was shorter than the delay. The finding's growth then says so and is no
+ * longer steady; `setAsideTimerBounded` moves it out of the findings.
+ */
+function markTimerExpiry(finding: Finding, read: (file: string) => string | undefined): void {
+  const pending = finding.growth.pendingTimers;
+  if (!pending || !finding.growth.steady) return;
+  for (const callback of pending.callbacks) {
+    const file = callback.url && localPath(callback.url);
+    if (!file || !SOURCE_EXTENSIONS.test(file) || isLibraryFile(file)) continue;
+    const text = read(file);
+    if (text === undefined) continue;
+    let drops;
+    try {
+      // The timer list's own Timeouts are an expiry if their callback drops an entry of any collection.
+      drops = timerDropsFrom(
+        file,
+        text,
+        callback.line + 1,
+        callback.column + 1,
+        finding.kind === 'timer' ? undefined : holderSideNames(finding),
+      );
+    } catch {
+      continue;
+    }
+    if (!drops) continue;
+    finding.growth = {
+      ...finding.growth,
+      steady: false,
+      inconclusive:
+        finding.kind === 'timer'
+          ? `they are ${pending.count} one-shot timers set during the check, not fired yet, whose callback takes an entry out of a collection (\`${drops.text}\`, ${basename(file)}:${drops.line}): expiries, each gone when it fires; run the check for longer than their delay to see them go`
+          : `it drops what it holds on timers: ${pending.count} one-shot timers set during the check reach it and have not fired yet, and their callback takes entries out (\`${drops.text}\`, ${basename(file)}:${drops.line}); run the check for longer than their delay to see them fire`,
+      pendingTimers: { ...pending, drops: { file: callback.url!, ...drops } },
+    };
+    return;
+  }
 }
 
 /**
