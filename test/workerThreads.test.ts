@@ -21,10 +21,14 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-workers-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(node: NodeVersion, mode: 'leak' | 'healthy'): Promise<{ report: LeakReport; stdout: string; out: string }> {
+async function check(
+  node: NodeVersion,
+  mode: 'leak' | 'healthy',
+  capture: 'auto' | 'sampling' = 'auto',
+): Promise<{ report: LeakReport; stdout: string; out: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const out = join(dir, `piscina-${node.major}-${mode}`);
+  const out = join(dir, `piscina-${node.major}-${mode}-${capture}`);
   const r = await runNode(
     [
       BIN,
@@ -32,11 +36,14 @@ async function check(node: NodeVersion, mode: 'leak' | 'healthy'): Promise<{ rep
       '--workload-url',
       `${base}/work/{i}`,
       '--requests',
-      '100',
+      // Sampling promises leaks of 100 kB a cycle or more: a request leaks about 0.6 kB.
+      capture === 'sampling' ? '300' : '100',
       '--ready-url',
       `${base}/health`,
       '--cycles',
       '4',
+      '--capture',
+      capture,
       '--out',
       out,
       '--',
@@ -99,8 +106,63 @@ for (const node of supportedNodes()) {
       assert.equal(report.capture?.workers?.filter((w) => w.snapshots).length, 2, JSON.stringify(report.capture?.workers));
       assert.ok((report.memory.breakdown.workerHeapUsed ?? 0) > 0);
     });
+
+    test('--capture sampling samples every worker too: the leak is named at its allocation site in its thread, the twin is not', async () => {
+      const { report } = await check(node, 'leak', 'sampling');
+      assert.equal(report.capture?.mode, 'sampling');
+      assert.equal(report.verdict, 'leak', report.summary);
+      const inWorkers = report.findings.filter((f) => f.thread && f.source?.file.endsWith('renderPage.js'));
+      assert.ok(inWorkers.length >= 1, titles(report));
+      assert.equal(inWorkers[0].source?.role, 'allocated');
+      assert.deepEqual(
+        report.findings.filter((f) => !f.thread).map((f) => f.title),
+        [],
+      );
+      assert.ok(
+        report.capture?.workers?.some((w) => w.id === inWorkers[0].thread!.id && /sampled across the cycles/.test(w.note ?? '')),
+        JSON.stringify(report.capture?.workers),
+      );
+      const healthy = await check(node, 'healthy', 'sampling');
+      assert.deepEqual(titles(healthy.report), '[]');
+      assert.equal(healthy.report.verdict, 'no-leak', healthy.report.summary);
+    });
   });
 }
+
+test("a worker's own worker is attached through its parent's session: its leak is found in both captures, its healthy twin is not", async () => {
+  const run = async (capture: 'snapshot' | 'sampling', mode: 'leak' | 'healthy'): Promise<LeakReport> => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const out = join(dir, `nested-${capture}-${mode}`);
+    const r = await runCli(
+      [
+        'run',
+        ...['--workload-url', `${base}/work/{i}`, '--requests', '300', '--ready-url', `${base}/health`, '--cycles', '4'],
+        ...['--capture', capture, '--out', out, '-q', '--', process.execPath, fixture('nestedWorkers.js')],
+      ],
+      { env: { PORT: String(port), MODE: mode } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LeakReport;
+  };
+  for (const capture of ['snapshot', 'sampling'] as const) {
+    const leaky = await run(capture, 'leak');
+    assert.equal(leaky.verdict, 'leak', leaky.summary);
+    // The renderer is the coordinator's worker, not the main thread's.
+    assert.deepEqual(
+      leaky.findings.map((f) => f.thread?.title),
+      ['[worker 2] renderer'],
+      titles(leaky),
+    );
+    assert.ok(leaky.findings[0].source?.file.endsWith('nestedWorkers.js'), JSON.stringify(leaky.findings[0].source));
+    assert.deepEqual(
+      leaky.capture?.workers?.map((w) => w.title),
+      ['[worker 1] coordinator', '[worker 2] renderer'],
+    );
+    const healthy = await run(capture, 'healthy');
+    assert.equal(healthy.verdict, 'no-leak', `${capture}: ${healthy.summary} ${titles(healthy)}`);
+  }
+});
 
 test("leakscope memory counts a worker's live heap as V8 heap, not as memory the allocator keeps", async () => {
   let ready!: () => void;

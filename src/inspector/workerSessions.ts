@@ -13,27 +13,24 @@ export interface WorkerThread {
 }
 
 /**
- * The target's worker threads, each attached through the NodeWorker domain of the main
- * thread's connection: `NodeWorker.enable` reports every worker there is and every one made
- * later (`attachedToWorker`), and a worker's own CDP messages travel inside the parent's
- * (`sendMessageToWorker` / `receivedMessageFromWorker`). Workers are not paused at start
- * (`waitForDebuggerOnStart: false`): the check observes, it does not hold the program up.
+ * The target's worker threads, each attached through the NodeWorker domain of its parent's
+ * connection: `NodeWorker.enable` reports every worker there is and every one made later
+ * (`attachedToWorker`), and a worker's own CDP messages travel inside the parent's
+ * (`sendMessageToWorker` / `receivedMessageFromWorker`). A worker's own workers are attached the
+ * same way through its session, so a pool inside a worker is checked too. Workers are not paused
+ * at start (`waitForDebuggerOnStart: false`): the check observes, it does not hold the program up.
  * Each worker's session becomes an `InspectorConnection`, so its calls have the same bounds and
  * cancellation, and its snapshots stream to disk in the same constant memory.
- *
- * A worker's workers are left out: they are attached through that worker's own NodeWorker domain.
  */
 export class WorkerSessions {
+  /** By session key: the parents' keys and the session id, `3/1` for worker session 1 of session 3. */
   private readonly clients = new Map<string, WorkerClient>();
   private readonly threads = new Map<string, WorkerThread>();
   private readonly connecting = new Set<Promise<void>>();
   private readonly subscriptions: Array<{ dispose(): void }> = [];
   private closed = false;
 
-  private constructor(
-    private readonly main: InspectorConnection,
-    private readonly options: ConnectOptions,
-  ) {}
+  private constructor(private readonly options: ConnectOptions) {}
 
   /**
    * Attaches to every worker of the target and waits until those there now are connected (each
@@ -41,19 +38,10 @@ export class WorkerSessions {
    * debugger proxy, a runtime other than Node) has no workers to attach.
    */
   static async attach(main: InspectorConnection, options: ConnectOptions = {}): Promise<WorkerSessions> {
-    const sessions = new WorkerSessions(main, options);
+    const sessions = new WorkerSessions(options);
     if (main.viaJsDebugProxy) return sessions;
-    sessions.subscriptions.push(
-      main.onEvent('NodeWorker.attachedToWorker', (e: AttachedToWorker) => sessions.attached(e)),
-      main.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) =>
-        sessions.clients.get(e.sessionId)?.receive(e.message),
-      ),
-      main.onEvent('NodeWorker.detachedFromWorker', (e: { sessionId: string }) => sessions.detached(e.sessionId)),
-    );
-    main.onClose(() => [...sessions.clients.keys()].forEach((id) => sessions.detached(id)));
     try {
-      // The workers that exist are reported before this call returns.
-      await main.nodeWorker('NodeWorker.enable', { waitForDebuggerOnStart: false });
+      await sessions.listen(main, '');
     } catch {
       await sessions.close();
       return sessions;
@@ -72,7 +60,7 @@ export class WorkerSessions {
     await Promise.all(this.alive.map((t) => collectWorkerGarbage(t.connection).catch(() => undefined)));
   }
 
-  /** Waits until the workers reported so far are connected (or have failed to be). */
+  /** Waits until the workers reported so far are connected (or have failed to be), their own workers too. */
   async settled(): Promise<void> {
     while (this.connecting.size > 0) await Promise.all(this.connecting);
   }
@@ -87,30 +75,48 @@ export class WorkerSessions {
     this.threads.clear();
   }
 
-  private attached(e: AttachedToWorker): void {
-    if (this.closed || this.clients.has(e.sessionId)) return;
-    const client = new WorkerClient(this.main, e.sessionId);
-    this.clients.set(e.sessionId, client);
+  /** Follows the workers of one thread (the main thread's, `prefix` ''; a worker's, its key and '/'). */
+  private async listen(parent: InspectorConnection, prefix: string): Promise<void> {
+    this.subscriptions.push(
+      parent.onEvent('NodeWorker.attachedToWorker', (e: AttachedToWorker) => this.attached(parent, prefix, e)),
+      parent.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) =>
+        this.clients.get(prefix + e.sessionId)?.receive(e.message),
+      ),
+      parent.onEvent('NodeWorker.detachedFromWorker', (e: { sessionId: string }) => this.detached(prefix + e.sessionId)),
+    );
+    // A thread that ends takes its workers with it.
+    parent.onClose(() => [...this.clients.keys()].filter((key) => key.startsWith(prefix)).forEach((key) => this.detached(key)));
+    // The workers that exist are reported before this call returns.
+    await parent.nodeWorker('NodeWorker.enable', { waitForDebuggerOnStart: false });
+  }
+
+  private attached(parent: InspectorConnection, prefix: string, e: AttachedToWorker): void {
+    const key = prefix + e.sessionId;
+    if (this.closed || this.clients.has(key)) return;
+    const client = new WorkerClient(parent, e.sessionId);
+    this.clients.set(key, client);
     // The title names the worker's threadId (`[worker 2] name`), what the program's own logs and
     // `worker.threadId` call it; workerId is only the inspector's count.
     const id = Number(/^\[worker (\d+)\]/.exec(e.workerInfo.title)?.[1] ?? e.workerInfo.workerId);
-    const endpoint = `${this.main.endpoint} (worker ${id})`;
+    const endpoint = `${parent.endpoint.replace(/ \(worker \d+\)$/, '')} (worker ${id})`;
     const connecting = InspectorConnection.overSession(client, endpoint, this.options).then(
-      (connection) => {
+      async (connection) => {
         if (this.closed || client.isClosed) return void connection.close();
-        this.threads.set(e.sessionId, { id, title: e.workerInfo.title, url: e.workerInfo.url, connection });
+        this.threads.set(key, { id, title: e.workerInfo.title, url: e.workerInfo.url, connection });
+        // Its own workers; a runtime whose workers cannot have any answers with an error, and that is all.
+        await this.listen(connection, `${key}/`).catch(() => undefined);
       },
       // A worker that ended while it was being attached has nothing to check.
-      () => this.detached(e.sessionId),
+      () => this.detached(key),
     );
     const tracked = connecting.finally(() => this.connecting.delete(tracked));
     this.connecting.add(tracked);
   }
 
-  private detached(sessionId: string): void {
-    this.clients.get(sessionId)?.ended();
-    this.clients.delete(sessionId);
-    this.threads.delete(sessionId);
+  private detached(key: string): void {
+    this.clients.get(key)?.ended();
+    this.clients.delete(key);
+    this.threads.delete(key);
   }
 }
 
@@ -140,6 +146,7 @@ class WorkerClient extends EventEmitter implements SessionClient {
   private closed = false;
 
   constructor(
+    /** The connection of the thread that made the worker. */
     private readonly main: InspectorConnection,
     private readonly sessionId: string,
   ) {

@@ -213,9 +213,11 @@ function headroomNumbers(h: Headroom): NonNullable<CaptureReport['headroom']> {
 
 /** The cycles under V8's sampling heap profiler: after each cycle and GC, the highest sample ordinal marks the cycle's end. */
 async function samplingCycles(connection: InspectorConnection, options: LeakCheckOptions, checked: Checked): Promise<CycleRun> {
-  const recorder = await SamplingRecorder.start(connection, checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL);
+  const interval = checked.capture.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+  const recorder = await SamplingRecorder.start(connection, interval);
   const holders = new SamplingHolderProbe(connection);
   try {
+    await checked.threads.startSampling(interval);
     for (let i = 0; i < options.cycles; i++) {
       await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
@@ -225,11 +227,15 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
       checked.samples.push(await checked.sample(`cycle ${i + 1}`));
       options.onSample?.(checked.samples[checked.samples.length - 1]);
       await recorder.mark();
+      await checked.threads.markSampling();
     }
     checked.step('Analysing the sampled allocations');
-    return { findings: await holders.after(recorder.findings(samplingOptions(connection, options))), diff: noSnapshotDiff(), files: {} };
+    const main = await holders.after(recorder.findings(samplingOptions(connection, options)));
+    const inWorkers = checked.threads.samplingFindings((worker) => samplingOptions(worker, options));
+    return { findings: [...main, ...inWorkers], diff: noSnapshotDiff(), files: {} };
   } finally {
     await recorder.stop();
+    await checked.threads.stopSampling();
   }
 }
 

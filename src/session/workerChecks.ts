@@ -5,7 +5,9 @@ import { CancelledError } from '../common/errors';
 import type { InspectorConnection } from '../inspector/connection';
 import type { WorkerSessions, WorkerThread } from '../inspector/workerSessions';
 import type { WorkerCapture } from '../report/leakReport';
+import type { SamplingOptions } from '../analysis/samplingLeaks';
 import { analyseSnapshots, type SnapshotFiles } from './analyseSnapshots';
+import { SamplingRecorder } from './samplingRecorder';
 import { SnapshotGuard } from './snapshotGuard';
 import type { LeakCheckOptions } from './types';
 
@@ -30,6 +32,8 @@ export class WorkerChecks {
   /** Workers that began after the baseline: nothing to diff them against. */
   private readonly late = new Map<number, WorkerThread>();
   private snapshotted = false;
+  /** A sampling check's profiler in each worker alive at its baseline, or why it has none. */
+  private readonly sampled = new Map<number, { thread: WorkerThread; recorder?: SamplingRecorder; note?: string }>();
 
   constructor(
     private readonly workers: WorkerSessions,
@@ -104,13 +108,74 @@ export class WorkerChecks {
     return { findings, packages };
   }
 
+  /**
+   * A sampling check in every worker alive at the baseline: V8's sampling heap profiler in each
+   * thread, marked after each cycle's GC as the main thread's is. A worker parked in
+   * `Atomics.wait` answers only while paused, so each call runs in a pause.
+   */
+  async startSampling(samplingInterval: number): Promise<void> {
+    for (const thread of this.workers.alive) {
+      const entry: { thread: WorkerThread; recorder?: SamplingRecorder; note?: string } = { thread };
+      this.sampled.set(thread.id, entry);
+      await this.inWorker(entry, 'start', async () => {
+        entry.recorder = await thread.connection.whilePaused(() => SamplingRecorder.start(thread.connection, samplingInterval));
+      });
+    }
+  }
+
+  /** The end of a cycle in every sampled worker. */
+  async markSampling(): Promise<void> {
+    for (const entry of this.sampled.values()) {
+      const recorder = entry.recorder;
+      if (recorder) await this.inWorker(entry, 'cycle', () => entry.thread.connection.whilePaused(() => recorder.mark()));
+    }
+  }
+
+  /** Each sampled worker's growing allocation sites, which say the thread they are in. */
+  samplingFindings(optionsFor: (connection: InspectorConnection) => SamplingOptions): Finding[] {
+    const findings: Finding[] = [];
+    for (const { thread, recorder, note } of this.sampled.values()) {
+      if (!recorder || note) continue;
+      findings.push(...recorder.findings(optionsFor(thread.connection)).map((f) => ({ ...f, thread: describe(thread) })));
+    }
+    return findings;
+  }
+
+  async stopSampling(): Promise<void> {
+    for (const { thread, recorder } of this.sampled.values()) {
+      if (recorder && !thread.connection.isClosed) await thread.connection.whilePaused(() => recorder.stop()).catch(() => undefined);
+    }
+  }
+
+  /** Runs one step of a worker's sampling; a worker that ends or fails is noted, and the check goes on. */
+  private async inWorker(
+    entry: { thread: WorkerThread; note?: string },
+    step: 'start' | 'cycle',
+    work: () => Promise<void>,
+  ): Promise<void> {
+    if (entry.note) return;
+    try {
+      if (entry.thread.connection.isClosed) throw new Error('ended');
+      await work();
+    } catch (e) {
+      if (this.token.isCancellationRequested || e instanceof CancelledError) throw e;
+      entry.note = entry.thread.connection.isClosed
+        ? 'It ended during the check, so its samples cover only part of it and are not judged.'
+        : `Its sampling failed at the ${step === 'start' ? 'baseline' : 'end of a cycle'}: ${(e as Error).message}`;
+    }
+  }
+
   /** For report.json: every worker seen, its snapshots or why it has none. */
   report(): WorkerCapture[] {
     if (!this.snapshotted) {
-      return this.workers.alive.map((t) => ({
-        ...describe(t),
-        note: 'The check sampled allocations instead of taking snapshots, and the sampling covers the main thread only.',
+      const seen: WorkerCapture[] = [...this.sampled.values()].map(({ thread, note }) => ({
+        ...describe(thread),
+        note: note ?? "Its allocations were sampled across the cycles, as the main thread's were.",
       }));
+      for (const t of this.workers.alive)
+        if (!this.sampled.has(t.id))
+          seen.push({ ...describe(t), note: 'It started after the baseline, so its allocations were not sampled.' });
+      return seen.sort((a, b) => a.id - b.id);
     }
     const seen: WorkerCapture[] = [...this.checked.values()].map(({ thread, files, note }) => ({
       ...describe(thread),
