@@ -103,9 +103,13 @@ export interface GroupGrowth {
   pendingTimers?: {
     count: number;
     callbacks: Array<SourceLocation & { timers: number }>;
-    /** The statement in a callback that takes entries out of the holder, when its code does (one-based). */
-    drops?: CodeLocation & { text: string };
   };
+  /**
+   * Set by the holder-code step when the program's code bounds the holder although it grew
+   * during the check (a timer per entry that deletes it, a trim to a length after each insert):
+   * the statement that does it (one-based). The growth is then inconclusive, not a leak.
+   */
+  boundInCode?: CodeLocation & { text: string };
 }
 
 export interface SnapshotDiff {

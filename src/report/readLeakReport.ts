@@ -55,8 +55,8 @@ const growth = obj({
   pendingTimers: obj({
     count: z.number(),
     callbacks: list(obj({ scriptId: z.number(), line: z.number(), column: z.number(), url: text.optional(), timers: z.number() })),
-    drops: obj({ ...codeLocation, text }).optional(),
   }).optional(),
+  boundInCode: obj({ ...codeLocation, text }).optional(),
 });
 const leakedObject = obj({
   id: z.number(),

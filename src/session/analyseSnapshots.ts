@@ -4,7 +4,7 @@ import { loadForDiff } from '../analysis/loadForDiff';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
 import { attributePackages } from '../analysis/packageAttribution';
 import { mergePackageInstances } from '../analysis/packageInstance';
-import { setAsideTimerBounded } from '../analysis/timerBounded';
+import { setAsideBoundInCode } from '../analysis/boundInCode';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { CancellationToken } from '../common/cancellation';
 import type { InspectorConnection } from '../inspector/connection';
@@ -42,7 +42,7 @@ export async function analyseSnapshots(
   const scriptUrl = (id: number) => connection.scriptUrl(id) ?? (fromSnapshot ??= scriptUrlsOf(graph.snapshot)).get(id);
   const { mapLocation } = new SourceMaps({ sourceMapUrl: (url) => connection.sourceMapUrl(url) });
   const diff = mapDiffLocations(withScriptUrls(rawDiff, scriptUrl), mapLocation);
-  const findings = setAsideTimerBounded(
+  const findings = setAsideBoundInCode(
     attachHolderCode(detectFindings(diff, graph, holders, { scriptUrl, mapLocation, ...options.thresholds })),
     diff,
   );

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLibraryFile } from '../analysis/findings';
 import type { Finding } from '../analysis/types';
-import { findHolderCode, SOURCE_EXTENSIONS, timerDropsFrom } from '../fixes';
+import { findHolderCode, lengthBoundAt, SOURCE_EXTENSIONS, timerDropsFrom, type HolderCode } from '../fixes';
 import { readTextFile, type TextReader } from './sourceMaps';
 
 /**
@@ -31,6 +31,7 @@ export function attachHolderCode(findings: Finding[], readFile: TextReader = rea
       continue; // The compiler API does not throw on bad code, but a file is the user's: never lose the finding over it.
     }
     if (!code || code.insertions.length === 0) continue;
+    markLengthBound(finding, file, text, source.file, code);
     finding.insertions = code.insertions.map((site) => ({ file: source.file, ...site }));
     if (code.declaration) finding.holderDeclaration = { file: source.file, name: code.name, ...code.declaration };
     const first = code.insertions[0];
@@ -44,6 +45,31 @@ export function attachHolderCode(findings: Finding[], readFile: TextReader = rea
   }
   for (const finding of findings) markTimerExpiry(finding, textOf);
   return findings;
+}
+
+/**
+ * An array the code trims to a length right where it inserts (`if (recent.length > 20)
+ * recent.shift()`) cannot outgrow it: growth seen in a short check is the window filling.
+ */
+function markLengthBound(finding: Finding, file: string, text: string, url: string, code: HolderCode): void {
+  if (finding.kind !== 'unbounded-collection' || finding.holderPath.at(-1)?.node.className !== 'Array' || !finding.growth.steady) return;
+  for (const site of code.insertions) {
+    let bound;
+    try {
+      bound = lengthBoundAt(file, text, site.line, site.column, code.name);
+    } catch {
+      return;
+    }
+    if (!bound) continue;
+    const { limit, ...at } = bound;
+    finding.growth = {
+      ...finding.growth,
+      steady: false,
+      inconclusive: `it is trimmed to ${limit !== undefined ? `${limit} entries` : 'a fixed length'} where it is added to (\`${at.text}\`, ${basename(file)}:${at.line}), so it is a window still filling; run more cycles to see it trim`,
+      boundInCode: { file: url, ...at },
+    };
+    return;
+  }
 }
 
 /**
@@ -81,7 +107,7 @@ function markTimerExpiry(finding: Finding, read: (file: string) => string | unde
         finding.kind === 'timer'
           ? `they are ${pending.count} one-shot timers set during the check, not fired yet, whose callback takes an entry out of a collection (\`${drops.text}\`, ${basename(file)}:${drops.line}): expiries, each gone when it fires; run the check for longer than their delay to see them go`
           : `it drops what it holds on timers: ${pending.count} one-shot timers set during the check reach it and have not fired yet, and their callback takes entries out (\`${drops.text}\`, ${basename(file)}:${drops.line}); run the check for longer than their delay to see them fire`,
-      pendingTimers: { ...pending, drops: { file: callback.url!, ...drops } },
+      boundInCode: { file: callback.url!, ...drops },
     };
     return;
   }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
 import { diffWithHolders, inconclusiveGrowth } from '../analysis/diff';
 import { detectFindings } from '../analysis/findings';
-import { setAsideTimerBounded } from '../analysis/timerBounded';
+import { setAsideBoundInCode } from '../analysis/boundInCode';
 import { mapDiffLocations, withScriptUrls } from '../analysis/mapLocations';
 import { attachHolderCodeApart } from '../session/attachHolderCodeApart';
 import { SourceMaps } from '../session/sourceMaps';
@@ -135,7 +135,7 @@ export async function checkLeaks(fn: (iteration: number) => unknown, options: Ch
         minBytesPerCycle: options.minBytesPerIteration ?? 0,
       }),
     );
-    const { kept: findings, setAside } = setAsideGrowth(setAsideTimerBounded(detected, diff), graph);
+    const { kept: findings, setAside } = setAsideGrowth(setAsideBoundInCode(detected, diff), graph);
     const report = leakReport(
       fn,
       { iterations, warmup, cleanup: Boolean(options.cleanup) },
