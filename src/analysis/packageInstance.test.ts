@@ -57,6 +57,12 @@ test("the program's own objects, two objects of one package, and a single field 
   assert.deepEqual(mergePackageInstances(two), two);
   const one = [finding('a', 4, '#s', 100, 'lru-cache')];
   assert.deepEqual(mergePackageInstances(one), one);
+  // Listeners of several events on one emitter of a package are each removed where they are added.
+  const listeners = [
+    { ...finding('_events', 9, 'unpipe', 100, 'winston'), kind: 'listener' as const },
+    { ...finding('_events', 9, 'drain', 100, 'winston'), kind: 'listener' as const },
+  ];
+  assert.deepEqual(mergePackageInstances(listeners), listeners);
 });
 
 test('a merged finding keeps its place among the others', () => {

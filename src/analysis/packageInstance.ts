@@ -12,7 +12,8 @@ export function mergePackageInstances(findings: Finding[]): Finding[] {
   const byInstance = new Map<string, Finding[]>();
   const key = (f: Finding): string | undefined => {
     const parent = f.holderPath.at(-2);
-    if (!f.package || !parent || parent.node.type !== 'object') return undefined;
+    // Collections only: listeners of several events on one emitter are each removed where added.
+    if (f.kind !== 'unbounded-collection' || !f.package || !parent || parent.node.type !== 'object') return undefined;
     return `${f.thread?.id ?? 'main'}:${parent.node.id}:${f.package.name}@${f.package.version ?? ''}`;
   };
   for (const f of findings) {
