@@ -500,3 +500,14 @@ export function assignedName(node: ts.NewExpression): string | undefined {
     return declarationName(parent);
   return undefined;
 }
+
+/** The property `name` of an object literal, written `name: value` or as the shorthand `name`. */
+export function objectProperty(
+  literal: ts.ObjectLiteralExpression,
+  name: string,
+): ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined {
+  return literal.properties.find(
+    (p): p is ts.PropertyAssignment | ts.ShorthandPropertyAssignment =>
+      (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === name,
+  );
+}

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { assignedName, diagnostic, moduleOf, propertySeparator, walk } from '../syntax';
+import { assignedName, diagnostic, moduleOf, objectProperty, propertySeparator, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** What bounds an lru-cache besides its ttl: a count, a total size, or a timer that purges stale entries. */
@@ -23,10 +23,10 @@ export const lruCacheTtlOnly: FixRule = {
       if (!ts.isNewExpression(node) || !isLruCache(context, node)) return;
       const options = node.arguments?.[0];
       if (!options || !ts.isObjectLiteralExpression(options)) return;
-      const ttl = property(options, 'ttl');
+      const ttl = objectProperty(options, 'ttl');
       if (!ttl) return;
-      const purge = property(options, 'ttlAutopurge');
-      const others = BOUNDS.filter((name) => name !== 'ttlAutopurge').some((name) => property(options, name));
+      const purge = objectProperty(options, 'ttlAutopurge');
+      const others = BOUNDS.filter((name) => name !== 'ttlAutopurge').some((name) => objectProperty(options, name));
       if (others || (purge && !isFalse(purge))) return;
       diagnostics.push(
         diagnostic(
@@ -48,11 +48,6 @@ function isLruCache(context: RuleContext, node: ts.NewExpression): boolean {
   const callee = node.expression;
   const root = ts.isPropertyAccessExpression(callee) ? callee.expression : callee;
   return ts.isIdentifier(root) && moduleOf(context, root) === 'lru-cache';
-}
-
-/** A property written as `name: value` or the shorthand `name`. */
-function property(options: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
-  return options.properties.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === name);
 }
 
 function isFalse(p: ts.ObjectLiteralElementLike): boolean {

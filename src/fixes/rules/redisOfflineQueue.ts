@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { assignedName, diagnostic, moduleOf, propertySeparator, walk } from '../syntax';
+import { assignedName, diagnostic, moduleOf, objectProperty, propertySeparator, walk } from '../syntax';
 import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 
 /** ioredis's client classes (`Cluster` takes its client options under `redisOptions`). */
@@ -22,9 +22,9 @@ export const redisOfflineQueue: FixRule = {
     walk(context.sourceFile, (node) => {
       if (!ts.isNewExpression(node) || !isRedisClient(context, node)) return;
       const options = optionsOf(node);
-      const retries = options && property(options, 'maxRetriesPerRequest');
+      const retries = options && assignedProperty(options, 'maxRetriesPerRequest');
       if (!options || !retries || retries.initializer.kind !== ts.SyntaxKind.NullKeyword) return;
-      const offline = property(options, 'enableOfflineQueue');
+      const offline = assignedProperty(options, 'enableOfflineQueue');
       if (offline && offline.initializer.kind === ts.SyntaxKind.FalseKeyword) return;
       diagnostics.push(
         diagnostic(
@@ -61,10 +61,6 @@ function optionsOf(node: ts.NewExpression): ts.ObjectLiteralExpression | undefin
   return last && ts.isObjectLiteralExpression(last) ? last : undefined;
 }
 
-function property(options: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | undefined {
-  return options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === name);
-}
-
 function fixesFor(
   context: RuleContext,
   options: ts.ObjectLiteralExpression,
@@ -82,4 +78,10 @@ function fixesFor(
       edits: [{ start: retries.initializer.getStart(sf), end: retries.initializer.end, newText: '3' }],
     },
   ];
+}
+
+/** `name: value` in the options (a shorthand `name` is a variable this rule cannot read). */
+function assignedProperty(options: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | undefined {
+  const p = objectProperty(options, name);
+  return p && ts.isPropertyAssignment(p) ? p : undefined;
 }
