@@ -62,12 +62,11 @@ function markLengthBound(finding: Finding, file: string, text: string, url: stri
     }
     if (!bound) continue;
     const { limit, ...at } = bound;
-    finding.growth = {
-      ...finding.growth,
-      steady: false,
-      inconclusive: `it is trimmed to ${limit !== undefined ? `${limit} entries` : 'a fixed length'} where it is added to (\`${at.text}\`, ${basename(file)}:${at.line}), so it is a window still filling; run more cycles to see it trim`,
-      boundInCode: { file: url, ...at },
-    };
+    boundedInCode(
+      finding,
+      `it is trimmed to ${limit !== undefined ? `${limit} entries` : 'a fixed length'} where it is added to (\`${at.text}\`, ${basename(file)}:${at.line}), so it is a window still filling; run more cycles to see it trim`,
+      { file: url, ...at },
+    );
     return;
   }
 }
@@ -76,7 +75,7 @@ function markLengthBound(finding: Finding, file: string, text: string, url: stri
  * A holder that pending one-shot timers reach (the heap's evidence, `growth.pendingTimers`) is
  * bounded by time when their callback's code takes entries out of it: each entry has its own
  * expiry, and the check was shorter than the delay. The finding's growth then says so and is no
- * longer steady; `setAsideTimerBounded` moves it out of the findings.
+ * longer steady; `setAsideBoundInCode` moves it out of the findings.
  */
 function markTimerExpiry(finding: Finding, read: (file: string) => string | undefined): void {
   const pending = finding.growth.pendingTimers;
@@ -100,17 +99,21 @@ function markTimerExpiry(finding: Finding, read: (file: string) => string | unde
       continue;
     }
     if (!drops) continue;
-    finding.growth = {
-      ...finding.growth,
-      steady: false,
-      inconclusive:
-        finding.kind === 'timer'
-          ? `they are ${pending.count} one-shot timers set during the check, not fired yet, whose callback takes an entry out of a collection (\`${drops.text}\`, ${basename(file)}:${drops.line}): expiries, each gone when it fires; run the check for longer than their delay to see them go`
-          : `it drops what it holds on timers: ${pending.count} one-shot timers set during the check reach it and have not fired yet, and their callback takes entries out (\`${drops.text}\`, ${basename(file)}:${drops.line}); run the check for longer than their delay to see them fire`,
-      boundInCode: { file: callback.url!, ...drops },
-    };
+    const statement = `\`${drops.text}\`, ${basename(file)}:${drops.line}`;
+    boundedInCode(
+      finding,
+      finding.kind === 'timer'
+        ? `they are ${pending.count} one-shot timers set during the check, not fired yet, whose callback takes an entry out of a collection (${statement}): expiries, each gone when it fires; run the check for longer than their delay to see them go`
+        : `it drops what it holds on timers: ${pending.count} one-shot timers set during the check reach it and have not fired yet, and their callback takes entries out (${statement}); run the check for longer than their delay to see them fire`,
+      { file: callback.url!, ...drops },
+    );
     return;
   }
+}
+
+/** The growth is bounded by the statement `at`, and `why` says how: inconclusive, not steady. */
+function boundedInCode(finding: Finding, why: string, at: NonNullable<Finding['growth']['boundInCode']>): void {
+  finding.growth = { ...finding.growth, steady: false, inconclusive: why, boundInCode: at };
 }
 
 /**

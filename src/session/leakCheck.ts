@@ -12,7 +12,6 @@ import type { CaptureReport, LeakVerdict } from '../report/leakReport';
 import type { Finding, PackageUsage, SnapshotDiff } from '../analysis/types';
 import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
-import type { MemorySample } from '../memory/types';
 import { DEFAULT_SAMPLING_INTERVAL, SAMPLING_FLOOR_BYTES_PER_CYCLE, type LeakCheckOptions, type LeakCheckResult } from './types';
 import { analyseSnapshots } from './analyseSnapshots';
 import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
@@ -86,17 +85,20 @@ async function checkThreads(
   const guard = new SnapshotGuard(connection, { memoryLimit: options.memoryLimit });
   const capture = await chooseCapture(guard, options);
   const checked: Checked = {
-    cycle,
-    samples,
     capture,
     step,
     guard,
-    collect,
-    sample,
     threads,
-    settle: async () => {
-      step('Waiting for the work in flight to end');
-      checked.settling = await settleHeap(collect, async () => (await connection.heapUsage()).usedSize, { token });
+    runCycle: async (i) => {
+      await cycle();
+      await collect();
+      // The last reading decides which cycles' memory survived: work still draining must not count.
+      if (i === options.cycles - 1) {
+        step('Waiting for the work in flight to end');
+        checked.settling = await settleHeap(collect, async () => (await connection.heapUsage()).usedSize, { token });
+      }
+      samples.push(await sample(`cycle ${i + 1}`));
+      options.onSample?.(samples[samples.length - 1]);
     },
   };
   const run =
@@ -148,18 +150,12 @@ async function checkThreads(
 }
 
 interface Checked {
-  cycle: () => Promise<void>;
-  /** GC in every thread. */
-  collect: () => Promise<void>;
-  /** A memory reading of the process, every worker's heap included. */
-  sample: (label: string) => Promise<MemorySample>;
   threads: WorkerChecks;
   guard: SnapshotGuard;
-  samples: MemorySample[];
   capture: CaptureReport;
   step: (message: string) => void;
-  /** Before the last reading: waits for the heap to stop falling (settleHeap.ts) and keeps how it went. */
-  settle: () => Promise<void>;
+  /** Cycle `i` (from 0): the workload, cleanup, GC and a memory sample; the last one first waits for the heap to stop falling (settleHeap.ts). */
+  runCycle: (i: number) => Promise<void>;
   settling?: Settling;
 }
 
@@ -221,11 +217,7 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
     for (let i = 0; i < options.cycles; i++) {
       await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
-      await checked.cycle();
-      await checked.collect();
-      if (i === options.cycles - 1) await checked.settle();
-      checked.samples.push(await checked.sample(`cycle ${i + 1}`));
-      options.onSample?.(checked.samples[checked.samples.length - 1]);
+      await checked.runCycle(i);
       await recorder.mark();
       await checked.threads.markSampling();
     }
@@ -324,7 +316,7 @@ async function snapshotCyclesWith(
   sampling: { recorder: SamplingRecorder; holders: SamplingHolderProbe } | undefined,
 ): Promise<CycleRun> {
   const recorder = sampling?.recorder;
-  const { step, samples, capture } = checked;
+  const { step, capture } = checked;
   /** Under auto, a later snapshot that no longer fits is not taken, and the check goes on sampling. */
   const snapshot = async (file: string, take: (o: SnapshotOptions) => Promise<void>, afterCycle: number): Promise<boolean> => {
     if (recorder) {
@@ -356,11 +348,7 @@ async function snapshotCyclesWith(
     // Once switched, the holder walk runs as in a sampling check.
     if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, guard, options, i, step);
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
-    await checked.cycle();
-    await checked.collect();
-    if (i === options.cycles - 1) await checked.settle();
-    samples.push(await checked.sample(`cycle ${i + 1}`));
-    options.onSample?.(samples[samples.length - 1]);
+    await checked.runCycle(i);
     await recorder?.mark();
     if (i + 1 === midAfter && i + 1 < options.cycles && capture.mode === 'snapshot') {
       step('Taking the mid snapshot');
