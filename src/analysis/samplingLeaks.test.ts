@@ -111,6 +111,14 @@ test('steady growth under the floor is no finding; at or above it, it is', () =>
   assert.equal(samplingFindings({ samplingInterval: 4096, boundaries, final }, { floorBytesPerCycle: 8 * 1024 }).length, 1);
 });
 
+test('the floor holds in both halves: a site the last cycles alone push over it is no finding', () => {
+  // ~4.6 kB a cycle in the first half, ~16 kB in the second: over an 8 kB floor on average after the mid, not before it.
+  const late = profile([{ node: 3, size: 64, perCycle: [1, 1, 2, 5] }], 4);
+  assert.equal(samplingFindings({ samplingInterval: 4096, ...late }, { floorBytesPerCycle: 8 * 1024 }).length, 0);
+  const both = profile([{ node: 3, size: 64, perCycle: [3, 3, 3, 4] }], 4);
+  assert.equal(samplingFindings({ samplingInterval: 4096, ...both }, { floorBytesPerCycle: 8 * 1024 }).length, 1);
+});
+
 test('a site in generated code is named at its source, and keeps where V8 ran it', () => {
   const { final, boundaries } = profile([{ node: 3, size: 64, perCycle: [3, 4, 3, 4] }], 4);
   const mapLocation = (l: { file: string; line: number; column: number }) =>

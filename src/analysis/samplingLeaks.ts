@@ -150,13 +150,17 @@ export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}
   const minBytes = options.minBytesPerCycle ?? 1024;
   const minObjects = options.minObjectsPerCycle ?? 10;
   const floor = options.floorBytesPerCycle ?? 0;
-  const mid = Math.ceil((run.boundaries.length - 1) / 2);
+  const cycles = run.boundaries.length - 1;
+  const mid = Math.ceil(cycles / 2);
+  // The floor holds in both halves: what the last cycles alone keep (their requests' sockets
+  // and buffers, still closing at the last reading) is not a leak's steady rate.
+  const perCycle = (bytes: number[], from: number, to: number) => bytes.slice(from, to).reduce((a, b) => a + b, 0) / Math.max(1, to - from);
   return siteGrowth(run)
     .map((s) => ({ ...s, growth: halvesGrowth(s.samples, s.objects, s.bytes, mid, options.minSamplesPerHalf) }))
     .filter(
       (s) =>
         s.growth.steady &&
-        s.growth.bytesPerCycle >= floor &&
+        Math.min(perCycle(s.bytes, 0, mid), perCycle(s.bytes, mid, cycles)) >= floor &&
         (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects),
     )
     .sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle)

@@ -124,10 +124,19 @@ export class WorkerChecks {
   }
 
   /** The end of a cycle in every sampled worker. */
-  async markSampling(): Promise<void> {
+  markSampling(): Promise<void> {
+    return this.eachRecorder((recorder) => recorder.mark());
+  }
+
+  /** Every sampled worker's live samples read again (SamplingRecorder.refresh). */
+  refreshSampling(): Promise<void> {
+    return this.eachRecorder((recorder) => recorder.refresh());
+  }
+
+  private async eachRecorder(work: (recorder: SamplingRecorder) => Promise<void>): Promise<void> {
     for (const entry of this.sampled.values()) {
       const recorder = entry.recorder;
-      if (recorder) await this.inWorker(entry, 'cycle', () => entry.thread.connection.whilePaused(() => recorder.mark()));
+      if (recorder) await this.inWorker(entry, 'cycle', () => entry.thread.connection.whilePaused(() => work(recorder)));
     }
   }
 
