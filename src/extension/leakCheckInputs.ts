@@ -40,7 +40,6 @@ export async function askLeakCheckInputs(api: typeof vscode, state: vscode.Memen
   const inputs: LeakCheckInputs = { cycles: last.cycles ?? readConfig(api, Settings.Cycles) };
   if (kind.choice === 'url') {
     const url = await api.window.showInputBox({
-      ignoreFocusOut: true,
       title: 'Leakscope leak check (1/3): workload URL',
       prompt: `GET ${readConfig(api, Settings.Requests)} times per cycle (leakscope.leakCheck.requests); {i} becomes the request number, unique across the check`,
       value: last.workloadUrl ?? 'http://127.0.0.1:3000/',
@@ -50,7 +49,6 @@ export async function askLeakCheckInputs(api: typeof vscode, state: vscode.Memen
     inputs.workloadUrl = url.trim();
   } else {
     const expression = await api.window.showInputBox({
-      ignoreFocusOut: true,
       title: 'Leakscope leak check (1/3): workload expression',
       prompt: 'Evaluated (and awaited) in the target once per cycle',
       value: last.workloadExpression ?? '',
@@ -60,7 +58,6 @@ export async function askLeakCheckInputs(api: typeof vscode, state: vscode.Memen
   }
   if (trusted) {
     const cleanup = await api.window.showInputBox({
-      ignoreFocusOut: true,
       title: 'Leakscope leak check (2/3): cleanup expression (optional)',
       prompt: 'Evaluated after each cycle, before GC: what your app does to free memory (clear a cache, close a pool). Empty for none.',
       value: last.cleanupExpression ?? '',
@@ -69,7 +66,6 @@ export async function askLeakCheckInputs(api: typeof vscode, state: vscode.Memen
     if (cleanup.trim()) inputs.cleanupExpression = cleanup.trim();
   }
   const cycles = await api.window.showInputBox({
-    ignoreFocusOut: true,
     title: 'Leakscope leak check (3/3): cycles',
     prompt: 'Cycles between the baseline and the after snapshot (a mid snapshot splits them, for growth evidence)',
     value: String(inputs.cycles),

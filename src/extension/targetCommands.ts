@@ -97,7 +97,6 @@ export class TargetCommands {
     if (!picked) return undefined;
     if (picked.pid !== undefined) return this.connect(`pid ${picked.pid}`, () => resolveTarget({ kind: 'pid', pid: picked.pid! }));
     const text = await api.window.showInputBox({
-      ignoreFocusOut: true,
       title: 'Leakscope: inspector address',
       prompt: 'host:port of a process started with --inspect, or its ws:// URL',
       value: this.context.workspaceState.get<string>(LAST_ADDRESS, '127.0.0.1:9229'),
@@ -145,7 +144,6 @@ export class TargetCommands {
     const line =
       commandLine ??
       (await api.window.showInputBox({
-        ignoreFocusOut: true,
         title: 'Leakscope: launch a Node.js program under the inspector',
         prompt:
           'The command, run in the workspace folder (`NAME=value` before it sets the environment); `node` gets --inspect, anything else gets it through NODE_OPTIONS',

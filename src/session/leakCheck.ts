@@ -89,15 +89,13 @@ async function checkThreads(
     step,
     guard,
     threads,
-    runCycle: async (i, marks) => {
+    runCycle: async (i) => {
       await cycle();
       await collect();
-      await marks?.end();
       // The last reading decides which cycles' memory survived: work still draining must not count.
       if (i === options.cycles - 1) {
         step('Waiting for the work in flight to end');
         checked.settling = await settleHeap(collect, async () => (await connection.heapUsage()).usedSize, { token });
-        await marks?.settled();
       }
       samples.push(await sample(`cycle ${i + 1}`));
       options.onSample?.(samples[samples.length - 1]);
@@ -156,12 +154,8 @@ interface Checked {
   guard: SnapshotGuard;
   capture: CaptureReport;
   step: (message: string) => void;
-  /**
-   * Cycle `i` (from 0): the workload, cleanup, GC and a memory sample; the last one first waits for
-   * the heap to stop falling (settleHeap.ts). `marks.end` runs after the cycle's GC, before that
-   * wait (what is allocated while waiting belongs to no cycle); `marks.settled` after it.
-   */
-  runCycle: (i: number, marks?: { end(): Promise<void>; settled(): Promise<void> }) => Promise<void>;
+  /** Cycle `i` (from 0): the workload, cleanup, GC and a memory sample; the last one first waits for the heap to stop falling (settleHeap.ts). */
+  runCycle: (i: number) => Promise<void>;
   settling?: Settling;
 }
 
@@ -223,16 +217,9 @@ async function samplingCycles(connection: InspectorConnection, options: LeakChec
     for (let i = 0; i < options.cycles; i++) {
       await probeBeforeLastCycle(holders, recorder, checked.guard, options, i, checked.step);
       checked.step(`Cycle ${i + 1}/${options.cycles} (sampling)`);
-      await checked.runCycle(i, {
-        end: async () => {
-          await recorder.mark();
-          await checked.threads.markSampling();
-        },
-        settled: async () => {
-          await recorder.refresh();
-          await checked.threads.refreshSampling();
-        },
-      });
+      await checked.runCycle(i);
+      await recorder.mark();
+      await checked.threads.markSampling();
     }
     checked.step('Analysing the sampled allocations');
     const main = await holders.after(recorder.findings(samplingOptions(connection, options)));
@@ -361,7 +348,8 @@ async function snapshotCyclesWith(
     // Once switched, the holder walk runs as in a sampling check.
     if (sampling && capture.mode === 'sampling') await probeBeforeLastCycle(sampling.holders, sampling.recorder, guard, options, i, step);
     step(`Cycle ${i + 1}/${options.cycles}${capture.mode === 'sampling' ? ' (sampling)' : ''}`);
-    await checked.runCycle(i, recorder && { end: () => recorder.mark(), settled: () => recorder.refresh() });
+    await checked.runCycle(i);
+    await recorder?.mark();
     if (i + 1 === midAfter && i + 1 < options.cycles && capture.mode === 'snapshot') {
       step('Taking the mid snapshot');
       tookMid = await snapshot(midFile, (o) => connection.takeHeapSnapshot(midFile, o), i + 1);

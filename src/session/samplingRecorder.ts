@@ -34,15 +34,6 @@ export class SamplingRecorder {
     this.boundaries.push(maxOrdinal(this.last, this.boundaries.length > 0 ? this.boundaries[this.boundaries.length - 1] : -1));
   }
 
-  /**
-   * Reads the live samples again without ending a cycle: after the wait before the last reading,
-   * so that what died meanwhile (a backlog) no longer counts, and what was allocated meanwhile
-   * (later than the last boundary) belongs to no cycle.
-   */
-  async refresh(): Promise<void> {
-    this.last = await this.connection.samplingProfile();
-  }
-
   /** Cycles marked since the baseline. */
   get cycles(): number {
     return Math.max(0, this.boundaries.length - 1);

@@ -124,19 +124,10 @@ export class WorkerChecks {
   }
 
   /** The end of a cycle in every sampled worker. */
-  markSampling(): Promise<void> {
-    return this.eachRecorder((recorder) => recorder.mark());
-  }
-
-  /** Every sampled worker's live samples read again (SamplingRecorder.refresh). */
-  refreshSampling(): Promise<void> {
-    return this.eachRecorder((recorder) => recorder.refresh());
-  }
-
-  private async eachRecorder(work: (recorder: SamplingRecorder) => Promise<void>): Promise<void> {
+  async markSampling(): Promise<void> {
     for (const entry of this.sampled.values()) {
       const recorder = entry.recorder;
-      if (recorder) await this.inWorker(entry, 'cycle', () => entry.thread.connection.whilePaused(() => work(recorder)));
+      if (recorder) await this.inWorker(entry, 'cycle', () => entry.thread.connection.whilePaused(() => recorder.mark()));
     }
   }
 
