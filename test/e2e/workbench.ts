@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { CHROMIUM, type CodeServer } from './codeServer';
 
 const { chromium } = require('playwright-core') as typeof import('playwright-core');
@@ -93,13 +93,37 @@ export async function answerInput(page: Page, value: string, expectTitle?: strin
   await input.press('Enter');
 }
 
+/**
+ * Picks the quick pick row that contains `text`. Under load the widget has been seen to show its
+ * title while its list stays unrendered: then the row is chosen as a user would with the keyboard,
+ * by typing its label into the filter and pressing Enter (the first match is the active row).
+ */
 export async function pickItem(page: Page, text: string | RegExp, expectTitle?: string | RegExp): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: 30_000 });
   if (expectTitle) await widget.locator('.quick-input-title', { hasText: expectTitle }).waitFor({ timeout: 60_000 });
   const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.click();
+  const shown = await row.waitFor({ state: 'visible', timeout: 15_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (shown) {
+    await row.click();
+    return;
+  }
+  await failureShot(page, widget, 'pick');
+  if (typeof text !== 'string') throw new Error(`The quick pick shows no row matching ${String(text)}.`);
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** A screenshot and the widget's HTML in the temporary folder, named on stderr: what CI saw when a step went wrong. */
+async function failureShot(page: Page, widget: Locator, what: string): Promise<void> {
+  const base = join(tmpdir(), `leakscope-e2e-${what}-${Date.now()}`);
+  await page.screenshot({ path: `${base}.png` }).catch(() => undefined);
+  writeFileSync(`${base}.html`, await widget.evaluate((el) => el.outerHTML).catch(() => ''));
+  process.stderr.write(`e2e: ${what} did not go as expected; see ${base}.png and .html\n`);
 }
 
 /** The page inside the visible webview: two iframes deep. */
