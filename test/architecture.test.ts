@@ -7,12 +7,14 @@ import { REPO_ROOT } from './helpers/cli';
 /**
  * The layers of docs/ARCHITECTURE.md, imported downward only, from layers.json (which ESLint
  * reads too). Each folder of src/ may import the folders listed for it (and itself); only the
- * hosts may touch `vscode`, and the core never prints or exits.
+ * hosts may touch `vscode`, and the core never prints or exits. webview/ may import from src/
+ * only the modules listed for it, some of them for their types only.
  */
 const LAYERS = JSON.parse(readFileSync(join(REPO_ROOT, 'layers.json'), 'utf8')) as {
   allowed: Record<string, string[]>;
   core: string[];
   hosts: string[];
+  webview: { modules: string[]; types: string[] };
 };
 const ALLOWED = LAYERS.allowed;
 const CORE = LAYERS.core;
@@ -103,4 +105,25 @@ test('no import cycles (type-only imports included)', () => {
     cyclesOf(graph, (p) => relative(SRC, p)),
     [],
   );
+});
+
+test('webview/ imports from src/ only what layers.json lists for it', () => {
+  const WEBVIEW = join(REPO_ROOT, 'webview');
+  const problems: string[] = [];
+  for (const path of sourceFiles(WEBVIEW)) {
+    // Statement by statement (Prettier ends each with a semicolon), so `import type` covers only its own names.
+    const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    for (const statement of code.split(';')) {
+      const typeOnly = /^\s*(import|export)\s+type\s/.test(statement);
+      for (const [, spec] of statement.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = relative(SRC, join(path, '..', spec)).replace(/\\/g, '/');
+        if (target.startsWith('..') || LAYERS.webview.modules.includes(target)) continue;
+        if (LAYERS.webview.types.includes(target) && typeOnly) continue;
+        problems.push(
+          `${relative(REPO_ROOT, path)} imports ${spec}${LAYERS.webview.types.includes(target) ? ' (its types only: import type)' : ''}`,
+        );
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
 });
