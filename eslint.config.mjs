@@ -18,6 +18,38 @@ function layerRestrictions(layer) {
   return { files: [`src/${layer}/**/*.ts`], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
 }
 
+/**
+ * For webview/, the panel bundled for the browser: from src/ only the browser-safe modules
+ * layers.json names for their values, and the ones that declare what the panel is sent for their
+ * types only (typescript-eslint's rule, because the base rule cannot tell `import type` apart).
+ */
+function webviewRestrictions() {
+  const { modules, types } = layers.webview;
+  const names = (list) => list.map((m) => `src/${m}`).join(', ');
+  return {
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // A regex: a gitignore-style negation cannot take back a file whose folder is excluded.
+              regex: `(^|/)src/(?!(${[...modules, ...types].join('|')})$)`,
+              message: `webview/ may import from src/ only ${names(modules)}, and the types of ${names(types)} (layers.json; docs/ARCHITECTURE.md).`,
+            },
+            {
+              group: types.map((m) => `**/src/${m}`),
+              allowTypeImports: true,
+              message: `webview/ may import only the types of ${names(types)}: \`import type\` (layers.json; docs/ARCHITECTURE.md).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/peers/**', 'test/fixtures/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
@@ -37,6 +69,7 @@ export default tseslint.config(
     },
   },
   ...all.map(layerRestrictions),
+  webviewRestrictions(),
   {
     files: layers.core.map((layer) => `src/${layer}/**/*.ts`),
     ignores: ['**/*.test.ts'],

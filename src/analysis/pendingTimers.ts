@@ -86,7 +86,8 @@ export function pendingExpiries(graph: HeapGraph, timers: PendingTimers): Map<nu
 /**
  * The pending timers that reach a holder, when there are as many as half the entries it gained,
  * and where their callbacks' code is (most timers first). Whether the callbacks drop entries is
- * for the code to say (`session/timerExpiry.ts` reads it); the heap only says they are pending.
+ * for the code to say (`session/attachHolderCode.ts` asks `fixes/timerCallback.ts`, which reads the
+ * callback's source); the heap only says they are pending.
  */
 export function timerCallbacks(graph: HeapGraph, timers: PendingTimers, holder: number, tops: number): GroupGrowth['pendingTimers'] {
   const count = timers.reachCount.get(holder) ?? 0;

@@ -2,7 +2,7 @@ import { diffSnapshots } from '../analysis/diff';
 import { loadForDiff } from '../analysis/loadForDiff';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffText } from '../render';
 import { usageError } from './help';
-import { loadGraphWithProgress } from './loadGraph';
+import { loadGraphWithProgress } from '../snapshot/loadGraph';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 

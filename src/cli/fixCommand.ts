@@ -4,8 +4,8 @@ import { printable } from '../common/printable';
 import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
 import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './args';
-import { planFixes, type FindingPlan, type FixPlan } from './fixPlan';
-import { diffName, fixPlanJson } from './fixPlanJson';
+import { planFixes, type FindingPlan, type FixPlan } from '../session/fixPlan';
+import { diffName, fixPlanJson } from '../session/fixPlanJson';
 import { readLeakReport } from '../report/readLeakReport';
 import { replaceFiles, type FileChange } from './replaceFiles';
 

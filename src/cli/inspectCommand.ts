@@ -1,7 +1,7 @@
 import { renderOverviewHtml, renderOverviewMarkdown, renderOverviewText } from '../render';
 import { overviewOf } from '../snapshot/overview';
 import { usageError } from './help';
-import { loadGraphWithProgress } from './loadGraph';
+import { loadGraphWithProgress } from '../snapshot/loadGraph';
 import { parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 

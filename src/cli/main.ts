@@ -102,7 +102,7 @@ function dispatch(command: string, rest: string[], context: CommandContext): Pro
     case 'watch':
       return (require('./watchCommand') as typeof import('./watchCommand')).runWatch(rest, context);
     case 'mcp': // the MCP SDK is loaded only here
-      return (require('../mcp/mcpServer') as typeof import('../mcp/mcpServer')).runMcp(rest, context);
+      return (require('./mcpCommand') as typeof import('./mcpCommand')).runMcp(rest, context);
     default:
       throw usageError(`Unknown command "${command}"${nearestCommand(command)}. Run \`leakscope help\` for the list of commands.`);
   }

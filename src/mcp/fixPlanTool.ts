@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
-import { fixPlanJson } from '../cli/fixPlanJson';
-import { planFixes } from '../cli/fixPlan';
+import { fixPlanJson } from '../session/fixPlanJson';
+import { planFixes } from '../session/fixPlan';
 import { printable } from '../render/format';
 import { findingInput, findingOf, readReportFor, reportInput } from './reportTools';
 import { defineTool, resolvePath } from './toolDefinition';

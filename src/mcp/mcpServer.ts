@@ -3,20 +3,20 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
-import type { CommandContext } from '../cli/args';
-import { usageError } from '../cli/help';
 import { errorText, type LeakscopeTool } from './toolDefinition';
 import { LEAKSCOPE_TOOLS } from './tools';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** `leakscope mcp`: the Leakscope tools for coding agents, as a Model Context Protocol server on stdin/stdout. */
-export async function runMcp(args: string[], context: CommandContext): Promise<number> {
-  if (args.some((a) => a !== '--quiet' && a !== '-q'))
-    throw usageError('mcp takes no arguments: leakscope mcp (a client starts it and talks to it over stdin/stdout).');
+/**
+ * The Leakscope tools for coding agents, as a Model Context Protocol server on stdin/stdout, until
+ * the client goes away or `token` is cancelled. `leakscope mcp` (cli/mcpCommand.ts) starts it; the
+ * arguments are the CLI's to check, so this layer does not import the CLI.
+ */
+export async function serveMcp(cwd: string, token: CancellationToken): Promise<void> {
   // Cancelled when the client goes away (or on SIGINT/SIGTERM): runs in flight stop their targets.
-  const shutdown = new CancellationTokenSource(context.token);
-  const server = createMcpServer(process.cwd(), shutdown.token);
+  const shutdown = new CancellationTokenSource(token);
+  const server = createMcpServer(cwd, shutdown.token);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
@@ -28,7 +28,6 @@ export async function runMcp(args: string[], context: CommandContext): Promise<n
   shutdown.cancel();
   await server.close();
   shutdown.dispose();
-  return 0;
 }
 
 export function createMcpServer(cwd: string, shutdown: CancellationToken = NeverCancelled): McpServer {

@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import { diffSnapshots } from '../analysis/diff';
 import { loadForDiff } from '../analysis/loadForDiff';
 import type { SnapshotDiff } from '../analysis/types';
-import { loadGraphWithProgress, type GraphLoadContext } from '../cli/loadGraph';
+import { loadGraphWithProgress, type GraphLoadContext } from '../snapshot/loadGraph';
 import { NoProgress } from '../common/progress';
 import { formatBytes } from '../common/bytes';
 import { formatGroupChain, formatRetainerPath, printable } from '../render/format';

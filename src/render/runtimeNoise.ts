@@ -38,7 +38,8 @@ export function foldRuntimeGroups<G extends RetainerGroup>(groups: G[]): { shown
 
 function runtimeReason(group: RetainerGroup): FoldReason | undefined {
   const path = group.holderPath;
-  // lib/buffer.js keeps its pool in the module variable `allocPool`.
+  // Node cuts small Buffers (Buffer.from, Buffer.allocUnsafe under half of Buffer.poolSize) out of
+  // one shared ArrayBuffer, held in its buffer module's scope variable `allocPool`: Node's memory, not the program's.
   if (path.some((step) => /(^|\.)allocPool$/.test(step.edge))) return 'buffer-pool';
   if (
     path.some((step) => step.node.name === '(Global handles)') &&

@@ -8,7 +8,7 @@ export function diffName(file: string, root: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-/** `leakscope fix --json`: each finding's plan, with every fix's edits and diff. */
+/** Each finding's plan, with every fix's edits and diff: what `leakscope fix --json` prints and the MCP fix plan tool answers. */
 export function fixPlanJson(plan: FixPlan, root: string, written: string[]) {
   return {
     findings: plan.findings.map((entry) => ({

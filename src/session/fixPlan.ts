@@ -18,7 +18,7 @@ import {
   type TextEdit,
 } from '../fixes';
 import type { LeakReport } from '../report/leakReport';
-import { SourceMaps } from '../session/sourceMaps';
+import { SourceMaps } from './sourceMaps';
 
 /** One diagnostic chosen for a finding, with the fix that `--write` applies. */
 export interface PlannedFix {

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { formatBytes } from '../render/format';
-import { analyzeSnapshot } from '../snapshot/heapGraph';
-import type { HeapGraph } from '../snapshot/heapGraph';
-import { parseSnapshot } from '../snapshot/parser';
-import type { AnalyzeOptions, ParseOptions } from '../snapshot/types';
+import { formatBytes } from '../common/bytes';
+import { analyzeSnapshot } from './heapGraph';
+import type { HeapGraph } from './heapGraph';
+import { parseSnapshot } from './parser';
+import type { AnalyzeOptions, ParseOptions } from './types';
 import type { CancellationToken } from '../common/cancellation';
 import type { Progress } from '../common/progress';
 
@@ -18,7 +18,7 @@ export interface GraphLoadContext {
 /** Files from this size on get progress lines even when stderr is not a terminal. */
 const BIG_FILE = 50 << 20;
 
-/** Parse and analyse one file with progress on stderr. */
+/** Parse and analyse one file, reporting each phase to the host (the CLI shows them on stderr, MCP as progress notifications). */
 export async function loadGraphWithProgress(
   file: string,
   context: GraphLoadContext,
