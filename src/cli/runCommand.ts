@@ -12,7 +12,8 @@ import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../se
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
-import { ExitCode, memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
+import { ExitCode } from '../common/exitCodes';
+import { memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { inspectorOptions } from './connectTarget';
 
 export const RUN_OPTIONS = {

@@ -2,7 +2,9 @@ import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent,
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, isLeakscopeError, LeakscopeError } from '../common/errors';
+import { ErrorCode, isLeakscopeError, LeakscopeError, printedError } from '../common/errors';
+import { ExitCode } from '../common/exitCodes';
+import { printable } from '../common/printable';
 import { parseByteSize } from '../memory/headroom';
 import { formatBytes } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
@@ -13,11 +15,6 @@ import { runLeakCheck } from '../session/leakCheck';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
 import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } from './types';
-
-/** Exit codes of the session, as the CLI's: 0 done, 1 failed, 3 `failOn` met. */
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_FAIL_ON = 3;
 
 /**
  * The `leakscope` launch type: F5 runs a leak check instead of a debugger. It launches (or
@@ -76,7 +73,7 @@ export class LeakCheckSession extends LoggingDebugSession {
     const token = this.cancel.token;
     const cwd = args.cwd ?? this.defaults.cwd ?? process.cwd();
     const outDir = args.outDir ? (isAbsolute(args.outDir) ? args.outDir : resolve(cwd, args.outDir)) : join(cwd, 'leakscope-out');
-    let exitCode = EXIT_FAILED;
+    let exitCode: ExitCode = ExitCode.Failure;
     try {
       let command: string[] | undefined;
       if (args.request === 'launch') {
@@ -124,18 +121,26 @@ export class LeakCheckSession extends LoggingDebugSession {
       const failed = args.failOn === 'leak' && report.verdict === 'leak';
       if (failed) this.say('Leakscope: failing: the check found a leak (failOn: "leak").', 'stderr');
       this.sendEvent(new Event(REPORT_EVENT, { reportFile: written[0], verdict: report.verdict, failed } satisfies ReportEventBody));
-      exitCode = failed ? EXIT_FAIL_ON : EXIT_OK;
+      exitCode = failed ? ExitCode.FailOn : ExitCode.Ok;
     } catch (e) {
       const exited = this.target?.process.exitCode ?? this.target?.process.signalCode;
-      if (isLeakscopeError(e) && e.code === 'cancelled') this.say('Leakscope: the leak check was stopped.');
+      if (isLeakscopeError(e) && e.code === ErrorCode.Cancelled) this.say('Leakscope: the leak check was stopped.');
       else if (exited !== undefined && exited !== null)
         this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
-      else this.say(`Leakscope: ${(e as Error).message}`, 'stderr');
+      else this.sayError(e);
     } finally {
       await this.cleanUp();
       this.sendEvent(new ExitedEvent(exitCode));
       this.sendEvent(new TerminatedEvent());
     }
+  }
+
+  /** As the CLI says it; the Debug Console is a log, so an internal error's stack follows at once. */
+  private sayError(e: unknown): void {
+    const printed = printedError(e);
+    this.say(`Leakscope: ${printed.text}`, 'stderr');
+    if (printed.internal)
+      this.say(`This is a bug in Leakscope:\n${printable((e as Error)?.stack ?? String(e), Infinity, { keepLayout: true })}`);
   }
 
   private async cleanUp(): Promise<void> {
