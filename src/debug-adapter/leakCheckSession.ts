@@ -11,6 +11,7 @@ import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
 import { renderFindingsText } from '../render/findingsText';
+import { renderVerdictLine } from '../render/verdictLine';
 import { runLeakCheck } from '../session/leakCheck';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
@@ -115,7 +116,7 @@ export class LeakCheckSession extends LoggingDebugSession {
       );
       const written = await writeReportFiles(outDir, result.report);
       const report = result.report;
-      this.say(`\nVerdict: ${report.verdict}. ${report.summary}\n`, 'important');
+      this.say(`\n${renderVerdictLine(report)}\n`, 'important');
       this.say(renderFindingsText(report.findings));
       this.say(`Wrote ${written.join(', ')}`);
       const failed = args.failOn === 'leak' && report.verdict === 'leak';
