@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CancellationToken } from '../common/cancellation';
-import { parseByteSize } from '../memory/headroom';
+import { requiredByteSize } from '../common/bytes';
 import { usageError } from './help';
 import type { StderrProgress } from './progressReporter';
 
@@ -88,8 +88,5 @@ export function positiveInteger(value: string | undefined, flag: string, fallbac
 
 /** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
 export function memoryLimitOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const bytes = parseByteSize(value);
-  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
-  return bytes;
+  return value === undefined ? undefined : requiredByteSize('--memory-limit', value);
 }

@@ -2,11 +2,10 @@ import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent,
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, isLeakscopeError, LeakscopeError, printedError } from '../common/errors';
+import { ErrorCode, isLeakscopeError, printedError } from '../common/errors';
 import { ExitCode } from '../common/exitCodes';
 import { printable } from '../common/printable';
-import { parseByteSize } from '../memory/headroom';
-import { formatBytes } from '../common/bytes';
+import { formatBytes, requiredByteSize } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
@@ -106,7 +105,7 @@ export class LeakCheckSession extends LoggingDebugSession {
           cycles: args.cycles ?? 5,
           trackAllocations: Boolean(args.trackAllocations),
           ...(args.capture ? { capture: args.capture } : {}),
-          ...(args.memoryLimit ? { memoryLimit: memoryLimitOf(args.memoryLimit) } : {}),
+          ...(args.memoryLimit ? { memoryLimit: requiredByteSize('memoryLimit', args.memoryLimit) } : {}),
           outDir,
           ...(command ? { command } : {}),
           onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
@@ -164,12 +163,4 @@ export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): s
     return '"cycles" must be a whole number of at least 1.';
   if (args.failOn !== undefined && args.failOn !== 'leak' && args.failOn !== 'never') return '"failOn" is "leak" or "never".';
   return undefined;
-}
-
-/** launch.json's `memoryLimit`: `1.5G`, `512M`. */
-function memoryLimitOf(text: string): number {
-  const bytes = parseByteSize(text);
-  if (bytes === undefined)
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `memoryLimit needs a size such as 512M or 1.5G, not "${text}".`);
-  return bytes;
 }
