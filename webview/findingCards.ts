@@ -1,7 +1,7 @@
 import { collapseRepeatedSteps } from '../src/common/repeatedSteps';
 import type { FindingView, FromWebview } from '../src/panel/protocol';
 import { button, el } from './dom';
-import { displayUrl, formatBytes, formatCount, formatCountDelta, printable } from '../src/render/format';
+import { displayUrl, formatBytes, formatCount, formatCountDelta, NO_FINDINGS, printable } from '../src/render/format';
 
 const KIND_LABEL: Record<FindingView['finding']['kind'], string> = {
   'unbounded-collection': 'Unbounded collection',
@@ -26,7 +26,7 @@ export function createFindingCards(findings: FindingView[], post: (message: From
   const applyButtons = new Map<number, HTMLButtonElement>();
   const element = el('div', { cls: 'finding-list' });
   if (findings.length === 0) {
-    element.append(el('p', { cls: 'empty', text: 'No leak found: nothing grew steadily across the cycles.' }));
+    element.append(el('p', { cls: 'empty', text: NO_FINDINGS }));
   }
   findings.forEach((view, index) => {
     const { card, status, apply } = findingCard(view, index, post);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CancellationToken } from '../common/cancellation';
-import { parseByteSize } from '../memory/headroom';
+import { requiredByteSize } from '../common/bytes';
 import { usageError } from './help';
 import type { StderrProgress } from './progressReporter';
 
@@ -14,20 +14,6 @@ export interface CommandContext {
   progress: StderrProgress;
   token: CancellationToken;
   color: boolean;
-}
-
-/**
- * Exit codes: 0 ok, 1 a failure the user can act on, 2 bad usage, 3 `--fail-on` met, and 128 +
- * the signal's number when a signal ended the command (SIGHUP 129, SIGINT 130, SIGTERM 143), as shells do.
- */
-export const enum ExitCode {
-  Ok = 0,
-  Failure = 1,
-  Usage = 2,
-  FailOn = 3,
-  Hangup = 129,
-  Interrupted = 130,
-  Terminated = 143,
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
@@ -102,8 +88,5 @@ export function positiveInteger(value: string | undefined, flag: string, fallbac
 
 /** `--memory-limit 1.5G`: what the target may use in all, in binary units as container limits are written. */
 export function memoryLimitOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const bytes = parseByteSize(value);
-  if (bytes === undefined) throw usageError(`--memory-limit needs a size such as 512M or 1.5G, not "${value}".`);
-  return bytes;
+  return value === undefined ? undefined : requiredByteSize('--memory-limit', value);
 }

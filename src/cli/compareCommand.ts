@@ -3,7 +3,8 @@ import { renderCompareMarkdown } from '../render/compareMarkdown';
 import { compareReports } from '../report/compareReports';
 import { readLeakReport, type ReportPurpose } from '../report/readLeakReport';
 import { usageError } from './help';
-import { ExitCode, parseCommandArgs, type CommandContext } from './args';
+import { ExitCode } from '../common/exitCodes';
+import { parseCommandArgs, type CommandContext } from './args';
 import { writeOutputs } from '../session/writeOutputs';
 
 const COMPARE_TAKES: ReportPurpose = {

@@ -1,7 +1,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { printable } from '../common/printable';
-import { addDependencies, applyEdits, missingDependencies, unifiedDiff } from '../fixes';
+import { applyEdits, manifestWith, missingDependencies, unifiedDiff } from '../fixes';
 import { usageError } from './help';
 import { parseCommandArgs, type CommandContext } from './args';
 import { planFixes, type FindingPlan, type FixPlan } from '../session/fixPlan';
@@ -58,9 +58,8 @@ async function writeFixes(plan: FixPlan): Promise<string[]> {
     if (manifest) byManifest.set(manifest, { ...byManifest.get(manifest), ...deps });
   }
   for (const [manifest, deps] of byManifest) {
-    const text = await fs.readFile(manifest, 'utf8');
-    const missing = missingDependencies(text, deps);
-    if (Object.keys(missing).length > 0) changes.push({ file: manifest, before: text, after: addDependencies(text, missing) });
+    const change = manifestWith(manifest, deps);
+    if (change) changes.push({ file: change.manifestPath, before: change.before, after: change.after });
   }
   await replaceFiles(changes);
   return changes.map((c) => c.file);

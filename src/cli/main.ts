@@ -1,7 +1,7 @@
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, LeakscopeError } from '../common/errors';
-import { printable } from '../common/printable';
-import { ExitCode, nearest, type CliIo, type CommandContext } from './args';
+import { ErrorCode, isLeakscopeError, printedError } from '../common/errors';
+import { ExitCode } from '../common/exitCodes';
+import { nearest, type CliIo, type CommandContext } from './args';
 import { COMMAND_HELP, HELP, commandHelp, usageError } from './help';
 import { StderrProgress } from './progressReporter';
 
@@ -114,18 +114,13 @@ function nearestCommand(command: string): string {
 }
 
 function reportError(e: unknown, io: CliIo): number {
-  if (e instanceof LeakscopeError && e.userFacing) {
-    // Messages carry text from the target (its stderr, an exception it threw): data, never terminal control.
-    io.stderr.write(`leakscope: ${printable(e.message, Infinity, { keepLayout: true })}\n`);
-    if (e.code === ErrorCode.Cancelled) return ExitCode.Interrupted;
-    return e.code === ErrorCode.InvalidArgument ? ExitCode.Usage : ExitCode.Failure;
-  }
-  if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(e.message)) {
-    io.stderr.write('leakscope: Not enough memory to load this snapshot; close other programs or use a machine with more memory.\n');
+  const printed = printedError(e);
+  io.stderr.write(`leakscope: ${printed.text}\n`);
+  if (printed.internal) {
+    if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    else io.stderr.write('This is a bug in Leakscope. Rerun with LEAKSCOPE_DEBUG=1 for the stack trace.\n');
     return ExitCode.Failure;
   }
-  io.stderr.write(`leakscope: internal error: ${printable((e as Error)?.message ?? String(e), Infinity, { keepLayout: true })}\n`);
-  if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-  else io.stderr.write('This is a bug in Leakscope. Rerun with LEAKSCOPE_DEBUG=1 for the stack trace.\n');
-  return ExitCode.Failure;
+  if (isLeakscopeError(e) && e.code === ErrorCode.Cancelled) return ExitCode.Interrupted;
+  return isLeakscopeError(e) && e.code === ErrorCode.InvalidArgument ? ExitCode.Usage : ExitCode.Failure;
 }

@@ -8,11 +8,13 @@ import { renderDiffText } from '../render';
 import { renderFindingsText } from '../render/findingsText';
 import { renderPackagesText } from '../render/packagesReport';
 import { renderSessionMemoryText } from '../render/memoryText';
+import { renderVerdictLine } from '../render/verdictLine';
 import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../session/launchedCheck';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
-import { ExitCode, memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
+import { ExitCode } from '../common/exitCodes';
+import { memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
 import { inspectorOptions } from './connectTarget';
 
 export const RUN_OPTIONS = {
@@ -146,7 +148,7 @@ export async function checkAndReport(
   if (values.json) context.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     const out = context.io.stdout;
-    out.write(`Verdict: ${report.verdict}. ${report.summary}\n\n`);
+    out.write(`${renderVerdictLine(report)}\n\n`);
     if (report.capture) out.write(`Capture: ${report.capture.mode}. ${report.capture.reason}\n\n`);
     out.write(`Findings\n${renderFindingsText(report.findings, { rawPaths: Boolean(values['raw-paths']) })}\n`);
     const byPackage = renderPackagesText(report.packages, { color: context.color });

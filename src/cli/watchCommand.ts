@@ -1,5 +1,4 @@
-import { formatBytes } from '../common/bytes';
-import { parseByteSize } from '../memory/headroom';
+import { formatBytes, requiredByteSize } from '../common/bytes';
 import { parseDuration } from '../memory/memoryTrend';
 import { renderFindingsText } from '../render/findingsText';
 import { watchProcess } from '../session/watch';
@@ -28,8 +27,7 @@ export async function runWatch(args: string[], context: CommandContext): Promise
     return ms;
   };
   const rssText = values['rss-limit'] as string | undefined;
-  const rssLimit = rssText === undefined ? undefined : parseByteSize(rssText);
-  if (rssText !== undefined && rssLimit === undefined) throw usageError(`--rss-limit needs a size such as 512M or 1.5G, not "${rssText}".`);
+  const rssLimit = rssText === undefined ? undefined : requiredByteSize('--rss-limit', rssText);
   const samplingText = values['sampling-interval'] as string | undefined;
   const samplingInterval = samplingText === undefined ? undefined : Number(samplingText);
   if (samplingInterval !== undefined && !(Number.isInteger(samplingInterval) && samplingInterval > 0))

@@ -1,3 +1,5 @@
+import { ErrorCode, LeakscopeError } from './errors';
+
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -43,4 +45,25 @@ function formatIn(n: number, step: number, units: readonly string[]): string {
 export function formatBytesDelta(n: number): string {
   const text = formatBytes(n);
   return n > 0 && text !== '0 B' ? `+${text}` : text;
+}
+
+/** Parses `512M`, `1.5G`, `1536MiB`, `2000000000`: binary units, as container limits are written. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
+  const value = Number(m[1]) * 1024 ** power;
+  return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
+}
+
+/** The one sentence for a size that does not parse, whichever host's option or setting `name` is. */
+export function byteSizeProblem(name: string, text: string): string {
+  return `${name} needs a size such as 512M or 1.5G, not "${text}".`;
+}
+
+/** {@link parseByteSize} for a size the user gave (`--memory-limit`, launch.json's `memoryLimit`): one that does not parse is refused. */
+export function requiredByteSize(name: string, text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new LeakscopeError(ErrorCode.InvalidArgument, byteSizeProblem(name, text));
+  return bytes;
 }

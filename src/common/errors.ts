@@ -1,3 +1,5 @@
+import { printable } from './printable';
+
 /**
  * One error type for everything a user can cause. Hosts map `code` to their own channel
  * (exit code, showErrorMessage, DAP error response); the core never prints or exits.
@@ -40,4 +42,18 @@ export class CancelledError extends LeakscopeError {
 
 export function isLeakscopeError(e: unknown): e is LeakscopeError {
   return e instanceof LeakscopeError;
+}
+
+/**
+ * An error as the hosts that print say it (the CLI's stderr, the debug adapter's console), after
+ * their `leakscope: ` prefix: a user-facing LeakscopeError is its own sentence; a snapshot too
+ * big for this machine's memory says so; anything else is an internal error with its message,
+ * and `internal` tells the host to offer the stack. Messages carry text from the target (its
+ * stderr, an exception it threw): data, never terminal control.
+ */
+export function printedError(e: unknown): { text: string; internal: boolean } {
+  if (isLeakscopeError(e) && e.userFacing) return { text: printable(e.message, Infinity, { keepLayout: true }), internal: false };
+  if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(e.message))
+    return { text: 'Not enough memory to load this snapshot; close other programs or use a machine with more memory.', internal: false };
+  return { text: `internal error: ${printable((e as Error)?.message ?? String(e), Infinity, { keepLayout: true })}`, internal: true };
 }

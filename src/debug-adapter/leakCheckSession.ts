@@ -2,22 +2,19 @@ import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent,
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, isLeakscopeError, LeakscopeError } from '../common/errors';
-import { parseByteSize } from '../memory/headroom';
-import { formatBytes } from '../common/bytes';
+import { ErrorCode, isLeakscopeError, printedError } from '../common/errors';
+import { ExitCode } from '../common/exitCodes';
+import { printable } from '../common/printable';
+import { formatBytes, requiredByteSize } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
 import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
 import { renderFindingsText } from '../render/findingsText';
+import { renderVerdictLine } from '../render/verdictLine';
 import { runLeakCheck } from '../session/leakCheck';
 import { waitUntilReady } from '../session/workload';
 import { writeReportFiles } from '../session/writeOutputs';
 import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } from './types';
-
-/** Exit codes of the session, as the CLI's: 0 done, 1 failed, 3 `failOn` met. */
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_FAIL_ON = 3;
 
 /**
  * The `leakscope` launch type: F5 runs a leak check instead of a debugger. It launches (or
@@ -76,7 +73,7 @@ export class LeakCheckSession extends LoggingDebugSession {
     const token = this.cancel.token;
     const cwd = args.cwd ?? this.defaults.cwd ?? process.cwd();
     const outDir = args.outDir ? (isAbsolute(args.outDir) ? args.outDir : resolve(cwd, args.outDir)) : join(cwd, 'leakscope-out');
-    let exitCode = EXIT_FAILED;
+    let exitCode: ExitCode = ExitCode.Failure;
     try {
       let command: string[] | undefined;
       if (args.request === 'launch') {
@@ -108,7 +105,7 @@ export class LeakCheckSession extends LoggingDebugSession {
           cycles: args.cycles ?? 5,
           trackAllocations: Boolean(args.trackAllocations),
           ...(args.capture ? { capture: args.capture } : {}),
-          ...(args.memoryLimit ? { memoryLimit: memoryLimitOf(args.memoryLimit) } : {}),
+          ...(args.memoryLimit ? { memoryLimit: requiredByteSize('memoryLimit', args.memoryLimit) } : {}),
           outDir,
           ...(command ? { command } : {}),
           onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
@@ -118,24 +115,32 @@ export class LeakCheckSession extends LoggingDebugSession {
       );
       const written = await writeReportFiles(outDir, result.report);
       const report = result.report;
-      this.say(`\nVerdict: ${report.verdict}. ${report.summary}\n`, 'important');
+      this.say(`\n${renderVerdictLine(report)}\n`, 'important');
       this.say(renderFindingsText(report.findings));
       this.say(`Wrote ${written.join(', ')}`);
       const failed = args.failOn === 'leak' && report.verdict === 'leak';
       if (failed) this.say('Leakscope: failing: the check found a leak (failOn: "leak").', 'stderr');
       this.sendEvent(new Event(REPORT_EVENT, { reportFile: written[0], verdict: report.verdict, failed } satisfies ReportEventBody));
-      exitCode = failed ? EXIT_FAIL_ON : EXIT_OK;
+      exitCode = failed ? ExitCode.FailOn : ExitCode.Ok;
     } catch (e) {
       const exited = this.target?.process.exitCode ?? this.target?.process.signalCode;
-      if (isLeakscopeError(e) && e.code === 'cancelled') this.say('Leakscope: the leak check was stopped.');
+      if (isLeakscopeError(e) && e.code === ErrorCode.Cancelled) this.say('Leakscope: the leak check was stopped.');
       else if (exited !== undefined && exited !== null)
         this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
-      else this.say(`Leakscope: ${(e as Error).message}`, 'stderr');
+      else this.sayError(e);
     } finally {
       await this.cleanUp();
       this.sendEvent(new ExitedEvent(exitCode));
       this.sendEvent(new TerminatedEvent());
     }
+  }
+
+  /** As the CLI says it; the Debug Console is a log, so an internal error's stack follows at once. */
+  private sayError(e: unknown): void {
+    const printed = printedError(e);
+    this.say(`Leakscope: ${printed.text}`, 'stderr');
+    if (printed.internal)
+      this.say(`This is a bug in Leakscope:\n${printable((e as Error)?.stack ?? String(e), Infinity, { keepLayout: true })}`);
   }
 
   private async cleanUp(): Promise<void> {
@@ -158,12 +163,4 @@ export function configurationProblem(args: Partial<LeakCheckLaunchArguments>): s
     return '"cycles" must be a whole number of at least 1.';
   if (args.failOn !== undefined && args.failOn !== 'leak' && args.failOn !== 'never') return '"failOn" is "leak" or "never".';
   return undefined;
-}
-
-/** launch.json's `memoryLimit`: `1.5G`, `512M`. */
-function memoryLimitOf(text: string): number {
-  const bytes = parseByteSize(text);
-  if (bytes === undefined)
-    throw new LeakscopeError(ErrorCode.InvalidArgument, `memoryLimit needs a size such as 512M or 1.5G, not "${text}".`);
-  return bytes;
 }

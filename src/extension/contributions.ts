@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { parseByteSize } from '../memory/headroom';
+import { byteSizeProblem, parseByteSize } from '../common/bytes';
 
 /**
  * Every command, setting, view and context key the extension contributes, declared once. The
@@ -171,7 +171,7 @@ export function readSizeConfig(api: typeof vscode, key: Settings.MemoryLimit | S
   const text = readConfig(api, key).trim();
   const bytes = text ? parseByteSize(text) : undefined;
   if (text && bytes === undefined)
-    void api.window.showWarningMessage(`Leakscope: the setting ${key} = "${text}" is not a size such as 512M or 1.5G; it is ignored.`);
+    void api.window.showWarningMessage(`Leakscope: ${byteSizeProblem(`the setting ${key}`, text)} It is ignored.`);
   return bytes;
 }
 

@@ -53,3 +53,18 @@ test('text from the target is shown as data', () => {
   const notice = errorNotice(new LeakscopeError(ErrorCode.TargetUnreachable, 'The target threw: \u001b[2Jgone\u202e'), { action });
   assert.equal(notice.message, 'Leakscope: The target threw: \\x1b[2Jgone\\u202e.');
 });
+
+test('in place (a panel that names what failed), a user-facing sentence stays, anything else is generic, a cancellation says so', () => {
+  assert.equal(
+    errorNotice(new LeakscopeError(ErrorCode.FileNotFound, 'the snapshot file is gone'), { action: 'Load the classes' }).inline,
+    'The snapshot file is gone.',
+  );
+  const internal = errorNotice(new LeakscopeError(ErrorCode.Internal, 'graph worker exited with code 134', false), {
+    action: 'Load the classes',
+  });
+  assert.equal(internal.inline, 'Something went wrong inside Leakscope; the Leakscope output has the details.');
+  assert.equal(internal.offerOutput, true);
+  assert.match(internal.log, /graph worker exited with code 134/);
+  assert.equal(errorNotice(new CancelledError('The snapshot was closed.'), { action }).inline, 'Cancelled.');
+  assert.equal(errorNotice(new CancelledError(), { action }).offerOutput, false);
+});

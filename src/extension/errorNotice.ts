@@ -9,6 +9,12 @@ export interface ErrorNotice {
   offerOutput: boolean;
   /** The full error for the output channel. */
   log: string;
+  /**
+   * The error where the place already names what failed (a panel's "Could not load classes: …"):
+   * the user-facing sentence, else a generic one pointing at the output channel, since an
+   * internal message means nothing to the user; for a cancellation, that it was cancelled.
+   */
+  inline: string;
 }
 
 export interface ErrorContext {
@@ -22,20 +28,24 @@ export interface ErrorContext {
  * The extension's one decision about an error (the CLI's counterpart is `reportError` in
  * cli/main.ts): a cancellation is silent (ours, or VS Code's `CancellationError`); a
  * `userFacing` LeakscopeError is shown as its sentence; anything else names the action that
- * failed and points at the output channel, where the stack is. Messages may carry text from the
+ * failed and points at the output channel, where the stack is (a panel that shows the error in
+ * place says only that, as `inline`). Messages may carry text from the
  * target (an exception it threw), so they are made printable.
  */
 export function errorNotice(e: unknown, context: ErrorContext): ErrorNotice {
   const log = `${context.action} failed: ${errorDetail(e)}`;
-  if (isCancellation(e)) return { offerOutput: false, log: `${context.action} was cancelled.` };
+  if (isCancellation(e)) return { offerOutput: false, log: `${context.action} was cancelled.`, inline: 'Cancelled.' };
   const note = context.note ? ` (${context.note})` : '';
-  if (isLeakscopeError(e) && e.userFacing)
-    return { message: `Leakscope: ${sentence(printable(withoutPrefix(e.message), 600), note)}`, offerOutput: false, log };
+  if (isLeakscopeError(e) && e.userFacing) {
+    const text = sentence(printable(withoutPrefix(e.message), 600), note);
+    return { message: `Leakscope: ${text}`, offerOutput: false, log, inline: text };
+  }
   const text = e instanceof Error ? e.message : String(e);
   return {
     message: `Leakscope: ${context.action} failed: ${sentence(printable(withoutPrefix(text), 300), note)} The Leakscope output has the details.`,
     offerOutput: true,
     log,
+    inline: `Something went wrong inside Leakscope${note}; the Leakscope output has the details.`,
   };
 }
 

@@ -3,16 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
-import {
-  addDependencies,
-  fixesForFinding,
-  insideRoot,
-  locateSource,
-  missingDependencies,
-  nearestPackageJson,
-  type CodeFix,
-  type FixDiagnostic,
-} from '../fixes';
+import { dependencyChange, fixesForFinding, insideRoot, locateSource, type CodeFix, type FixDiagnostic } from '../fixes';
 import { readLeakReport } from '../report/readLeakReport';
 import { toUserSources } from '../session/userSources';
 
@@ -173,15 +164,9 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     const edit = new this.api.WorkspaceEdit();
     for (const e of fix.edits)
       edit.replace(document.uri, new this.api.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
-    const deps = fix.dependencies ?? {};
-    const found = Object.keys(deps).length ? nearestPackageJson(document.uri.fsPath) : undefined;
-    if (found) {
-      const manifest = insideRoot(found, root);
-      const text = readFileSync(manifest, 'utf8');
-      const missing = missingDependencies(text, deps);
-      if (Object.keys(missing).length)
-        edit.replace(this.api.Uri.file(manifest), new this.api.Range(0, 0, text.split('\n').length + 1, 0), addDependencies(text, missing));
-    }
+    const change = dependencyChange(document.uri.fsPath, fix.dependencies ?? {}, root);
+    if (change)
+      edit.replace(this.api.Uri.file(change.manifestPath), new this.api.Range(0, 0, change.before.split('\n').length + 1, 0), change.after);
     return edit;
   }
 

@@ -1,10 +1,20 @@
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
 import { CancellationTokenSource } from '../common/cancellation';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { MemorySample } from '../memory/types';
-import type { FromWebview, MemoryMark, PanelModel, ToWebview } from '../panel/protocol';
+import type { FromWebview, MemoryMark, PanelModel, QueryMethod, ToWebview } from '../panel/protocol';
 import type { PanelBackend } from '../panel/panelBackend';
+import { errorNotice } from './errorNotice';
 import { panelHtml } from './panelHtml';
+
+/** What a failed query was doing, as the output channel and a notification name it. */
+const QUERY_ACTIONS: Readonly<Record<QueryMethod, string>> = {
+  classRows: 'Load the classes',
+  classPaths: 'Load the retainer paths',
+  retainerGraph: 'Load the retainers',
+  packages: 'Load the packages',
+};
 
 /** What the panel's buttons do in the editor. */
 export interface PanelActions {
@@ -28,6 +38,9 @@ export class PanelController implements vscode.Disposable {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly queries = new Map<number, CancellationTokenSource>();
+  /** Internal query failures already reported, by message: a dead graph worker fails every later query alike. */
+  private readonly reportedFailures = new Set<string>();
+  private disposed = false;
 
   constructor(
     api: typeof vscode,
@@ -82,11 +95,11 @@ export class PanelController implements vscode.Disposable {
         const source = new CancellationTokenSource();
         this.queries.set(message.id, source);
         try {
-          if (!this.backend) throw new Error('Nothing to query yet: the session is still running.');
+          if (!this.backend) throw new LeakscopeError(ErrorCode.InvalidArgument, 'Nothing to query yet: the session is still running.');
           const ok = await this.backend.query(message.call, source.token);
           this.post({ type: 'queryResult', id: message.id, ok });
         } catch (e) {
-          this.post({ type: 'queryResult', id: message.id, err: (e as Error).message });
+          this.queryFailed(message.id, message.call.method, e);
         } finally {
           this.queries.delete(message.id);
         }
@@ -114,6 +127,22 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The panel shows the failure where the query's answer would be, worded by the error seam; an
+   * internal one is also reported like a command's (once), so its stack reaches the output channel
+   * the sentence points at. A cancellation is no failure: the call is only settled, if anyone is left to hear.
+   */
+  private queryFailed(id: number, method: QueryMethod, e: unknown): void {
+    const action = QUERY_ACTIONS[method];
+    const notice = errorNotice(e, { action });
+    const failure = notice.log.split('\n')[0];
+    if (notice.offerOutput && !this.reportedFailures.has(failure)) {
+      this.reportedFailures.add(failure);
+      this.actions.reportError(e, action);
+    }
+    if (!this.disposed) this.post({ type: 'queryResult', id, err: notice.inline });
+  }
+
   private async report(action: Promise<void>, title: string): Promise<void> {
     try {
       await action;
@@ -123,6 +152,7 @@ export class PanelController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const q of this.queries.values()) q.cancel();
     this.backend?.dispose();
     for (const d of this.disposables) d.dispose();

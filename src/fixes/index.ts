@@ -9,4 +9,12 @@ export type { CodeFix, FindingLocator, FixDiagnostic, FixRule, TextEdit } from '
 export { unifiedDiff } from './unifiedDiff';
 export { contains, insideRoot } from './insideRoot';
 export { isFile, locateSource, resolveUnder, type SourceLocation } from './locateSource';
-export { addDependencies, missingDependencies, nearestPackageJson } from './packageDependencies';
+export {
+  addDependencies,
+  dependencyChange,
+  manifestFor,
+  manifestWith,
+  missingDependencies,
+  nearestPackageJson,
+  type ManifestChange,
+} from './packageDependencies';

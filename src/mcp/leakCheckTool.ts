@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod/v4';
 import { LEAK_VERDICTS } from '../report/verdicts';
+import { renderVerdictLine } from '../render/verdictLine';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { waitUntilReady } from '../session/workload';
 import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
@@ -140,6 +141,6 @@ function answer({ result, files }: Awaited<ReturnType<typeof checkAndWrite>>) {
   };
   return {
     structured,
-    summary: `Verdict: ${report.verdict}. ${report.summary} ${report.findings.length} finding(s); report at ${structured.files.report}.`,
+    summary: `${renderVerdictLine(report)} ${report.findings.length} finding(s); report at ${structured.files.report}.`,
   };
 }

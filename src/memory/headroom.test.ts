@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseByteSize, snapshotHeadroom, SNAPSHOT_COST_PER_HEAP_BYTE } from './headroom';
+import { snapshotHeadroom, SNAPSHOT_COST_PER_HEAP_BYTE } from './headroom';
 import { startTimeOf, targetMemoryFacts } from './targetMemoryFacts';
 
 const MB = 1024 * 1024;
@@ -61,13 +61,4 @@ test('cgroup files: the tightest limit over the levels, "max" and v1 no-limit ig
   assert.equal(facts.memAvailable, 12000000 * 1024);
   assert.equal(facts.startTime, 123456);
   assert.equal(startTimeOf('1 (a) b) R 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 99'), 99);
-});
-
-test('sizes as container limits are written', () => {
-  assert.equal(parseByteSize('512M'), 512 * MB);
-  assert.equal(parseByteSize('1.5G'), 1.5 * GB);
-  assert.equal(parseByteSize('1536MiB'), 1536 * MB);
-  assert.equal(parseByteSize('2000000'), 2000000);
-  assert.equal(parseByteSize('lots'), undefined);
-  assert.equal(parseByteSize('0'), undefined);
 });

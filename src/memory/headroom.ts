@@ -114,12 +114,3 @@ export function snapshotHeadroom(
     : `A heap snapshot would add about ${cost} to the target, more than the ${size(available)} left under ${limitText}, so it is not taken.`;
   return { ...base, fits, available, ...(limit !== undefined ? { limit } : {}), limitSource, reason };
 }
-
-/** Parses `512M`, `1.5G`, `1536MiB`, `2000000000`: binary units, as container limits are written. */
-export function parseByteSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const power = ' kmgt'.indexOf((m[2] || ' ').toLowerCase());
-  const value = Number(m[1]) * 1024 ** power;
-  return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
-}

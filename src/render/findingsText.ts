@@ -2,7 +2,7 @@ import type { Finding } from '../analysis/types';
 import { formatBytes } from '../common/bytes';
 import { collapseRepeatedSteps } from '../common/repeatedSteps';
 import { describeHolder } from './describeHolder';
-import { displayUrl, formatCount, printable } from './format';
+import { displayUrl, formatCount, NO_FINDINGS, printable } from './format';
 
 export interface FindingFacts {
   title: string;
@@ -95,7 +95,7 @@ export interface FindingsTextOptions {
 }
 
 export function renderFindingsText(findings: Finding[], options: FindingsTextOptions = {}): string {
-  if (findings.length === 0) return 'No leak found: nothing grew steadily across the cycles.\n';
+  if (findings.length === 0) return `${NO_FINDINGS}\n`;
   const lines: string[] = [];
   findings.forEach((f, i) => {
     const facts = findingFacts(f);

@@ -13,6 +13,9 @@ import { collapseRepeatedSteps } from '../common/repeatedSteps';
 export { formatBytes, formatBytesDelta } from '../common/bytes';
 export { printable };
 
+/** What an empty list of findings says, in the CLI's text and on the panel's cards alike. */
+export const NO_FINDINGS = 'No leak found: nothing grew steadily across the cycles.';
+
 /** `1,234,567`. Hand-rolled rather than toLocaleString so output does not depend on the machine's locale. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -8,7 +8,7 @@ import {
   insideRoot,
   isFile,
   locateSource,
-  nearestPackageJson,
+  manifestFor,
   resolveUnder,
   rulesForFinding,
   SOURCE_EXTENSIONS,
@@ -112,8 +112,8 @@ export function planFixes(report: LeakReport, root: string): FixPlan {
         const fix = diagnostic.fixes[0];
         const planned: PlannedFix = { file, diagnostic, fix, reason };
         if (fix?.dependencies && Object.keys(fix.dependencies).length > 0 && !plan.manifests.has(file)) {
-          const manifest = nearestPackageJson(file);
-          if (manifest) plan.manifests.set(file, insideRoot(manifest, root));
+          const manifest = manifestFor(file, root);
+          if (manifest) plan.manifests.set(file, manifest);
         }
         if (taken.has(key)) planned.sameAs = taken.get(key);
         else if (fix) {
