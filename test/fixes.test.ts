@@ -68,11 +68,7 @@ describe('rules in detail', () => {
     const text =
       'const jobs = [];\nconst byId = new Map();\nfunction run(job) {\n  jobs.push(job);\n  byId.set(job.id, job);\n}\nfunction reset() {\n  jobs.length = 0;\n  byId.clear();\n}\n';
     assert.deepEqual(analyzeSource('jobs.js', text), []);
-    const array = fixesForFinding(
-      { kind: 'unbounded-collection', fix: { id: 'bound-array' }, path: ['(global)', 'jobs (Array)'] },
-      'jobs.js',
-      text,
-    );
+    const array = fixesForFinding({ fix: { id: 'bound-array' }, path: ['(global)', 'jobs (Array)'] }, 'jobs.js', text);
     assert.equal(array.reason, 'holder');
     assert.deepEqual(
       array.diagnostics.map((d) => d.message),
@@ -84,11 +80,7 @@ describe('rules in detail', () => {
       applyEdits(text, array.diagnostics[0].fixes[0].edits),
       /jobs\.push\(job\);\n {2}if \(jobs\.length > MAX_JOBS\) jobs\.splice\(0, jobs\.length - MAX_JOBS\);/,
     );
-    const map = fixesForFinding(
-      { kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['(global)', 'byId (Map)'] },
-      'jobs.js',
-      text,
-    );
+    const map = fixesForFinding({ fix: { id: 'bound-cache' }, path: ['(global)', 'byId (Map)'] }, 'jobs.js', text);
     assert.deepEqual(
       map.diagnostics.map((d) => d.message),
       [
@@ -96,11 +88,7 @@ describe('rules in detail', () => {
       ],
     );
     // The other collection of the file did not grow: it stays quiet.
-    assert.deepEqual(
-      fixesForFinding({ kind: 'unbounded-collection', fix: { id: 'bound-cache' }, path: ['(global)', 'other (Map)'] }, 'jobs.js', text)
-        .diagnostics,
-      [],
-    );
+    assert.deepEqual(fixesForFinding({ fix: { id: 'bound-cache' }, path: ['(global)', 'other (Map)'] }, 'jobs.js', text).diagnostics, []);
   });
 
   test('a window trims to the size the code names, by its name', () => {
@@ -175,7 +163,6 @@ describe('a finding from the heap, matched to the code', () => {
   test('by the holder the retainer path names, wherever the code using it is', () => {
     // The leak check names the request handler's scope as the holder; the set() is in a helper.
     const finding: FindingLocator = {
-      kind: 'unbounded-collection',
       fix: { id: 'bound-cache' },
       path: ['request (closure)', '(internal) context (system / Context)', 'summaryCache (Map)'],
       source: { line: handlerLine, column: 34 },
@@ -191,7 +178,6 @@ describe('a finding from the heap, matched to the code', () => {
   test('by the function at the source location when the path names no variable', () => {
     const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'intervalPerRequest.js'), 'utf8');
     const finding: FindingLocator = {
-      kind: 'timer',
       fix: { id: 'timer-clear' },
       path: ['(internal) context (system / Context)', 'timerListMap (Object)', '[60000] (TimersList)'],
       source: { line: 5, column: 7 },
@@ -205,7 +191,6 @@ describe('a finding from the heap, matched to the code', () => {
   test('records that keep whole errors are also bounded, so the history stops growing', () => {
     const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'apps', 'failureHistory.js'), 'utf8');
     const finding: FindingLocator = {
-      kind: 'retained-large-object',
       fix: { id: 'keep-needed-fields' },
       path: ['handle (closure)', '(internal) context (system / Context)', 'recentFailures (Array)'],
     };
@@ -215,7 +200,6 @@ describe('a finding from the heap, matched to the code', () => {
 
   test('a fix id no rule answers matches nothing', () => {
     const finding: FindingLocator = {
-      kind: 'unbounded-collection',
       fix: { id: 'redis-offline-queue' },
       path: ['redis (Redis)', 'offlineQueue (Denque)'],
     };

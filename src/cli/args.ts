@@ -16,24 +16,34 @@ export interface CommandContext {
   color: boolean;
 }
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+/** A command's options table, as parseArgs takes it. */
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/** The option every command takes. */
+const SHARED_OPTIONS = { quiet: { type: 'boolean', short: 'q' } } as const;
 
 /**
  * `parseArgs` with the options every command shares. An unknown flag is one sentence naming the
- * nearest known one, never parseArgs' own message.
+ * nearest known one, never parseArgs' own message. parseArgs types the values from the table
+ * (a string option's value is a string, a boolean's a boolean), so callers need no casts: declare
+ * a table `as const`, or inline, to keep its option types literal.
  */
 export function parseCommandArgs<T extends Options>(args: string[], options: T) {
-  const all = { ...options, quiet: { type: 'boolean', short: 'q' } } as T & { quiet: { type: 'boolean'; short: 'q' } };
+  const all = { ...options, ...SHARED_OPTIONS };
   try {
     return parseArgs({ args, options: all, allowPositionals: true, strict: true });
   } catch (e) {
-    throw argumentError(e, Object.keys(all ?? {})) ?? e;
+    throw argumentError(e, Object.keys(all)) ?? e;
   }
 }
 
+/** The values parseCommandArgs gives for the options table `T`, for a function that takes them from a command. */
+export type OptionValues<T extends Options> = ReturnType<typeof parseCommandArgs<T>>['values'];
+
 function argumentError(e: unknown, known: string[]): Error | undefined {
-  const code = (e as { code?: string })?.code;
-  const message = (e as Error).message ?? '';
+  if (!(e instanceof Error)) return undefined;
+  const code = 'code' in e ? e.code : undefined;
+  const message = e.message;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? '';
     const name = flag.replace(/^-+/, '').split('=')[0];

@@ -7,10 +7,10 @@ import { RUN_OPTIONS, checkAndReport, leakCheckOptions } from './runCommand';
 export async function runAttach(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...RUN_OPTIONS, pid: { type: 'string' } });
   const options = leakCheckOptions(values, 'attach');
-  const spec = targetFrom(positionals, values.pid as string | undefined, 'attach');
+  const spec = targetFrom(positionals, values.pid, 'attach');
   const connection = await connectTarget(spec, context);
   try {
-    if (values['ready-url']) await waitUntilReady(values['ready-url'] as string, 30_000, context.token);
+    if (values['ready-url']) await waitUntilReady(values['ready-url'], 30_000, context.token);
     return await checkAndReport(connection, options, values, context, measuredPid(spec));
   } finally {
     await connection.close();

@@ -20,7 +20,7 @@ export async function runCompare(args: string[], context: CommandContext): Promi
     'fail-on': { type: 'string' },
   });
   if (positionals.length !== 2) throw usageError('compare takes two reports, base first: leakscope compare BASE_REPORT HEAD_REPORT.');
-  const failOn = values['fail-on'] as string | undefined;
+  const failOn = values['fail-on'];
   if (failOn !== undefined && failOn !== 'new-leak') throw usageError(`--fail-on for compare takes new-leak, not "${failOn}".`);
   const [baseFile, headFile] = positionals;
   const base = await readLeakReport(baseFile, COMPARE_TAKES);
@@ -28,7 +28,7 @@ export async function runCompare(args: string[], context: CommandContext): Promi
   const comparison = compareReports(base, head, { base: baseFile, head: headFile });
   const markdown = renderCompareMarkdown(comparison);
   if (values.out) {
-    const out = values.out as string;
+    const out = values.out;
     await writeOutputs(dirname(out), { [basename(out)]: markdown });
     context.io.stderr.write(`Wrote ${out}\n`);
   }

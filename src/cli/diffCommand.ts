@@ -15,7 +15,7 @@ export async function runDiff(args: string[], context: CommandContext): Promise<
   if (positionals.length < 2 || positionals.length > 3) {
     throw usageError('diff takes two or three snapshot files, oldest first: leakscope diff BASELINE AFTER [FINAL].');
   }
-  const top = positiveInteger(values.top as string | undefined, '--top', 20);
+  const top = positiveInteger(values.top, '--top', 20);
   const [baselineFile, afterFile, finalFile] = positionals;
   const { baseline, after, final } = await loadForDiff(
     { baseline: baselineFile, after: afterFile, final: finalFile },
@@ -23,7 +23,7 @@ export async function runDiff(args: string[], context: CommandContext): Promise<
   );
   const diff = diffSnapshots(baseline, after, final, { maxClasses: Math.max(top, 200), maxGroups: top });
   if (values.out) {
-    const written = await writeOutputs(values.out as string, {
+    const written = await writeOutputs(values.out, {
       'diff.json': JSON.stringify(diff, null, 2) + '\n',
       'diff.md': renderDiffMarkdown(diff),
       'diff.html': renderDiffHtml(diff),

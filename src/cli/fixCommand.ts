@@ -20,11 +20,11 @@ export async function runFix(args: string[], context: CommandContext): Promise<n
     json: { type: 'boolean' },
     root: { type: 'string' },
   });
-  const reportFile = (values.report as string | undefined) ?? positionals[0];
+  const reportFile = values.report ?? positionals[0];
   if (!reportFile) throw usageError('fix needs the report of a leak check: leakscope fix --report report.json.');
   if (positionals.length > (values.report ? 0 : 1)) throw usageError('fix takes one report: leakscope fix --report report.json [--write].');
   // Real, so that files (planned by real path) compare with it and diffs name them relative to it.
-  const given = resolve((values.root as string | undefined) ?? process.cwd());
+  const given = resolve(values.root ?? process.cwd());
   if (values.root) await assertFolder(given);
   const root = await fs.realpath(given);
   const report = await readLeakReport(reportFile, { takes: 'fix takes the report.json that leakscope run, attach or demo writes' });

@@ -12,12 +12,12 @@ export async function runInspect(args: string[], context: CommandContext): Promi
     out: { type: 'string' },
   });
   if (positionals.length !== 1) throw usageError('inspect takes one snapshot file: leakscope inspect FILE [--json] [--top N].');
-  const top = positiveInteger(values.top as string | undefined, '--top', 20);
+  const top = positiveInteger(values.top, '--top', 20);
   const file = positionals[0];
   const graph = await loadGraphWithProgress(file, context);
   const overview = overviewOf(graph, file, { classes: top, dominators: top });
   if (values.out) {
-    const written = await writeOutputs(values.out as string, {
+    const written = await writeOutputs(values.out, {
       'overview.json': JSON.stringify(overview, null, 2) + '\n',
       'overview.md': renderOverviewMarkdown(overview),
       'overview.html': renderOverviewHtml(overview),

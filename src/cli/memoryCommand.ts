@@ -16,11 +16,11 @@ export async function runMemory(args: string[], context: CommandContext): Promis
     samples: { type: 'string' },
     interval: { type: 'string' },
   });
-  const count = positiveInteger(values.samples as string | undefined, '--samples', 1);
+  const count = positiveInteger(values.samples, '--samples', 1);
   const intervalS = Number(values.interval ?? 10);
   if (!(intervalS > 0)) throw usageError(`--interval needs a number of seconds above 0, not "${values.interval}".`);
   if (values.interval !== undefined && count < 2) throw usageError('--interval needs --samples 2 or more.');
-  const connection = await connectTarget(targetFrom(positionals, values.pid as string | undefined, 'memory'), context);
+  const connection = await connectTarget(targetFrom(positionals, values.pid, 'memory'), context);
   try {
     const report = await explainMemory(connection, {
       samples: count,

@@ -14,7 +14,7 @@ import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/typ
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
 import { ExitCode } from '../common/exitCodes';
-import { memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext } from './args';
+import { memoryLimitOption, parseCommandArgs, positiveInteger, type CommandContext, type OptionValues } from './args';
 import { inspectorOptions } from './connectTarget';
 
 export const RUN_OPTIONS = {
@@ -45,7 +45,7 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
   const [command, ...commandArgs] = args.slice(separator + 1);
   if (!values['oom-snapshot']) return runLaunched(command, commandArgs, values, context);
-  const outDir = resolve((values.out as string | undefined) ?? 'leakscope-out');
+  const outDir = resolve(values.out ?? 'leakscope-out');
   const since = Date.now();
   try {
     return await runLaunched(command, commandArgs, values, context, oomSnapshotEnv(outDir));
@@ -71,7 +71,8 @@ function oomSnapshotEnv(outDir: string): NodeJS.ProcessEnv {
   return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags}`.trim() };
 }
 
-export type RunValues = Partial<Record<keyof typeof RUN_OPTIONS | 'pid', string | boolean | undefined>>;
+/** The values of run's options, which attach and demo give too. */
+export type RunValues = OptionValues<typeof RUN_OPTIONS>;
 
 export async function runLaunched(
   command: string,
@@ -85,8 +86,8 @@ export async function runLaunched(
   context.progress.phase(`Starting ${command}`);
   const launch = {
     env,
-    readyUrl: values['ready-url'] as string | undefined,
-    workloadUrl: values['workload-url'] as string | undefined,
+    readyUrl: values['ready-url'],
+    workloadUrl: values['workload-url'],
     outDir: options.outDir,
     onOutput: (line: string) => stderr.write(`[target] ${printable(line, Infinity, { keepLayout: true })}\n`),
     onNote: (line: string) => stderr.write(`${line}\n`),
@@ -100,26 +101,26 @@ export async function runLaunched(
 export function leakCheckOptions(values: RunValues, command: string): LeakCheckOptions {
   const options: LeakCheckOptions = {
     workload: {
-      url: values['workload-url'] as string | undefined,
-      requests: positiveInteger(values.requests as string | undefined, '--requests', 100),
-      expression: values['workload-expr'] as string | undefined,
-      ...acceptStatusOption(values['accept-status'] as string | undefined),
+      url: values['workload-url'],
+      requests: positiveInteger(values.requests, '--requests', 100),
+      expression: values['workload-expr'],
+      ...acceptStatusOption(values['accept-status']),
     },
-    cleanupExpression: values['cleanup-expr'] as string | undefined,
-    warmup: nonNegativeInteger(values.warmup as string | undefined, '--warmup', 1),
-    cycles: positiveInteger(values.cycles as string | undefined, '--cycles', 5),
-    outDir: (values.out as string | undefined) ?? 'leakscope-out',
+    cleanupExpression: values['cleanup-expr'],
+    warmup: nonNegativeInteger(values.warmup, '--warmup', 1),
+    cycles: positiveInteger(values.cycles, '--cycles', 5),
+    outDir: values.out ?? 'leakscope-out',
     trackAllocations: Boolean(values['track-allocations']),
     oomSnapshot: Boolean(values['oom-snapshot']),
   };
-  const capture = (values.capture as string | undefined) ?? 'auto';
+  const capture = values.capture ?? 'auto';
   if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling')
     throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
   options.capture = capture;
-  const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
+  const memoryLimit = memoryLimitOption(values['memory-limit']);
   if (memoryLimit !== undefined) options.memoryLimit = memoryLimit;
   if (values['sampling-interval'] !== undefined)
-    options.samplingInterval = positiveInteger(values['sampling-interval'] as string, '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
+    options.samplingInterval = positiveInteger(values['sampling-interval'], '--sampling-interval', DEFAULT_SAMPLING_INTERVAL);
   if (!options.workload.url && !options.workload.expression)
     throw usageError(`${command} needs a workload: --workload-url URL (with --requests N) or --workload-expr EXPR.`);
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'leak')

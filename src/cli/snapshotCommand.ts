@@ -15,10 +15,10 @@ export async function runSnapshot(args: string[], context: CommandContext): Prom
     force: { type: 'boolean' },
     'memory-limit': { type: 'string' },
   });
-  const file = values.output as string | undefined;
+  const file = values.output;
   if (!file) throw usageError('snapshot needs the file to write: leakscope snapshot 127.0.0.1:9229 -o app.heapsnapshot');
-  const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
-  const connection = await connectTarget(targetFrom(positionals, values.pid as string | undefined, 'snapshot'), context);
+  const memoryLimit = memoryLimitOption(values['memory-limit']);
+  const connection = await connectTarget(targetFrom(positionals, values.pid, 'snapshot'), context);
   try {
     if (!values['no-gc']) await connection.collectGarbage();
     // V8 builds the whole graph in the target before writing: refuse what would not fit there.

@@ -20,20 +20,20 @@ export async function runWatch(args: string[], context: CommandContext): Promise
     json: { type: 'boolean' },
   });
   const duration = (flag: 'for' | 'interval', fallback: number) => {
-    const text = values[flag] as string | undefined;
+    const text = values[flag];
     if (text === undefined) return fallback;
     const ms = parseDuration(text);
     if (ms === undefined) throw usageError(`--${flag} needs a duration such as 30s, 10m or 2h, not "${text}".`);
     return ms;
   };
-  const rssText = values['rss-limit'] as string | undefined;
+  const rssText = values['rss-limit'];
   const rssLimit = rssText === undefined ? undefined : requiredByteSize('--rss-limit', rssText);
-  const samplingText = values['sampling-interval'] as string | undefined;
+  const samplingText = values['sampling-interval'];
   const samplingInterval = samplingText === undefined ? undefined : Number(samplingText);
   if (samplingInterval !== undefined && !(Number.isInteger(samplingInterval) && samplingInterval > 0))
     throw usageError(`--sampling-interval needs a whole number of bytes, not "${samplingText}".`);
-  const memoryLimit = memoryLimitOption(values['memory-limit'] as string | undefined);
-  const connection = await connectTarget(targetFrom(positionals, values.pid as string | undefined, 'watch'), context);
+  const memoryLimit = memoryLimitOption(values['memory-limit']);
+  const connection = await connectTarget(targetFrom(positionals, values.pid, 'watch'), context);
   try {
     const result = await watchProcess(
       connection,
@@ -44,7 +44,7 @@ export async function runWatch(args: string[], context: CommandContext): Promise
         ...(memoryLimit !== undefined ? { memoryLimit } : {}),
         ...(samplingInterval !== undefined ? { samplingInterval } : {}),
         gc: Boolean(values.gc),
-        outDir: (values.out as string | undefined) ?? 'leakscope-out',
+        outDir: values.out ?? 'leakscope-out',
       },
       { report: (s) => s.message && context.progress.phase(s.message) },
       context.token,

@@ -1,4 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { LEAK_VERDICTS, type LeakVerdict } from '../report/verdicts';
 
 /** A `leakscope` launch configuration, as launch.json holds it (package.json declares the same attributes). */
 export interface LeakCheckConfiguration {
@@ -38,8 +39,24 @@ export type LeakCheckLaunchArguments = DebugProtocol.LaunchRequestArguments & Le
 /** The custom event the adapter sends when the report is written; the extension opens it. */
 export interface ReportEventBody {
   reportFile: string;
-  verdict: string;
+  verdict: LeakVerdict;
   failed: boolean;
+}
+
+const VERDICTS: ReadonlySet<unknown> = new Set(LEAK_VERDICTS);
+
+/** VS Code hands a custom event's body over as `any`: the extension takes it as a ReportEventBody only after this check. */
+export function isReportEventBody(body: unknown): body is ReportEventBody {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'reportFile' in body &&
+    typeof body.reportFile === 'string' &&
+    'verdict' in body &&
+    VERDICTS.has(body.verdict) &&
+    'failed' in body &&
+    typeof body.failed === 'boolean'
+  );
 }
 
 export const REPORT_EVENT = 'leakscopeReport';

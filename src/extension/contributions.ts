@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { byteSizeProblem, parseByteSize } from '../common/bytes';
+import type { ErrorReporter } from './errorReporter';
 
 /**
  * Every command, setting, view and context key the extension contributes, declared once. The
@@ -159,11 +160,11 @@ export const COMMAND_TITLES: { [K in Commands]: string } = {
 /** Registers a command behind the error seam: what the handler throws is shown as `errors` decides, under the command's title. */
 export function registerCommand<K extends Commands>(
   api: typeof vscode,
-  errors: { wrap<A extends unknown[]>(action: string, handler: (...args: A) => unknown): (...args: A) => unknown },
+  errors: Pick<ErrorReporter, 'wrap'>,
   id: K,
   handler: (...args: CommandArgs[K]) => unknown,
 ): vscode.Disposable {
-  return api.commands.registerCommand(id, errors.wrap(COMMAND_TITLES[id], handler) as (...args: unknown[]) => unknown);
+  return api.commands.registerCommand(id, errors.wrap(COMMAND_TITLES[id], handler));
 }
 
 /** A size setting (`1.5G`, `512M`) in bytes; undefined when empty, and when invalid after telling the user it is ignored. */

@@ -21,8 +21,8 @@ export class ErrorReporter {
     });
   }
 
-  /** `handler`, with what it throws or rejects with reported instead of lost. */
-  wrap<A extends unknown[]>(action: string, handler: (...args: A) => unknown): (...args: A) => Promise<unknown> {
+  /** `handler`, with what it throws or rejects with reported instead of lost: its result, or undefined after a failure. */
+  wrap<A extends unknown[], R>(action: string, handler: (...args: A) => R | PromiseLike<R>): (...args: A) => Promise<R | undefined> {
     return async (...args: A) => {
       try {
         return await handler(...args);

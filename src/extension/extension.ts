@@ -86,8 +86,7 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
   );
   void store.prune();
   // The API's callers get what a palette user gets: a failure is shown, and the result is undefined.
-  const runLeakCheck = errors.wrap('Run Leak Check', (inputs?: LeakCheckInputs) => capture.runLeakCheck(inputs));
-  return { runLeakCheck: async (inputs) => (await runLeakCheck(inputs)) as string | undefined };
+  return { runLeakCheck: errors.wrap('Run Leak Check', (inputs?: LeakCheckInputs) => capture.runLeakCheck(inputs)) };
 }
 
 export function deactivate(): void {}

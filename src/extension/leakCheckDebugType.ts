@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { LeakCheckSession } from '../debug-adapter/leakCheckSession';
-import { REPORT_EVENT, type ReportEventBody } from '../debug-adapter/types';
+import { isReportEventBody, REPORT_EVENT } from '../debug-adapter/types';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { readConfig, Settings } from './contributions';
 import type { ErrorReporter } from './errorReporter';
@@ -55,8 +55,15 @@ export function registerLeakCheckDebugType(
     api.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     api.debug.onDidReceiveDebugSessionCustomEvent(async (event) => {
       if (event.session.type !== DEBUG_TYPE || event.event !== REPORT_EVENT) return;
-      const body = event.body as ReportEventBody;
       try {
+        const body: unknown = event.body;
+        // The adapter is ours, so a body of another shape is a bug, reported as one rather than opened.
+        if (!isReportEventBody(body))
+          throw new LeakscopeError(
+            ErrorCode.Internal,
+            "The leak check's report event does not carry a report file, a verdict and whether the check failed.",
+            false,
+          );
         await panels.openReport(body.reportFile);
         await diagnostics.showReport(body.reportFile);
       } catch (e) {

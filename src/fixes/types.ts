@@ -62,8 +62,6 @@ export interface RuleContext {
 export interface FixRule {
   id: string;
   title: string;
-  /** The finding kinds (`src/analysis/types.ts`) this rule can explain. */
-  findingKinds: readonly string[];
   /** The fix ids the detectors put on findings that this rule answers. */
   fixIds: readonly FixId[];
   check(context: RuleContext): FixDiagnostic[];
@@ -74,7 +72,6 @@ export interface FixRule {
  * shape; the core layers do not import each other).
  */
 export interface FindingLocator {
-  kind: string;
   fix: { id: FixId };
   /** The holder's retainer path, `summaryCache (Map)` per step. */
   path?: string[];

@@ -2,6 +2,7 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { linuxMemory } from '../memory/procParsers';
 import type { MemorySample, WorkerHeap } from '../memory/types';
 import type { InspectorConnection } from './connection';
+import { fieldOf, isAmount, isOptionalText, parseTargetJson } from './targetValues';
 import type { WorkerSessions } from './workerSessions';
 
 /**
@@ -48,9 +49,42 @@ export async function sampleMemory(connection: InspectorConnection, label?: stri
   const text = await evaluateProbe(connection, SAMPLE_EXPRESSION);
   if (typeof text !== 'string')
     throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory usage; is it a Node.js process?');
+  const raw = parseTargetJson(text);
+  if (!isRawSample(raw))
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      'The target reported its memory usage in a shape Node.js never does; is it a Node.js process (or has its code replaced process.memoryUsage or JSON)?',
+    );
   const threads = workers ? await workerHeaps(workers) : [];
   const snapshotsTaken = connection.snapshotsTaken + (workers?.alive ?? []).reduce((n, t) => n + t.connection.snapshotsTaken, 0);
-  return { ...toSample(JSON.parse(text) as RawSample, label), snapshotsTaken, ...(threads.length ? { workers: threads } : {}) };
+  return { ...toSample(raw, label), snapshotsTaken, ...(threads.length ? { workers: threads } : {}) };
+}
+
+const MEMORY_USAGE_KEYS = ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'] as const satisfies ReadonlyArray<
+  keyof RawSample['memory']
+>;
+const SPACE_SIZE_KEYS = ['space_size', 'space_used_size', 'space_available_size', 'physical_space_size'] as const satisfies ReadonlyArray<
+  keyof RawSample['spaces'][number]
+>;
+
+/** The target's code runs before the probe and may have replaced what it calls, so its answer is checked, not trusted. */
+function isRawSample(value: unknown): value is RawSample {
+  const memory = fieldOf(value, 'memory');
+  const heap = fieldOf(value, 'heap');
+  const spaces = fieldOf(value, 'spaces');
+  return (
+    isAmount(fieldOf(value, 'at')) &&
+    MEMORY_USAGE_KEYS.every((key) => isAmount(fieldOf(memory, key))) &&
+    isAmount(fieldOf(value, 'maxRssKb')) &&
+    isAmount(fieldOf(heap, 'total_physical_size')) &&
+    isAmount(fieldOf(heap, 'heap_size_limit')) &&
+    Array.isArray(spaces) &&
+    spaces.every(
+      (space: unknown) => typeof fieldOf(space, 'space_name') === 'string' && SPACE_SIZE_KEYS.every((key) => isAmount(fieldOf(space, key))),
+    ) &&
+    isOptionalText(fieldOf(value, 'status')) &&
+    isOptionalText(fieldOf(value, 'smaps'))
+  );
 }
 
 /** Each live worker's heap; a worker that ends meanwhile is left out of this reading. */

@@ -3,6 +3,7 @@ import type { TargetMemoryFacts } from '../memory/headroom';
 import { targetMemoryFacts, type RawTargetMemory } from '../memory/targetMemoryFacts';
 import type { InspectorConnection } from './connection';
 import { evaluateProbe } from './memorySampler';
+import { fieldOf, isAmount, isOptionalText, parseTargetJson } from './targetValues';
 
 /**
  * Read inside the target, so a process in a container reports its own cgroup and /proc. Every
@@ -42,5 +43,33 @@ export async function readTargetMemory(connection: InspectorConnection): Promise
   const text = await evaluateProbe(connection, MEMORY_EXPRESSION);
   if (typeof text !== 'string')
     throw new LeakscopeError(ErrorCode.TargetUnreachable, 'The target did not report its memory limits; is it a Node.js process?');
-  return targetMemoryFacts(JSON.parse(text) as RawTargetMemory);
+  const raw = parseTargetJson(text);
+  if (!isRawTargetMemory(raw))
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      'The target reported its memory limits in a shape Node.js never does; is it a Node.js process (or has its code replaced process.memoryUsage or JSON)?',
+    );
+  return targetMemoryFacts(raw);
+}
+
+/** The target's code runs before the probe and may have replaced what it calls, so its answer is checked, not trusted. */
+function isRawTargetMemory(value: unknown): value is RawTargetMemory {
+  const pid = fieldOf(value, 'pid');
+  const cgroups = fieldOf(value, 'cgroups');
+  return (
+    isAmount(pid) &&
+    Number.isInteger(pid) &&
+    isAmount(fieldOf(value, 'rss')) &&
+    isAmount(fieldOf(value, 'heapUsed')) &&
+    isOptionalText(fieldOf(value, 'stat')) &&
+    isOptionalText(fieldOf(value, 'meminfo')) &&
+    Array.isArray(cgroups) &&
+    cgroups.every(
+      (level: unknown) =>
+        (fieldOf(level, 'version') === 1 || fieldOf(level, 'version') === 2) &&
+        isOptionalText(fieldOf(level, 'limit')) &&
+        isOptionalText(fieldOf(level, 'usage')) &&
+        isOptionalText(fieldOf(level, 'stat')),
+    )
+  );
 }

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection, type ConnectOptions, type SessionClient } from './connection';
+import { fieldOf, parseTargetJson } from './targetValues';
 
 /** A worker thread of the target, with an inspector connection of its own. */
 export interface WorkerThread {
@@ -126,12 +128,24 @@ interface AttachedToWorker {
   waitingForDebugger: boolean;
 }
 
-interface WorkerMessage {
-  id?: number;
-  method?: string;
-  params?: unknown;
-  result?: unknown;
-  error?: { message?: string };
+/** What a worker's session sends: an answer to a call (by its id), or an event. */
+type WorkerMessage = { id: number; result: unknown } | { id: number; error: string } | { method: string; params: unknown };
+
+/**
+ * A worker's CDP message, from the text the target's inspector sent; undefined when it is neither
+ * an answer nor an event. An answer's error is read as its message only when that is text.
+ */
+function parseWorkerMessage(text: string): WorkerMessage | undefined {
+  const value = parseTargetJson(text);
+  const id = fieldOf(value, 'id');
+  const method = fieldOf(value, 'method');
+  if (typeof id === 'number') {
+    const error: unknown = fieldOf(value, 'error');
+    if (!error) return { id, result: fieldOf(value, 'result') ?? {} };
+    const message = fieldOf(error, 'message');
+    return { id, error: typeof message === 'string' ? message : 'the worker refused the call' };
+  }
+  return typeof method === 'string' ? { method, params: fieldOf(value, 'params') ?? {} } : undefined;
 }
 
 /**
@@ -173,21 +187,16 @@ class WorkerClient extends EventEmitter implements SessionClient {
 
   /** A message from the worker: an answer to a call, or an event. Text from the target: anything malformed is dropped. */
   receive(text: string): void {
-    let message: WorkerMessage;
-    try {
-      message = JSON.parse(text) as WorkerMessage;
-    } catch {
-      return;
-    }
-    if (typeof message !== 'object' || message === null) return;
-    if (typeof message.id === 'number') {
+    const message = parseWorkerMessage(text);
+    if (!message) return;
+    if ('id' in message) {
       const call = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (message.error) call?.reject(new Error(String(message.error.message ?? 'the worker refused the call')));
-      else call?.resolve(message.result ?? {});
-    } else if (typeof message.method === 'string') {
+      if ('error' in message) call?.reject(new Error(message.error));
+      else call?.resolve(message.result);
+    } else {
       this.emit('event', message);
-      this.emit(message.method, message.params ?? {});
+      this.emit(message.method, message.params);
     }
   }
 
@@ -232,19 +241,19 @@ export async function collectWorkerGarbage(connection: InspectorConnection): Pro
   let gc = gcFunctions.get(connection);
   if (!gc) {
     // Not awaited as a promise: settling one takes a turn of the event loop too.
-    const made = (await connection.probe('Runtime.evaluate', { expression: GC_FUNCTION_EXPRESSION, objectGroup: 'leakscope-gc' })) as {
-      result?: { type?: string; objectId?: string };
-      exceptionDetails?: unknown;
-    };
-    if (made.exceptionDetails || made.result?.type !== 'function' || !made.result.objectId)
-      throw new Error('V8 did not give the worker a gc function.');
-    gc = made.result.objectId;
+    const made: unknown = await connection.probe('Runtime.evaluate', { expression: GC_FUNCTION_EXPRESSION, objectGroup: 'leakscope-gc' });
+    const result = fieldOf(made, 'result');
+    const objectId = fieldOf(result, 'objectId');
+    if (fieldOf(made, 'exceptionDetails') || fieldOf(result, 'type') !== 'function' || typeof objectId !== 'string' || !objectId)
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, 'V8 did not give the worker a gc function.');
+    gc = objectId;
     gcFunctions.set(connection, gc);
   }
-  const result = (await connection.probe('Runtime.callFunctionOn', {
+  const collected: unknown = await connection.probe('Runtime.callFunctionOn', {
     objectId: gc,
     functionDeclaration: 'function () { this(); this(); }',
     returnByValue: true,
-  })) as { exceptionDetails?: unknown };
-  if (result.exceptionDetails) throw new Error('V8 did not let the worker collect its garbage.');
+  });
+  if (fieldOf(collected, 'exceptionDetails'))
+    throw new LeakscopeError(ErrorCode.TargetUnreachable, 'V8 did not let the worker collect its garbage.');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { Finding } from '../analysis/types';
+import { FIX_IDS } from '../common/fixIds';
 import { formatRetainerPath, printable } from '../render/format';
 
 /** Strings from the target's heap are untrusted: they reach the agent visible, single-line and short. */
@@ -25,7 +26,7 @@ export const findingSummaryOutput = z.object({
     .object({ id: z.number().int(), title: z.string(), url: z.string().optional() })
     .optional()
     .describe('The worker thread whose heap holds the growth (its threadId, inspector title and script); absent for the main thread.'),
-  fixId: z.string(),
+  fixId: z.enum(FIX_IDS),
   fixSummary: z.string(),
   explanation: z.string(),
 });

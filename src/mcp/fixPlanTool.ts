@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import { fixPlanJson } from '../session/fixPlanJson';
 import { planFixes } from '../session/fixPlan';
+import { FIX_IDS } from '../common/fixIds';
 import { printable } from '../render/format';
 import { findingInput, findingOf, readReportFor, reportInput } from './reportTools';
 import { defineTool, resolvePath } from './toolDefinition';
@@ -23,7 +24,7 @@ export const fixPlanTool = defineTool({
   },
   output: {
     title: z.string(),
-    fixId: z.string(),
+    fixId: z.enum(FIX_IDS),
     location: z.object({ file: z.string(), line: z.number(), column: z.number() }).optional(),
     unfixed: z.string().optional().describe('Why there is no automatic fix.'),
     whatToDo: z.string(),

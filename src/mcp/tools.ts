@@ -5,8 +5,11 @@ import { compareReportsTool, findingHolderPathTool, reportClassesTool, reportFin
 import { diffSnapshotsTool, inspectSnapshotTool } from './snapshotTools';
 import type { LeakscopeTool } from './toolDefinition';
 
-/** Every tool, in the order a hunt uses them; the MCP server and VS Code both register exactly these. */
-export const LEAKSCOPE_TOOLS: readonly LeakscopeTool[] = [
+/**
+ * Every tool, in the order a hunt uses them; the MCP server and VS Code both register exactly these.
+ * `satisfies` checks each against LeakscopeTool without widening it, so each keeps its schemas' types.
+ */
+export const LEAKSCOPE_TOOLS = [
   runLeakCheckTool,
   reportFindingsTool,
   findingHolderPathTool,
@@ -18,4 +21,4 @@ export const LEAKSCOPE_TOOLS: readonly LeakscopeTool[] = [
   takeSnapshotTool,
   inspectSnapshotTool,
   diffSnapshotsTool,
-] as unknown as readonly LeakscopeTool[];
+] as const satisfies readonly LeakscopeTool[];

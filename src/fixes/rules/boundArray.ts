@@ -38,7 +38,6 @@ const DEFAULT_SIZE = 100;
 export const boundArray: FixRule = {
   id: 'bound-array',
   title: 'Unbounded array used as a window or history',
-  findingKinds: ['unbounded-collection', 'retained-large-object'],
   // Records that keep whole errors are usually also a history nobody trims.
   fixIds: ['bound-array', 'keep-needed-fields', 'release-references'],
   check(context) {

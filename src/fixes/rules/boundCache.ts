@@ -39,7 +39,6 @@ const LRU_RANGE = '^11.0.0';
 export const boundCache: FixRule = {
   id: 'bound-cache',
   title: 'Map used as a cache without a bound',
-  findingKinds: ['unbounded-collection'],
   fixIds: ['bound-cache', 'release-references'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

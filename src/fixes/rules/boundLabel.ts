@@ -25,7 +25,6 @@ interface Metric {
 export const boundLabel: FixRule = {
   id: 'bound-label',
   title: 'Metric label with unbounded values',
-  findingKinds: ['metric-cardinality'],
   fixIds: ['bound-label'],
   check(context) {
     const metrics = findMetrics(context);

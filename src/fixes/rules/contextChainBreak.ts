@@ -15,7 +15,6 @@ import type { CodeFix, FixDiagnostic, FixRule, RuleContext, TextEdit } from '../
 export const contextChainBreak: FixRule = {
   id: 'break-context-chain',
   title: 'A closure context that keeps the previous version of a value',
-  findingKinds: ['closure-context'],
   fixIds: ['break-context-chain'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

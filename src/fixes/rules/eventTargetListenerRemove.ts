@@ -15,7 +15,6 @@ const REMOVE = new Set(['removeEventListener']);
 export const eventTargetListenerRemove: FixRule = {
   id: 'remove-event-listener',
   title: 'EventTarget listener added per call and never removed',
-  findingKinds: ['listener'],
   fixIds: ['remove-event-listener'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

@@ -43,7 +43,6 @@ const END_METHODS = /^(end|destroy|quit|disconnect|close|drain|clear)$/;
 export const hoistPool: FixRule = {
   id: 'hoist-pool',
   title: 'Pool, client or keep-alive agent created per request',
-  findingKinds: ['undisposed-pool'],
   fixIds: ['hoist-pool'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

@@ -15,7 +15,6 @@ type Whole = 'error' | 'request' | 'response';
 export const keepNeededFields: FixRule = {
   id: 'keep-needed-fields',
   title: 'Records that keep whole errors, requests or responses',
-  findingKinds: ['retained-large-object'],
   fixIds: ['keep-needed-fields'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

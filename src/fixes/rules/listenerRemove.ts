@@ -13,7 +13,6 @@ const REMOVE = new Set(['off', 'removeListener', 'removeAllListeners']);
 export const listenerRemove: FixRule = {
   id: 'listener-remove',
   title: 'Listener added per request on a long-lived emitter',
-  findingKinds: ['listener'],
   fixIds: ['listener-remove'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

@@ -15,7 +15,6 @@ const BOUNDS = ['max', 'maxSize', 'ttlAutopurge'];
 export const lruCacheTtlOnly: FixRule = {
   id: 'lru-cache-ttl-only',
   title: 'lru-cache bounded only by a ttl it never purges',
-  findingKinds: ['unbounded-collection'],
   fixIds: ['configure-package', 'bound-cache'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

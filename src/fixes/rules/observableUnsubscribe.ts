@@ -25,7 +25,6 @@ const COMPLETING = new Set(['take', 'first', 'takeUntil', 'takeWhile', 'single',
 export const observableUnsubscribe: FixRule = {
   id: 'unsubscribe',
   title: 'Subscription to a long-lived observable dropped without unsubscribing',
-  findingKinds: ['listener'],
   fixIds: ['unsubscribe'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

@@ -11,7 +11,6 @@ import type { FixDiagnostic, FixRule, RuleContext, TextEdit } from '../types';
 export const ormForkPerRequest: FixRule = {
   id: 'orm-fork-per-request',
   title: 'MikroORM global EntityManager used in a request handler',
-  findingKinds: ['identity-map'],
   fixIds: ['orm-fork-per-request'],
   check(context) {
     const sf = context.sourceFile;

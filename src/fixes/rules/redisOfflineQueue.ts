@@ -15,7 +15,6 @@ const CLIENT_CLASSES = /^(Redis|IORedis)$/;
 export const redisOfflineQueue: FixRule = {
   id: 'redis-offline-queue',
   title: 'ioredis client that queues commands forever while Redis is unreachable',
-  findingKinds: ['unbounded-collection'],
   fixIds: ['redis-offline-queue'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];

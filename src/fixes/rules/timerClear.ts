@@ -23,7 +23,6 @@ const DISPOSE = /^(close|dispose|destroy|stop|end|shutdown|teardown|disconnect)$
 export const timerClear: FixRule = {
   id: 'timer-clear',
   title: 'setInterval whose handle is dropped',
-  findingKinds: ['timer'],
   fixIds: ['timer-clear'],
   check(context) {
     const diagnostics: FixDiagnostic[] = [];
