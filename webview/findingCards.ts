@@ -1,7 +1,7 @@
 import { collapseRepeatedSteps } from '../src/common/repeatedSteps';
 import type { FindingView, FromWebview } from '../src/panel/protocol';
 import { button, el } from './dom';
-import { displayUrl, formatBytes, formatCount, formatCountDelta, NO_FINDINGS, printable } from '../src/render/format';
+import { codeSpanParts, displayUrl, formatBytes, formatCount, formatCountDelta, NO_FINDINGS, printable } from '../src/render/format';
 
 const KIND_LABEL: Record<FindingView['finding']['kind'], string> = {
   'unbounded-collection': 'Unbounded collection',
@@ -150,10 +150,7 @@ function row(label: string, value: Node): DocumentFragment {
   return fragment;
 }
 
-/**
- * The holder's wording marks code with backticks, as Markdown would (`summaryCache` (Map), a
- * variable of `server.js`); the panel shows those parts as code rather than the backticks.
- */
+/** The holder's wording with its code parts shown as code rather than as backticks. */
 function codeSpans(text: string): Array<HTMLElement | string> {
-  return text.split('`').map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : part));
+  return codeSpanParts(text).map((part) => (part.code ? el('code', { text: part.text }) : part.text));
 }

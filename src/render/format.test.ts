@@ -4,6 +4,7 @@ import type { RetainerPath } from '../snapshot/types';
 import { formatBinaryBytes } from '../common/bytes';
 import { createNonce } from './htmlDocument';
 import {
+  codeSpanParts,
   escapeHtml,
   escapeMarkdownCell,
   formatBytes,
@@ -268,5 +269,20 @@ describe('createNonce', () => {
     assert.match(a, /^[A-Za-z0-9+/]{22}==$/);
     assert.equal(Buffer.from(a, 'base64').length, 16);
     assert.notEqual(a, b);
+  });
+});
+
+describe('codeSpanParts', () => {
+  it("cuts a holder's wording into prose and code, each still to be escaped by its medium", () => {
+    assert.deepEqual(codeSpanParts('`cache` (Map), a variable of `server.js`'), [
+      { code: true, text: 'cache' },
+      { code: false, text: ' (Map), a variable of ' },
+      { code: true, text: 'server.js' },
+    ]);
+    // Markdown shows the code as code spans and the prose escaped, so heap text cannot become markup.
+    const md = codeSpanParts('`a*b` of <x>')
+      .map((p) => (p.code ? markdownCode(p.text) : escapeMarkdownCell(p.text)))
+      .join('');
+    assert.equal(md, '`a*b` of \\<x\\>');
   });
 });

@@ -209,6 +209,18 @@ function elide(steps: string[], maxSteps = Infinity): string[] {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/**
+ * Wording that marks code with backticks, as `describeHolder`'s does ("`summaryCache` (Map), a
+ * variable of `server.js`"), cut into its prose and code parts, for each medium to show code as
+ * code rather than as backticks. Each part is still untrusted text for the medium to escape.
+ */
+export function codeSpanParts(text: string): Array<{ code: boolean; text: string }> {
+  return text
+    .split('`')
+    .map((part, i) => ({ code: i % 2 === 1, text: part }))
+    .filter((p) => p.text !== '');
+}
+
 /** Safe in element content and in quoted attribute values. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);

@@ -2,7 +2,7 @@ import { formatBytes } from '../common/bytes';
 import { diffHtmlBody } from './diffHtml';
 import { memoryChartSvg } from './memoryChartSvg';
 import { findingFacts, threadText } from './findingsText';
-import { escapeHtml } from './format';
+import { codeSpanParts, escapeHtml } from './format';
 import { htmlDocument, htmlText, type HtmlRenderOptions } from './htmlDocument';
 import type { LeakReport } from '../report/leakReport';
 import { renderPackagesHtml } from './packagesReport';
@@ -19,7 +19,9 @@ export function renderReportHtml(r: LeakReport, options: HtmlRenderOptions = {})
         `<p><strong>${escapeHtml(facts.title)}</strong> <span class="muted">(${escapeHtml(f.kind)}, ${escapeHtml(f.confidence)} confidence)</span></p>`,
         '<dl>',
         facts.heldBy
-          ? `<dt>${escapeHtml(facts.pathLabel)}</dt><dd>${escapeHtml(facts.heldBy)}<details><summary>V8's retainer path</summary><code>${escapeHtml(facts.path)}</code></details></dd>`
+          ? `<dt>${escapeHtml(facts.pathLabel)}</dt><dd>${codeSpanParts(facts.heldBy)
+              .map((p) => (p.code ? `<code>${escapeHtml(p.text)}</code>` : escapeHtml(p.text)))
+              .join('')}<details><summary>V8's retainer path</summary><code>${escapeHtml(facts.path)}</code></details></dd>`
           : `<dt>${escapeHtml(facts.pathLabel)}</dt><dd><code>${escapeHtml(facts.path)}</code></dd>`,
         ...(facts.package ? [`<dt>Package</dt><dd>${escapeHtml(facts.package)}</dd>`] : []),
         ...(facts.thread

@@ -1,7 +1,7 @@
 import { formatBytes } from '../common/bytes';
 import { renderDiffMarkdown } from './diffMarkdown';
 import { findingFacts, threadText } from './findingsText';
-import { escapeMarkdownCell, markdownCode } from './format';
+import { codeSpanParts, escapeMarkdownCell, markdownCode } from './format';
 import type { LeakReport } from '../report/leakReport';
 import { LEAK_VERDICT_TITLE } from '../report/verdicts';
 import { renderPackagesMarkdown } from './packagesReport';
@@ -21,7 +21,9 @@ export function renderReportMarkdown(r: LeakReport): string {
       lines.push(`${i + 1}. **${escapeMarkdownCell(facts.title)}** (\`${f.kind}\`, ${f.confidence} confidence)`);
       if (facts.heldBy)
         lines.push(
-          `   - ${facts.pathLabel}: ${escapeMarkdownCell(facts.heldBy, 600)}`,
+          `   - ${facts.pathLabel}: ${codeSpanParts(facts.heldBy)
+            .map((p) => (p.code ? markdownCode(p.text, { maxLength: 300 }) : escapeMarkdownCell(p.text, 300)))
+            .join('')}`,
           `   - V8 path: ${markdownCode(facts.path, { maxLength: 2000 })}`,
         );
       else lines.push(`   - ${facts.pathLabel}: ${markdownCode(facts.path, { maxLength: 2000 })}`);
