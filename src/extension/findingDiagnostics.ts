@@ -1,11 +1,10 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as vscode from 'vscode';
 import type { Finding } from '../analysis/types';
-import { dependencyChange, fixesForFinding, insideRoot, locateSource, type CodeFix, type FixDiagnostic } from '../fixes';
+import { dependencyChange, insideRoot, type CodeFix } from '../fixes';
 import { readLeakReport } from '../report/readLeakReport';
-import { toUserSources } from '../session/userSources';
+import { codeSources, firstFix, matchFinding, type CodeSources, type FindingMatch } from '../session/findingMatch';
 
 /** A finding's source file as a path: the inspector names scripts by path or by file:// URL. */
 export function sourcePath(file: string): string | undefined {
@@ -15,13 +14,22 @@ export function sourcePath(file: string): string | undefined {
 
 interface Entry {
   finding: Finding;
+  /** The report's `target.command`: its scripts are where a finding without a location in the user's code is fixed. */
+  command?: readonly string[];
   diagnostic: vscode.Diagnostic;
+}
+
+/** A finding matched in one workspace folder, and the texts the match read. */
+interface Found {
+  match: FindingMatch;
+  sources: CodeSources;
 }
 
 /**
  * Findings of a leak check as diagnostics on the lines they name, with the quick-fix of the
  * matching rule (src/fixes) offered there. A finding with no rule still gets a diagnostic whose
- * message explains it.
+ * message explains it. Findings are matched to the code as `leakscope fix` matches them
+ * (`matchFinding`), so the editor offers the fix the CLI would apply, in the same file.
  */
 export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   private readonly collection: vscode.DiagnosticCollection;
@@ -35,23 +43,28 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     const report = await readLeakReport(reportFile);
     this.collection.clear();
     this.entries.clear();
-    // A location in a compiled script becomes the line of the .ts it came from.
-    for (const finding of toUserSources(report.findings)) {
-      const file = this.sourceFileOrNone(finding)?.file;
-      if (!file) continue;
-      const text = readFileSync(file, 'utf8');
-      const fix = this.firstFix(finding, file, text);
-      const range = fix ? this.rangeOf(text, fix.diagnostic.start, fix.diagnostic.end) : this.lineRange(text, finding.source!.line);
+    const command = report.target.command;
+    for (const finding of report.findings) {
+      let found: Found | undefined;
+      let shown: { file: string; range: vscode.Range } | undefined;
+      try {
+        found = this.find(finding, command);
+        shown = found && this.shownAt(found);
+      } catch {
+        continue; // A file outside the workspace gets no diagnostic and is not read.
+      }
+      if (!found || !shown) continue;
+      const fix = firstFix(found.match);
       const diagnostic = new this.api.Diagnostic(
-        range,
+        shown.range,
         `${finding.title}. ${finding.explanation}${fix ? '' : ` Suggested: ${finding.fix.summary}`}`,
         this.api.DiagnosticSeverity.Warning,
       );
       diagnostic.source = 'Leakscope';
       diagnostic.code = finding.fix.id;
-      const list = this.entries.get(file) ?? [];
-      list.push({ finding, diagnostic });
-      this.entries.set(file, list);
+      const list = this.entries.get(shown.file) ?? [];
+      list.push({ finding, command, diagnostic });
+      this.entries.set(shown.file, list);
     }
     for (const [file, list] of this.entries)
       this.collection.set(
@@ -60,11 +73,14 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       );
   }
 
-  /** Whether a quick-fix exists for the finding in its file as it is now. */
-  fixAvailable(finding: Finding): boolean {
-    const file = this.sourceFileOrNone(finding)?.file;
-    if (!file) return false;
-    return this.firstFix(finding, file, readFileSync(file, 'utf8')) !== undefined;
+  /** Whether a quick-fix exists for the finding in the code as it is now. */
+  fixAvailable(finding: Finding, command?: readonly string[]): boolean {
+    try {
+      const found = this.find(finding, command);
+      return found !== undefined && firstFix(found.match) !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -72,23 +88,23 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
    * Both must be inside a workspace folder by real path (the same check as `leakscope fix`), since
    * the report may have come from a pull request.
    */
-  async applyFix(finding: Finding): Promise<string> {
-    const folders = this.api.workspace.workspaceFolders ?? [];
-    if (folders.length === 0)
+  async applyFix(finding: Finding, command?: readonly string[]): Promise<string> {
+    if ((this.api.workspace.workspaceFolders ?? []).length === 0)
       throw new LeakscopeError(ErrorCode.InvalidArgument, 'open the project folder first; a fix changes only files inside the workspace.');
-    const found = this.sourceFile(
-      finding,
-      folders.map((f) => f.uri.fsPath),
-    );
-    if (!found) throw new LeakscopeError(ErrorCode.InvalidArgument, 'this finding names no source file in this workspace.');
-    const { file, root } = found;
-    const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
-    const fix = this.firstFix(finding, file, document.getText());
-    if (!fix)
-      throw new LeakscopeError(ErrorCode.InvalidArgument, `no quick-fix matches this finding in ${file} any more (was it fixed already?).`);
-    const edit = this.workspaceEdit(document, fix.fix, root);
+    const first = this.find(finding, command);
+    if (!first) throw new LeakscopeError(ErrorCode.InvalidArgument, 'this finding names no source file in this workspace.');
+    const file = firstFix(first.match)?.file;
+    const document = file ? await this.api.workspace.openTextDocument(this.api.Uri.file(file)) : undefined;
+    // Matched again with the document open: the edits are offsets in its text as the editor holds it.
+    const found = document ? this.find(finding, command) : undefined;
+    const fix = found && firstFix(found.match);
+    if (!document || !found || !fix || fix.file !== file) {
+      const where = first.match.location ? ` in ${first.match.location.file}` : '';
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `no quick-fix matches this finding${where} any more (was it fixed already?).`);
+    }
+    const edit = this.workspaceEdit(document, fix.fix, found.sources.root);
     if (!(await this.api.workspace.applyEdit(edit)))
-      throw new LeakscopeError(ErrorCode.InvalidArgument, `VS Code refused the edit to ${file}.`);
+      throw new LeakscopeError(ErrorCode.InvalidArgument, `VS Code refused the edit to ${fix.file}.`);
     await document.save();
     const deps = Object.keys(fix.fix.dependencies ?? {});
     return `Applied "${fix.fix.title}"${deps.length ? ` and added ${deps.join(', ')} to package.json (run npm install)` : ''}. Run the leak check again to confirm.`;
@@ -96,21 +112,27 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
-    const root = this.api.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-    if (!root) return actions;
     for (const entry of this.entries.get(document.uri.fsPath) ?? []) {
       if (!entry.diagnostic.range.intersection(range)) continue;
-      const result = fixesForFinding(entry.finding, document.fileName, document.getText(), true);
-      for (const d of result.diagnostics) {
-        for (const fix of d.fixes) {
+      let found: Found | undefined;
+      try {
+        found = this.find(entry.finding, entry.command);
+      } catch {
+        continue;
+      }
+      if (!found) continue;
+      const preferred = firstFix(found.match)?.fix;
+      for (const { file, diagnostic } of found.match.matches) {
+        if (file !== document.uri.fsPath) continue;
+        for (const fix of diagnostic.fixes) {
           const action = new this.api.CodeAction(`Leakscope: ${fix.title}`, this.api.CodeActionKind.QuickFix);
           action.diagnostics = [entry.diagnostic];
           try {
-            action.edit = this.workspaceEdit(document, fix, root);
+            action.edit = this.workspaceEdit(document, fix, found.sources.root);
           } catch {
             continue; // its package.json is outside the workspace
           }
-          action.isPreferred = fix === d.fixes[0];
+          action.isPreferred = fix === preferred;
           actions.push(action);
         }
       }
@@ -119,16 +141,19 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   }
 
   /**
-   * The finding's source file by real path, inside the first of `roots` it resolves in; a
-   * LeakscopeError naming it when it resolves only outside them.
+   * The finding matched to the code of the first workspace folder its location (or, without one,
+   * a launched script) resolves in; a LeakscopeError naming the file when it resolves only
+   * outside them. Open documents are read as they are in the editor, unsaved edits included.
    */
-  private sourceFile(finding: Finding, roots: string[]): { file: string; root: string } | undefined {
+  private find(finding: Finding, command: readonly string[] | undefined): Found | undefined {
+    const read = (file: string) =>
+      this.api.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText();
     let refusal: unknown;
-    for (const root of roots) {
-      const location = locateSource(finding, root);
-      if (!location) continue;
+    for (const folder of this.api.workspace.workspaceFolders ?? []) {
+      const sources = codeSources(folder.uri.fsPath, command, { read });
       try {
-        return { file: insideRoot(location.file, root), root };
+        const match = matchFinding(finding, sources);
+        if (match.location || match.matches.length > 0) return { match, sources };
       } catch (e) {
         refusal ??= e;
       }
@@ -137,26 +162,13 @@ export class FindingDiagnostics implements vscode.CodeActionProvider, vscode.Dis
     return undefined;
   }
 
-  /** As sourceFile, for showing: a file outside the workspace gets no diagnostic and is not read. */
-  private sourceFileOrNone(finding: Finding): { file: string; root: string } | undefined {
-    try {
-      return this.sourceFile(
-        finding,
-        (this.api.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-      );
-    } catch {
-      return undefined;
-    }
-  }
-
-  private firstFix(finding: Finding, file: string, text: string): { diagnostic: FixDiagnostic; fix: CodeFix } | undefined {
-    try {
-      const d = fixesForFinding(finding, file, text, true).diagnostics.find((x) => x.fixes.length > 0);
-      return d ? { diagnostic: d, fix: d.fixes[0] } : undefined;
-    } catch {
-      // A file the parser cannot read (not JS/TS) has no quick-fix, only its diagnostic.
-      return undefined;
-    }
+  /** Where a finding's diagnostic goes: on its fix's code, else on the line of its location, which must be inside the folder. */
+  private shownAt({ match, sources }: Found): { file: string; range: vscode.Range } | undefined {
+    const at = firstFix(match) ?? match.matches[0];
+    if (at) return { file: at.file, range: this.rangeOf(sources.read(at.file), at.diagnostic.start, at.diagnostic.end) };
+    if (!match.location) return undefined;
+    const file = insideRoot(match.location.file, sources.root);
+    return { file, range: this.lineRange(sources.read(file), match.location.line) };
   }
 
   /** The fix's edits, and its packages added to the nearest package.json, which must be inside `root`. */
