@@ -7,10 +7,9 @@ import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
 import type { MemoryMark } from '../panel/protocol';
-import { runLeakCheck } from '../session/leakCheck';
+import { checkAndWrite } from '../session/launchedCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
-import { writeReportFiles } from '../session/writeOutputs';
 import { Editors, readConfig, readSizeConfig, Settings } from './contributions';
 import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
@@ -166,7 +165,8 @@ export class CaptureCommands {
         step('waiting for the server to answer');
         await waitUntilReady(inputs.workloadUrl.replace(/\{i\}/g, '0'), 30_000, token, () => target.launched?.process.exitCode === null);
       }
-      const result = await runLeakCheck(
+      // The launched process's pid, argv and why it was measured go into the report, as the CLI's do.
+      await checkAndWrite(
         target.connection,
         {
           workload: {
@@ -194,8 +194,8 @@ export class CaptureCommands {
         },
         { report: (s) => s.message && step(s.message) },
         token,
+        target.launched?.measured,
       );
-      await writeReportFiles(dir, result.report);
     });
     if (!ok) {
       panel.showProgress('The leak check did not finish.');
