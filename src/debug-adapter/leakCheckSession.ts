@@ -10,6 +10,7 @@ import { InspectorConnection } from '../inspector/connection';
 import { parseTarget, resolveTarget } from '../inspector/target';
 import { renderFindingsText } from '../render/findingsText';
 import { renderVerdictLine } from '../render/verdictLine';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 import { checkAndWrite, withLaunchedTarget, type CheckLaunchOptions } from '../session/launchedCheck';
 import type { LeakCheckOptions } from '../session/types';
 import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } from './types';
@@ -72,16 +73,20 @@ export class LeakCheckSession extends LoggingDebugSession {
   private async run(args: LeakCheckLaunchArguments): Promise<void> {
     const token = this.cancel.token;
     const cwd = args.cwd ?? this.defaults.cwd ?? process.cwd();
-    const outDir = args.outDir ? (isAbsolute(args.outDir) ? args.outDir : resolve(cwd, args.outDir)) : join(cwd, 'leakscope-out');
+    const outDir = args.outDir
+      ? isAbsolute(args.outDir)
+        ? args.outDir
+        : resolve(cwd, args.outDir)
+      : join(cwd, LEAK_CHECK_DEFAULTS.outDir);
     let exitCode: ExitCode = ExitCode.Failure;
     try {
       const options: LeakCheckOptions = {
         workload: args.workload,
         ...(args.cleanup ? { cleanupExpression: args.cleanup } : {}),
-        warmup: args.warmup ?? 1,
-        cycles: args.cycles ?? 5,
+        warmup: args.warmup ?? LEAK_CHECK_DEFAULTS.warmup,
+        cycles: args.cycles ?? LEAK_CHECK_DEFAULTS.cycles,
         trackAllocations: Boolean(args.trackAllocations),
-        ...(args.capture ? { capture: args.capture } : {}),
+        capture: args.capture ?? LEAK_CHECK_DEFAULTS.capture,
         ...(args.memoryLimit ? { memoryLimit: requiredByteSize('memoryLimit', args.memoryLimit) } : {}),
         outDir,
         onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
