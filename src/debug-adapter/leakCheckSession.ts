@@ -7,6 +7,7 @@ import { ExitCode } from '../common/exitCodes';
 import { printable } from '../common/printable';
 import { formatBytes, requiredByteSize } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
+import { withConfiguredNode } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
 import { renderFindingsText } from '../render/findingsText';
 import { renderVerdictLine } from '../render/verdictLine';
@@ -94,8 +95,10 @@ export class LeakCheckSession extends LoggingDebugSession {
       const progress = { report: (s: { message?: string }) => s.message && this.say(`Leakscope: ${s.message}`) };
       let checked: Awaited<ReturnType<typeof checkAndWrite>>;
       if (args.request === 'launch') {
-        const runtime = args.runtimeExecutable ?? (this.defaults.nodePath || 'node');
-        const command = [runtime, ...(args.runtimeArgs ?? []), ...(args.program ? [args.program] : []), ...(args.args ?? [])];
+        const command = withConfiguredNode(
+          [args.runtimeExecutable ?? 'node', ...(args.runtimeArgs ?? []), ...(args.program ? [args.program] : []), ...(args.args ?? [])],
+          this.defaults.nodePath,
+        );
         options.command = command;
         this.say(`Leakscope: launching ${command.join(' ')} in ${cwd}`);
         const launch: CheckLaunchOptions = {

@@ -4,6 +4,7 @@ import { LEAK_VERDICTS } from '../report/verdicts';
 import { renderVerdictLine } from '../render/verdictLine';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { waitUntilReady } from '../session/workload';
+import { withConfiguredNode } from '../inspector/launch';
 import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
 import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 import type { LeakCheckOptions } from '../session/types';
@@ -91,8 +92,7 @@ export const runLeakCheckTool = defineTool({
           ErrorCode.InvalidArgument,
           'Give either a command to launch or a running process (target / pid), not both.',
         );
-      // The host's PATH may lead to another Node than the user's; a configured one wins.
-      const [command, ...args] = i.command[0] === 'node' && context.nodePath ? [context.nodePath, ...i.command.slice(1)] : i.command;
+      const [command, ...args] = withConfiguredNode(i.command, context.nodePath);
       context.progress(`Starting ${command}`);
       const launch = {
         cwd: resolvePath(i.cwd ?? '.', context),
