@@ -6,7 +6,7 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
-import type { MemoryMark } from '../panel/protocol';
+import { memoryMarks } from '../panel/memoryMarks';
 import { checkAndWrite } from '../session/launchedCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
@@ -154,7 +154,6 @@ export class CaptureCommands {
     const panel = this.panels.create(`leak check of ${target.label}`);
     panel.show({ kind: 'session', title: `Leak check of ${target.label}`, target: target.label });
     const samples: MemorySample[] = [];
-    const marks: MemoryMark[] = [];
     const reportFile = join(dir, 'report.json');
     const ok = await this.capture(target, `Leak check of ${target.label}`, async (progress, token) => {
       const step = (message: string) => {
@@ -187,9 +186,7 @@ export class CaptureCommands {
           },
           onSample: (sample) => {
             samples.push(sample);
-            if (sample.label === 'baseline') marks.push({ at: sample.at, kind: 'snapshot', label: 'baseline snapshot' });
-            else if (inputs.cleanupExpression) marks.push({ at: sample.at, kind: 'cleanup', label: `cleanup, ${sample.label}` });
-            panel.showMemory(samples.slice(), marks.slice());
+            panel.showMemory(samples.slice(), memoryMarks(samples, { cleanup: Boolean(inputs.cleanupExpression), ended: false }));
           },
         },
         { report: (s) => s.message && step(s.message) },
