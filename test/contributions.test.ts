@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { COMMAND_TITLES, LANGUAGE_MODEL_TOOL_IDS, SETTING_DEFAULTS } from '../src/extension/contributions';
 import { inputJsonSchema } from '../src/mcp/toolDefinition';
 import { LEAKSCOPE_TOOLS } from '../src/mcp/tools';
+import { LEAK_CHECK_DEFAULTS } from '../src/session/checkDefaults';
 import { REPO_ROOT } from './helpers/cli';
 
 /** package.json and src/extension/contributions.ts declare the same commands and settings (STYLE 2). */
@@ -28,6 +29,21 @@ test('every command is registered by the extension', () => {
 test('settings have the same keys and defaults in both places', () => {
   const properties = contributes.configuration.properties as Record<string, { default: unknown }>;
   assert.deepEqual(Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v.default])), SETTING_DEFAULTS);
+});
+
+test("the leakscope launch configurations offer the leak check's defaults", () => {
+  type Attribute = { default?: unknown; description?: string; properties?: Record<string, Attribute> };
+  const attributes = contributes.debuggers[0].configurationAttributes as Record<string, { properties: Record<string, Attribute> }>;
+  for (const [request, { properties }] of Object.entries(attributes)) {
+    const offered = {
+      warmup: properties.warmup.default,
+      cycles: properties.cycles.default,
+      requests: properties.workload.properties?.requests.default,
+      outDir: /default: (\S+) in cwd/.exec(properties.outDir.description ?? '')?.[1],
+      capture: properties.capture.default,
+    };
+    assert.deepEqual(offered, LEAK_CHECK_DEFAULTS, request);
+  }
 });
 
 test('menus, views and editors name only things that exist', () => {

@@ -70,6 +70,9 @@ test('a leakscope launch configuration runs the leak check, reports to the Debug
   assert.equal(result.report?.reportFile, join(outDir, 'report.json'));
   const report = JSON.parse(await fs.readFile(join(outDir, 'report.json'), 'utf8')) as LeakReport;
   assert.ok(report.findings.some((f) => f.kind === 'listener'));
+  // The launch goes through the CLI's launch-and-check, so the report names the process it measured.
+  assert.equal(typeof report.target.pid, 'number', JSON.stringify(report.target));
+  assert.equal(typeof report.target.why, 'string', JSON.stringify(report.target));
 });
 
 test('a healthy program passes with exit code 0', async () => {

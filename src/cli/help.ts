@@ -1,4 +1,5 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 
 const TARGET_NOTE = `  TARGET is host:port of a process started with --inspect (a container's forwarded
   port works), or its ws:// URL. --pid N opens the inspector of a local Node process
@@ -6,7 +7,7 @@ const TARGET_NOTE = `  TARGET is host:port of a process started with --inspect (
   Leakscope connects to a non-loopback address only when you name it.
 `;
 
-const CHECK_OPTIONS = `        --workload-url URL   GET it --requests N times per cycle (default 100); {i} in
+const CHECK_OPTIONS = `        --workload-url URL   GET it --requests N times per cycle (default ${LEAK_CHECK_DEFAULTS.requests}); {i} in
                              the URL becomes the request number, counted across the
                              whole check (unique ids: /users/{i})
         --accept-status LIST statuses that count as a served request besides 1xx-3xx,
@@ -14,9 +15,9 @@ const CHECK_OPTIONS = `        --workload-url URL   GET it --requests N times pe
         --workload-expr EXPR evaluate EXPR in the target once per cycle (awaited)
         --cleanup-expr EXPR  evaluate EXPR in the target after each workload
         --ready-url URL      wait until URL answers before starting
-        --warmup N           warm-up cycles before the baseline (default 1)
-        --cycles N           cycles between the snapshots (default 5)
-        --out DIR            snapshots and report.json|md|html (default leakscope-out)
+        --warmup N           warm-up cycles before the baseline (default ${LEAK_CHECK_DEFAULTS.warmup})
+        --cycles N           cycles between the snapshots (default ${LEAK_CHECK_DEFAULTS.cycles})
+        --out DIR            snapshots and report.json|md|html (default ${LEAK_CHECK_DEFAULTS.outDir})
         --fail-on leak       exit 3 when the verdict is a leak (for CI)
         --track-allocations  record the stack of every allocation during the cycles,
                              so each leak names the function that allocated it

@@ -10,6 +10,7 @@ import { renderPackagesText } from '../render/packagesReport';
 import { renderSessionMemoryText } from '../render/memoryText';
 import { renderVerdictLine } from '../render/verdictLine';
 import { checkAndWrite, nearHeapLimitSnapshots, withLaunchedTarget } from '../session/launchedCheck';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 import { DEFAULT_SAMPLING_INTERVAL, type LeakCheckOptions } from '../session/types';
 import { parseAcceptedStatuses } from '../session/workload';
 import { usageError } from './help';
@@ -45,7 +46,7 @@ export async function runRun(args: string[], context: CommandContext): Promise<n
   const { values } = parseCommandArgs(args.slice(0, separator), RUN_OPTIONS);
   const [command, ...commandArgs] = args.slice(separator + 1);
   if (!values['oom-snapshot']) return runLaunched(command, commandArgs, values, context);
-  const outDir = resolve(values.out ?? 'leakscope-out');
+  const outDir = resolve(values.out ?? LEAK_CHECK_DEFAULTS.outDir);
   const since = Date.now();
   try {
     return await runLaunched(command, commandArgs, values, context, oomSnapshotEnv(outDir));
@@ -102,18 +103,18 @@ export function leakCheckOptions(values: RunValues, command: string): LeakCheckO
   const options: LeakCheckOptions = {
     workload: {
       url: values['workload-url'],
-      requests: positiveInteger(values.requests, '--requests', 100),
+      requests: positiveInteger(values.requests, '--requests', LEAK_CHECK_DEFAULTS.requests),
       expression: values['workload-expr'],
       ...acceptStatusOption(values['accept-status']),
     },
     cleanupExpression: values['cleanup-expr'],
-    warmup: nonNegativeInteger(values.warmup, '--warmup', 1),
-    cycles: positiveInteger(values.cycles, '--cycles', 5),
-    outDir: values.out ?? 'leakscope-out',
+    warmup: nonNegativeInteger(values.warmup, '--warmup', LEAK_CHECK_DEFAULTS.warmup),
+    cycles: positiveInteger(values.cycles, '--cycles', LEAK_CHECK_DEFAULTS.cycles),
+    outDir: values.out ?? LEAK_CHECK_DEFAULTS.outDir,
     trackAllocations: Boolean(values['track-allocations']),
     oomSnapshot: Boolean(values['oom-snapshot']),
   };
-  const capture = values.capture ?? 'auto';
+  const capture = values.capture ?? LEAK_CHECK_DEFAULTS.capture;
   if (capture !== 'auto' && capture !== 'snapshot' && capture !== 'sampling')
     throw usageError(`--capture takes auto, snapshot or sampling, not "${capture}".`);
   options.capture = capture;

@@ -7,13 +7,13 @@ import { ExitCode } from '../common/exitCodes';
 import { printable } from '../common/printable';
 import { formatBytes, requiredByteSize } from '../common/bytes';
 import { InspectorConnection } from '../inspector/connection';
-import { launchUnderInspector, type LaunchedTarget } from '../inspector/launch';
+import { withConfiguredNode } from '../inspector/launch';
 import { parseTarget, resolveTarget } from '../inspector/target';
 import { renderFindingsText } from '../render/findingsText';
 import { renderVerdictLine } from '../render/verdictLine';
-import { runLeakCheck } from '../session/leakCheck';
-import { waitUntilReady } from '../session/workload';
-import { writeReportFiles } from '../session/writeOutputs';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
+import { checkAndWrite, withLaunchedTarget, type CheckLaunchOptions } from '../session/launchedCheck';
+import type { LeakCheckOptions } from '../session/types';
 import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } from './types';
 
 /**
@@ -24,7 +24,9 @@ import { REPORT_EVENT, type LeakCheckLaunchArguments, type ReportEventBody } fro
  */
 export class LeakCheckSession extends LoggingDebugSession {
   private readonly cancel = new CancellationTokenSource();
-  private target: LaunchedTarget | undefined;
+  /** A launched check, which stops its target itself once cancelled; disconnect waits for that. */
+  private launched: Promise<unknown> | undefined;
+  /** An attached check's connection, closed on disconnect. */
   private connection: InspectorConnection | undefined;
 
   constructor(private readonly defaults: { nodePath?: string; cwd?: string } = {}) {
@@ -72,49 +74,56 @@ export class LeakCheckSession extends LoggingDebugSession {
   private async run(args: LeakCheckLaunchArguments): Promise<void> {
     const token = this.cancel.token;
     const cwd = args.cwd ?? this.defaults.cwd ?? process.cwd();
-    const outDir = args.outDir ? (isAbsolute(args.outDir) ? args.outDir : resolve(cwd, args.outDir)) : join(cwd, 'leakscope-out');
+    const outDir = args.outDir
+      ? isAbsolute(args.outDir)
+        ? args.outDir
+        : resolve(cwd, args.outDir)
+      : join(cwd, LEAK_CHECK_DEFAULTS.outDir);
     let exitCode: ExitCode = ExitCode.Failure;
     try {
-      let command: string[] | undefined;
+      const options: LeakCheckOptions = {
+        workload: args.workload,
+        ...(args.cleanup ? { cleanupExpression: args.cleanup } : {}),
+        warmup: args.warmup ?? LEAK_CHECK_DEFAULTS.warmup,
+        cycles: args.cycles ?? LEAK_CHECK_DEFAULTS.cycles,
+        trackAllocations: Boolean(args.trackAllocations),
+        capture: args.capture ?? LEAK_CHECK_DEFAULTS.capture,
+        ...(args.memoryLimit ? { memoryLimit: requiredByteSize('memoryLimit', args.memoryLimit) } : {}),
+        outDir,
+        onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
+      };
+      const progress = { report: (s: { message?: string }) => s.message && this.say(`Leakscope: ${s.message}`) };
+      let checked: Awaited<ReturnType<typeof checkAndWrite>>;
       if (args.request === 'launch') {
-        const runtime = args.runtimeExecutable ?? (this.defaults.nodePath || 'node');
-        command = [runtime, ...(args.runtimeArgs ?? []), ...(args.program ? [args.program] : []), ...(args.args ?? [])];
+        const command = withConfiguredNode(
+          [args.runtimeExecutable ?? 'node', ...(args.runtimeArgs ?? []), ...(args.program ? [args.program] : []), ...(args.args ?? [])],
+          this.defaults.nodePath,
+        );
+        options.command = command;
         this.say(`Leakscope: launching ${command.join(' ')} in ${cwd}`);
-        this.target = await launchUnderInspector(command[0], command.slice(1), {
+        const launch: CheckLaunchOptions = {
           cwd,
           env: args.env,
+          // Unlike the CLI, a configuration without a readyUrl waits for its workload URL to answer.
+          readyUrl: args.readyUrl ?? args.workload.url?.replace(/\{i\}/g, '0'),
+          workloadUrl: args.workload.url,
+          outDir,
           onOutput: (line, stream) => this.say(line, stream),
-          // As the CLI does: the process listening on the workload's port is the one measured.
-          ...((args.workload.url ?? args.readyUrl) ? { serviceUrl: args.workload.url ?? args.readyUrl } : {}),
-        });
-        this.connection = await InspectorConnection.connect(this.target.webSocketUrl);
-        const ready = args.readyUrl ?? args.workload.url?.replace(/\{i\}/g, '0');
-        const target = this.target;
-        if (ready) await waitUntilReady(ready, 30_000, token, () => target.process.exitCode === null);
+          onNote: (line) => this.say(`Leakscope: ${line}`),
+        };
+        const launched = withLaunchedTarget(command[0], command.slice(1), launch, token, (connection, target, checkToken) =>
+          checkAndWrite(connection, options, progress, checkToken, target.measured),
+        );
+        this.launched = launched;
+        checked = await launched;
       } else {
         const text = args.address?.startsWith('ws') ? args.address : `${args.address ?? '127.0.0.1'}:${args.port ?? 9229}`;
         this.say(`Leakscope: attaching to ${text}`);
-        this.connection = await InspectorConnection.connect(await resolveTarget(parseTarget(text)));
+        this.connection = await InspectorConnection.connect(await resolveTarget(parseTarget(text)), { token });
+        checked = await checkAndWrite(this.connection, options, progress, token);
       }
-      const result = await runLeakCheck(
-        this.connection,
-        {
-          workload: args.workload,
-          ...(args.cleanup ? { cleanupExpression: args.cleanup } : {}),
-          warmup: args.warmup ?? 1,
-          cycles: args.cycles ?? 5,
-          trackAllocations: Boolean(args.trackAllocations),
-          ...(args.capture ? { capture: args.capture } : {}),
-          ...(args.memoryLimit ? { memoryLimit: requiredByteSize('memoryLimit', args.memoryLimit) } : {}),
-          outDir,
-          ...(command ? { command } : {}),
-          onSample: (s) => this.say(`  ${s.label ?? 'sample'}: RSS ${formatBytes(s.rss)}, V8 heap used ${formatBytes(s.heapUsed)}`),
-        },
-        { report: (s) => s.message && this.say(`Leakscope: ${s.message}`) },
-        token,
-      );
-      const written = await writeReportFiles(outDir, result.report);
-      const report = result.report;
+      const report = checked.result.report;
+      const written = checked.files.filter((f) => !f.endsWith('.heapsnapshot'));
       this.say(`\n${renderVerdictLine(report)}\n`, 'important');
       this.say(renderFindingsText(report.findings));
       this.say(`Wrote ${written.join(', ')}`);
@@ -123,10 +132,7 @@ export class LeakCheckSession extends LoggingDebugSession {
       this.sendEvent(new Event(REPORT_EVENT, { reportFile: written[0], verdict: report.verdict, failed } satisfies ReportEventBody));
       exitCode = failed ? ExitCode.FailOn : ExitCode.Ok;
     } catch (e) {
-      const exited = this.target?.process.exitCode ?? this.target?.process.signalCode;
       if (isLeakscopeError(e) && e.code === ErrorCode.Cancelled) this.say('Leakscope: the leak check was stopped.');
-      else if (exited !== undefined && exited !== null)
-        this.say(`Leakscope: the program exited (${exited}) before the leak check finished; its output is above.`, 'stderr');
       else this.sayError(e);
     } finally {
       await this.cleanUp();
@@ -146,8 +152,9 @@ export class LeakCheckSession extends LoggingDebugSession {
   private async cleanUp(): Promise<void> {
     await this.connection?.close();
     this.connection = undefined;
-    await this.target?.stop();
-    this.target = undefined;
+    // The launched program must be gone before the session says it ended; the check's own cleanup stops it.
+    await this.launched?.catch(() => undefined);
+    this.launched = undefined;
   }
 }
 

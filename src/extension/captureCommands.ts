@@ -6,11 +6,10 @@ import { ErrorCode, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
-import type { MemoryMark } from '../panel/protocol';
-import { runLeakCheck } from '../session/leakCheck';
+import { memoryMarks } from '../panel/memoryMarks';
+import { checkAndWrite } from '../session/launchedCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
-import { writeReportFiles } from '../session/writeOutputs';
 import { Editors, readConfig, readSizeConfig, Settings } from './contributions';
 import type { ErrorReporter } from './errorReporter';
 import type { FindingDiagnostics } from './findingDiagnostics';
@@ -155,7 +154,6 @@ export class CaptureCommands {
     const panel = this.panels.create(`leak check of ${target.label}`);
     panel.show({ kind: 'session', title: `Leak check of ${target.label}`, target: target.label });
     const samples: MemorySample[] = [];
-    const marks: MemoryMark[] = [];
     const reportFile = join(dir, 'report.json');
     const ok = await this.capture(target, `Leak check of ${target.label}`, async (progress, token) => {
       const step = (message: string) => {
@@ -166,7 +164,8 @@ export class CaptureCommands {
         step('waiting for the server to answer');
         await waitUntilReady(inputs.workloadUrl.replace(/\{i\}/g, '0'), 30_000, token, () => target.launched?.process.exitCode === null);
       }
-      const result = await runLeakCheck(
+      // The launched process's pid, argv and why it was measured go into the report, as the CLI's do.
+      await checkAndWrite(
         target.connection,
         {
           workload: {
@@ -187,15 +186,13 @@ export class CaptureCommands {
           },
           onSample: (sample) => {
             samples.push(sample);
-            if (sample.label === 'baseline') marks.push({ at: sample.at, kind: 'snapshot', label: 'baseline snapshot' });
-            else if (inputs.cleanupExpression) marks.push({ at: sample.at, kind: 'cleanup', label: `cleanup, ${sample.label}` });
-            panel.showMemory(samples.slice(), marks.slice());
+            panel.showMemory(samples.slice(), memoryMarks(samples, { cleanup: Boolean(inputs.cleanupExpression), ended: false }));
           },
         },
         { report: (s) => s.message && step(s.message) },
         token,
+        target.launched?.measured,
       );
-      await writeReportFiles(dir, result.report);
     });
     if (!ok) {
       panel.showProgress('The leak check did not finish.');

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { byteSizeProblem, parseByteSize } from '../common/bytes';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 import type { ErrorReporter } from './errorReporter';
 
 /**
@@ -121,13 +122,13 @@ export interface SettingTypes {
   [Settings.WatchRssLimit]: string;
 }
 
-/** Defaults, mirrored in package.json's configuration (the test checks they agree). */
+/** Defaults, mirrored in package.json's configuration (the test checks they agree); the leak check's are every host's (LEAK_CHECK_DEFAULTS). */
 export const SETTING_DEFAULTS: { [K in Settings]: SettingTypes[K] } = {
-  [Settings.Cycles]: 5,
-  [Settings.Warmup]: 1,
-  [Settings.Requests]: 100,
+  [Settings.Cycles]: LEAK_CHECK_DEFAULTS.cycles,
+  [Settings.Warmup]: LEAK_CHECK_DEFAULTS.warmup,
+  [Settings.Requests]: LEAK_CHECK_DEFAULTS.requests,
   [Settings.TrackAllocations]: false,
-  [Settings.Capture]: 'auto',
+  [Settings.Capture]: LEAK_CHECK_DEFAULTS.capture,
   [Settings.MemoryLimit]: '',
   [Settings.OutputFolder]: '',
   [Settings.MinBytesPerCycle]: 1024,

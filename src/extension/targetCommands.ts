@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
-import { launchUnderInspector } from '../inspector/launch';
+import { launchUnderInspector, withConfiguredNode } from '../inspector/launch';
 import { isLoopback, parseTarget, resolveTarget } from '../inspector/target';
 import { splitCommandLine } from './commandLine';
 import { DebugSessions } from './debugSessions';
@@ -160,9 +160,7 @@ export class TargetCommands {
       const eq = assignment.indexOf('=');
       env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
     }
-    const nodePath = readConfig(api, Settings.NodePath).trim();
-    // The extension host's PATH may lead to another Node than the user's; a configured one wins.
-    const [command, ...args] = words[0] === 'node' && nodePath ? [nodePath, ...words.slice(1)] : words;
+    const [command, ...args] = withConfiguredNode(words, readConfig(api, Settings.NodePath));
     this.output.appendLine(`$ ${words.join(' ')}`);
     const launched = await launchUnderInspector(command, args, {
       cwd,

@@ -284,6 +284,16 @@ export function describeExit(exit: TargetExit): string {
   return `pid ${exit.pid} \`${printableArgs(exit.argv)}\` ${how}`;
 }
 
+/**
+ * The command with the configured Node (leakscope.launch.nodePath) in place of a bare `node`: the
+ * PATH of the host that launches it (VS Code, an MCP client) may lead to another Node than the
+ * user's. Any other command is the user's choice and is left as it is.
+ */
+export function withConfiguredNode(command: string[], nodePath: string | undefined): string[] {
+  const configured = nodePath?.trim();
+  return command[0] === 'node' && configured ? [configured, ...command.slice(1)] : command;
+}
+
 export function printableArgs(argv: string[]): string {
   return escapeControls(argv.join(' ')).slice(0, 300);
 }

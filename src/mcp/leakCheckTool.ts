@@ -4,7 +4,9 @@ import { LEAK_VERDICTS } from '../report/verdicts';
 import { renderVerdictLine } from '../render/verdictLine';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { waitUntilReady } from '../session/workload';
+import { withConfiguredNode } from '../inspector/launch';
 import { checkAndWrite, withLaunchedTarget } from '../session/launchedCheck';
+import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
 import type { LeakCheckOptions } from '../session/types';
 import { findingSummaryOutput, summarizeFinding } from './findingSummary';
 import { describeProcess, processInput, withProcess } from './processTarget';
@@ -25,13 +27,18 @@ const input = {
   env: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the launched command, e.g. {"PORT": "3000"}.'),
   ...processInput,
   workloadUrl: z.string().optional().describe('One cycle of work: GET this URL `requests` times; {i} in it becomes the request number.'),
-  requests: z.number().int().min(1).optional().describe('Requests per cycle (default 100).'),
+  requests: z.number().int().min(1).optional().describe(`Requests per cycle (default ${LEAK_CHECK_DEFAULTS.requests}).`),
   workloadExpression: z.string().optional().describe('Or evaluate this JavaScript in the target once per cycle (awaited).'),
   cleanupExpression: z.string().optional().describe('Evaluated in the target after each cycle, before GC.'),
   readyUrl: z.string().optional().describe('Wait until this URL answers before starting.'),
-  warmup: z.number().int().min(0).optional().describe('Warm-up cycles before the baseline (default 1).'),
-  cycles: z.number().int().min(2).optional().describe('Cycles between the baseline and the after snapshot (default 5).'),
-  outDir: z.string().optional().describe('Where snapshots and report.json|md|html go (default leakscope-out).'),
+  warmup: z.number().int().min(0).optional().describe(`Warm-up cycles before the baseline (default ${LEAK_CHECK_DEFAULTS.warmup}).`),
+  cycles: z
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .describe(`Cycles between the baseline and the after snapshot (default ${LEAK_CHECK_DEFAULTS.cycles}).`),
+  outDir: z.string().optional().describe(`Where snapshots and report.json|md|html go (default ${LEAK_CHECK_DEFAULTS.outDir}).`),
   trackAllocations: z
     .boolean()
     .optional()
@@ -66,13 +73,13 @@ export const runLeakCheckTool = defineTool({
       : `Leakscope will connect to ${describeProcess(i)}, which lets it run code in that process, and ${workloadText(i)}.`,
   }),
   async run(i, context) {
-    // The same defaults as `leakscope run`; runLeakCheck itself refuses a check without a workload.
+    // runLeakCheck itself refuses a check without a workload.
     const options: LeakCheckOptions = {
-      workload: { url: i.workloadUrl, requests: i.requests ?? 100, expression: i.workloadExpression },
+      workload: { url: i.workloadUrl, requests: i.requests ?? LEAK_CHECK_DEFAULTS.requests, expression: i.workloadExpression },
       cleanupExpression: i.cleanupExpression,
-      warmup: i.warmup ?? 1,
-      cycles: i.cycles ?? 5,
-      outDir: resolvePath(i.outDir ?? 'leakscope-out', context),
+      warmup: i.warmup ?? LEAK_CHECK_DEFAULTS.warmup,
+      cycles: i.cycles ?? LEAK_CHECK_DEFAULTS.cycles,
+      outDir: resolvePath(i.outDir ?? LEAK_CHECK_DEFAULTS.outDir, context),
       trackAllocations: Boolean(i.trackAllocations),
       ...(i.command ? { command: i.command } : {}),
     };
@@ -85,8 +92,7 @@ export const runLeakCheckTool = defineTool({
           ErrorCode.InvalidArgument,
           'Give either a command to launch or a running process (target / pid), not both.',
         );
-      // The host's PATH may lead to another Node than the user's; a configured one wins.
-      const [command, ...args] = i.command[0] === 'node' && context.nodePath ? [context.nodePath, ...i.command.slice(1)] : i.command;
+      const [command, ...args] = withConfiguredNode(i.command, context.nodePath);
       context.progress(`Starting ${command}`);
       const launch = {
         cwd: resolvePath(i.cwd ?? '.', context),
@@ -112,11 +118,11 @@ export const runLeakCheckTool = defineTool({
 
 function workloadText(i: Input): string {
   const work = i.workloadUrl
-    ? `GET ${i.workloadUrl} ${i.requests ?? 100} times`
+    ? `GET ${i.workloadUrl} ${i.requests ?? LEAK_CHECK_DEFAULTS.requests} times`
     : i.workloadExpression
       ? `evaluate \`${i.workloadExpression}\` in it`
       : 'run no workload (one is needed)';
-  return `${work} per cycle for ${(i.warmup ?? 1) + (i.cycles ?? 5)} cycles, taking heap snapshots into ${i.outDir ?? 'leakscope-out'}`;
+  return `${work} per cycle for ${(i.warmup ?? LEAK_CHECK_DEFAULTS.warmup) + (i.cycles ?? LEAK_CHECK_DEFAULTS.cycles)} cycles, taking heap snapshots into ${i.outDir ?? LEAK_CHECK_DEFAULTS.outDir}`;
 }
 
 function answer({ result, files }: Awaited<ReturnType<typeof checkAndWrite>>) {

@@ -10,6 +10,7 @@ import { answerQuery, classRowsOfDiff, pageClassRows } from './panelQueries';
 import { findingFacts, threadText } from '../render/findingsText';
 import type { ClassRow, FindingView, MemoryMark, PanelModel, QueryCallOf, QueryMethod, QueryResult, ReportView } from './protocol';
 import { createGraphHost, type GraphHost } from './graphHost';
+import { memoryMarks } from './memoryMarks';
 import { toUserSources } from '../session/userSources';
 
 /** What a panel talks to: its model, and answers to its queries. */
@@ -175,20 +176,12 @@ function findingView(finding: Finding, fixAvailable: boolean): FindingView {
   };
 }
 
-/** Samples are labelled by what the check was doing; the baseline, mid and after snapshots are marked on the chart. */
+/** The chart of a finished check: the mid snapshot, when there is one, follows the middle cycle. */
 export function marksOf(report: LeakReport): MemoryMark[] {
-  const samples = report.memory.samples;
-  const marks: MemoryMark[] = [];
   const cycles = report.settings.cycles;
-  const mid = cycles >= 2 && report.snapshots.mid ? Math.ceil(cycles / 2) : 0;
-  for (const s of samples) {
-    if (s.label === 'baseline') marks.push({ at: s.at, kind: 'snapshot', label: 'baseline snapshot' });
-    else if (s.label === `cycle ${mid}`) marks.push({ at: s.at, kind: 'snapshot', label: 'mid snapshot' });
-  }
-  const last = samples[samples.length - 1];
-  if (last) marks.push({ at: last.at, kind: 'snapshot', label: 'after snapshot' });
-  if (report.settings.cleanupExpression) {
-    for (const s of samples) if (s.label?.startsWith('cycle ')) marks.push({ at: s.at, kind: 'cleanup', label: `cleanup, ${s.label}` });
-  }
-  return marks.sort((a, b) => a.at - b.at);
+  return memoryMarks(report.memory.samples, {
+    cleanup: Boolean(report.settings.cleanupExpression),
+    ...(cycles >= 2 && report.snapshots.mid ? { midCycle: Math.ceil(cycles / 2) } : {}),
+    ended: true,
+  });
 }

@@ -14,6 +14,7 @@ import type { SnapshotOptions } from '../inspector/heapSnapshotCapture';
 import type { Headroom } from '../memory/headroom';
 import { DEFAULT_SAMPLING_INTERVAL, SAMPLING_FLOOR_BYTES_PER_CYCLE, type LeakCheckOptions, type LeakCheckResult } from './types';
 import { analyseSnapshots } from './analyseSnapshots';
+import { LEAK_CHECK_DEFAULTS } from './checkDefaults';
 import { MAX_HOLDER_SITES, SamplingHolderProbe } from './samplingHolders';
 import { SamplingRecorder } from './samplingRecorder';
 import type { SamplingOptions } from '../analysis/samplingLeaks';
@@ -58,7 +59,7 @@ async function checkThreads(
   let sent = 0;
   const cycle = async () => {
     if (options.workload.url) {
-      const count = options.workload.requests ?? 100;
+      const count = options.workload.requests ?? LEAK_CHECK_DEFAULTS.requests;
       await requestMany(options.workload.url, count, token, sent, options.workload.acceptStatus);
       sent += count;
     }
@@ -121,7 +122,9 @@ async function checkThreads(
     settings: {
       warmup: options.warmup,
       cycles: options.cycles,
-      ...(options.workload.url ? { workloadUrl: options.workload.url, requests: options.workload.requests ?? 100 } : {}),
+      ...(options.workload.url
+        ? { workloadUrl: options.workload.url, requests: options.workload.requests ?? LEAK_CHECK_DEFAULTS.requests }
+        : {}),
       ...(options.workload.expression ? { workloadExpression: options.workload.expression } : {}),
       ...(options.cleanupExpression ? { cleanupExpression: options.cleanupExpression } : {}),
       trackAllocations: Boolean(options.trackAllocations) && capture.mode === 'snapshot',
@@ -172,7 +175,7 @@ interface CycleRun {
  * already generous, and each later snapshot is checked again before it is taken.
  */
 async function chooseCapture(guard: SnapshotGuard, options: LeakCheckOptions): Promise<CaptureReport> {
-  const requested = options.capture ?? 'auto';
+  const requested = options.capture ?? LEAK_CHECK_DEFAULTS.capture;
   const samplingInterval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
   if (requested === 'sampling')
     return {
