@@ -292,8 +292,15 @@ describe('panel webview', { skip }, () => {
     return { page, host };
   }
 
+  // What the editor is asked, per finding: its quick-fixes look in the launched command's scripts, as `leakscope fix` does.
+  const fixAskedWith: Array<readonly string[] | undefined> = [];
   async function reportPanel(theme: Theme, viewport?: { width: number; height: number }) {
-    const backend = await openReportBackend(reportFile, { fixAvailable: (f) => f.fix.id === 'bound-cache' });
+    const backend = await openReportBackend(reportFile, {
+      fixAvailable: (f, command) => {
+        fixAskedWith.push(command);
+        return f.fix.id === 'bound-cache';
+      },
+    });
     backends.push(backend);
     const opened = await openPanel(theme, backend.model, (call) => backend.query(call), viewport);
     await opened.page.waitForSelector('.class-row:not(.loading)');
@@ -301,7 +308,7 @@ describe('panel webview', { skip }, () => {
   }
 
   test('the report panel shows the findings, memory, verdict and classes; buttons post to the host', async () => {
-    const { page, host } = await reportPanel('dark');
+    const { page, host, backend } = await reportPanel('dark');
     const cards = page.locator('.finding-card');
     assert.ok((await cards.count()) >= 2, 'a card per finding');
     const first = cards.first();
@@ -340,6 +347,13 @@ describe('panel webview', { skip }, () => {
       [{ type: 'applyFix', findingIndex: 0 }],
     );
     assert.deepEqual(host.problems, []);
+    // The demo launched the sample: the quick-fix is asked with that command, and Apply fix gets it from the view.
+    const command = backend.model.kind === 'report' ? backend.model.report.command : undefined;
+    assert.ok(
+      command?.some((a) => a.endsWith('leakyServer.js')),
+      JSON.stringify(command),
+    );
+    assert.deepEqual(fixAskedWith.at(-1), command);
     await page.close();
   });
 

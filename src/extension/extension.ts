@@ -32,10 +32,10 @@ export function activate(context: vscode.ExtensionContext): { runLeakCheck(input
     {
       goToSource: (file, line, column) => files!.goToSource(file, line, column),
       openFile: (file) => files!.openFile(file),
-      applyFix: (finding) => diagnostics.applyFix(finding),
+      applyFix: (finding, command) => diagnostics.applyFix(finding, command),
       reportError: (e, action) => errors.report(e, { action }),
     },
-    (finding) => diagnostics.fixAvailable(finding),
+    (finding, command) => diagnostics.fixAvailable(finding, command),
   );
   files = new FileCommands(api, panels, store);
   const targetCommands = new TargetCommands(api, context, targets, output);

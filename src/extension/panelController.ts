@@ -20,7 +20,7 @@ const QUERY_ACTIONS: Readonly<Record<QueryMethod, string>> = {
 export interface PanelActions {
   goToSource(file: string, line: number, column: number): Promise<void>;
   /** Applies the quick-fix for a finding; resolves to a sentence for the card. */
-  applyFix(finding: Finding): Promise<string>;
+  applyFix(finding: Finding, command?: readonly string[]): Promise<string>;
   openFile(file: string): Promise<void>;
   /** The error seam: a button's failure is shown like a command's. */
   reportError(e: unknown, action: string): void;
@@ -110,10 +110,11 @@ export class PanelController implements vscode.Disposable {
       case 'openFile':
         return this.report(this.actions.openFile(message.file), 'Open file');
       case 'applyFix': {
-        const finding = this.model?.kind === 'report' ? this.model.report.findings[message.findingIndex]?.finding : undefined;
+        const report = this.model?.kind === 'report' ? this.model.report : undefined;
+        const finding = report?.findings[message.findingIndex]?.finding;
         if (!finding) return;
         try {
-          const result = await this.actions.applyFix(finding);
+          const result = await this.actions.applyFix(finding, report?.command);
           this.post({ type: 'fixApplied', findingIndex: message.findingIndex, message: result });
         } catch (e) {
           this.actions.reportError(e, 'Apply fix');

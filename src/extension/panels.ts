@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
 import type * as vscode from 'vscode';
 import { CancellationTokenSource } from '../common/cancellation';
-import { openDiffBackend, openReportBackend, openSnapshotBackend, type PanelBackend } from '../panel/panelBackend';
-import type { Finding } from '../analysis/types';
+import { openDiffBackend, openReportBackend, openSnapshotBackend, type FixAvailable, type PanelBackend } from '../panel/panelBackend';
 import { PanelController, type PanelActions } from './panelController';
 import { fromVscodeToken } from './tokens';
 
@@ -14,7 +13,7 @@ export class Panels {
     private readonly api: typeof vscode,
     private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
-    private readonly fixAvailable: (finding: Finding) => boolean,
+    private readonly fixAvailable: FixAvailable,
   ) {}
 
   /** A panel in its own tab. */

@@ -62,9 +62,12 @@ function graphBackend(host: GraphHost, model: PanelModel): PanelBackend {
  * class, retainers of one object) need the after snapshot, found where the report says or beside
  * the report (a report copied out of a CI run with its snapshots).
  */
+/** Whether the editor has a quick-fix for a finding; `command` is what the check launched. */
+export type FixAvailable = (finding: Finding, command?: readonly string[]) => boolean;
+
 export async function openReportBackend(
   file: string,
-  options: BackendOptions & { fixAvailable?: (finding: Finding) => boolean } = {},
+  options: BackendOptions & { fixAvailable?: FixAvailable } = {},
 ): Promise<PanelBackend> {
   const report = await readLeakReport(file);
   // Go to source and Apply fix open the code the user wrote, not the compiled script.
@@ -132,12 +135,7 @@ function samplesOfClass(report: LeakReport, className: string, limit: number) {
     .map((s) => ({ id: s.id, name: s.name, selfSize: s.selfSize, retainedSize: s.retainedSize, path: s.path }));
 }
 
-export function reportView(
-  report: LeakReport,
-  rows: ClassRow[],
-  canQueryObjects: boolean,
-  fixAvailable?: (f: Finding) => boolean,
-): ReportView {
+export function reportView(report: LeakReport, rows: ClassRow[], canQueryObjects: boolean, fixAvailable?: FixAvailable): ReportView {
   const endpoint = report.target.command?.join(' ') ?? report.target.endpoint;
   return {
     verdict: report.verdict,
@@ -145,7 +143,7 @@ export function reportView(
     createdAt: report.createdAt,
     target: endpoint,
     cycles: report.settings.cycles,
-    findings: report.findings.map((finding) => findingView(finding, fixAvailable?.(finding) ?? false)),
+    findings: report.findings.map((finding) => findingView(finding, fixAvailable?.(finding, report.target.command) ?? false)),
     memory: { samples: report.memory.samples, marks: marksOf(report), breakdown: report.memory.breakdown, verdict: report.memory.verdict },
     diff: {
       baselineTotals: report.diff.baseline.totals,
@@ -155,6 +153,7 @@ export function reportView(
       groups: report.diff.groups,
     },
     canQueryObjects,
+    ...(report.target.command ? { command: report.target.command } : {}),
   };
 }
 

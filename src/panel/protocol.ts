@@ -28,6 +28,8 @@ export interface ReportView {
   diff: DiffView;
   /** Whether the after snapshot is on disk, so object-level queries (`retainerGraph`) can answer. */
   canQueryObjects: boolean;
+  /** The command the check launched: a finding located in a package or nowhere is fixed in its scripts, as `leakscope fix` does. */
+  command?: string[];
 }
 
 export interface FindingView {
