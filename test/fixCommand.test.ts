@@ -4,27 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../src/analysis/types';
-import { writeHandMadeReport } from './helpers/handMadeReport';
+import { handMadeFinding, writeHandMadeReport } from './helpers/handMadeReport';
 import { REPO_ROOT, runCli } from './helpers/cli';
 
 /** `leakscope fix` on hand-made reports: output, --write, --json, --root, and the user's mistakes. */
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-fix-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const growth = {
-  objectsPerCycle: 60,
-  bytesPerCycle: 9000,
-  newBeforeMid: 120,
-  newAfterMid: 120,
-  cyclesBeforeMid: 2,
-  cyclesAfterMid: 2,
-  steady: true,
-};
-
-function finding(partial: Pick<Finding, 'kind' | 'title' | 'path' | 'fix'> & Partial<Finding>): Finding {
-  return { confidence: 'high', holderPath: [], classes: [], growth, explanation: 'It grows every cycle.', ...partial };
-}
 
 function writeReport(name: string, findings: Finding[], command?: string[]): string {
   return writeHandMadeReport(join(dir, `${name}.json`), findings, command);
@@ -40,7 +26,7 @@ function project(name: string): string {
 }
 
 const cacheFinding = (file: string) =>
-  finding({
+  handMadeFinding({
     kind: 'unbounded-collection',
     title: 'summaryCache (Map) gains entries every cycle',
     path: ['request (closure)', 'summaryCache (Map)'],
@@ -51,7 +37,7 @@ const cacheFinding = (file: string) =>
 describe('leakscope fix', () => {
   test('prints each finding with its rule, location and diff; a finding no rule answers gets where and why', async () => {
     const root = project('print');
-    const redis = finding({
+    const redis = handMadeFinding({
       kind: 'unbounded-collection',
       title: 'ioredis commands pile up',
       path: ['redis (Redis)', 'commandQueue (Denque)'],
@@ -114,7 +100,7 @@ describe('leakscope fix', () => {
 
   test('a finding without a source line is looked for in the scripts the check launched', async () => {
     const root = project('launched');
-    const timer = finding({
+    const timer = handMadeFinding({
       kind: 'timer',
       title: 'setInterval timers created every cycle are never cleared',
       path: ['timerListMap (Object)', '[60000] (TimersList)'],

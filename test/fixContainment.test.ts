@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Finding } from '../src/analysis/types';
 import { REPO_ROOT, runCli } from './helpers/cli';
-import { writeHandMadeReport } from './helpers/handMadeReport';
+import { handMadeFinding, writeHandMadeReport } from './helpers/handMadeReport';
 
 /**
  * A report.json travels in pull requests, so `leakscope fix` (with or without --write) must never
@@ -16,30 +16,16 @@ let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'leakscope-contain-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const growth = {
-  objectsPerCycle: 60,
-  bytesPerCycle: 9000,
-  newBeforeMid: 120,
-  newAfterMid: 120,
-  cyclesBeforeMid: 2,
-  cyclesAfterMid: 2,
-  steady: true,
-};
 const SAMPLE = join(REPO_ROOT, 'samples', 'leakyServer.js');
 
 function cacheFinding(file?: string): Finding {
-  return {
+  return handMadeFinding({
     kind: 'unbounded-collection',
     title: 'summaryCache (Map) gains entries every cycle',
     path: ['request (closure)', 'summaryCache (Map)'],
     fix: { id: 'bound-cache', summary: 'Bound it.' },
-    confidence: 'high',
-    holderPath: [],
-    classes: [],
-    growth,
-    explanation: 'It grows every cycle.',
     ...(file ? { source: { file, line: 39, column: 34, role: 'holder' as const } } : {}),
-  };
+  });
 }
 
 /** Every file under `top` outside `root`, with its bytes (symlinks by their target). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ts from 'typescript';
 import type { Finding } from '../analysis/types';
+import { handMadeFinding } from '../../test/helpers/handMadeReport';
 import { applyEdits } from '../fixes';
 import { codeSources, firstFix, matchFinding } from './findingMatch';
 
@@ -22,26 +23,13 @@ before(() => {
 after(() => rmSync(top, { recursive: true, force: true }));
 
 function cacheFinding(source?: Finding['source']): Finding {
-  return {
+  return handMadeFinding({
     kind: 'unbounded-collection',
     title: 'profiles (Map) gains entries every cycle',
     path: ['server (closure)', 'profiles (Map)'],
     fix: { id: 'bound-cache', summary: 'Bound it.' },
-    confidence: 'high',
-    holderPath: [],
-    classes: [],
-    growth: {
-      objectsPerCycle: 60,
-      bytesPerCycle: 9000,
-      newBeforeMid: 120,
-      newAfterMid: 120,
-      cyclesBeforeMid: 2,
-      cyclesAfterMid: 2,
-      steady: true,
-    },
-    explanation: 'It grows every cycle.',
     ...(source ? { source } : {}),
-  };
+  });
 }
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
