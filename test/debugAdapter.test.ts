@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { InlineDebugAdapter } from '../src/debug-adapter/inlineAdapter';
 import { LeakCheckSession } from '../src/debug-adapter/leakCheckSession';
-import { REPORT_EVENT, type LeakCheckConfiguration, type ReportEventBody } from '../src/debug-adapter/types';
+import { isReportEventBody, REPORT_EVENT, type LeakCheckConfiguration, type ReportEventBody } from '../src/debug-adapter/types';
 import { freePort } from '../src/inspector/freePort';
 import type { LeakReport } from '../src/report/leakReport';
 import { REPO_ROOT } from './helpers/cli';
 
 /** Speaks DAP to the adapter as VS Code does for an inline adapter, and collects what it says. */
 async function runSession(configuration: Partial<LeakCheckConfiguration> & { request: 'launch' | 'attach' }) {
-  const session = new LeakCheckSession({ nodePath: process.execPath });
+  const adapter = new InlineDebugAdapter(new LeakCheckSession({ nodePath: process.execPath }));
   const events: DebugProtocol.Event[] = [];
   const responses: DebugProtocol.Response[] = [];
   const terminated = new Promise<void>((resolve) => {
-    session.onDidSendMessage((m) => {
+    adapter.onDidSendMessage((m) => {
       const message = m as DebugProtocol.ProtocolMessage;
       if (message.type === 'event') events.push(message as DebugProtocol.Event);
       if (message.type === 'response') responses.push(message as DebugProtocol.Response);
@@ -27,22 +28,33 @@ async function runSession(configuration: Partial<LeakCheckConfiguration> & { req
         resolve();
     });
   });
-  session.handleMessage({
+  adapter.handleMessage({
     seq: 1,
     type: 'request',
     command: 'initialize',
     arguments: { adapterID: 'leakscope', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true },
-  } as DebugProtocol.Request);
-  session.handleMessage({ seq: 2, type: 'request', command: configuration.request, arguments: configuration } as DebugProtocol.Request);
+  } satisfies DebugProtocol.InitializeRequest);
+  adapter.handleMessage({
+    seq: 2,
+    type: 'request',
+    command: configuration.request,
+    arguments: configuration,
+  } satisfies DebugProtocol.Request);
   await terminated;
-  session.dispose();
+  adapter.dispose();
   const output = events
     .filter((e) => e.event === 'output')
     .map((e) => (e.body as { output: string }).output)
     .join('');
   const exited = events.find((e) => e.event === 'exited')?.body as { exitCode: number } | undefined;
-  const report = events.find((e) => e.event === REPORT_EVENT)?.body as ReportEventBody | undefined;
-  return { events, responses, output, exitCode: exited?.exitCode, report };
+  const reportBody: unknown = events.find((e) => e.event === REPORT_EVENT)?.body;
+  return { events, responses, output, exitCode: exited?.exitCode, report: reportBody === undefined ? undefined : reportEvent(reportBody) };
+}
+
+/** The report event's body as the extension takes it: checked, since VS Code hands it over as `any`. */
+function reportEvent(body: unknown): ReportEventBody {
+  assert.ok(isReportEventBody(body), `The report event's body is not a ReportEventBody: ${JSON.stringify(body)}`);
+  return body;
 }
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { printable } from '../common/printable';
 import { applyEdits, manifestWith, missingDependencies, unifiedDiff } from '../fixes';
@@ -96,9 +96,7 @@ function renderPlan(plan: FixPlan, root: string, write: boolean, written: string
       const before = plan.texts.get(planned.file)!;
       out.push(indent(unifiedDiff(before, applyEdits(before, planned.fix.edits), diffName(planned.file, root))));
       const manifest = plan.manifests.get(planned.file);
-      const missing = manifest
-        ? missingDependencies(readFileSync(manifest, 'utf8'), planned.fix.dependencies ?? {})
-        : (planned.fix.dependencies ?? {});
+      const missing = manifest ? missingDependencies(manifest, planned.fix.dependencies ?? {}) : (planned.fix.dependencies ?? {});
       for (const [name, range] of Object.entries(missing)) {
         out.push(
           manifest

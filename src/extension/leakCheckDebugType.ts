@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { InlineDebugAdapter } from '../debug-adapter/inlineAdapter';
 import { LeakCheckSession } from '../debug-adapter/leakCheckSession';
 import { isReportEventBody, REPORT_EVENT } from '../debug-adapter/types';
 import { ErrorCode, LeakscopeError } from '../common/errors';
@@ -22,10 +23,12 @@ export function registerLeakCheckDebugType(
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor: (session) =>
       new api.DebugAdapterInlineImplementation(
-        new LeakCheckSession({
-          nodePath: readConfig(api, Settings.NodePath).trim() || undefined,
-          cwd: session.workspaceFolder?.uri.fsPath,
-        }) as unknown as vscode.DebugAdapter,
+        new InlineDebugAdapter(
+          new LeakCheckSession({
+            nodePath: readConfig(api, Settings.NodePath).trim() || undefined,
+            cwd: session.workspaceFolder?.uri.fsPath,
+          }),
+        ),
       ),
   };
   const provider: vscode.DebugConfigurationProvider = {

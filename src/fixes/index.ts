@@ -10,7 +10,6 @@ export { unifiedDiff } from './unifiedDiff';
 export { contains, insideRoot } from './insideRoot';
 export { isFile, locateSource, resolveUnder, type SourceLocation } from './locateSource';
 export {
-  addDependencies,
   dependencyChange,
   manifestFor,
   manifestWith,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { InspectorConnection } from './connection';
+import { fieldOf, isAmount, isOptionalText } from './targetValues';
 
 /** A function the sampler named as allocating what leaks: where to start looking for its holder. */
 export interface AllocationSite {
@@ -62,11 +63,8 @@ interface RemoteObject {
   objectId?: string;
   value?: unknown;
 }
-interface PropertyDescriptor {
-  name: string;
-  value?: RemoteObject;
-}
-interface InternalProperty {
+/** A property as Runtime.getProperties lists it (own or internal). */
+interface Property {
   name: string;
   value?: RemoteObject;
 }
@@ -156,10 +154,10 @@ export class ClosureHolderWalk {
       objectGroup: SEARCH_GROUP,
       includeCommandLineAPI: false,
     });
-    const protoId = (proto?.result as RemoteObject | undefined)?.objectId;
+    const protoId = objectIdIn(proto, 'result');
     if (!protoId) return [];
     const all = await this.connection.probe('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: SEARCH_GROUP });
-    const allId = (all?.objects as RemoteObject | undefined)?.objectId;
+    const allId = objectIdIn(all, 'objects');
     if (!allId) return [];
     const name = site.functionName === '(anonymous)' ? '' : site.functionName;
     // Anonymous functions are many: the first characters of the site's source pick out its own.
@@ -170,7 +168,7 @@ export class ClosureHolderWalk {
       arguments: [{ value: name }, { value: prefix ?? '' }, { value: this.budget.maxFunctions }],
       objectGroup: SEARCH_GROUP,
     });
-    const namedId = (named?.result as RemoteObject | undefined)?.objectId;
+    const namedId = objectIdIn(named, 'result');
     if (!namedId) return [];
     const out: Array<{ scopes: string }> = [];
     const want = normalizeUrl(site.url);
@@ -178,10 +176,9 @@ export class ClosureHolderWalk {
       if (Date.now() > this.deadline) break;
       if (!/^\d+$/.test(entry.name) || !entry.value?.objectId) continue;
       const internal = await this.internalProperties(entry.value.objectId);
-      const location = internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
-        { scriptId?: string; lineNumber?: number } | undefined;
+      const location = functionLocation(internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value);
       const scopes = internal.find((p) => p.name === '[[Scopes]]')?.value?.objectId;
-      if (!location || !scopes || location.lineNumber === undefined) continue;
+      if (!location || !scopes) continue;
       const url = location.scriptId !== undefined ? this.connection.scriptUrl(location.scriptId) : undefined;
       if (url !== undefined && normalizeUrl(url) === want && location.lineNumber + 1 === site.line) out.push({ scopes });
     }
@@ -195,24 +192,24 @@ export class ClosureHolderWalk {
     for (const [id, url] of this.connection.scriptUrls) if (normalizeUrl(url) === want) scriptId = id;
     if (scriptId === undefined) return undefined;
     const r = await this.connection.probe('Debugger.getScriptSource', { scriptId }).catch(() => undefined);
-    const source = r?.scriptSource as string | undefined;
+    const source = fieldOf(r, 'scriptSource');
     if (typeof source !== 'string') return undefined;
     const line = source.split('\n', site.line)[site.line - 1];
     return line === undefined ? undefined : line.slice(site.column - 1, site.column - 1 + PREFIX_LENGTH) || undefined;
   }
 
-  private async properties(objectId: string): Promise<PropertyDescriptor[]> {
+  private async properties(objectId: string): Promise<Property[]> {
     const r = await this.connection
       .probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false })
       .catch(() => undefined);
-    return (r?.result as PropertyDescriptor[] | undefined) ?? [];
+    return propertiesIn(r, 'result');
   }
 
-  private async internalProperties(objectId: string): Promise<InternalProperty[]> {
+  private async internalProperties(objectId: string): Promise<Property[]> {
     const r = await this.connection
       .probe('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false })
       .catch(() => undefined);
-    return (r?.internalProperties as InternalProperty[] | undefined) ?? [];
+    return propertiesIn(r, 'internalProperties');
   }
 
   /** A handle to the object in the group that outlives the search. */
@@ -220,16 +217,59 @@ export class ClosureHolderWalk {
     const r = await this.connection
       .probe('Runtime.callFunctionOn', { objectId, functionDeclaration: 'function () { return this; }', objectGroup: GROUP })
       .catch(() => undefined);
-    return (r?.result as RemoteObject | undefined)?.objectId;
+    return objectIdIn(r, 'result');
   }
 
   private async sizeOf(objectId: string): Promise<number | undefined> {
     const r = await this.connection
       .probe('Runtime.callFunctionOn', { objectId, functionDeclaration: SIZE_OF, returnByValue: true })
       .catch(() => undefined);
-    const value = (r?.result as RemoteObject | undefined)?.value;
-    return typeof value === 'number' ? value : undefined;
+    const value = fieldOf(fieldOf(r, 'result'), 'value');
+    return isAmount(value) ? value : undefined;
   }
+}
+
+// The walk's answers are read field by field: they describe the target's objects, whose names and
+// shapes the target's own code chose. An answer or an entry not shaped as CDP documents it is
+// skipped, as a missing one is: the walk names a holder only where it can.
+
+/** The handle of the remote object at `answer[key]`, or undefined. */
+export function objectIdIn(answer: unknown, key: 'result' | 'objects'): string | undefined {
+  const objectId = fieldOf(fieldOf(answer, key), 'objectId');
+  return typeof objectId === 'string' && objectId !== '' ? objectId : undefined;
+}
+
+/** The properties Runtime.getProperties listed under `key`; an entry that is not a named property with a remote object (or none) is left out. */
+export function propertiesIn(answer: unknown, key: 'result' | 'internalProperties'): Property[] {
+  const list = fieldOf(answer, key);
+  if (!Array.isArray(list)) return [];
+  const out: Property[] = [];
+  for (const item of list) {
+    const name = fieldOf(item, 'name');
+    const value = fieldOf(item, 'value');
+    const remote = value === undefined ? undefined : remoteObject(value);
+    if (typeof name === 'string' && (value === undefined || remote)) out.push(remote ? { name, value: remote } : { name });
+  }
+  return out;
+}
+
+function remoteObject(value: unknown): RemoteObject | undefined {
+  const type = fieldOf(value, 'type');
+  const subtype = fieldOf(value, 'subtype');
+  const className = fieldOf(value, 'className');
+  const description = fieldOf(value, 'description');
+  const objectId = fieldOf(value, 'objectId');
+  if (typeof type !== 'string' || !isOptionalText(subtype) || !isOptionalText(className)) return undefined;
+  if (!isOptionalText(description) || !isOptionalText(objectId)) return undefined;
+  return { type, subtype, className, description, objectId, value: fieldOf(value, 'value') };
+}
+
+/** A `[[FunctionLocation]]`'s value: the script and zero-based line, or undefined without a line. */
+export function functionLocation(value: unknown): { scriptId?: string; lineNumber: number } | undefined {
+  const scriptId = fieldOf(value, 'scriptId');
+  const lineNumber = fieldOf(value, 'lineNumber');
+  if (!isAmount(lineNumber) || !Number.isInteger(lineNumber) || !isOptionalText(scriptId)) return undefined;
+  return { scriptId, lineNumber };
 }
 
 function isCollection(value: RemoteObject): boolean {

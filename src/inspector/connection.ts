@@ -299,7 +299,11 @@ export class InspectorConnection {
     return result.result.value;
   }
 
-  /** The commands of the bounded walks over the target's objects (closureHolders.ts), through the same path as every call. */
+  /**
+   * The commands of the bounded walks over the target's objects (closureHolders.ts), through the
+   * same path as every call. The answer is `unknown`: it describes the target's objects, so each
+   * caller reads the fields it uses with the helpers of targetValues.ts.
+   */
   probe(
     method:
       | 'Runtime.evaluate'
@@ -309,8 +313,7 @@ export class InspectorConnection {
       | 'Runtime.releaseObjectGroup'
       | 'Debugger.getScriptSource',
     params: object,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each method's own result type
-  ): Promise<any> {
+  ): Promise<unknown> {
     return this.send(method, params);
   }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, promises as fs, readdirSync, readFileSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExitRecord, ProcessReport } from './launchProtocol';
+import { fieldOf, isOptionalText } from './targetValues';
 import { hasProcFs, isRunning, listeningSocketsOf, parentPid, startTime } from './procFs';
 
 /** A Node process that the launched command started, as its preload reported it. */
@@ -46,8 +47,8 @@ export class LaunchDirectory {
       if (this.known.size >= MAX_PROCESSES) break;
       const match = /^(\d+)\.json$/.exec(name);
       if (!match || this.known.has(Number(match[1]))) continue;
-      const report = this.readJson(name);
-      if (!isProcessReport(report) || report.pid !== Number(match[1])) continue;
+      const report = processReport(this.readJson(name));
+      if (!report || report.pid !== Number(match[1])) continue;
       this.known.set(report.pid, { ...report, started: startTime(report.pid) });
     }
     return [...this.known.values()];
@@ -55,8 +56,8 @@ export class LaunchDirectory {
 
   /** The exit code the process recorded, if it exited the ordinary way. */
   exitOf(pid: number): ExitRecord | undefined {
-    const record = this.readJson(`${pid}.exit`) as ExitRecord | undefined;
-    return record && Number.isInteger(record.code) ? { code: record.code } : undefined;
+    const code = fieldOf(this.readJson(`${pid}.exit`), 'code');
+    return typeof code === 'number' && Number.isInteger(code) ? { code } : undefined;
   }
 
   isAlive(p: TreeProcess): boolean {
@@ -78,19 +79,26 @@ export class LaunchDirectory {
   }
 }
 
-function isProcessReport(value: unknown): value is ProcessReport {
-  const r = value as ProcessReport;
-  const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
-  return (
-    typeof r === 'object' &&
-    r !== null &&
-    Number.isInteger(r.pid) &&
-    Number.isInteger(r.ppid) &&
-    strings(r.argv) &&
-    strings(r.execArgv) &&
-    (r.webSocketUrl === undefined || /^ws:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/[\w-]+$/.test(r.webSocketUrl)) &&
-    (r.movedFrom === undefined || typeof r.movedFrom === 'string')
-  );
+/** A process's report, its fields checked and copied; undefined when it is not one (the file is the process's, so the target's to write). */
+function processReport(value: unknown): ProcessReport | undefined {
+  const pid = fieldOf(value, 'pid');
+  const ppid = fieldOf(value, 'ppid');
+  const argv = fieldOf(value, 'argv');
+  const execArgv = fieldOf(value, 'execArgv');
+  const webSocketUrl = fieldOf(value, 'webSocketUrl');
+  const movedFrom = fieldOf(value, 'movedFrom');
+  const texts = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || typeof ppid !== 'number' || !Number.isInteger(ppid)) return undefined;
+  if (!texts(argv) || !texts(execArgv) || !isOptionalText(webSocketUrl) || !isOptionalText(movedFrom)) return undefined;
+  if (webSocketUrl !== undefined && !/^ws:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/[\w-]+$/.test(webSocketUrl)) return undefined;
+  return {
+    pid,
+    ppid,
+    argv,
+    execArgv,
+    ...(webSocketUrl === undefined ? {} : { webSocketUrl }),
+    ...(movedFrom === undefined ? {} : { movedFrom }),
+  };
 }
 
 /**

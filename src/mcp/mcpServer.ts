@@ -3,7 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { errorText, type LeakscopeTool } from './toolDefinition';
+import { errorText, parseInput, type LeakscopeTool, type ZodShape } from './toolDefinition';
 import { LEAKSCOPE_TOOLS } from './tools';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -32,25 +32,38 @@ export async function serveMcp(cwd: string, token: CancellationToken): Promise<v
 
 export function createMcpServer(cwd: string, shutdown: CancellationToken = NeverCancelled): McpServer {
   const server = new McpServer({ name: 'leakscope', version: require('../../../package.json').version }, { capabilities: { tools: {} } });
-  for (const tool of LEAKSCOPE_TOOLS) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: !tool.readOnly },
-      },
-      (input: unknown, extra: Extra) => callTool(tool, input, extra, cwd, shutdown),
-    );
-  }
+  // Each as any tool: from the list's union of tool types, TypeScript would infer no one I and O.
+  const tools: readonly LeakscopeTool[] = LEAKSCOPE_TOOLS;
+  for (const tool of tools) registerLeakscopeTool(server, tool, cwd, shutdown);
   return server;
 }
 
-async function callTool(
-  tool: LeakscopeTool,
-  input: unknown,
+function registerLeakscopeTool<I extends ZodShape, O extends ZodShape>(
+  server: McpServer,
+  tool: LeakscopeTool<I, O>,
+  cwd: string,
+  shutdown: CancellationToken,
+): void {
+  // The SDK types the callback's arguments by a conditional type over the input schema, which
+  // TypeScript cannot resolve while the schema is a type parameter. Registered as any tool's shape,
+  // the arguments arrive as a record, and callTool parses them with this tool's schema (the SDK
+  // parsed them too), so the tool's input type comes from a check, not a cast.
+  server.registerTool<ZodShape, ZodShape>(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.input,
+      outputSchema: tool.output,
+      annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: false, openWorldHint: !tool.readOnly },
+    },
+    (args, extra) => callTool(tool, args, extra, cwd, shutdown),
+  );
+}
+
+async function callTool<I extends ZodShape, O extends ZodShape>(
+  tool: LeakscopeTool<I, O>,
+  args: Record<string, unknown>,
   extra: Extra,
   cwd: string,
   shutdown: CancellationToken,
@@ -68,9 +81,9 @@ async function callTool(
   try {
     // stdout is the protocol; what the target prints goes to stderr, which clients keep as the server's log.
     const targetOutput = (line: string) => void process.stderr.write(`[target] ${line}\n`);
-    const { structured, summary } = await tool.run(input as never, { token: cancel.token, progress, cwd, targetOutput });
+    const { structured, summary } = await tool.run(parseInput(tool, args), { token: cancel.token, progress, cwd, targetOutput });
     return {
-      structuredContent: structured as Record<string, unknown>,
+      structuredContent: structured,
       content: [{ type: 'text', text: `${summary}\n${JSON.stringify(structured)}` }],
     };
   } catch (e) {

@@ -1,14 +1,18 @@
 import { join } from 'node:path';
+import { fieldOf } from '../inspector/targetValues';
 import { readTextFile, type TextReader } from './sourceMaps';
 
 /** The `version` field of the package.json in an installed package's folder; undefined when it cannot be read. */
 export function packageVersion(packageDir: string, readFile: TextReader = readTextFile): string | undefined {
   const text = readFile(join(packageDir, 'package.json'));
   if (text === undefined) return undefined;
+  let json: unknown;
   try {
-    const json = JSON.parse(text) as { version?: unknown };
-    return typeof json.version === 'string' ? json.version : undefined;
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  // A dependency's file: anything but a textual version is no version known.
+  const version = fieldOf(json, 'version');
+  return typeof version === 'string' ? version : undefined;
 }

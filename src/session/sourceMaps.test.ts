@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import ts from 'typescript';
-import { SourceMaps, sourceMappingUrlOf } from './sourceMaps';
+import { encodedSourceMap, SourceMaps, sourceMappingUrlOf } from './sourceMaps';
 
 const SOURCE = [
   'interface Row {',
@@ -95,6 +95,41 @@ test('broken, hostile or missing maps are no maps', () => {
     assert.ok(garbled === undefined || garbled.file === join(dir, 'b.ts'));
     assert.equal(maps.mapLocation({ file: 'node:internal/timers', line: 1, column: 1 }), undefined);
   });
+});
+
+test('a map is taken only with the fields a source map has, of their types, and copied out of the file', () => {
+  const { map } = compile(false);
+  const parsed: unknown = JSON.parse(map!);
+  const good = encodedSourceMap(parsed);
+  assert.ok(good && good.mappings.length > 0 && good.sources.length === 1);
+  assert.deepEqual(encodedSourceMap({ version: 3, sources: ['a.ts', null], mappings: 'AAAA' }), {
+    version: 3,
+    mappings: 'AAAA',
+    sources: ['a.ts', null],
+    names: [],
+    file: undefined,
+  });
+  for (const bad of [
+    null,
+    'AAAA',
+    [],
+    { sources: ['a.ts'] },
+    { sources: ['a.ts'], mappings: [[[0, 0, 0, 0]]] },
+    { sources: 'a.ts', mappings: 'AAAA' },
+    { sources: ['a.ts', 7], mappings: 'AAAA' },
+    { sources: ['a.ts'], mappings: 'AAAA', names: [{}] },
+    { sources: ['a.ts'], mappings: 'AAAA', sourceRoot: 1 },
+    { sources: ['a.ts'], mappings: 'AAAA', file: ['a.js'] },
+  ])
+    assert.equal(encodedSourceMap(bad), undefined, JSON.stringify(bad));
+  // TraceMap takes an object with its private fields set as a TraceMap; the copy leaves them behind.
+  const hostile = encodedSourceMap({ version: 3, sources: ['a.ts'], mappings: 'AAAA', _decodedMemo: {}, _decoded: 'x' });
+  assert.deepEqual(Object.keys(hostile ?? {}).sort(), ['file', 'mappings', 'names', 'sources', 'version']);
+  const maps = new SourceMaps({
+    readFile: () =>
+      `x()\n//# sourceMappingURL=data:application/json,${encodeURIComponent(JSON.stringify({ sources: ['a.ts'], mappings: 'AAAA', _decodedMemo: 1 }))}`,
+  });
+  assert.equal(maps.mapLocation({ file: '/srv/a.js', line: 1, column: 1 })?.file, '/srv/a.ts');
 });
 
 test("each script's map is read once, and only so many are kept", () => {

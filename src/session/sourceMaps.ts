@@ -1,8 +1,9 @@
-import { LEAST_UPPER_BOUND, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
+import { LEAST_UPPER_BOUND, originalPositionFor, TraceMap, type EncodedSourceMap } from '@jridgewell/trace-mapping';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LocationMapper } from '../analysis/types';
+import { fieldOf } from '../inspector/targetValues';
 
 /** Reads a text file, or answers undefined when it cannot (missing, a folder, too large). */
 export type TextReader = (path: string) => string | undefined;
@@ -102,13 +103,34 @@ export class SourceMaps {
     }
     if (json === undefined) return null;
     try {
-      const parsed = JSON.parse(json) as unknown;
-      if (!parsed || typeof parsed !== 'object' || !('mappings' in parsed)) return null;
-      return new TraceMap(parsed as ConstructorParameters<typeof TraceMap>[0], base);
+      const map = encodedSourceMap(JSON.parse(json));
+      return map ? new TraceMap(map, base) : null;
     } catch {
       return null;
     }
   }
+}
+
+/**
+ * The fields of a parsed source map that mapping a location reads, checked, in a new object:
+ * TraceMap trusts its input's shape (an object with its private fields set would even be taken
+ * as a TraceMap itself). Undefined when they are not a source map's, which is then no map.
+ */
+export function encodedSourceMap(value: unknown): EncodedSourceMap | undefined {
+  const mappings = fieldOf(value, 'mappings');
+  const sources = fieldOf(value, 'sources');
+  const names = fieldOf(value, 'names');
+  const sourceRoot = fieldOf(value, 'sourceRoot');
+  const file = fieldOf(value, 'file');
+  if (typeof mappings !== 'string' || !isList(sources, (s) => s === null || typeof s === 'string')) return undefined;
+  if (names !== undefined && !isList(names, (n) => typeof n === 'string')) return undefined;
+  if (sourceRoot !== undefined && typeof sourceRoot !== 'string') return undefined;
+  if (file !== undefined && file !== null && typeof file !== 'string') return undefined;
+  return { version: 3, mappings, sources, names: names ?? [], ...(sourceRoot === undefined ? {} : { sourceRoot }), file };
+}
+
+function isList<T>(value: unknown, isItem: (item: unknown) => item is T): value is T[] {
+  return Array.isArray(value) && value.every(isItem);
 }
 
 /** The last `//# sourceMappingURL=` comment of a script, as the spec has it: only the end of the file counts. */

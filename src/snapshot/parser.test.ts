@@ -100,6 +100,14 @@ test('a missing file, a folder, an empty file and a non-snapshot each get one cl
   await rejectsWith(write('array.heapsnapshot', '[1,2,3]'), ErrorCode.NotASnapshot, /not a V8 heap snapshot/);
 });
 
+test('a string with a broken escape is refused with the file named', async () => {
+  const text = tinySnapshot().replace('"a \\"quoted\\" name"', '"a \\x name"');
+  assert.notEqual(text, tinySnapshot());
+  const path = write('escape.heapsnapshot', text);
+  await rejectsWith(path, ErrorCode.NotASnapshot, /a string in "strings" is not valid JSON/);
+  await assert.rejects(parseSnapshot(path), (e: unknown) => e instanceof LeakscopeError && e.message.startsWith(path));
+});
+
 test('a snapshot cut short is reported as truncated, wherever the cut falls', async () => {
   const full = Buffer.from(tinySnapshot());
   const cuts = [40, full.indexOf('"nodes"') + 12, full.indexOf('"edges"') + 10, full.indexOf('"strings"') + 30, full.length - 3];

@@ -1,6 +1,6 @@
 import { QUOTE, BACKSLASH, OPEN_BRACKET, CLOSE_BRACKET, COMMA, isSpace, type ValueReader } from './jsonBytes';
 import { notASnapshot } from './snapshotErrors';
-import { StringTable } from './stringTable';
+import { decodeStringBody, StringTable } from './stringTable';
 
 /** Reads the `strings` array one string at a time into a StringTable, decoding none of them yet. */
 export class StringArrayReader implements ValueReader {
@@ -88,9 +88,5 @@ export class StringArrayReader implements ValueReader {
 
 /** Strings with escapes are rare; checking them now keeps a damaged file from failing later, on access. */
 function validate(text: string): void {
-  try {
-    JSON.parse('"' + text + '"');
-  } catch {
-    throw notASnapshot('a string in "strings" is not valid JSON');
-  }
+  decodeStringBody(text);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StringTable } from './stringTable';
+import { ErrorCode, isLeakscopeError } from '../common/errors';
+import { decodeStringBody, StringTable } from './stringTable';
 
 test('strings read back across block boundaries, with escapes, empty strings and one larger than a block', () => {
   const big = 'b'.repeat(17 << 20);
@@ -14,4 +15,14 @@ test('strings read back across block boundaries, with escapes, empty strings and
   for (let i = 0; i < strings.length; i++) assert.equal(table.get(i), strings[i], `string ${i}`);
   assert.equal(table.get(-1), undefined);
   assert.equal(table.get(strings.length), undefined);
+});
+
+test('a string body with escapes decodes as JSON does, and a broken escape is no snapshot', () => {
+  assert.equal(decodeStringBody('a \\"quoted\\" \\u00e9\\n'), 'a "quoted" é\n');
+  for (const body of ['\\x41', '\\u12', 'ends in \\', 'a", "b'])
+    assert.throws(
+      () => decodeStringBody(body),
+      (e: unknown) => isLeakscopeError(e) && e.code === ErrorCode.NotASnapshot && /a string in "strings" is not valid JSON/.test(e.message),
+      body,
+    );
 });

@@ -1,5 +1,6 @@
 import { indexOfSorted } from './bisect';
 import { GrowableUint32Array } from './growable';
+import { notASnapshot } from './snapshotErrors';
 
 const BLOCK_SIZE = 16 << 20;
 
@@ -82,7 +83,7 @@ export class StringTable {
           ? this.used
           : this.blockUsed[b];
     const text = this.blocks[b].toString('utf8', start, end);
-    return this.isEscaped(index) ? (JSON.parse('"' + text + '"') as string) : text;
+    return this.isEscaped(index) ? decodeStringBody(text) : text;
   }
 
   /** Every string, decoded: for tests and small snapshots. */
@@ -106,4 +107,19 @@ export class StringTable {
   private isEscaped(index: number): boolean {
     return this.escaped.length > 0 && indexOfSorted(this.escaped.view(), index) >= 0;
   }
+}
+
+/**
+ * A JSON string body with escapes, decoded. The reader checks each one as it reads the snapshot
+ * (where the error is given the file's name), so the table only decodes bodies that passed.
+ */
+export function decodeStringBody(body: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse('"' + body + '"');
+  } catch {
+    decoded = undefined;
+  }
+  if (typeof decoded !== 'string') throw notASnapshot('a string in "strings" is not valid JSON');
+  return decoded;
 }

@@ -1,0 +1,10 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { packageVersion } from './packageVersion';
+
+test("a package's version is its package.json's textual version; any other file knows none", () => {
+  const reading = (text: string | undefined) => packageVersion('/deps/lib', () => text);
+  assert.equal(reading('{"name":"lib","version":"1.2.3"}'), '1.2.3');
+  for (const text of [undefined, '', '{', 'null', '[]', '"1.2.3"', '{"version":1}', '{"version":{"major":1}}', '{"name":"lib"}'])
+    assert.equal(reading(text), undefined, text);
+});
