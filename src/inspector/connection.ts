@@ -3,6 +3,8 @@ import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../com
 import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 import type { SamplingProfile } from '../memory/samplingProfile';
+import { samplingProfileOf } from './samplingProfileAnswer';
+import { fieldOf, isAmount } from './targetValues';
 import { captureHeapSnapshot, type SnapshotOptions } from './heapSnapshotCapture';
 
 export type { SnapshotOptions } from './heapSnapshotCapture';
@@ -246,7 +248,7 @@ export class InspectorConnection {
 
   /** The live samples now, with their allocation stacks and ordinals. */
   async samplingProfile(): Promise<SamplingProfile> {
-    return (await this.send('HeapProfiler.getSamplingProfile')).profile as SamplingProfile;
+    return samplingProfileOf((await this.send('HeapProfiler.getSamplingProfile')).profile);
   }
 
   async stopSampling(): Promise<void> {
@@ -319,9 +321,13 @@ export class InspectorConnection {
 
   /** The live and committed size of this connection's V8 heap (the worker's own, over a worker's session). */
   async heapUsage(): Promise<{ usedSize: number; totalSize: number }> {
-    const usage = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    this.heapBytes = usage.totalSize ?? this.heapBytes;
-    return usage;
+    const answer: unknown = await this.send('Runtime.getHeapUsage');
+    const usedSize = fieldOf(answer, 'usedSize');
+    const totalSize = fieldOf(answer, 'totalSize');
+    if (!isAmount(usedSize) || !isAmount(totalSize))
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, "The target's inspector answered Runtime.getHeapUsage without its sizes.");
+    this.heapBytes = totalSize;
+    return { usedSize, totalSize };
   }
 
   /** The NodeWorker domain's commands, for the sessions of the target's worker threads (workerSessions.ts), through the same bounded path. */
