@@ -52,7 +52,7 @@ export class InspectorConnection {
     client.on('Debugger.paused', () => (this.pausedSince ??= Date.now()));
     client.on('Debugger.resumed', () => (this.pausedSince = undefined));
     client.on('Runtime.executionContextCreated', (e) => {
-      if ((e.context.auxData as { isDefault?: boolean } | undefined)?.isDefault) this.defaultContextId = e.context.id;
+      if (fieldOf(e.context.auxData, 'isDefault') === true) this.defaultContextId = e.context.id;
     });
     // A Node process whose JavaScript has ended (its event loop ran dry, or it called
     // process.exit) destroys its main context and then waits for the debugger to disconnect;
@@ -336,8 +336,7 @@ export class InspectorConnection {
   }
 
   /** Listens to one event of the target (the NodeWorker domain's, for workerSessions.ts). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each event's own params
-  onEvent(method: string, listener: (params: any) => void): { dispose(): void } {
+  onEvent(method: string, listener: (params: unknown) => void): { dispose(): void } {
     const events = this.client as unknown as NodeJS.EventEmitter;
     events.on(method, listener);
     return { dispose: () => events.removeListener(method, listener) };

@@ -80,11 +80,19 @@ export class WorkerSessions {
   /** Follows the workers of one thread (the main thread's, `prefix` ''; a worker's, its key and '/'). */
   private async listen(parent: InspectorConnection, prefix: string): Promise<void> {
     this.subscriptions.push(
-      parent.onEvent('NodeWorker.attachedToWorker', (e: AttachedToWorker) => this.attached(parent, prefix, e)),
-      parent.onEvent('NodeWorker.receivedMessageFromWorker', (e: { sessionId: string; message: string }) =>
-        this.clients.get(prefix + e.sessionId)?.receive(e.message),
-      ),
-      parent.onEvent('NodeWorker.detachedFromWorker', (e: { sessionId: string }) => this.detached(prefix + e.sessionId)),
+      parent.onEvent('NodeWorker.attachedToWorker', (e) => {
+        const attached = attachedToWorker(e);
+        if (attached) this.attached(parent, prefix, attached);
+      }),
+      parent.onEvent('NodeWorker.receivedMessageFromWorker', (e) => {
+        const sessionId = fieldOf(e, 'sessionId');
+        const message = fieldOf(e, 'message');
+        if (typeof sessionId === 'string' && typeof message === 'string') this.clients.get(prefix + sessionId)?.receive(message);
+      }),
+      parent.onEvent('NodeWorker.detachedFromWorker', (e) => {
+        const sessionId = fieldOf(e, 'sessionId');
+        if (typeof sessionId === 'string') this.detached(prefix + sessionId);
+      }),
     );
     // A thread that ends takes its workers with it.
     parent.onClose(() => [...this.clients.keys()].filter((key) => key.startsWith(prefix)).forEach((key) => this.detached(key)));
@@ -124,8 +132,19 @@ export class WorkerSessions {
 
 interface AttachedToWorker {
   sessionId: string;
-  workerInfo: { workerId: string; type: string; title: string; url: string };
-  waitingForDebugger: boolean;
+  workerInfo: { workerId: string; title: string; url: string };
+}
+
+/** `NodeWorker.attachedToWorker`'s params, read field by field; undefined when they are of another shape (the event is then ignored). */
+function attachedToWorker(params: unknown): AttachedToWorker | undefined {
+  const sessionId = fieldOf(params, 'sessionId');
+  const info = fieldOf(params, 'workerInfo');
+  const workerId = fieldOf(info, 'workerId');
+  const title = fieldOf(info, 'title');
+  const url = fieldOf(info, 'url');
+  if (typeof sessionId !== 'string' || typeof workerId !== 'string' || typeof title !== 'string' || typeof url !== 'string')
+    return undefined;
+  return { sessionId, workerInfo: { workerId, title, url } };
 }
 
 /** What a worker's session sends: an answer to a call (by its id), or an event. */
