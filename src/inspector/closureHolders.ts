@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { InspectorConnection } from './connection';
-import { fieldOf, isAmount, isOptionalText } from './targetValues';
+import { fieldOf, isAmount, isOptionalText, isWholeNumber } from './targetValues';
 
 /** A function the sampler named as allocating what leaks: where to start looking for its holder. */
 export interface AllocationSite {
@@ -268,7 +268,7 @@ function remoteObject(value: unknown): RemoteObject | undefined {
 export function functionLocation(value: unknown): { scriptId?: string; lineNumber: number } | undefined {
   const scriptId = fieldOf(value, 'scriptId');
   const lineNumber = fieldOf(value, 'lineNumber');
-  if (!isAmount(lineNumber) || !Number.isInteger(lineNumber) || !isOptionalText(scriptId)) return undefined;
+  if (!isAmount(lineNumber) || !isWholeNumber(lineNumber) || !isOptionalText(scriptId)) return undefined;
   return { scriptId, lineNumber };
 }
 

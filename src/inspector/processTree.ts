@@ -2,7 +2,7 @@ import { mkdtempSync, promises as fs, readdirSync, readFileSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExitRecord, ProcessReport } from './launchProtocol';
-import { fieldOf, isOptionalText } from './targetValues';
+import { fieldOf, isOptionalText, isTextList, isWholeNumber } from './targetValues';
 import { hasProcFs, isRunning, listeningSocketsOf, parentPid, startTime } from './procFs';
 
 /** A Node process that the launched command started, as its preload reported it. */
@@ -57,7 +57,7 @@ export class LaunchDirectory {
   /** The exit code the process recorded, if it exited the ordinary way. */
   exitOf(pid: number): ExitRecord | undefined {
     const code = fieldOf(this.readJson(`${pid}.exit`), 'code');
-    return typeof code === 'number' && Number.isInteger(code) ? { code } : undefined;
+    return isWholeNumber(code) ? { code } : undefined;
   }
 
   isAlive(p: TreeProcess): boolean {
@@ -87,9 +87,8 @@ function processReport(value: unknown): ProcessReport | undefined {
   const execArgv = fieldOf(value, 'execArgv');
   const webSocketUrl = fieldOf(value, 'webSocketUrl');
   const movedFrom = fieldOf(value, 'movedFrom');
-  const texts = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
-  if (typeof pid !== 'number' || !Number.isInteger(pid) || typeof ppid !== 'number' || !Number.isInteger(ppid)) return undefined;
-  if (!texts(argv) || !texts(execArgv) || !isOptionalText(webSocketUrl) || !isOptionalText(movedFrom)) return undefined;
+  if (!isWholeNumber(pid) || !isWholeNumber(ppid)) return undefined;
+  if (!isTextList(argv) || !isTextList(execArgv) || !isOptionalText(webSocketUrl) || !isOptionalText(movedFrom)) return undefined;
   if (webSocketUrl !== undefined && !/^ws:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+\/[\w-]+$/.test(webSocketUrl)) return undefined;
   return {
     pid,

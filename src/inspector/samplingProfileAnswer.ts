@@ -1,6 +1,6 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
-import { fieldOf, isAmount } from './targetValues';
+import { fieldOf, isAmount, isWholeNumber } from './targetValues';
 
 /**
  * `HeapProfiler.getSamplingProfile`'s answer, read field by field into a fresh profile: the
@@ -49,7 +49,7 @@ function nodeOf(raw: unknown): SamplingNode | undefined {
   const scriptId = fieldOf(frame, 'scriptId');
   if (!isAmount(id) || (selfSize !== undefined && !isAmount(selfSize))) return undefined;
   if (typeof functionName !== 'string' || typeof url !== 'string') return undefined;
-  if (!isInteger(lineNumber) || !isInteger(columnNumber)) return undefined;
+  if (!isWholeNumber(lineNumber) || !isWholeNumber(columnNumber)) return undefined;
   if (scriptId !== undefined && typeof scriptId !== 'string') return undefined;
   return {
     id,
@@ -63,9 +63,4 @@ function nodeOf(raw: unknown): SamplingNode | undefined {
     ...(selfSize === undefined ? {} : { selfSize }),
     children: [],
   };
-}
-
-/** A line or column: V8 gives -1 where it has none. */
-function isInteger(value: unknown): value is number {
-  return Number.isInteger(value);
 }

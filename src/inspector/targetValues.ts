@@ -22,6 +22,16 @@ export function isAmount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
+/** A whole number from the target (a pid, an exit code, a line: V8 gives -1 where it has none). */
+export function isWholeNumber(value: unknown): value is number {
+  return Number.isInteger(value);
+}
+
+/** A list of texts from the target (a process's argv). */
+export function isTextList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((s) => typeof s === 'string');
+}
+
 export function isOptionalText(value: unknown): value is string | undefined {
   return value === undefined || typeof value === 'string';
 }
