@@ -34,8 +34,8 @@ type Section = (typeof SECTIONS)[number];
 
 /** The leak check's service and workload: ~400 MB of records, 5 cycles of 100 requests. */
 const LEAK_CHECK = { records: 1_000_000, cycles: 5, requests: 100 };
-/** Throughput with and without the sampling profiler: 15 pairs of rounds, alternating, medians. */
-const OVERHEAD = { rounds: 15, requestsPerRound: 2000 };
+/** Throughput with and without the sampling profiler: 3 fresh services × 10 pairs of rounds, alternating. */
+const OVERHEAD = { services: 3, pairsPerService: 10, requestsPerRound: 5000 };
 
 interface Options {
   quick: boolean;
@@ -187,7 +187,11 @@ async function main(): Promise<void> {
       checks.push(result);
     }
     log('throughput with the sampling profiler off and on…');
-    overhead = await measureSamplingOverhead({ records: LEAK_CHECK.records, ...OVERHEAD }).catch((e: unknown) => {
+    overhead = await measureSamplingOverhead({
+      records: LEAK_CHECK.records,
+      ...OVERHEAD,
+      onPair: (i, p) => log(`pair ${i + 1}: ${(100 * (1 - p.on.cpu / p.off.cpu)).toFixed(1)}%`),
+    }).catch((e: unknown) => {
       log(`throughput: fails: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     });

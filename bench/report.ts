@@ -2,7 +2,7 @@
 import type { CliTiming } from './cliTimings';
 import type { SnapshotFile } from './generate';
 import type { LeakCheckResult } from './leakCheckBench';
-import { OVERHEAD_TARGET, type SamplingOverhead } from './samplingOverhead';
+import { OVERHEAD_TARGET, percent, type SamplingOverhead } from './samplingOverhead';
 import type { RunResult } from './measure';
 import type { Phase } from './tools/tool';
 
@@ -238,7 +238,7 @@ export function bigHeapTargets(big: CliTiming[] | undefined, checks: LeakCheckRe
 
   const t8 = `(8) the sampling heap profiler takes under ${OVERHEAD_TARGET * 100}% of the service's throughput`;
   if (overhead) {
-    const detail = `${(overhead.overhead * 100).toFixed(1)}% (${overhead.offPerCpuSecond.toFixed(0)} → ${overhead.onPerCpuSecond.toFixed(0)} requests per CPU-second of the service at ${overhead.samplingInterval} bytes a sample)`;
+    const detail = `${percent(overhead.overhead)} (95% interval ${percent(overhead.overheadLow)} to ${percent(overhead.overheadHigh)} over ${overhead.pairs.length} pairs; ${overhead.offPerCpuSecond.toFixed(0)} → ${overhead.onPerCpuSecond.toFixed(0)} requests per CPU-second of the service at ${overhead.samplingInterval} bytes a sample)`;
     targets.push({ description: t8, status: overhead.overhead < OVERHEAD_TARGET ? 'PASS' : 'FAIL', detail });
   } else
     targets.push({

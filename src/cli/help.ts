@@ -1,5 +1,6 @@
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { LEAK_CHECK_DEFAULTS } from '../session/checkDefaults';
+import { DEFAULT_SAMPLING_INTERVAL } from '../session/types';
 
 const TARGET_NOTE = `  TARGET is host:port of a process started with --inspect (a container's forwarded
   port works), or its ws:// URL. --pid N opens the inspector of a local Node process
@@ -28,7 +29,7 @@ const CHECK_OPTIONS = `        --workload-url URL   GET it --requests N times pe
                              leaks named by allocation site, no snapshot
         --memory-limit SIZE  what the target may use in all (512M, 1.5G); default:
                              its cgroup limit, else the machine's available memory
-        --sampling-interval BYTES  bytes between samples (default 4096)
+        --sampling-interval BYTES  bytes between samples (default ${DEFAULT_SAMPLING_INTERVAL})
         --raw-paths          also print V8's retainer path of each holder
 `;
 
