@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runCli } from './helpers/cli';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_SAMPLING_INTERVAL } from '../src/session/types';
+import { REPO_ROOT, runCli } from './helpers/cli';
 
 describe('CLI manners', () => {
   for (const command of ['inspect', 'diff', 'run', 'attach', 'demo', 'memory', 'snapshot', 'compare', 'fix']) {
@@ -13,6 +16,20 @@ describe('CLI manners', () => {
       }
     });
   }
+
+  test('--version prints the version of the installed package', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', 'version']) {
+      const r = await runCli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${version}\n`);
+    }
+  });
+
+  test('the help of `run` names the default sampling interval the check uses', async () => {
+    const r = await runCli(['run', '--help']);
+    assert.match(r.stdout, new RegExp(`--sampling-interval BYTES +bytes between samples \\(default ${DEFAULT_SAMPLING_INTERVAL}\\)`));
+  });
 
   test('run --help before `--` is ours; after it, it belongs to the launched command', async () => {
     const r = await runCli(['run', '--help', '--', 'node', 'app.js']);

@@ -17,7 +17,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return command ? ExitCode.Ok : ExitCode.Usage;
   }
   if (command === '--version' || command === 'version') {
-    io.stdout.write(`${require('../../../package.json').version}\n`);
+    // Loaded here only: every command's start-up pays for what main imports.
+    const { leakscopeVersion } = require('../session/packageVersion') as typeof import('../session/packageVersion');
+    io.stdout.write(`${leakscopeVersion()}\n`);
     return ExitCode.Ok;
   }
   const beforeSeparator = command === 'run' && rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
@@ -117,7 +119,7 @@ function reportError(e: unknown, io: CliIo): number {
   const printed = printedError(e);
   io.stderr.write(`leakscope: ${printed.text}\n`);
   if (printed.internal) {
-    if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
     else io.stderr.write('This is a bug in Leakscope. Rerun with LEAKSCOPE_DEBUG=1 for the stack trace.\n');
     return ExitCode.Failure;
   }

@@ -146,7 +146,9 @@ export class LeakCheckSession extends LoggingDebugSession {
     const printed = printedError(e);
     this.say(`Leakscope: ${printed.text}`, 'stderr');
     if (printed.internal)
-      this.say(`This is a bug in Leakscope:\n${printable((e as Error)?.stack ?? String(e), Infinity, { keepLayout: true })}`);
+      this.say(
+        `This is a bug in Leakscope:\n${printable((e instanceof Error ? e.stack : undefined) ?? String(e), Infinity, { keepLayout: true })}`,
+      );
   }
 
   private async cleanUp(): Promise<void> {

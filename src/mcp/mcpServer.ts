@@ -3,6 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from '../common/cancellation';
+import { leakscopeVersion } from '../session/packageVersion';
 import { errorText, parseInput, type LeakscopeTool, type ZodShape } from './toolDefinition';
 import { LEAKSCOPE_TOOLS } from './tools';
 
@@ -31,7 +32,7 @@ export async function serveMcp(cwd: string, token: CancellationToken): Promise<v
 }
 
 export function createMcpServer(cwd: string, shutdown: CancellationToken = NeverCancelled): McpServer {
-  const server = new McpServer({ name: 'leakscope', version: require('../../../package.json').version }, { capabilities: { tools: {} } });
+  const server = new McpServer({ name: 'leakscope', version: leakscopeVersion() }, { capabilities: { tools: {} } });
   // Each as any tool: from the list's union of tool types, TypeScript would infer no one I and O.
   const tools: readonly LeakscopeTool[] = LEAKSCOPE_TOOLS;
   for (const tool of tools) registerLeakscopeTool(server, tool, cwd, shutdown);

@@ -16,3 +16,8 @@ export function packageVersion(packageDir: string, readFile: TextReader = readTe
   const version = fieldOf(json, 'version');
   return typeof version === 'string' ? version : undefined;
 }
+
+/** Leakscope's own version: the CLI and the MCP server run from out/src/<layer>, three folders below its package.json. */
+export function leakscopeVersion(): string {
+  return packageVersion(join(__dirname, '..', '..', '..')) ?? 'unknown';
+}
