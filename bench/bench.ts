@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { cliTable, timeCli, type CliTiming } from './cliTimings';
 import { cacheDir, ensureBigPair, ensurePair, ensureSingle, GENERATOR_VERSION, SINGLE_SPECS, type SnapshotFile } from './generate';
 import { CAPTURE_MODES, LEAK_CHECK_TIMEOUT_SECONDS, leakCheckTable, measureLeakCheck, type LeakCheckResult } from './leakCheckBench';
-import { measureSamplingOverhead, samplingOverheadLine, type SamplingOverhead } from './samplingOverhead';
+import { measureSamplingOverhead, pairOverhead, percent, samplingOverheadLine, type SamplingOverhead } from './samplingOverhead';
 import { measure, DEFAULT_TIMEOUT_SECONDS, type RunResult } from './measure';
 import { ensurePeersInstalled, peerVersion } from './peers';
 import {
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     overhead = await measureSamplingOverhead({
       records: LEAK_CHECK.records,
       ...OVERHEAD,
-      onPair: (i, p) => log(`pair ${i + 1}: ${(100 * (1 - p.on.cpu / p.off.cpu)).toFixed(1)}%`),
+      onPair: (i, p) => log(`pair ${i + 1}: ${percent(pairOverhead(p))}`),
     }).catch((e: unknown) => {
       log(`throughput: fails: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;

@@ -83,8 +83,7 @@ export async function measureSamplingOverhead(options: {
       pairs.push(pair);
     }
   }
-  const overheads = pairs.map((p) => 1 - p.on.cpu / p.off.cpu);
-  const { mean, halfWidth } = meanWithInterval(overheads);
+  const { mean, halfWidth } = meanWithInterval(pairs.map(pairOverhead));
   return {
     samplingInterval,
     services: options.services,
@@ -208,6 +207,11 @@ function studentT95(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
 
+/** The share of the service's throughput (per CPU-second) the profiler took in one pair of rounds. */
+export function pairOverhead(pair: { off: RoundRate; on: RoundRate }): number {
+  return 1 - pair.on.cpu / pair.off.cpu;
+}
+
 /** A share as a percentage with one decimal ("0.0%", never "-0.0%"). */
 export function percent(share: number): string {
   const text = (share * 100).toFixed(1);
@@ -225,6 +229,6 @@ export function samplingOverheadLine(o: SamplingOverhead): string {
     `| on | ${rate(o.onPerCpuSecond)} | ${rate(o.onPerSecond)} |`,
     `| overhead | **${percent(o.overhead)}** (${percent(o.overheadLow)} to ${percent(o.overheadHigh)}; target < ${OVERHEAD_TARGET * 100}%) | ${percent(o.wallOverhead)} |`,
     '',
-    `Each pair's overhead (CPU-time), in order: ${o.pairs.map((p) => percent(1 - p.on.cpu / p.off.cpu)).join(', ')}.`,
+    `Each pair's overhead (CPU-time), in order: ${o.pairs.map((p) => percent(pairOverhead(p))).join(', ')}.`,
   ].join('\n');
 }
