@@ -1,5 +1,5 @@
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, isLeakscopeError, printedError } from '../common/errors';
+import { ErrorCode, errorDetail, isLeakscopeError, printedError } from '../common/errors';
 import { ExitCode } from '../common/exitCodes';
 import { nearest, type CliIo, type CommandContext } from './args';
 import { COMMAND_HELP, HELP, commandHelp, usageError } from './help';
@@ -119,7 +119,7 @@ function reportError(e: unknown, io: CliIo): number {
   const printed = printedError(e);
   io.stderr.write(`leakscope: ${printed.text}\n`);
   if (printed.internal) {
-    if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${(e instanceof Error ? e.stack : undefined) ?? String(e)}\n`);
+    if (process.env.LEAKSCOPE_DEBUG) io.stderr.write(`${errorDetail(e)}\n`);
     else io.stderr.write('This is a bug in Leakscope. Rerun with LEAKSCOPE_DEBUG=1 for the stack trace.\n');
     return ExitCode.Failure;
   }

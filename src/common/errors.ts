@@ -44,6 +44,13 @@ export function isLeakscopeError(e: unknown): e is LeakscopeError {
   return e instanceof LeakscopeError;
 }
 
+/** What a developer needs of an internal error: its stack, and the stacks of its causes. */
+export function errorDetail(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause !== undefined ? `\nCaused by: ${errorDetail(e.cause)}` : '';
+  return `${e.stack ?? `${e.name}: ${e.message}`}${cause}`;
+}
+
 /**
  * An error as the hosts that print say it (the CLI's stderr, the debug adapter's console), after
  * their `leakscope: ` prefix: a user-facing LeakscopeError is its own sentence; a snapshot too

@@ -2,7 +2,7 @@ import { Event, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent,
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancellationTokenSource } from '../common/cancellation';
-import { ErrorCode, isLeakscopeError, printedError } from '../common/errors';
+import { ErrorCode, errorDetail, isLeakscopeError, printedError } from '../common/errors';
 import { ExitCode } from '../common/exitCodes';
 import { printable } from '../common/printable';
 import { formatBytes, requiredByteSize } from '../common/bytes';
@@ -145,10 +145,7 @@ export class LeakCheckSession extends LoggingDebugSession {
   private sayError(e: unknown): void {
     const printed = printedError(e);
     this.say(`Leakscope: ${printed.text}`, 'stderr');
-    if (printed.internal)
-      this.say(
-        `This is a bug in Leakscope:\n${printable((e instanceof Error ? e.stack : undefined) ?? String(e), Infinity, { keepLayout: true })}`,
-      );
+    if (printed.internal) this.say(`This is a bug in Leakscope:\n${printable(errorDetail(e), Infinity, { keepLayout: true })}`);
   }
 
   private async cleanUp(): Promise<void> {

@@ -1,4 +1,4 @@
-import { ErrorCode, isLeakscopeError } from '../common/errors';
+import { ErrorCode, errorDetail, isLeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 
 /** What the editor does with an error: the message to show (none for a cancellation) and what goes to the output channel. */
@@ -53,12 +53,6 @@ function isCancellation(e: unknown): boolean {
   if (isLeakscopeError(e)) return e.code === ErrorCode.Cancelled;
   // vscode.CancellationError, thrown by VS Code's own APIs when their token is cancelled.
   return e instanceof Error && e.name === 'Canceled';
-}
-
-function errorDetail(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = e.cause !== undefined ? `\nCaused by: ${errorDetail(e.cause)}` : '';
-  return `${e.stack ?? `${e.name}: ${e.message}`}${cause}`;
 }
 
 function withoutPrefix(message: string): string {
