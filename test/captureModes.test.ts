@@ -99,7 +99,7 @@ describe('--capture sampling', () => {
   });
 
   test('a listener added per request is named where it is added', async () => {
-    // ~0.5 kB a request: 300 requests put it above sampling's 48 kB-per-cycle floor.
+    // ~0.35 kB a request: 300 requests put it over 100 kB a cycle, three times sampling's floor.
     const { report } = await check('listenerPerRequest.js', ['--capture', 'sampling', '--requests', '300']);
     assert.equal(report.verdict, 'leak', report.summary);
     const [finding] = report.findings;

@@ -2,6 +2,8 @@ import { formatBytes } from '../common/bytes';
 import { isLibraryFile } from './findings';
 import type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
 import { mappedSource } from './mapLocations';
+import { halvesGrowth } from './sampledHalves';
+import { sampleWeight } from './sampleWeight';
 import type { Finding, GroupGrowth, LocationMapper } from './types';
 
 export type { SamplingNode, SamplingProfile } from '../memory/samplingProfile';
@@ -55,136 +57,170 @@ export interface SamplingOptions {
   mapLocation?: LocationMapper;
 }
 
+/** A sample alive at the end, allocated during the cycles. */
+interface LiveSample {
+  /** Zero-based: 0 is cycle 1. */
+  cycle: number;
+  nodeId: number;
+  bytes: number;
+  objects: number;
+  /** Its site, then every program frame that called it, innermost first, each once. */
+  frames: StackFrame[];
+}
+
+/** Samples pooled under one frame: those allocated there, or in what it called. */
+interface Pool {
+  frame: StackFrame;
+  /** 0 when the frame is some sample's site; else how many program frames it is above the nearest site. */
+  depth: number;
+  samples: LiveSample[];
+}
+
 /**
- * Allocation sites whose surviving memory grows, each with how much survived from each cycle.
- * A sample stands for the bytes allocated between samples, so its object (of `size` bytes)
- * counts as 1 / (1 − e^(−size/interval)) objects, V8's own scaling.
+ * Allocation sites whose surviving memory grows, each with how much survived from each cycle:
+ * the samples whose site it is, without what its callees allocated.
  */
 export function siteGrowth(run: SamplingRun): SiteGrowth[] {
   const cycles = run.boundaries.length - 1;
   if (cycles < 1) return [];
-  const parents = new Map<number, { node: SamplingNode; parent?: number }>();
-  const walk: Array<{ node: SamplingNode; parent?: number }> = [{ node: run.final.head }];
-  while (walk.length > 0) {
-    const item = walk.pop()!;
-    parents.set(item.node.id, item);
-    for (const child of item.node.children) walk.push({ node: child, parent: item.node.id });
-  }
-  const sites = new Map<string, { site: StackFrame; stacks: Map<number, number>; samples: number[]; objects: number[]; bytes: number[] }>();
-  const siteOfNode = new Map<number, { key: string; site: StackFrame } | undefined>();
-  for (const sample of run.final.samples) {
-    const cycle = cycleOf(sample.ordinal, run.boundaries);
-    if (cycle === undefined) continue;
-    let located = siteOfNode.get(sample.nodeId);
-    if (!siteOfNode.has(sample.nodeId)) {
-      located = allocationSite(stackOf(sample.nodeId, parents));
-      siteOfNode.set(sample.nodeId, located);
-    }
-    if (!located) continue;
-    let entry = sites.get(located.key);
-    if (!entry)
-      sites.set(
-        located.key,
-        (entry = { site: located.site, stacks: new Map(), samples: zeros(cycles), objects: zeros(cycles), bytes: zeros(cycles) }),
-      );
-    const count = 1 / -Math.expm1(-sample.size / run.samplingInterval);
-    entry.samples[cycle - 1] += 1;
-    entry.objects[cycle - 1] += count;
-    entry.bytes[cycle - 1] += count * sample.size;
-    entry.stacks.set(sample.nodeId, (entry.stacks.get(sample.nodeId) ?? 0) + count * sample.size);
+  const stacks = stackReader(run.final);
+  const sites = new Map<string, Pool>();
+  for (const sample of liveSamples(run, stacks)) {
+    const key = frameKey(sample.frames[0]);
+    let pool = sites.get(key);
+    if (!pool) sites.set(key, (pool = { frame: sample.frames[0], depth: 0, samples: [] }));
+    pool.samples.push(sample);
   }
   const mid = Math.ceil(cycles / 2);
-  return [...sites.values()].map((e) => {
-    const heaviest = [...e.stacks.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  return [...sites.values()].map((pool) => {
+    const series = seriesOf(pool.samples, cycles);
     return {
-      site: e.site,
-      stack: stackOf(heaviest, parents),
-      samples: e.samples,
-      objects: e.objects,
-      bytes: e.bytes,
-      growth: halvesGrowth(e.samples, e.objects, e.bytes, mid),
+      site: pool.frame,
+      stack: stacks(heaviestNode(pool.samples)),
+      ...series,
+      growth: halvesGrowth(series.samples, series.objects, series.bytes, mid),
     };
   });
 }
 
 /**
- * The same evidence as the snapshot check's mid snapshot (analysis/diff's group growth): what
- * survives from the cycles before the middle and from those after it, both at a steady rate,
- * the second half at least half as fast as the first. A bounded cache that filled during
- * warm-up keeps nothing from the cycles; one that evicts keeps only the last cycle's entries.
- * Samples are sparse, so each half also needs `minSamples` live samples to count as growth.
+ * Leaks named by allocation site: every site whose surviving memory grew steadily in both halves
+ * of the cycles. One leak often allocates in several functions (a handler and the helpers or
+ * callbacks it calls), each under the floor alone: what no site claims is pooled under the
+ * program frames that called the sites, innermost first, and judged by the same evidence.
  */
-export function halvesGrowth(samples: number[], objects: number[], bytes: number[], mid: number, minSamples = 2): GroupGrowth {
-  const cycles = samples.length;
-  const sum = (a: number[], from: number, to: number) => a.slice(from, to).reduce((x, y) => x + y, 0);
-  const cyclesBeforeMid = mid;
-  const cyclesAfterMid = cycles - mid;
-  const before = sum(objects, 0, mid);
-  const after = sum(objects, mid, cycles);
-  const rateBefore = sum(bytes, 0, mid) / Math.max(1, cyclesBeforeMid);
-  const rateAfter = sum(bytes, mid, cycles) / Math.max(1, cyclesAfterMid);
-  // Steady means adding in most cycles of each half, not a few bursts: requests in flight when a
-  // reading happens (a server's req and res) leave samples in one cycle and none in the next two.
-  const busyCycles = (from: number, to: number) => samples.slice(from, to).filter((n) => n > 0).length;
-  const mostly = (from: number, to: number) => 2 * busyCycles(from, to) >= to - from;
-  const steady =
-    cyclesAfterMid > 0 &&
-    sum(samples, 0, mid) >= minSamples &&
-    sum(samples, mid, cycles) >= minSamples &&
-    mostly(0, mid) &&
-    mostly(mid, cycles) &&
-    rateAfter >= 0.5 * rateBefore;
-  return {
-    cyclesBeforeMid,
-    cyclesAfterMid,
-    newBeforeMid: Math.round(before),
-    newAfterMid: Math.round(after),
-    objectsPerCycle: after / Math.max(1, cyclesAfterMid),
-    bytesPerCycle: rateAfter,
-    steady,
-  };
-}
-
-/** Leaks named by allocation site: every site whose surviving memory grew steadily in both halves of the cycles. */
 export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}): Finding[] {
+  const cycles = run.boundaries.length - 1;
+  if (cycles < 1) return [];
   const minBytes = options.minBytesPerCycle ?? 1024;
   const minObjects = options.minObjectsPerCycle ?? 10;
   const floor = options.floorBytesPerCycle ?? 0;
-  const cycles = run.boundaries.length - 1;
   const mid = Math.ceil(cycles / 2);
-  // The floor holds in both halves: what the last cycles alone keep (their requests' sockets
-  // and buffers, still closing at the last reading) is not a leak's steady rate.
-  const perCycle = (bytes: number[], from: number, to: number) => bytes.slice(from, to).reduce((a, b) => a + b, 0) / Math.max(1, to - from);
-  return siteGrowth(run)
-    .map((s) => ({ ...s, growth: halvesGrowth(s.samples, s.objects, s.bytes, mid, options.minSamplesPerHalf) }))
-    .filter(
-      (s) =>
-        s.growth.steady &&
-        Math.min(perCycle(s.bytes, 0, mid), perCycle(s.bytes, mid, cycles)) >= floor &&
-        (s.growth.bytesPerCycle >= minBytes || s.growth.objectsPerCycle >= minObjects),
-    )
-    .sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle)
-    .map((s) => toFinding(s, options.mapLocation));
+  const stacks = stackReader(run.final);
+  const claimed = new Set<LiveSample>();
+  const found: Array<SiteGrowth & { callees: Array<{ site: StackFrame; bytes: number }> }> = [];
+  // A callee's samples are a subset of its callers' pools: judging smaller pools first names the
+  // function nearest the allocations that shows the growth.
+  const pools = [...poolsOf(liveSamples(run, stacks))].sort((a, b) => a.depth - b.depth || a.samples.length - b.samples.length);
+  for (const pool of pools) {
+    const free = pool.samples.filter((s) => !claimed.has(s));
+    if (free.length === 0) continue;
+    const series = seriesOf(free, cycles);
+    const growth = halvesGrowth(series.samples, series.objects, series.bytes, mid, options.minSamplesPerHalf);
+    // The floor holds in both halves: what the last cycles alone keep (their requests' sockets
+    // and buffers, still closing at the last reading) is not a leak's steady rate.
+    const perCycle = (from: number, to: number) => series.bytes.slice(from, to).reduce((a, b) => a + b, 0) / Math.max(1, to - from);
+    if (!growth.steady || Math.min(perCycle(0, mid), perCycle(mid, cycles)) < floor) continue;
+    if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) continue;
+    for (const s of free) claimed.add(s);
+    found.push({ site: pool.frame, stack: stacks(heaviestNode(free)), ...series, growth, callees: pool.depth > 0 ? calleesOf(free) : [] });
+  }
+  return found.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle).map((s) => toFinding(s, s.callees, options.mapLocation));
 }
 
-function toFinding(generated: SiteGrowth, mapLocation: LocationMapper | undefined): Finding {
-  const s = mapLocation
-    ? { ...generated, site: mapFrame(generated.site, mapLocation), stack: generated.stack.map((f) => mapFrame(f, mapLocation)) }
-    : generated;
+function liveSamples(run: SamplingRun, stacks: (nodeId: number) => StackFrame[]): LiveSample[] {
+  const framesOf = new Map<number, StackFrame[]>();
+  const live: LiveSample[] = [];
+  for (const sample of run.final.samples) {
+    const cycle = cycleOf(sample.ordinal, run.boundaries);
+    if (cycle === undefined) continue;
+    let frames = framesOf.get(sample.nodeId);
+    if (!frames) framesOf.set(sample.nodeId, (frames = allocationFrames(stacks(sample.nodeId))));
+    if (frames.length === 0) continue;
+    live.push({ cycle: cycle - 1, nodeId: sample.nodeId, ...sampleWeight(sample.size, run.samplingInterval), frames });
+  }
+  return live;
+}
+
+function poolsOf(samples: LiveSample[]): Iterable<Pool> {
+  const pools = new Map<string, Pool>();
+  for (const sample of samples)
+    sample.frames.forEach((frame, depth) => {
+      const key = frameKey(frame);
+      const pool = pools.get(key);
+      if (!pool) pools.set(key, { frame, depth, samples: [sample] });
+      else {
+        pool.depth = Math.min(pool.depth, depth);
+        pool.samples.push(sample);
+      }
+    });
+  return pools.values();
+}
+
+function seriesOf(samples: LiveSample[], cycles: number): { samples: number[]; objects: number[]; bytes: number[] } {
+  const series = { samples: zeros(cycles), objects: zeros(cycles), bytes: zeros(cycles) };
+  for (const s of samples) {
+    series.samples[s.cycle] += 1;
+    series.objects[s.cycle] += s.objects;
+    series.bytes[s.cycle] += s.bytes;
+  }
+  return series;
+}
+
+function heaviestNode(samples: LiveSample[]): number {
+  const byNode = new Map<number, number>();
+  for (const s of samples) byNode.set(s.nodeId, (byNode.get(s.nodeId) ?? 0) + s.bytes);
+  return [...byNode.entries()].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** The sites under a pooled caller, heaviest first: where its leak's objects are created. */
+function calleesOf(samples: LiveSample[]): Array<{ site: StackFrame; bytes: number }> {
+  const bySite = new Map<string, { site: StackFrame; bytes: number }>();
+  for (const s of samples) {
+    const key = frameKey(s.frames[0]);
+    const entry = bySite.get(key) ?? { site: s.frames[0], bytes: 0 };
+    entry.bytes += s.bytes;
+    bySite.set(key, entry);
+  }
+  return [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+function toFinding(
+  generated: SiteGrowth,
+  generatedCallees: Array<{ site: StackFrame; bytes: number }>,
+  mapLocation: LocationMapper | undefined,
+): Finding {
+  const mapped = (f: StackFrame) => (mapLocation ? mapFrame(f, mapLocation) : f);
+  const s = { ...generated, site: mapped(generated.site), stack: generated.stack.map(mapped) };
   const site = generated.site;
   const source = mappedSource(
     { file: site.url, line: site.line, column: site.column, functionName: site.functionName, role: 'allocated' as const },
     mapLocation,
   );
-  const where = `${s.site.functionName} (${fileName(s.site.url)}:${s.site.line})`;
+  const where = describe(s.site);
   const perCycle = s.bytes.map((b) => formatBytes(b)).join(', ');
+  const total = generatedCallees.reduce((sum, c) => sum + c.bytes, 0);
+  const callees = generatedCallees
+    .slice(0, 3)
+    .map((c) => `${describe(mapped(c.site))} ${Math.round((100 * c.bytes) / total)}%`)
+    .join(', ');
   return {
     kind: 'unbounded-collection',
-    title: `Memory allocated in ${where} survives every cycle`,
+    title: callees ? `Memory allocated in what ${where} calls survives every cycle` : `Memory allocated in ${where} survives every cycle`,
     confidence: 'medium',
     // No snapshot, so no retainer path: the allocation stack, outermost first, stands in for it
     // (compare matches findings of two runs by it).
-    path: [...s.stack].reverse().map((f) => `${f.functionName} (${fileName(f.url)}:${f.line})`),
+    path: [...s.stack].reverse().map(describe),
     holderPath: [],
     classes: [],
     growth: s.growth,
@@ -195,8 +231,15 @@ function toFinding(generated: SiteGrowth, mapLocation: LocationMapper | undefine
       summary:
         'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.',
     },
-    explanation: `Sampled allocations in ${where} that survive cleanup and GC grow in both halves of the run (about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: the function is where the objects are created, and the code that keeps them is usually next to it.`,
+    explanation:
+      `Sampled allocations ${callees ? `under ${where} (in ${callees})` : `in ${where}`} that survive cleanup and GC grow in both halves of the run ` +
+      `(about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: ` +
+      `the function is where the objects are created${callees ? ' (no one callee kept enough alone to tell a leak from noise)' : ''}, and the code that keeps them is usually next to it.`,
   };
+}
+
+function describe(f: StackFrame): string {
+  return `${f.functionName} (${fileName(f.url)}:${f.line})`;
 }
 
 function mapFrame(frame: StackFrame, mapLocation: LocationMapper): StackFrame {
@@ -211,24 +254,49 @@ function cycleOf(ordinal: number, boundaries: number[]): number | undefined {
   return undefined;
 }
 
-function stackOf(nodeId: number, parents: Map<number, { node: SamplingNode; parent?: number }>): StackFrame[] {
-  const stack: StackFrame[] = [];
-  for (let at = parents.get(nodeId); at; at = at.parent !== undefined ? parents.get(at.parent) : undefined) {
-    const f = at.node.callFrame;
-    if (f.functionName === '(root)' && !f.url) continue;
-    stack.push({ functionName: f.functionName || '(anonymous)', url: f.url, line: f.lineNumber + 1, column: f.columnNumber + 1 });
+/** Each node's stack, innermost first, read from the profile's tree once per node. */
+function stackReader(profile: SamplingProfile): (nodeId: number) => StackFrame[] {
+  const parents = new Map<number, { node: SamplingNode; parent?: number }>();
+  const walk: Array<{ node: SamplingNode; parent?: number }> = [{ node: profile.head }];
+  while (walk.length > 0) {
+    const item = walk.pop()!;
+    parents.set(item.node.id, item);
+    for (const child of item.node.children) walk.push({ node: child, parent: item.node.id });
   }
-  return stack;
+  return (nodeId) => {
+    const stack: StackFrame[] = [];
+    for (let at = parents.get(nodeId); at; at = at.parent !== undefined ? parents.get(at.parent) : undefined) {
+      const f = at.node.callFrame;
+      if (f.functionName === '(root)' && !f.url) continue;
+      stack.push({ functionName: f.functionName || '(anonymous)', url: f.url, line: f.lineNumber + 1, column: f.columnNumber + 1 });
+    }
+    return stack;
+  };
 }
 
 /**
- * The frame a fix edits: the innermost in the program's own code; else the innermost in a
- * library; else nothing (Node's internals and V8's own work are not the program's leak).
+ * The frame a fix edits, then the program's frames that called it. The site is the innermost
+ * frame in the program's own code; else the innermost in a library; else there is none (Node's
+ * internals and V8's own work are not the program's leak). Only the program's frames pool what
+ * they call: a library's dispatch calls every handler, leaking or not.
  */
-function allocationSite(stack: StackFrame[]): { key: string; site: StackFrame } | undefined {
+function allocationFrames(stack: StackFrame[]): StackFrame[] {
   const scripts = stack.filter((f) => f.url && !f.url.startsWith('node:') && !f.url.startsWith('internal/'));
-  const site = scripts.find((f) => !isLibraryFile(f.url)) ?? scripts[0];
-  return site ? { key: `${site.url}:${site.line}:${site.column}:${site.functionName}`, site } : undefined;
+  const own = scripts.filter((f) => !isLibraryFile(f.url));
+  const site = own[0] ?? scripts[0];
+  if (!site) return [];
+  const frames = [site];
+  const seen = new Set([frameKey(site)]);
+  for (const f of own)
+    if (!seen.has(frameKey(f))) {
+      seen.add(frameKey(f));
+      frames.push(f);
+    }
+  return frames;
+}
+
+function frameKey(f: StackFrame): string {
+  return `${f.url}:${f.line}:${f.column}:${f.functionName}`;
 }
 
 function fileName(url: string): string {
