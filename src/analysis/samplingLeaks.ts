@@ -118,7 +118,7 @@ export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}
   const mid = Math.ceil(cycles / 2);
   const stacks = stackReader(run.final);
   const claimed = new Set<LiveSample>();
-  const found: Array<SiteGrowth & { callees: Array<{ site: StackFrame; bytes: number }> }> = [];
+  const found: Array<SiteGrowth & { sites: SiteShare[] }> = [];
   // A callee's samples are a subset of its callers' pools: judging smaller pools first names the
   // function nearest the allocations that shows the growth.
   const pools = [...poolsOf(liveSamples(run, stacks))].sort((a, b) => a.depth - b.depth || a.samples.length - b.samples.length);
@@ -133,9 +133,9 @@ export function samplingFindings(run: SamplingRun, options: SamplingOptions = {}
     if (!growth.steady || Math.min(perCycle(0, mid), perCycle(mid, cycles)) < floor) continue;
     if (growth.bytesPerCycle < minBytes && growth.objectsPerCycle < minObjects) continue;
     for (const s of free) claimed.add(s);
-    found.push({ site: pool.frame, stack: stacks(heaviestNode(free)), ...series, growth, callees: pool.depth > 0 ? calleesOf(free) : [] });
+    found.push({ site: pool.frame, stack: stacks(heaviestNode(free)), ...series, growth, sites: sitesOf(free) });
   }
-  return found.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle).map((s) => toFinding(s, s.callees, options.mapLocation));
+  return found.sort((a, b) => b.growth.bytesPerCycle - a.growth.bytesPerCycle).map((s) => toFinding(s, s.sites, options.mapLocation));
 }
 
 function liveSamples(run: SamplingRun, stacks: (nodeId: number) => StackFrame[]): LiveSample[] {
@@ -183,9 +183,15 @@ function heaviestNode(samples: LiveSample[]): number {
   return [...byNode.entries()].sort((a, b) => b[1] - a[1])[0][0];
 }
 
-/** The sites under a pooled caller, heaviest first: where its leak's objects are created. */
-function calleesOf(samples: LiveSample[]): Array<{ site: StackFrame; bytes: number }> {
-  const bySite = new Map<string, { site: StackFrame; bytes: number }>();
+/** A site's part of a finding's memory. */
+interface SiteShare {
+  site: StackFrame;
+  bytes: number;
+}
+
+/** The sites of a finding's samples, heaviest first: one for a site's own finding, the callees' too for a pooled caller. */
+function sitesOf(samples: LiveSample[]): SiteShare[] {
+  const bySite = new Map<string, SiteShare>();
   for (const s of samples) {
     const key = frameKey(s.frames[0]);
     const entry = bySite.get(key) ?? { site: s.frames[0], bytes: 0 };
@@ -195,11 +201,7 @@ function calleesOf(samples: LiveSample[]): Array<{ site: StackFrame; bytes: numb
   return [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
 }
 
-function toFinding(
-  generated: SiteGrowth,
-  generatedCallees: Array<{ site: StackFrame; bytes: number }>,
-  mapLocation: LocationMapper | undefined,
-): Finding {
+function toFinding(generated: SiteGrowth, sites: SiteShare[], mapLocation: LocationMapper | undefined): Finding {
   const mapped = (f: StackFrame) => (mapLocation ? mapFrame(f, mapLocation) : f);
   const s = { ...generated, site: mapped(generated.site), stack: generated.stack.map(mapped) };
   const site = generated.site;
@@ -209,14 +211,18 @@ function toFinding(
   );
   const where = describe(s.site);
   const perCycle = s.bytes.map((b) => formatBytes(b)).join(', ');
-  const total = generatedCallees.reduce((sum, c) => sum + c.bytes, 0);
-  const callees = generatedCallees
+  // A pooled caller: the memory was allocated in the functions it called (and maybe in itself).
+  const own = sites.some((share) => frameKey(share.site) === frameKey(site));
+  const pooled = sites.length > (own ? 1 : 0);
+  const total = sites.reduce((sum, share) => sum + share.bytes, 0);
+  const shares = sites
     .slice(0, 3)
-    .map((c) => `${describe(mapped(c.site))} ${Math.round((100 * c.bytes) / total)}%`)
+    .map((share) => `${describe(mapped(share.site))} ${Math.round((100 * share.bytes) / total)}%`)
     .join(', ');
+  const allocatedIn = !pooled ? where : own ? `${where} and what it calls` : `what ${where} calls`;
   return {
     kind: 'unbounded-collection',
-    title: callees ? `Memory allocated in what ${where} calls survives every cycle` : `Memory allocated in ${where} survives every cycle`,
+    title: `Memory allocated in ${allocatedIn} survives every cycle`,
     confidence: 'medium',
     // No snapshot, so no retainer path: the allocation stack, outermost first, stands in for it
     // (compare matches findings of two runs by it).
@@ -232,9 +238,9 @@ function toFinding(
         'Find where the objects allocated here are kept (a collection, a listener, a closure) and release them when done, or bound how many are kept.',
     },
     explanation:
-      `Sampled allocations ${callees ? `under ${where} (in ${callees})` : `in ${where}`} that survive cleanup and GC grow in both halves of the run ` +
+      `Sampled allocations in ${allocatedIn}${pooled ? ` (${shares})` : ''} that survive cleanup and GC grow in both halves of the run ` +
       `(about ${formatBytes(s.growth.bytesPerCycle)} per cycle; per cycle: ${perCycle}). The heap was sampled, not snapshotted: ` +
-      `the function is where the objects are created${callees ? ' (no one callee kept enough alone to tell a leak from noise)' : ''}, and the code that keeps them is usually next to it.`,
+      `the function is where the objects are created${pooled ? ' (no one function under it kept enough alone to tell a leak from noise)' : ''}, and the code that keeps them is usually next to it.`,
   };
 }
 
