@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { formatBytes } from '../common/bytes';
+import type { CancellationToken } from '../common/cancellation';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
 import { memoryMarks } from '../panel/memoryMarks';
-import { checkAndWrite } from '../session/launchedCheck';
+import { assertServesWorkload, checkAndWrite, whileTargetLives } from '../session/launchedCheck';
 import { SnapshotGuard } from '../session/snapshotGuard';
 import { waitUntilReady } from '../session/workload';
 import { Editors, readConfig, readSizeConfig, Settings } from './contributions';
@@ -160,39 +161,52 @@ export class CaptureCommands {
         progress.report({ message });
         panel.showProgress(message);
       };
-      if (target.kind === 'launched' && inputs.workloadUrl) {
-        step('waiting for the server to answer');
-        await waitUntilReady(inputs.workloadUrl.replace(/\{i\}/g, '0'), 30_000, token, () => target.launched?.process.exitCode === null);
-      }
-      // The launched process's pid, argv and why it was measured go into the report, as the CLI's do.
-      await checkAndWrite(
-        target.connection,
-        {
-          workload: {
-            ...(inputs.workloadUrl ? { url: inputs.workloadUrl, requests: readConfig(api, Settings.Requests) } : {}),
-            ...(inputs.workloadExpression ? { expression: inputs.workloadExpression } : {}),
+      const check = (checkToken: CancellationToken) =>
+        checkAndWrite(
+          target.connection,
+          {
+            workload: {
+              ...(inputs.workloadUrl ? { url: inputs.workloadUrl, requests: readConfig(api, Settings.Requests) } : {}),
+              ...(inputs.workloadExpression ? { expression: inputs.workloadExpression } : {}),
+            },
+            ...(inputs.cleanupExpression ? { cleanupExpression: inputs.cleanupExpression } : {}),
+            warmup: readConfig(api, Settings.Warmup),
+            cycles: inputs.cycles,
+            trackAllocations: readConfig(api, Settings.TrackAllocations),
+            capture: readConfig(api, Settings.Capture),
+            ...this.memoryLimit(),
+            outDir: dir,
+            ...(target.command ? { command: target.command } : {}),
+            thresholds: {
+              minBytesPerCycle: readConfig(api, Settings.MinBytesPerCycle),
+              minObjectsPerCycle: readConfig(api, Settings.MinObjectsPerCycle),
+            },
+            onSample: (sample) => {
+              samples.push(sample);
+              panel.showMemory(samples.slice(), memoryMarks(samples, { cleanup: Boolean(inputs.cleanupExpression), ended: false }));
+            },
           },
-          ...(inputs.cleanupExpression ? { cleanupExpression: inputs.cleanupExpression } : {}),
-          warmup: readConfig(api, Settings.Warmup),
-          cycles: inputs.cycles,
-          trackAllocations: readConfig(api, Settings.TrackAllocations),
-          capture: readConfig(api, Settings.Capture),
-          ...this.memoryLimit(),
-          outDir: dir,
-          ...(target.command ? { command: target.command } : {}),
-          thresholds: {
-            minBytesPerCycle: readConfig(api, Settings.MinBytesPerCycle),
-            minObjectsPerCycle: readConfig(api, Settings.MinObjectsPerCycle),
-          },
-          onSample: (sample) => {
-            samples.push(sample);
-            panel.showMemory(samples.slice(), memoryMarks(samples, { cleanup: Boolean(inputs.cleanupExpression), ended: false }));
-          },
-        },
-        { report: (s) => s.message && step(s.message) },
-        token,
-        target.launched?.measured,
-      );
+          { report: (s) => s.message && step(s.message) },
+          checkToken,
+          target.launched?.measured,
+        );
+      const launched = target.launched;
+      if (!launched) return void (await check(token));
+      // As the CLI's run does: wait for the server, make sure the measured process is the one the
+      // workload reaches, and if it dies during the check, say how, with its last stderr lines.
+      await whileTargetLives(launched, token, { outDir: dir, since: Date.now() }, async (alive) => {
+        if (inputs.workloadUrl) {
+          step('waiting for the server to answer');
+          await waitUntilReady(inputs.workloadUrl.replace(/\{i\}/g, '0'), 30_000, alive, () => launched.process.exitCode === null);
+          await assertServesWorkload(
+            launched,
+            inputs.workloadUrl,
+            "Give the workload URL of the service the launched command starts, or launch the service's own command.",
+          );
+        }
+        // The launched process's pid, argv and why it was measured go into the report, as the CLI's do.
+        await check(alive);
+      });
     });
     if (!ok) {
       panel.showProgress('The leak check did not finish.');

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { ErrorCode, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
-import { launchUnderInspector, withConfiguredNode } from '../inspector/launch';
+import { describeExit, formatTail, launchUnderInspector, withConfiguredNode } from '../inspector/launch';
 import { isLoopback, parseTarget, resolveTarget } from '../inspector/target';
 import { splitCommandLine } from './commandLine';
 import { DebugSessions } from './debugSessions';
@@ -187,6 +187,15 @@ export class TargetCommands {
       ...(cwd ? { cwd } : {}),
     };
     await this.targets.set(target);
+    // A program that dies while nobody checks it would only vanish from the status bar: say how
+    // it ended. During a capture the capture's own error says it, once.
+    void launched.exited.then((exit) => {
+      if (this.targets.current !== target || this.targets.capturing) return;
+      this.output.appendLine(`The launched program, ${describeExit(exit)}.${formatTail(exit.stderrTail)}`);
+      void this.api.window
+        .showWarningMessage(`Leakscope: the launched program, ${describeExit(exit)}.`, 'Show Output')
+        .then((choice) => choice && this.output.show());
+    });
     return target;
   }
 }

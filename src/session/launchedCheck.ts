@@ -43,7 +43,6 @@ export async function withLaunchedTarget<T>(
 ): Promise<T> {
   let target: LaunchedTarget | undefined;
   let connection: InspectorConnection | undefined;
-  const check = new CancellationTokenSource(token);
   const stopOnCancel = token.onCancellationRequested(() => void target?.stop());
   const startedAt = Date.now();
   try {
@@ -55,44 +54,65 @@ export async function withLaunchedTarget<T>(
     const measured = target.measured;
     launch.onNote?.(`Measuring pid ${measured.pid} (\`${printableArgs(measured.argv)}\`): ${measured.reason}.`);
     connection = await InspectorConnection.connect(target.webSocketUrl, {
-      token: check.token,
+      token,
       ...(launch.onWait ? { onWait: launch.onWait } : {}),
     });
     const running = target;
     const open = connection;
-    const work = async () => {
-      if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, check.token, () => running.process.exitCode === null);
+    return await whileTargetLives(running, token, { outDir: launch.outDir, since: startedAt }, async (check) => {
+      if (launch.readyUrl) await waitUntilReady(launch.readyUrl, 30_000, check, () => running.process.exitCode === null);
       await assertServesWorkload(running, launch.workloadUrl);
-      return use(open, running, check.token);
-    };
-    const outcome = await Promise.race([
-      work().then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      ),
-      running.exited.then((exit) => ({ exit })),
-    ]);
-    if ('value' in outcome) return outcome.value;
-    if (token.isCancellationRequested) throw new CancelledError('The leak check was stopped.');
-    // A command that failed because the target was dying says less than the exit itself: wait a moment for it.
-    const exit = 'exit' in outcome ? outcome.exit : await Promise.race([running.exited, delay(2000).then(() => undefined)]);
-    if (!exit) throw (outcome as { error: unknown }).error;
-    check.cancel();
-    const kept = launch.outDir ? `\n${await keptSnapshots(launch.outDir, startedAt)}` : '';
-    throw new LeakscopeError(
-      ErrorCode.TargetUnreachable,
-      `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}${kept}`,
-    );
+      return use(open, running, check);
+    });
   } finally {
     stopOnCancel.dispose();
-    check.dispose();
     await connection?.close();
     await target?.stop();
   }
 }
 
+/**
+ * Runs a check on a launched target. If the target dies first, the check is cancelled and the
+ * target's exit and last stderr lines are the error, at once, with the snapshots already kept in
+ * `outDir`: a check that failed because its target was dying says less than the exit itself.
+ */
+export async function whileTargetLives<T>(
+  target: LaunchedTarget,
+  token: CancellationToken,
+  kept: { outDir?: string; since: number },
+  work: (token: CancellationToken) => Promise<T>,
+): Promise<T> {
+  const check = new CancellationTokenSource(token);
+  try {
+    const outcome = await Promise.race([
+      work(check.token).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      target.exited.then((exit) => ({ exit })),
+    ]);
+    if ('value' in outcome) return outcome.value;
+    if (token.isCancellationRequested) throw new CancelledError('The leak check was stopped.');
+    // A command that failed because the target was dying says less than the exit itself: wait a moment for it.
+    const exit = 'exit' in outcome ? outcome.exit : await Promise.race([target.exited, delay(2000).then(() => undefined)]);
+    if (!exit) throw (outcome as { error: unknown }).error;
+    check.cancel();
+    const snapshots = kept.outDir ? `\n${await keptSnapshots(kept.outDir, kept.since)}` : '';
+    throw new LeakscopeError(
+      ErrorCode.TargetUnreachable,
+      `The measured process, ${describeExit(exit)} during the leak check, so there is no verdict.${formatTail(exit.stderrTail)}${snapshots}`,
+    );
+  } finally {
+    check.dispose();
+  }
+}
+
 /** The measured process must be the one the workload reaches; a check of a process that handled none of it has no verdict. */
-async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string | undefined): Promise<void> {
+export async function assertServesWorkload(
+  target: LaunchedTarget,
+  workloadUrl: string | undefined,
+  advice = 'Give the --workload-url of the service the command starts.',
+): Promise<void> {
   if (!workloadUrl) return;
   let port: number;
   try {
@@ -104,7 +124,7 @@ async function assertServesWorkload(target: LaunchedTarget, workloadUrl: string 
   if ((await target.listensOn(port)) === false) {
     throw new LeakscopeError(
       ErrorCode.TargetUnreachable,
-      `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. Give the --workload-url of the service the command starts.`,
+      `The measured process (pid ${target.measured.pid}) does not listen on port ${port}, where ${workloadUrl} goes, so it would handle none of the workload; there is no verdict. ${advice}`,
     );
   }
 }

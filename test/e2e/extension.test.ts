@@ -41,6 +41,13 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
       join(workspace, 'leakOnTimer.js'),
       "const kept = [];\nsetInterval(() => {\n  for (let i = 0; i < 100; i++) kept.push({ at: Date.now(), text: 'x'.repeat(1000) + i });\n}, 100);\n",
     );
+    // A parent that serves while its only child idles: launched, the child is what gets measured.
+    await fs.writeFile(
+      join(workspace, 'parentServes.js'),
+      "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });\nrequire('http').createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n",
+    );
+    // A service that dies of its own accord during a check (EXIT_AFTER), saying why on stderr.
+    await fs.copyFile(join(REPO_ROOT, 'test', 'fixtures', 'launch', 'server.js'), join(workspace, 'exitAfter.js'));
     await fs.writeFile(
       join(workspace, '.vscode', 'settings.json'),
       JSON.stringify(
@@ -151,6 +158,50 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     await runCommand(page, 'Leakscope: Detach');
     for (let waited = 0; (await service()).length > 0; waited += 250) {
       assert.ok(waited < 15_000, 'the launched service is still running 15 s after Detach');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  test('a launched program that dies during a leak check is named with its exit code and its last stderr line', async () => {
+    const port = await freePort();
+    await runCommand(page, 'Leakscope: Run Leak Check');
+    await pickItem(page, 'Launch a command under Leakscope', /which process/);
+    await answerInput(page, `PORT=${port} EXIT_AFTER=120 node exitAfter.js`, /launch a Node.js program/);
+    await pickItem(page, 'GET a URL each cycle', /the workload/);
+    await answerInput(page, `http://127.0.0.1:${port}/orders/{i}`, /workload URL/);
+    await answerInput(page, '', /cleanup expression/);
+    await answerInput(page, '4', /cycles/);
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notification = page.locator('.notifications-center .notification-list-item', {
+      hasText: /exited with code 3 during the leak check/,
+    });
+    await notification.waitFor({ timeout: 90_000 });
+    assert.match((await notification.textContent()) ?? '', /ran out of database connections after 120 requests/);
+    assert.equal((await processesIn(workspace, /exitAfter\.js/)).length, 0, 'the dead program left no process behind');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Notifications: Hide Notifications');
+  });
+
+  test('a leak check whose workload goes to another process than the launched one measures says so instead of a verdict', async () => {
+    const port = await freePort();
+    await runCommand(page, 'Leakscope: Run Leak Check');
+    await pickItem(page, 'Launch a command under Leakscope', /which process/);
+    await answerInput(page, `PORT=${port} node parentServes.js`, /launch a Node.js program/);
+    await pickItem(page, 'GET a URL each cycle', /the workload/);
+    await answerInput(page, `http://127.0.0.1:${port}/`, /workload URL/);
+    await answerInput(page, '', /cleanup expression/);
+    await answerInput(page, '4', /cycles/);
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notification = page.locator('.notifications-center .notification-list-item', {
+      hasText: new RegExp(`does not listen on port ${port}`),
+    });
+    await notification.waitFor({ timeout: 90_000 });
+    assert.match((await notification.textContent()) ?? '', /there is no verdict/);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Notifications: Hide Notifications');
+    await runCommand(page, 'Leakscope: Detach');
+    for (let waited = 0; (await processesIn(workspace, /parentServes\.js|setInterval/)).length > 0; waited += 250) {
+      assert.ok(waited < 15_000, 'the launched program is still running 15 s after Detach');
       await new Promise((r) => setTimeout(r, 250));
     }
   });
