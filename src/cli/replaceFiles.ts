@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 
 export interface FileChange {
   /** A real path: a symlink's target is replaced, so the link stays a link. */
@@ -23,7 +23,7 @@ export async function replaceFiles(changes: FileChange[]): Promise<void> {
     await cleanUp();
     throw new LeakscopeError(
       ErrorCode.FileUnreadable,
-      `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was written.`,
+      `Cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}); nothing was written.`,
     );
   };
   for (const { file, after } of changes) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CancelledError, ErrorCode, LeakscopeError, printedError } from './errors';
+import { CancelledError, ErrorCode, errorMessage, LeakscopeError, printedError } from './errors';
 
 test('a user-facing error prints as its sentence, anything else as an internal error, text from the target as data', () => {
   assert.deepEqual(printedError(new LeakscopeError(ErrorCode.FileNotFound, 'no such file x.heapsnapshot.')), {
@@ -18,4 +18,11 @@ test('a user-facing error prints as its sentence, anything else as an internal e
     'it threw \\x1b[2J\nline two',
   );
   assert.equal(printedError(new RangeError('Array buffer allocation failed')).internal, false);
+});
+
+test("an error's message is its message, and what was thrown when it is no Error", () => {
+  assert.equal(errorMessage(new TypeError('bad input')), 'bad input');
+  assert.equal(errorMessage('ECONNRESET'), 'ECONNRESET');
+  assert.equal(errorMessage(undefined), 'undefined');
+  assert.equal(printedError(42).text, 'internal error: 42');
 });

@@ -44,6 +44,11 @@ export function isLeakscopeError(e: unknown): e is LeakscopeError {
   return e instanceof LeakscopeError;
 }
 
+/** An error's message, or what was thrown when it is not an Error (a string, an inspector's reply). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** What a developer needs of an internal error: its stack, and the stacks of its causes. */
 export function errorDetail(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
@@ -62,5 +67,5 @@ export function printedError(e: unknown): { text: string; internal: boolean } {
   if (isLeakscopeError(e) && e.userFacing) return { text: printable(e.message, Infinity, { keepLayout: true }), internal: false };
   if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(e.message))
     return { text: 'Not enough memory to load this snapshot; close other programs or use a machine with more memory.', internal: false };
-  return { text: `internal error: ${printable((e as Error)?.message ?? String(e), Infinity, { keepLayout: true })}`, internal: true };
+  return { text: `internal error: ${printable(errorMessage(e), Infinity, { keepLayout: true })}`, internal: true };
 }

@@ -1,7 +1,7 @@
 import { parentPort, Worker, workerData, type TransferListItem } from 'node:worker_threads';
 import { CancellationTokenSource, NeverCancelled, type CancellationToken } from './cancellation';
 import type { Progress } from './progress';
-import { CancelledError, ErrorCode, LeakscopeError } from './errors';
+import { CancelledError, ErrorCode, errorMessage, LeakscopeError } from './errors';
 
 // The one way Leakscope runs work on a worker_threads thread (the edges parser, the diff's baseline,
 // the panel's graph): a worker is given a file path, never bytes; its messages are typed at both
@@ -17,7 +17,7 @@ export interface WireError {
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof LeakscopeError) return { code: e.code, message: e.message, userFacing: e.userFacing };
-  return { code: ErrorCode.Internal, message: e instanceof Error ? e.message : String(e), userFacing: false };
+  return { code: ErrorCode.Internal, message: errorMessage(e), userFacing: false };
 }
 
 export function fromWireError(e: WireError): LeakscopeError {

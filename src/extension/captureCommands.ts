@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { formatBytes } from '../common/bytes';
 import type { CancellationToken } from '../common/cancellation';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { rssBreakdown } from '../memory/breakdown';
 import { memoryVerdict } from '../memory/verdict';
 import type { MemorySample } from '../memory/types';
@@ -109,7 +109,7 @@ export class CaptureCommands {
       try {
         await target.connection.evaluate(expression.trim());
       } catch (e) {
-        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${(e as Error).message}`, true, {
+        throw new LeakscopeError(ErrorCode.InvalidArgument, `The cleanup expression failed in the target: ${errorMessage(e)}`, true, {
           cause: e,
         });
       }

@@ -1,4 +1,4 @@
-import { ErrorCode, errorDetail, isLeakscopeError } from '../common/errors';
+import { ErrorCode, errorDetail, errorMessage, isLeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 
 /** What the editor does with an error: the message to show (none for a cancellation) and what goes to the output channel. */
@@ -40,7 +40,7 @@ export function errorNotice(e: unknown, context: ErrorContext): ErrorNotice {
     const text = sentence(printable(withoutPrefix(e.message), 600), note);
     return { message: `Leakscope: ${text}`, offerOutput: false, log, inline: text };
   }
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   return {
     message: `Leakscope: ${context.action} failed: ${sentence(printable(withoutPrefix(text), 300), note)} The Leakscope output has the details.`,
     offerOutput: true,

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { InspectorConnection } from '../inspector/connection';
 import { describeExit, formatTail, launchUnderInspector, withConfiguredNode } from '../inspector/launch';
 import { isLoopback, parseTarget, resolveTarget } from '../inspector/target';
@@ -105,7 +105,7 @@ export class TargetCommands {
           parseTarget(value.trim());
           return undefined;
         } catch (e) {
-          return (e as Error).message;
+          return errorMessage(e);
         }
       },
     });

@@ -1,6 +1,6 @@
 import CDP from 'chrome-remote-interface';
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
-import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { CancelledError, ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { printable } from '../common/printable';
 import type { SamplingProfile } from '../memory/samplingProfile';
 import { samplingProfileOf } from './samplingProfileAnswer';
@@ -115,10 +115,7 @@ export class InspectorConnection {
     } catch (e) {
       void opening.then((late) => late.close()).catch(() => undefined);
       if (e instanceof CancelledError) throw e;
-      throw new LeakscopeError(
-        ErrorCode.TargetUnreachable,
-        `Cannot connect to the inspector at ${webSocketUrl} (${(e as Error).message}).`,
-      );
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `Cannot connect to the inspector at ${webSocketUrl} (${errorMessage(e)}).`);
     }
     return InspectorConnection.start(new InspectorConnection(client, webSocketUrl, options));
   }
@@ -434,12 +431,9 @@ export class InspectorConnection {
       if (this.failure) throw this.failure;
       if (this.closed) throw gone();
       if (e instanceof LeakscopeError) throw e;
-      throw new LeakscopeError(
-        ErrorCode.TargetUnreachable,
-        `The target's inspector refused ${call.what} (${(e as Error).message}).`,
-        true,
-        { cause: e },
-      );
+      throw new LeakscopeError(ErrorCode.TargetUnreachable, `The target's inspector refused ${call.what} (${errorMessage(e)}).`, true, {
+        cause: e,
+      });
     } finally {
       this.pending.delete(call);
       if (this.pending.size === 0) this.stopWatchdog();

@@ -1,6 +1,6 @@
 import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { NeverCancelled, type CancellationToken } from '../common/cancellation';
-import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { CancelledError, ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { NoProgress, type Progress } from '../common/progress';
 
 export interface SnapshotOptions {
@@ -45,7 +45,7 @@ export async function captureHeapSnapshot(
   try {
     fd = openSync(temp, 'w');
   } catch (e) {
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(e as Error).message}).`);
+    throw new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${errorMessage(e)}).`);
   }
   const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   let used = 0;
@@ -94,7 +94,7 @@ export async function captureHeapSnapshot(
     const cause = failed ?? e;
     throw cause instanceof LeakscopeError
       ? cause
-      : new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(cause as Error).message}).`);
+      : new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${errorMessage(cause)}).`);
   } finally {
     events.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk);
     events.removeListener('HeapProfiler.reportHeapSnapshotProgress', onProgress);

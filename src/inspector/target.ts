@@ -1,4 +1,4 @@
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { openInspectorOfPid } from './pidInspector';
 
 export type TargetSpec = { kind: 'url'; url: string } | { kind: 'address'; host: string; port: number } | { kind: 'pid'; pid: number };
@@ -35,7 +35,7 @@ export async function webSocketUrlOf(host: string, port: number, timeoutMs = 500
     targets = (await response.json()) as typeof targets;
   } catch (e) {
     const reason = (e as { cause?: { code?: string; message?: string } }).cause;
-    const cause = reason?.code ?? reason?.message ?? (e as Error).message;
+    const cause = reason?.code ?? reason?.message ?? errorMessage(e);
     throw new LeakscopeError(
       ErrorCode.TargetUnreachable,
       cause === 'ECONNREFUSED'

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod/v4';
 import type { CancellationToken } from '../common/cancellation';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 
 /**
  * A Leakscope tool as coding agents see it, defined once for both hosts: the MCP server
@@ -100,5 +100,5 @@ export function page<T>(
 /** A user's mistake in its one sentence; anything else says it is a bug, as the CLI does. */
 export function errorText(e: unknown): string {
   if (e instanceof LeakscopeError && e.userFacing) return e.code === ErrorCode.Cancelled ? 'Cancelled.' : e.message;
-  return `Internal error in Leakscope: ${(e as Error)?.message ?? String(e)}. This is a bug in Leakscope.`;
+  return `Internal error in Leakscope: ${errorMessage(e)}. This is a bug in Leakscope.`;
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod/v4';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 import { isFixId } from '../common/fixIds';
 import { printable } from '../common/printable';
 import type { LeakReport } from './leakReport';
@@ -270,7 +270,7 @@ export async function readLeakReport(file: string, purpose: ReportPurpose = {}):
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new LeakscopeError(ErrorCode.FileNotFound, `${file} does not exist.`);
     if (code === 'EISDIR') throw new LeakscopeError(ErrorCode.FileUnreadable, `${file} is a folder; give the report.json inside it.`);
-    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot read ${file} (${code ?? (e as Error).message}).`);
+    throw new LeakscopeError(ErrorCode.FileUnreadable, `Cannot read ${file} (${code ?? errorMessage(e)}).`);
   }
   let value: unknown;
   try {

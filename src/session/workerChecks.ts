@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Finding, PackageUsage } from '../analysis/types';
 import type { CancellationToken } from '../common/cancellation';
-import { CancelledError } from '../common/errors';
+import { CancelledError, errorMessage } from '../common/errors';
 import type { InspectorConnection } from '../inspector/connection';
 import type { WorkerSessions, WorkerThread } from '../inspector/workerSessions';
 import type { WorkerCapture } from '../report/leakReport';
@@ -81,7 +81,7 @@ export class WorkerChecks {
         if (this.token.isCancellationRequested || e instanceof CancelledError) throw e;
         entry.note = entry.thread.connection.isClosed
           ? `It ended during the check (before its ${stage} snapshot).`
-          : `Its ${stage} snapshot failed: ${(e as Error).message}`;
+          : `Its ${stage} snapshot failed: ${errorMessage(e)}`;
       }
     }
     for (const thread of this.workers.alive) if (!this.checked.has(thread.id)) this.late.set(thread.id, thread);
@@ -161,7 +161,7 @@ export class WorkerChecks {
       if (this.token.isCancellationRequested || e instanceof CancelledError) throw e;
       entry.note = entry.thread.connection.isClosed
         ? 'It ended during the check, so its samples cover only part of it and are not judged.'
-        : `Its sampling failed at the ${step === 'start' ? 'baseline' : 'end of a cycle'}: ${(e as Error).message}`;
+        : `Its sampling failed at the ${step === 'start' ? 'baseline' : 'end of a cycle'}: ${errorMessage(e)}`;
     }
   }
 

@@ -1,7 +1,7 @@
 import { NeverCancelled, throwIfCancelled, type CancellationToken } from '../common/cancellation';
 import http from 'node:http';
 import https from 'node:https';
-import { CancelledError, ErrorCode, LeakscopeError } from '../common/errors';
+import { CancelledError, ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 
 const CONCURRENCY = 8;
 /** One request, from sending it to the last byte of its body: a server that trickles is not answering. */
@@ -43,7 +43,7 @@ export async function requestMany(
         if (e instanceof LeakscopeError) throw e;
         throw new LeakscopeError(
           ErrorCode.TargetUnreachable,
-          `The workload request to ${target} failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is the server still up?`,
+          `The workload request to ${target} failed (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}); is the server still up?`,
         );
       }
       if (status >= 400 && !accepted.some(([low, high]) => status >= low && status <= high)) {

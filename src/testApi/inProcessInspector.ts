@@ -1,6 +1,6 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Session } from 'node:inspector';
-import { ErrorCode, LeakscopeError } from '../common/errors';
+import { ErrorCode, errorMessage, LeakscopeError } from '../common/errors';
 
 /**
  * The inspector of this very process (or worker thread), through `node:inspector`: GC, heap
@@ -59,7 +59,7 @@ export class InProcessInspector {
         // Already closed before the rename failed.
       }
       rmSync(temp, { force: true });
-      throw new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${(e as Error).message}).`);
+      throw new LeakscopeError(ErrorCode.FileUnreadable, `Could not write the heap snapshot to ${path} (${errorMessage(e)}).`);
     } finally {
       this.session.removeListener('HeapProfiler.addHeapSnapshotChunk', onChunk);
     }
