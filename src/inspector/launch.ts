@@ -112,8 +112,11 @@ export async function launchUnderInspector(command: string, args: string[], opti
   splitLines(child.stderr!, onLine('stderr'));
 
   let stopped = false;
+  // Set once the measured process is known: a stop after it died on its own still tells how.
+  let diedOnItsOwn: (() => void) | undefined;
   const stop = async () => {
     stopped = true;
+    diedOnItsOwn?.();
     await stopTree(child, rootExit, dir);
     await dir.dispose();
   };
@@ -151,6 +154,11 @@ export async function launchUnderInspector(command: string, args: string[], opti
       );
   }
   const exited = new Promise<TargetExit>((resolve) => {
+    // A host that stops the target when its inspector closes (the editor) would otherwise stop
+    // the watch below before it saw the death, and the exit record goes with the launch directory.
+    diedOnItsOwn = () => {
+      if (!dir.isAlive(measured)) resolve(exitOf(measured));
+    };
     const timer = setInterval(() => {
       if (stopped) return clearInterval(timer);
       if (dir.isAlive(measured)) return;

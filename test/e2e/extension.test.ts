@@ -179,7 +179,6 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     assert.match((await notification.textContent()) ?? '', /ran out of database connections after 120 requests/);
     assert.equal((await processesIn(workspace, /exitAfter\.js/)).length, 0, 'the dead program left no process behind');
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'Notifications: Hide Notifications');
   });
 
   test('a leak check whose workload goes to another process than the launched one measures says so instead of a verdict', async () => {
@@ -198,7 +197,6 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     await notification.waitFor({ timeout: 90_000 });
     assert.match((await notification.textContent()) ?? '', /there is no verdict/);
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'Notifications: Hide Notifications');
     await runCommand(page, 'Leakscope: Detach');
     for (let waited = 0; (await processesIn(workspace, /parentServes\.js|setInterval/)).length > 0; waited += 250) {
       assert.ok(waited < 15_000, 'the launched program is still running 15 s after Detach');
