@@ -188,9 +188,11 @@ export class TargetCommands {
     };
     await this.targets.set(target);
     // A program that dies while nobody checks it would only vanish from the status bar: say how
-    // it ended. During a capture the capture's own error says it, once.
+    // it ended (`exited` settles only for a death of its own, not for Detach, and the target is
+    // already detached by then: its inspector closed first). During a capture the capture's own
+    // error says it, once.
     void launched.exited.then((exit) => {
-      if (this.targets.current !== target || this.targets.capturing) return;
+      if (this.targets.capturing) return;
       this.output.appendLine(`The launched program, ${describeExit(exit)}.${formatTail(exit.stderrTail)}`);
       void this.api.window
         .showWarningMessage(`Leakscope: the launched program, ${describeExit(exit)}.`, 'Show Output')

@@ -204,6 +204,18 @@ describe('Leakscope in VS Code', { skip: missing ? `skipped: ${missing}` : false
     }
   });
 
+  test('a launched program that dies while idle is named with its exit code in a warning', async () => {
+    const port = await freePort();
+    await runCommand(page, 'Leakscope: Launch a Process under Leakscope…');
+    await answerInput(page, `PORT=${port} node -e "setTimeout(() => process.exit(4), 3000)"`, /launch a Node.js program/);
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notification = page.locator('.notifications-center .notification-list-item', {
+      hasText: /launched program, pid \d+ .* exited with code 4/,
+    });
+    await notification.waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  });
+
   test("Watch a Process shows a leaking process's growing trend in the status bar, captures on it, and ends with the process", async () => {
     await runCommand(page, 'Leakscope: Watch a Process…');
     await pickItem(page, 'Launch a command under Leakscope', /which process/);
